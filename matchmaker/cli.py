@@ -1,0 +1,210 @@
+"""The `matchmaker` command: solve and generate rounds (the service commands join them later)."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.live import Live
+from rich.table import Table
+from rich.text import Text
+
+from matchmaker import resources
+
+app = typer.Typer(
+    help="Fair, explained, optimal placement of SMEs on trade missions, fairs and delegations.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+EXIT_SOLVED = 0
+EXIT_NO_SOLUTION = 1
+EXIT_BAD_INPUT = 2
+EXIT_INFEASIBLE = 3
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write a whole file or nothing: a temporary file beside it, renamed into place."""
+    path = path.resolve()
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+class _LiveProgress:
+    """A one-line live display of a running solve: elapsed time, best objective and bound."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._started = time.perf_counter()
+        self._objective: int | None = None
+        self._bound: int | None = None
+
+    def update(self, progress: Any) -> None:
+        with self._lock:
+            self._objective = progress.objective
+            self._bound = progress.bound
+
+    def __rich__(self) -> Text:
+        with self._lock:
+            objective, bound = self._objective, self._bound
+        elapsed = time.perf_counter() - self._started
+        line = Text(f"solving  {elapsed:6.1f} s   best objective ")
+        line.append("—" if objective is None else f"{objective:,}", style="bold green")
+        line.append("   bound ")
+        line.append("—" if bound is None else f"{bound:,}", style="bold")
+        if objective is not None and bound is not None and objective:
+            line.append(f"   gap {abs(bound - objective) / abs(objective):.4%}")
+        return line
+
+
+def _fail_input(console: Console, problems: list[str]) -> typer.Exit:
+    console.print(f"[bold red]The scenario has {len(problems)} problem(s):[/]", highlight=False)
+    for problem in problems:
+        console.print(f"  {problem}", highlight=False, markup=False)
+    return typer.Exit(EXIT_BAD_INPUT)
+
+
+@app.command()
+def solve(
+    scenario: Annotated[str, typer.Argument(
+        help="Scenario file (JSON or YAML), or the name of a bundled demo scenario.")],
+    out: Annotated[Path | None, typer.Option("--out", help="Write the result file here.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result file on stdout.")] = False,
+    time_limit: Annotated[float | None, typer.Option(
+        "--time-limit", min=0, help="Stop searching after this many seconds.")] = None,
+    workers: Annotated[int, typer.Option(min=1, help="CP-SAT subsolvers (interleaved).")] = 8,
+    seed: Annotated[int, typer.Option(min=0, help="Random seed of the search.")] = 0,
+) -> None:
+    """Solve a matching round and explain every decision. Exit 0 solved, 2 bad input, 3 infeasible."""
+    from matchmaker.optimisation import SolveOptions, parse_scenario, result_document, solve_round
+    from matchmaker.optimisation.scenario import ScenarioError, load_document
+
+    err = Console(stderr=True)
+    report = Console(stderr=True) if as_json else Console()
+    path = resources.resolve_scenario(scenario)
+    try:
+        parsed = parse_scenario(load_document(path))
+    except ScenarioError as error:
+        raise _fail_input(err, error.problems) from None
+
+    options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed)
+    if err.is_terminal:
+        display = _LiveProgress()
+        with Live(display, console=err, refresh_per_second=8, transient=True):
+            outcome = solve_round(parsed, options, on_progress=display.update)
+    else:
+        outcome = solve_round(parsed, options)
+    document = result_document(outcome, options)
+    text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    if out is not None:
+        write_atomically(out, text)
+    if as_json:
+        sys.stdout.write(text)
+    print_summary(report, parsed, document)
+    if outcome.status == "INFEASIBLE":
+        raise typer.Exit(EXIT_INFEASIBLE)
+    if outcome.status == "UNKNOWN":
+        err.print("[bold red]No roster found within the time limit.[/]")
+        raise typer.Exit(EXIT_NO_SOLUTION)
+
+
+def print_summary(console: Console, scenario: Any, document: dict) -> None:
+    """A readable account of a result: missions, reasons, shares and budget."""
+    status = document["status"]
+    console.print(f"[bold]{document['scenario']}[/]  status [bold]{status}[/]", highlight=False)
+    if status == "INFEASIBLE":
+        console.print("[bold red]The locked placements cannot all hold:[/]")
+        for conflict in document.get("infeasible", []):
+            pairs = ", ".join(f"{p['firm']} on {p['mission']}" for p in conflict["locked"])
+            console.print(f"  {conflict['constraint']}: {pairs}", highlight=False, markup=False)
+            console.print(f"    {conflict['detail']}", highlight=False, markup=False)
+        return
+    if status == "UNKNOWN":
+        return
+    console.print(
+        f"objective {document['objective']:,}  bound {document['best_bound']:,}  "
+        f"gap {document['gap']:.4%}  in {document['solve_seconds']:.2f} s", highlight=False)
+    missions = {m.id: m for m in scenario.missions}
+    table = Table(title="Missions", title_justify="left")
+    for column, justify in (("mission", "left"), ("kind", "left"), ("dates", "left"),
+                            ("placed", "right"), ("status", "left"), ("subsidy", "right")):
+        table.add_column(column, justify=justify)
+    shown = document["missions"] if len(document["missions"]) <= 40 else document["missions"][:40]
+    for row in shown:
+        mission = missions[row["id"]]
+        table.add_row(
+            f"{row['id']}  {mission.title}", mission.kind,
+            f"{mission.start:%d %b}–{mission.end:%d %b}", f"{row['placed']}/{row['capacity']}",
+            "runs" if row["runs"] else "[red]cancelled[/]", f"€{row['subsidy_eur']:,}")
+    console.print(table)
+    if len(document["missions"]) > len(shown):
+        console.print(f"… and {len(document['missions']) - len(shown)} more missions")
+    reasons = Counter(u["reason"] for u in document["unplaced"])
+    if reasons:
+        table = Table(title="Unplaced applications by reason", title_justify="left")
+        table.add_column("reason")
+        table.add_column("applications", justify="right")
+        for reason, count in reasons.most_common():
+            table.add_row(reason, str(count))
+        console.print(table)
+    for shortfall in document["region_shortfall"]:
+        console.print(f"region {shortfall['region']} is {shortfall['missing']} short of its "
+                      f"minimum on {shortfall['mission']}", highlight=False)
+    metrics = document["metrics"]
+    budget = scenario.round.budget_eur
+    console.print(
+        f"firms placed {metrics['firms_placed']} of {metrics['applicants']} applicants; "
+        f"places filled {metrics['places_filled']} of {metrics['capacity']}; "
+        f"first choice {metrics['first_choice_share']:.0%}; budget used "
+        f"€{document['budget_used_eur']:,}" + (f" of €{budget:,}" if budget is not None else ""),
+        highlight=False)
+
+
+@app.command()
+def generate(
+    firms: Annotated[int, typer.Option(min=1, help="Number of firms.")],
+    missions: Annotated[int, typer.Option(min=1, help="Number of missions.")],
+    seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same round.")] = 0,
+    out: Annotated[Path | None, typer.Option("--out", help="Write here instead of stdout.")] = None,
+) -> None:
+    """Write a realistic synthetic round (regions, sectors and countries of the policy note)."""
+    from matchmaker.synthetic import generate_round
+
+    document = generate_round(firms=firms, missions=missions, seed=seed)
+    text = json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n"
+    if out is None:
+        sys.stdout.write(text)
+    else:
+        write_atomically(out, text)
+        Console(stderr=True).print(
+            f"wrote {out}: {len(document['firms'])} firms, {len(document['missions'])} missions, "
+            f"{len(document['applications'])} applications", highlight=False)
+
+
+@app.command("scenarios")
+def list_scenarios() -> None:
+    """List the bundled demo scenarios (their names work wherever a scenario file is asked for)."""
+    console = Console()
+    for name, path in resources.bundled_scenarios().items():
+        description = json.loads(path.read_text(encoding="utf-8")).get("description", "")
+        console.print(f"[bold]{name}[/]  {description}", highlight=False)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

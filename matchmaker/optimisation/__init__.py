@@ -1,0 +1,34 @@
+"""The pure matching engine: scenario in, result out (the only package that imports ortools)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from matchmaker.optimisation.model import (
+    Progress,
+    ProgressCallback,
+    SolveOptions,
+    SolveOutcome,
+    solve_round,
+)
+from matchmaker.optimisation.result import RESULT_FORMAT, result_document
+from matchmaker.optimisation.scenario import Scenario, ScenarioError, parse_scenario
+
+
+def solve_document(
+    document: Any,
+    options: SolveOptions | None = None,
+    on_progress: ProgressCallback | None = None,
+) -> dict:
+    """Validate a scenario document, solve it and return the result document.
+
+    Raises ScenarioError (with every problem and its JSON path) for bad input.
+    """
+    scenario = parse_scenario(document)
+    options = options or SolveOptions()
+    return result_document(solve_round(scenario, options, on_progress), options)
+
+
+__all__ = ["RESULT_FORMAT", "Progress", "ProgressCallback", "Scenario", "ScenarioError",
+           "SolveOptions", "SolveOutcome", "parse_scenario", "result_document", "solve_document",
+           "solve_round"]

@@ -1,0 +1,36 @@
+"""Where the shipped templates and demo scenarios live, installed from a wheel or in a checkout."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def _data_dir(name: str) -> Path:
+    installed = _PACKAGE / "_data" / name  # laid there by the wheel build (pyproject force-include)
+    if installed.is_dir():
+        return installed
+    return _PACKAGE.parent / name  # a source checkout keeps them at the top level
+
+
+def scenarios_dir() -> Path:
+    return _data_dir("scenarios")
+
+
+def templates_dir() -> Path:
+    return _data_dir("templates")
+
+
+def bundled_scenarios() -> dict[str, Path]:
+    """The demo scenarios by name (file name without extension)."""
+    folder = scenarios_dir()
+    return {p.stem: p for p in sorted(folder.glob("*.json"))} if folder.is_dir() else {}
+
+
+def resolve_scenario(name_or_path: str) -> Path:
+    """A path as given, or the bundled scenario of that name when no such file exists."""
+    path = Path(name_or_path)
+    if path.exists():
+        return path
+    return bundled_scenarios().get(name_or_path, path)
