@@ -82,16 +82,24 @@ def _fail_input(console: Console, problems: list[str]) -> typer.Exit:
 
 @app.command()
 def solve(
-    scenario: Annotated[str, typer.Argument(
-        help="Scenario file (JSON or YAML), or the name of a bundled demo scenario.")],
+    scenario: Annotated[
+        str,
+        typer.Argument(
+            help="Scenario file (JSON or YAML), or the name of a bundled demo scenario."
+        ),
+    ],
     out: Annotated[Path | None, typer.Option("--out", help="Write the result file here.")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the result file on stdout.")] = False,
-    time_limit: Annotated[float | None, typer.Option(
-        "--time-limit", min=0, help="Stop searching after this many seconds.")] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the result file on stdout.")
+    ] = False,
+    time_limit: Annotated[
+        float | None,
+        typer.Option("--time-limit", min=0, help="Stop searching after this many seconds."),
+    ] = None,
     workers: Annotated[int, typer.Option(min=1, help="CP-SAT subsolvers (interleaved).")] = 8,
     seed: Annotated[int, typer.Option(min=0, help="Random seed of the search.")] = 0,
 ) -> None:
-    """Solve a matching round and explain every decision. Exit 0 solved, 2 bad input, 3 infeasible."""
+    """Solve a round and explain every decision (exit 0 solved, 2 bad input, 3 infeasible)."""
     from matchmaker.optimisation import SolveOptions, parse_scenario, result_document, solve_round
     from matchmaker.optimisation.scenario import ScenarioError, load_document
 
@@ -139,19 +147,31 @@ def print_summary(console: Console, scenario: Any, document: dict) -> None:
         return
     console.print(
         f"objective {document['objective']:,}  bound {document['best_bound']:,}  "
-        f"gap {document['gap']:.4%}  in {document['solve_seconds']:.2f} s", highlight=False)
+        f"gap {document['gap']:.4%}  in {document['solve_seconds']:.2f} s",
+        highlight=False,
+    )
     missions = {m.id: m for m in scenario.missions}
     table = Table(title="Missions", title_justify="left")
-    for column, justify in (("mission", "left"), ("kind", "left"), ("dates", "left"),
-                            ("placed", "right"), ("status", "left"), ("subsidy", "right")):
+    for column, justify in (
+        ("mission", "left"),
+        ("kind", "left"),
+        ("dates", "left"),
+        ("placed", "right"),
+        ("status", "left"),
+        ("subsidy", "right"),
+    ):
         table.add_column(column, justify=justify)
     shown = document["missions"] if len(document["missions"]) <= 40 else document["missions"][:40]
     for row in shown:
         mission = missions[row["id"]]
         table.add_row(
-            f"{row['id']}  {mission.title}", mission.kind,
-            f"{mission.start:%d %b}–{mission.end:%d %b}", f"{row['placed']}/{row['capacity']}",
-            "runs" if row["runs"] else "[red]cancelled[/]", f"€{row['subsidy_eur']:,}")
+            f"{row['id']}  {mission.title}",
+            mission.kind,
+            f"{mission.start:%d %b}–{mission.end:%d %b}",
+            f"{row['placed']}/{row['capacity']}",
+            "runs" if row["runs"] else "[red]cancelled[/]",
+            f"€{row['subsidy_eur']:,}",
+        )
     console.print(table)
     if len(document["missions"]) > len(shown):
         console.print(f"… and {len(document['missions']) - len(shown)} more missions")
@@ -164,8 +184,11 @@ def print_summary(console: Console, scenario: Any, document: dict) -> None:
             table.add_row(reason, str(count))
         console.print(table)
     for shortfall in document["region_shortfall"]:
-        console.print(f"region {shortfall['region']} is {shortfall['missing']} short of its "
-                      f"minimum on {shortfall['mission']}", highlight=False)
+        console.print(
+            f"region {shortfall['region']} is {shortfall['missing']} short of its "
+            f"minimum on {shortfall['mission']}",
+            highlight=False,
+        )
     metrics = document["metrics"]
     budget = scenario.round.budget_eur
     console.print(
@@ -173,7 +196,8 @@ def print_summary(console: Console, scenario: Any, document: dict) -> None:
         f"places filled {metrics['places_filled']} of {metrics['capacity']}; "
         f"first choice {metrics['first_choice_share']:.0%}; budget used "
         f"€{document['budget_used_eur']:,}" + (f" of €{budget:,}" if budget is not None else ""),
-        highlight=False)
+        highlight=False,
+    )
 
 
 @app.command()
@@ -194,7 +218,9 @@ def generate(
         write_atomically(out, text)
         Console(stderr=True).print(
             f"wrote {out}: {len(document['firms'])} firms, {len(document['missions'])} missions, "
-            f"{len(document['applications'])} applications", highlight=False)
+            f"{len(document['applications'])} applications",
+            highlight=False,
+        )
 
 
 @app.command("scenarios")

@@ -29,6 +29,16 @@ def solve_document(
     return result_document(solve_round(scenario, options, on_progress), options)
 
 
-__all__ = ["RESULT_FORMAT", "Progress", "ProgressCallback", "Scenario", "ScenarioError",
-           "SolveOptions", "SolveOutcome", "parse_scenario", "result_document", "solve_document",
-           "solve_round"]
+__all__ = [
+    "RESULT_FORMAT",
+    "Progress",
+    "ProgressCallback",
+    "Scenario",
+    "ScenarioError",
+    "SolveOptions",
+    "SolveOutcome",
+    "parse_scenario",
+    "result_document",
+    "solve_document",
+    "solve_round",
+]

@@ -41,10 +41,12 @@ def ineligibility(application: Application, firm: Firm, mission: Mission) -> str
 
 
 def explain_ineligibility(reason: str, firm: Firm, mission: Mission, case_id: str | None) -> str:
-    """A sentence for an organiser or the firm itself saying why the application cannot be placed."""
+    """A sentence for the organiser or the firm saying why the application cannot be placed."""
     if reason == SECTOR_MISMATCH:
-        return (f"{mission.id} is for the sectors {', '.join(mission.sectors)}; "
-                f"the firm's sector is {firm.sector}")
+        return (
+            f"{mission.id} is for the sectors {', '.join(mission.sectors)}; "
+            f"the firm's sector is {firm.sector}"
+        )
     if reason == NO_BUSINESS_CASE:
         return "a business mission needs a business case for its country; none was named"
     if reason == BUSINESS_CASE_UNVERIFIED:
@@ -54,7 +56,13 @@ def explain_ineligibility(reason: str, firm: Firm, mission: Mission, case_id: st
         country = case.country if case else "?"
         return f"business case {case_id} is for {country}, the mission goes to {mission.country}"
     if reason == NOT_READY:
-        missing = [name for name, ok in (("strategy", firm.readiness.strategy),
-                                         ("organisation", firm.readiness.organisation)) if not ok]
+        missing = [
+            name
+            for name, ok in (
+                ("strategy", firm.readiness.strategy),
+                ("organisation", firm.readiness.organisation),
+            )
+            if not ok
+        ]
         return f"the readiness scan is not in order for {' and '.join(missing)}"
     raise ValueError(f"unknown eligibility reason {reason!r}")

@@ -1,4 +1,4 @@
-"""A feasible starting roster: best score first, respecting every hard constraint (the solver's hint)."""
+"""A feasible starting roster, best score first under every hard constraint (the hint)."""
 
 from __future__ import annotations
 
@@ -34,11 +34,16 @@ def greedy_roster(data: RoundData, order: Iterable[int] | None = None) -> set[in
         if any(data.missions[apps[j].mission].overlaps(mission) for j in firm_places[app.firm]):
             return False
         rides = mission.kind == "promotional" and firm.sector not in data.focus_sectors
-        if rides and mission.slipstream_max is not None and \
-                riders[app.mission] >= mission.slipstream_max:
+        if (
+            rides
+            and mission.slipstream_max is not None
+            and riders[app.mission] >= mission.slipstream_max
+        ):
             return False
-        if mission.sector_max is not None and \
-                per_sector[(app.mission, firm.sector)] >= mission.sector_max:
+        if (
+            mission.sector_max is not None
+            and per_sector[(app.mission, firm.sector)] >= mission.sector_max
+        ):
             return False
         return budget_left is None or data.subsidy(i) <= budget_left
 
@@ -57,5 +62,8 @@ def greedy_roster(data: RoundData, order: Iterable[int] | None = None) -> set[in
         per_sector[(app.mission, firm.sector)] += 1
         if budget_left is not None:
             budget_left -= data.subsidy(i)
-    return {i for i in placed
-            if on_mission[apps[i].mission] >= data.missions[apps[i].mission].min_participants}
+    return {
+        i
+        for i in placed
+        if on_mission[apps[i].mission] >= data.missions[apps[i].mission].min_participants
+    }

@@ -84,8 +84,7 @@ class _ProgressReporter(cp_model.CpSolverSolutionCallback):
         self._report()
 
     def _report(self) -> None:
-        self._on_progress(Progress(time.perf_counter() - self._started, self.objective,
-                                   self.bound))
+        self._on_progress(Progress(time.perf_counter() - self._started, self.objective, self.bound))
 
 
 def build_model(data: RoundData) -> tuple[cp_model.CpModel, Variables]:
@@ -130,14 +129,20 @@ def solve_round(
     options: SolveOptions | None = None,
     on_progress: ProgressCallback | None = None,
 ) -> SolveOutcome:
-    """Solve one matching round. Never raises on infeasibility: the outcome says which locks clash."""
+    """Solve one matching round; never raises on infeasibility (the outcome names the locks)."""
     options = options or SolveOptions()
     started = time.perf_counter()
     data = prepare(scenario)
     conflicts = constraints.locked.diagnose(data)
     if conflicts:
-        return SolveOutcome(data=data, status="INFEASIBLE", objective=None, best_bound=None,
-                            solve_seconds=time.perf_counter() - started, conflicts=conflicts)
+        return SolveOutcome(
+            data=data,
+            status="INFEASIBLE",
+            objective=None,
+            best_bound=None,
+            solve_seconds=time.perf_counter() - started,
+            conflicts=conflicts,
+        )
 
     model, variables = build_model(data)
     solver = _parameters(options)
@@ -162,12 +167,18 @@ def solve_round(
             outcome.runs.setdefault(mission_id, True)
         return outcome
     if status == cp_model.INFEASIBLE:
-        return SolveOutcome(data=data, status="INFEASIBLE", objective=None, best_bound=None,
-                            solve_seconds=elapsed,
-                            conflicts=_explain_infeasible(data, options))
+        return SolveOutcome(
+            data=data,
+            status="INFEASIBLE",
+            objective=None,
+            best_bound=None,
+            solve_seconds=elapsed,
+            conflicts=_explain_infeasible(data, options),
+        )
     if status == cp_model.UNKNOWN:
-        return SolveOutcome(data=data, status="UNKNOWN", objective=None,
-                            best_bound=None, solve_seconds=elapsed)
+        return SolveOutcome(
+            data=data, status="UNKNOWN", objective=None, best_bound=None, solve_seconds=elapsed
+        )
     raise RuntimeError(f"CP-SAT rejected the model: {solver.status_name(status)}")
 
 
@@ -197,7 +208,12 @@ def _explain_infeasible(data: RoundData, options: SolveOptions) -> list[LockConf
     by_literal = {variables.placed[i].index: i for i in data.locked}
     indices = [by_literal[lit] for lit in sorted(core) if lit in by_literal] or list(data.locked)
     pairs = tuple((data.applications[i].firm, data.applications[i].mission) for i in indices)
-    return [LockConflict(pairs, "H1-H7 together",
-                         "these locked placements cannot all hold at once: together with the "
-                         "minimum participants, capacities and limits of their missions there is "
-                         "no feasible roster; unlock one of them")]
+    return [
+        LockConflict(
+            pairs,
+            "H1-H7 together",
+            "these locked placements cannot all hold at once: together with the "
+            "minimum participants, capacities and limits of their missions there is "
+            "no feasible roster; unlock one of them",
+        )
+    ]

@@ -10,7 +10,7 @@ from matchmaker.optimisation.scenario import Application, Firm, Mission, Region,
 def application_score(
     application: Application, firm: Firm, mission: Mission, region: Region, weights: Weights
 ) -> int:
-    """Points an application earns when placed (spec: place + rank + region + history + evidence)."""
+    """Points an application earns when placed: place, rank, region, history, evidence."""
     score = weights.place + weights.rank_value(application.rank) + region.priority
     if firm.missions_last_3_years == 0:
         score += weights.first_timer

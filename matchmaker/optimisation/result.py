@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from matchmaker.optimisation.explain import explain_unplaced
-from matchmaker.optimisation.model import SolveOutcome, SolveOptions
+from matchmaker.optimisation.model import SolveOptions, SolveOutcome
 
 RESULT_FORMAT = "matchmaker-result/1"
 
@@ -27,8 +27,11 @@ def result_document(outcome: SolveOutcome, options: SolveOptions | None = None) 
         subsidy[apps[i].mission] += data.subsidy(i)
 
     solved = outcome.status in ("OPTIMAL", "FEASIBLE")
-    unplaced = sorted(explain_unplaced(outcome), key=lambda u: by_mission_then_firm(u.index)) \
-        if solved else []
+    unplaced = (
+        sorted(explain_unplaced(outcome), key=lambda u: by_mission_then_firm(u.index))
+        if solved
+        else []
+    )
     applicants = {a.firm for a in apps}
     placed_firms = {apps[i].firm for i in placed}
     best_rank: dict[str, int] = {}
@@ -49,19 +52,29 @@ def result_document(outcome: SolveOutcome, options: SolveOptions | None = None) 
             for i in placed
         ],
         "missions": [
-            {"id": m.id, "runs": outcome.runs.get(m.id, True) if solved else False,
-             "placed": count[m.id], "capacity": m.capacity, "subsidy_eur": subsidy[m.id]}
+            {
+                "id": m.id,
+                "runs": outcome.runs.get(m.id, True) if solved else False,
+                "placed": count[m.id],
+                "capacity": m.capacity,
+                "subsidy_eur": subsidy[m.id],
+            }
             for m in data.scenario.missions
         ],
         "unplaced": [
-            {"firm": apps[u.index].firm, "mission": apps[u.index].mission, "reason": u.reason,
-             "detail": u.detail}
+            {
+                "firm": apps[u.index].firm,
+                "mission": apps[u.index].mission,
+                "reason": u.reason,
+                "detail": u.detail,
+            }
             for u in unplaced
         ],
         "region_shortfall": [
             {"mission": mission, "region": region, "missing": missing}
             for (mission, region), missing in sorted(
-                outcome.shortfall.items(), key=lambda kv: (mission_order[kv[0][0]], kv[0][1]))
+                outcome.shortfall.items(), key=lambda kv: (mission_order[kv[0][0]], kv[0][1])
+            )
             if missing > 0
         ],
         "budget_used_eur": sum(subsidy.values()),
@@ -73,7 +86,8 @@ def result_document(outcome: SolveOutcome, options: SolveOptions | None = None) 
             "places_filled": len(placed),
             "capacity": sum(m.capacity for m in data.scenario.missions),
             "first_choice_share": round(len(first_choice) / len(placed_firms), 4)
-            if placed_firms else 0.0,
+            if placed_firms
+            else 0.0,
         },
     }
     if outcome.conflicts:

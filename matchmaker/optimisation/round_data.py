@@ -53,8 +53,9 @@ def prepare(scenario: Scenario) -> RoundData:
     for index, application in enumerate(scenario.applications):
         firm = firms[application.firm]
         mission = missions[application.mission]
-        scores.append(application_score(application, firm, mission, regions[firm.region],
-                                        scenario.weights))
+        scores.append(
+            application_score(application, firm, mission, regions[firm.region], scenario.weights)
+        )
         reason = ineligibility(application, firm, mission)
         if reason is not None:
             ineligible[index] = reason

@@ -251,7 +251,9 @@ class _Checker:
         if value is None and nullable:
             return None
         if isinstance(value, bool) or not isinstance(value, int):
-            self.fail(path, f"must be an integer{' or null' if nullable else ''}, got {_shown(value)}")
+            self.fail(
+                path, f"must be an integer{' or null' if nullable else ''}, got {_shown(value)}"
+            )
             return None
         if minimum is not None and value < minimum:
             self.fail(path, f"must be >= {minimum}, got {value}")
@@ -283,9 +285,13 @@ class _Checker:
         return None
 
     def country(self, value: Any, path: str) -> str | None:
-        if isinstance(value, str) and len(value) == 2 and value.isupper():
-            if pycountry.countries.get(alpha_2=value) is not None:
-                return value
+        if (
+            isinstance(value, str)
+            and len(value) == 2
+            and value.isupper()
+            and pycountry.countries.get(alpha_2=value) is not None
+        ):
+            return value
         self.fail(path, f"{_shown(value)} is not an ISO 3166-1 alpha-2 country code")
         return None
 
@@ -324,8 +330,16 @@ def parse_scenario(document: Any) -> Scenario:
     root = check.obj(
         document,
         "",
-        required=("format", "name", "round", "regions", "sectors", "missions", "firms",
-                  "applications"),
+        required=(
+            "format",
+            "name",
+            "round",
+            "regions",
+            "sectors",
+            "missions",
+            "firms",
+            "applications",
+        ),
         optional=("description", "locked", "weights"),
     )
     if root is None:
@@ -350,8 +364,11 @@ def parse_scenario(document: Any) -> Scenario:
     )
     firm_by_id = {f.id: f for f in firms}
     mission_ids = {m.id for m in missions}
-    applications = _parse_applications(check, root.get("applications"), firm_by_id, mission_ids) \
-        if "applications" in root else []
+    applications = (
+        _parse_applications(check, root.get("applications"), firm_by_id, mission_ids)
+        if "applications" in root
+        else []
+    )
     locked = _parse_locked(check, root.get("locked", []), applications)
     overrides = root.get("weights", {})
     weights = _parse_weights(check, overrides)
@@ -390,13 +407,16 @@ def _parse_list(
 
 
 def _parse_round(check: _Checker, value: Any) -> RoundSettings | None:
-    raw = check.obj(value, "round", required=("id",), optional=("max_places_per_firm", "budget_eur"))
+    raw = check.obj(
+        value, "round", required=("id",), optional=("max_places_per_firm", "budget_eur")
+    )
     if raw is None:
         return None
     before = len(check.problems)
     round_id = check.string(raw.get("id"), "round.id") if "id" in raw else None
-    max_places = check.integer(raw.get("max_places_per_firm", 1), "round.max_places_per_firm",
-                               minimum=1)
+    max_places = check.integer(
+        raw.get("max_places_per_firm", 1), "round.max_places_per_firm", minimum=1
+    )
     budget = check.integer(raw.get("budget_eur"), "round.budget_eur", minimum=0, nullable=True)
     if len(check.problems) > before:
         return None
@@ -429,10 +449,26 @@ def _parse_sector(check: _Checker, value: Any, path: str) -> Sector | None:
     return Sector(code=code, name=name, focus=focus)
 
 
-_MISSION_REQUIRED = ("id", "title", "kind", "format", "scope", "organiser", "country", "start",
-                     "end", "capacity")
-_MISSION_OPTIONAL = ("min_participants", "sectors", "slipstream_max", "sector_max", "region_min",
-                     "subsidy_eur")
+_MISSION_REQUIRED = (
+    "id",
+    "title",
+    "kind",
+    "format",
+    "scope",
+    "organiser",
+    "country",
+    "start",
+    "end",
+    "capacity",
+)
+_MISSION_OPTIONAL = (
+    "min_participants",
+    "sectors",
+    "slipstream_max",
+    "sector_max",
+    "region_min",
+    "subsidy_eur",
+)
 
 
 def _parse_mission(
@@ -443,8 +479,9 @@ def _parse_mission(
         return None
     before = len(check.problems)
     present = {k for k in _MISSION_REQUIRED if k in raw}
-    text = {k: check.string(raw[k], f"{path}.{k}") for k in ("id", "title", "organiser")
-            if k in present}
+    text = {
+        k: check.string(raw[k], f"{path}.{k}") for k in ("id", "title", "organiser") if k in present
+    }
     kind = check.choice(raw["kind"], f"{path}.kind", KINDS) if "kind" in present else None
     fmt = check.choice(raw["format"], f"{path}.format", FORMATS) if "format" in present else None
     scope = check.choice(raw["scope"], f"{path}.scope", SCOPES) if "scope" in present else None
@@ -453,13 +490,18 @@ def _parse_mission(
     end = check.date(raw["end"], f"{path}.end") if "end" in present else None
     if start and end and start > end:
         check.fail(f"{path}.end", f"{end.isoformat()} is before start {start.isoformat()}")
-    capacity = (check.integer(raw["capacity"], f"{path}.capacity", minimum=0)
-                if "capacity" in present else None)
-    min_participants = check.integer(raw.get("min_participants", 0), f"{path}.min_participants",
-                                     minimum=0)
+    capacity = (
+        check.integer(raw["capacity"], f"{path}.capacity", minimum=0)
+        if "capacity" in present
+        else None
+    )
+    min_participants = check.integer(
+        raw.get("min_participants", 0), f"{path}.min_participants", minimum=0
+    )
     if capacity is not None and min_participants is not None and min_participants > capacity:
-        check.fail(f"{path}.min_participants",
-                   f"{min_participants} is more than the capacity {capacity}")
+        check.fail(
+            f"{path}.min_participants", f"{min_participants} is more than the capacity {capacity}"
+        )
     sectors: list[str] = []
     for index, code in enumerate(check.array(raw.get("sectors", []), f"{path}.sectors")):
         if code not in sector_codes:
@@ -468,10 +510,12 @@ def _parse_mission(
             check.fail(f"{path}.sectors[{index}]", f"{code!r} is listed twice")
         else:
             sectors.append(code)
-    slipstream_max = check.integer(raw.get("slipstream_max"), f"{path}.slipstream_max", minimum=0,
-                                   nullable=True)
-    sector_max = check.integer(raw.get("sector_max"), f"{path}.sector_max", minimum=0,
-                               nullable=True)
+    slipstream_max = check.integer(
+        raw.get("slipstream_max"), f"{path}.slipstream_max", minimum=0, nullable=True
+    )
+    sector_max = check.integer(
+        raw.get("sector_max"), f"{path}.sector_max", minimum=0, nullable=True
+    )
     region_min: dict[str, int] = {}
     raw_region_min = raw.get("region_min", {})
     if not isinstance(raw_region_min, dict):
@@ -488,10 +532,22 @@ def _parse_mission(
     if len(check.problems) > before:
         return None
     return Mission(
-        id=text["id"], title=text["title"], kind=kind, format=fmt, scope=scope,
-        organiser=text["organiser"], country=country, start=start, end=end, capacity=capacity,
-        min_participants=min_participants, sectors=tuple(sectors), slipstream_max=slipstream_max,
-        sector_max=sector_max, region_min=region_min, subsidy_eur=subsidy,
+        id=text["id"],
+        title=text["title"],
+        kind=kind,
+        format=fmt,
+        scope=scope,
+        organiser=text["organiser"],
+        country=country,
+        start=start,
+        end=end,
+        capacity=capacity,
+        min_participants=min_participants,
+        sectors=tuple(sectors),
+        slipstream_max=slipstream_max,
+        sector_max=sector_max,
+        region_min=region_min,
+        subsidy_eur=subsidy,
     )
 
 
@@ -499,7 +555,8 @@ def _parse_firm(
     check: _Checker, value: Any, path: str, region_codes: set[str], sector_codes: set[str]
 ) -> Firm | None:
     raw = check.obj(
-        value, path,
+        value,
+        path,
         required=("id", "kvk", "name", "region", "sector", "employees"),
         optional=("readiness", "missions_last_3_years", "exports_to", "business_cases"),
     )
@@ -515,11 +572,15 @@ def _parse_firm(
         check.fail(f"{path}.region", f"{_shown(raw['region'])} is not a known region")
     if "sector" in raw and raw["sector"] not in sector_codes:
         check.fail(f"{path}.sector", f"{_shown(raw['sector'])} is not a known sector")
-    employees = (check.integer(raw["employees"], f"{path}.employees", minimum=0)
-                 if "employees" in raw else None)
+    employees = (
+        check.integer(raw["employees"], f"{path}.employees", minimum=0)
+        if "employees" in raw
+        else None
+    )
     readiness = _parse_readiness(check, raw.get("readiness", {}), f"{path}.readiness")
-    history = check.integer(raw.get("missions_last_3_years", 0), f"{path}.missions_last_3_years",
-                            minimum=0)
+    history = check.integer(
+        raw.get("missions_last_3_years", 0), f"{path}.missions_last_3_years", minimum=0
+    )
     exports_to = []
     for index, code in enumerate(check.array(raw.get("exports_to", []), f"{path}.exports_to")):
         if check.country(code, f"{path}.exports_to[{index}]"):
@@ -534,9 +595,16 @@ def _parse_firm(
     if len(check.problems) > before:
         return None
     return Firm(
-        id=firm_id, kvk=kvk, name=name, region=raw["region"], sector=raw["sector"],
-        employees=employees, readiness=readiness, missions_last_3_years=history,
-        exports_to=tuple(exports_to), business_cases=tuple(cases),
+        id=firm_id,
+        kvk=kvk,
+        name=name,
+        region=raw["region"],
+        sector=raw["sector"],
+        employees=employees,
+        readiness=readiness,
+        missions_last_3_years=history,
+        exports_to=tuple(exports_to),
+        business_cases=tuple(cases),
     )
 
 
@@ -549,10 +617,15 @@ def _parse_readiness(check: _Checker, value: Any, path: str) -> Readiness | None
     return Readiness(**{k: bool(v) for k, v in flags.items()})
 
 
-def _parse_case(check: _Checker, value: Any, path: str, sector_codes: set[str]) -> BusinessCase | None:
-    raw = check.obj(value, path,
-                    required=("id", "country", "sector", "summary", "evidence", "verified"),
-                    optional=())
+def _parse_case(
+    check: _Checker, value: Any, path: str, sector_codes: set[str]
+) -> BusinessCase | None:
+    raw = check.obj(
+        value,
+        path,
+        required=("id", "country", "sector", "summary", "evidence", "verified"),
+        optional=(),
+    )
     if raw is None:
         return None
     before = len(check.problems)
@@ -560,15 +633,27 @@ def _parse_case(check: _Checker, value: Any, path: str, sector_codes: set[str]) 
     country = check.country(raw["country"], f"{path}.country") if "country" in raw else None
     if "sector" in raw and raw["sector"] not in sector_codes:
         check.fail(f"{path}.sector", f"{_shown(raw['sector'])} is not a known sector")
-    summary = (check.string(raw["summary"], f"{path}.summary", allow_empty=True)
-               if "summary" in raw else None)
-    evidence = (check.choice(raw["evidence"], f"{path}.evidence", EVIDENCE_LEVELS)
-                if "evidence" in raw else None)
+    summary = (
+        check.string(raw["summary"], f"{path}.summary", allow_empty=True)
+        if "summary" in raw
+        else None
+    )
+    evidence = (
+        check.choice(raw["evidence"], f"{path}.evidence", EVIDENCE_LEVELS)
+        if "evidence" in raw
+        else None
+    )
     verified = check.boolean(raw["verified"], f"{path}.verified") if "verified" in raw else None
     if len(check.problems) > before:
         return None
-    return BusinessCase(id=case_id, country=country, sector=raw["sector"], summary=summary,
-                        evidence=evidence, verified=verified)
+    return BusinessCase(
+        id=case_id,
+        country=country,
+        sector=raw["sector"],
+        summary=summary,
+        evidence=evidence,
+        verified=verified,
+    )
 
 
 def _parse_applications(
@@ -579,8 +664,9 @@ def _parse_applications(
     pairs_seen: dict[tuple[str, str], int] = {}
     for index, item in enumerate(check.array(value, "applications")):
         path = f"applications[{index}]"
-        raw = check.obj(item, path, required=("firm", "mission", "rank"),
-                        optional=("business_case",))
+        raw = check.obj(
+            item, path, required=("firm", "mission", "rank"), optional=("business_case",)
+        )
         if raw is None:
             continue
         before = len(check.problems)
@@ -593,22 +679,31 @@ def _parse_applications(
         rank = check.integer(raw["rank"], f"{path}.rank", minimum=1) if "rank" in raw else None
         case_id = raw.get("business_case")
         if case_id is not None and firm is not None and firm.case(case_id) is None:
-            check.fail(f"{path}.business_case",
-                       f"{_shown(case_id)} is not a business case of firm {firm.id}")
+            check.fail(
+                f"{path}.business_case",
+                f"{_shown(case_id)} is not a business case of firm {firm.id}",
+            )
         if len(check.problems) > before:
             continue
         if (firm.id, rank) in ranks_seen:
-            check.fail(f"{path}.rank", f"rank {rank} is already used by firm {firm.id} in "
-                                       f"applications[{ranks_seen[(firm.id, rank)]}]")
+            check.fail(
+                f"{path}.rank",
+                f"rank {rank} is already used by firm {firm.id} in "
+                f"applications[{ranks_seen[(firm.id, rank)]}]",
+            )
             continue
         if (firm.id, mission_id) in pairs_seen:
-            check.fail(path, f"firm {firm.id} already applied to {mission_id} in "
-                             f"applications[{pairs_seen[(firm.id, mission_id)]}]")
+            check.fail(
+                path,
+                f"firm {firm.id} already applied to {mission_id} in "
+                f"applications[{pairs_seen[(firm.id, mission_id)]}]",
+            )
             continue
         ranks_seen[(firm.id, rank)] = index
         pairs_seen[(firm.id, mission_id)] = index
-        applications.append(Application(firm=firm.id, mission=mission_id, rank=rank,
-                                        business_case=case_id))
+        applications.append(
+            Application(firm=firm.id, mission=mission_id, rank=rank, business_case=case_id)
+        )
     return applications
 
 
@@ -623,7 +718,9 @@ def _parse_locked(check: _Checker, value: Any, applications: list[Application]) 
             continue
         pair = (raw["firm"], raw["mission"])
         if not all(isinstance(x, str) for x in pair) or pair not in pairs:
-            check.fail(path, f"{_shown(raw['firm'])} has no application to {_shown(raw['mission'])}")
+            check.fail(
+                path, f"{_shown(raw['firm'])} has no application to {_shown(raw['mission'])}"
+            )
         elif pair in seen:
             check.fail(path, f"{pair[0]} on {pair[1]} is locked twice")
         else:

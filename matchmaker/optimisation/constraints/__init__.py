@@ -15,5 +15,14 @@ from matchmaker.optimisation.constraints import (
 HARD_FAMILIES = (capacity, per_firm, dates, sectors, budget)
 SOFT_FAMILIES = (regions,)
 
-__all__ = ["HARD_FAMILIES", "SOFT_FAMILIES", "budget", "capacity", "dates", "locked",
-           "per_firm", "regions", "sectors"]
+__all__ = [
+    "HARD_FAMILIES",
+    "SOFT_FAMILIES",
+    "budget",
+    "capacity",
+    "dates",
+    "locked",
+    "per_firm",
+    "regions",
+    "sectors",
+]

@@ -20,5 +20,6 @@ def build(data: RoundData, model: cp_model.CpModel, variables: Variables) -> Non
     if sum(costs) <= budget:
         return
     # Only target-group placements draw the mission's subsidy, and together they fit the budget.
-    model.add(cp_model.LinearExpr.weighted_sum([variables.placed[i] for i in indices], costs)
-              <= budget)
+    model.add(
+        cp_model.LinearExpr.weighted_sum([variables.placed[i] for i in indices], costs) <= budget
+    )

@@ -19,8 +19,11 @@ def build(data: RoundData, model: cp_model.CpModel, variables: Variables) -> Non
             wanted = wanted_seats(data, mission_id, region)
             if wanted == 0:
                 continue  # a region without eligible applicants costs nothing
-            from_region = [variables.placed[i] for i in data.by_mission[mission_id]
-                           if data.firms[data.applications[i].firm].region == region]
+            from_region = [
+                variables.placed[i]
+                for i in data.by_mission[mission_id]
+                if data.firms[data.applications[i].firm].region == region
+            ]
             short = model.new_int_var(0, wanted, f"shortfall[{mission_id},{region}]")
             # Seats of the region's minimum not taken by its own firms are counted as shortfall.
             model.add(short + sum(from_region) >= wanted)

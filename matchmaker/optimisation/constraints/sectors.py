@@ -1,4 +1,4 @@
-"""H5 slipstream and H6 sector cap: limits on non-focus sectors and on any one sector per mission."""
+"""H5 slipstream and H6 sector cap: caps on non-focus sectors and on any one sector."""
 
 from __future__ import annotations
 
@@ -11,8 +11,11 @@ from matchmaker.optimisation.round_data import RoundData, Variables
 
 def slipstream_applications(data: RoundData, mission_id: str) -> list[int]:
     """Eligible applications that ride in a promotional mission's slipstream (non-focus sector)."""
-    return [i for i in data.by_mission[mission_id]
-            if data.firms[data.applications[i].firm].sector not in data.focus_sectors]
+    return [
+        i
+        for i in data.by_mission[mission_id]
+        if data.firms[data.applications[i].firm].sector not in data.focus_sectors
+    ]
 
 
 def applications_by_sector(data: RoundData, mission_id: str) -> dict[str, list[int]]:
