@@ -731,7 +731,8 @@ def generate_round(*, firms: int, missions: int, seed: int) -> dict:
                 country = mission_countries[index]
                 same = case_for_country.get(country)
                 if is_business[index]:
-                    # Mostly the case for this country; sometimes none or the wrong one.
+                    # Mostly the case for this country; about 6% name none, about 6% (and
+                    # half of those without a case for this country) name another country's.
                     draw = rand()
                     if draw < 0.06:
                         pass
@@ -766,7 +767,12 @@ def generate_round(*, firms: int, missions: int, seed: int) -> dict:
         min(mission["capacity"], eligible_target[index]) * mission["subsidy_eur"]
         for index, mission in enumerate(mission_docs)
     )
-    budget = int(round(fillable_cost * rng.uniform(0.5, 0.6), -3))
+    budget = 500 * round(fillable_cost * rng.uniform(0.5, 0.6) / 500)
+    # Even a tiny round can subsidise at least one place.
+    largest = max(
+        (m["subsidy_eur"] for i, m in enumerate(mission_docs) if eligible_target[i]), default=0
+    )
+    budget = max(budget, largest)
 
     return {
         "format": SCENARIO_FORMAT,

@@ -12,6 +12,7 @@ from ortools.sat.python import cp_model
 from matchmaker.optimisation import constraints
 from matchmaker.optimisation.constraints.locked import LockConflict
 from matchmaker.optimisation.greedy import greedy_roster
+from matchmaker.optimisation.mip import solve_with_mip
 from matchmaker.optimisation.round_data import RoundData, Variables, prepare
 from matchmaker.optimisation.scenario import Scenario
 
@@ -20,19 +21,26 @@ from matchmaker.optimisation.scenario import Scenario
 class SolveOptions:
     """Solver settings. The defaults make the same input and seed give the same result.
 
-    `workers` subsolvers are interleaved deterministically (`interleave_search`), so the result
-    does not depend on thread timing; eight gives CP-SAT its full portfolio even on two cores.
-    A wall-clock `time_limit` that cuts the search short is the one thing that can make two
-    runs differ, because how far the search got depends on the machine.
+    CP-SAT runs with the LP relaxation at its strongest (linearization level 2) and, with more
+    than one worker, with its subsolvers interleaved deterministically (`interleave_search`), so
+    the result never depends on thread timing. With engine "auto", a round that CP-SAT has not
+    proven optimal within `cp_sat_deterministic_time` (a machine-independent work unit) goes on
+    to OR-Tools' HiGHS back-end (keeping CP-SAT's roster if HiGHS finds none better); "cp-sat" or
+    "mip" uses one of them alone. A wall-clock `time_limit` that cuts the search short is the
+    one thing that can make two runs differ, because how far a search gets depends on the
+    machine.
     """
 
     time_limit: float | None = None
-    workers: int = 8
+    workers: int = 1
     seed: int = 0
+    engine: str = "auto"
+    cp_sat_deterministic_time: float = 0.1
     log_search: bool = False
 
     def to_dict(self) -> dict:
-        return {"time_limit": self.time_limit, "workers": self.workers, "seed": self.seed}
+        return {"time_limit": self.time_limit, "workers": self.workers, "seed": self.seed,
+                "engine": self.engine}
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,9 +126,13 @@ def _parameters(options: SolveOptions) -> cp_model.CpSolver:
     params.num_workers = max(1, options.workers)
     params.random_seed = options.seed
     params.interleave_search = options.workers > 1
+    params.linearization_level = 2
+    params.cp_model_presolve = False  # presolve costs more than it saves on this model
     params.log_search_progress = options.log_search
     if options.time_limit is not None:
         params.max_time_in_seconds = max(0.0, options.time_limit)
+    if options.engine == "auto":
+        params.max_deterministic_time = options.cp_sat_deterministic_time
     return solver
 
 
@@ -145,41 +157,69 @@ def solve_round(
         )
 
     model, variables = build_model(data)
-    solver = _parameters(options)
     reporter = _ProgressReporter(on_progress, started) if on_progress else None
-    if reporter is not None:
-        solver.best_bound_callback = reporter.on_bound
-    status = solver.solve(model, reporter)
+    values: list[int] | None = None
+    status, bound = "UNKNOWN", None
+    if options.engine in ("auto", "cp-sat"):
+        solver = _parameters(options)
+        if reporter is not None:
+            solver.best_bound_callback = reporter.on_bound
+        code = solver.solve(model, reporter)
+        status = solver.status_name(code)
+        if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            values = [solver.value(v) for v in _all_variables(model)]
+            bound = _bound(solver, code)
+        elif code == cp_model.MODEL_INVALID:
+            raise RuntimeError(f"CP-SAT rejected the model: {solver.validate()}")
+    left = None if options.time_limit is None else \
+        options.time_limit - (time.perf_counter() - started)
+    if options.engine == "mip" or (options.engine == "auto" and status in ("FEASIBLE", "UNKNOWN")
+                                   and (left is None or left > 0)):
+        found = solve_with_mip(model, time_limit=left)
+        if found.values is not None and (values is None or _objective(data, variables, found.values)
+                                         >= _objective(data, variables, values)):
+            values = found.values
+        if found.status in ("OPTIMAL", "INFEASIBLE"):
+            status = found.status
+            bound = None if found.bound is None else _objective(data, variables, values)
+        elif found.bound is not None:
+            bound = min(bound, math.floor(found.bound + 1e-6)) if bound is not None else \
+                math.floor(found.bound + 1e-6)
+            status = "FEASIBLE" if values is not None else "UNKNOWN"
     elapsed = time.perf_counter() - started
 
-    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    if values is not None and status in ("OPTIMAL", "FEASIBLE"):
+        objective = _objective(data, variables, values)
         outcome = SolveOutcome(
             data=data,
-            status="OPTIMAL" if status == cp_model.OPTIMAL else "FEASIBLE",
-            objective=round(solver.objective_value),
-            best_bound=_bound(solver, status),
+            status=status,
+            objective=objective,
+            best_bound=objective if status == "OPTIMAL" else max(bound or objective, objective),
             solve_seconds=elapsed,
-            placed=[i for i in data.eligible if solver.boolean_value(variables.placed[i])],
-            runs={m: bool(solver.boolean_value(v)) for m, v in variables.runs.items()},
-            shortfall={key: solver.value(v) for key, v in variables.shortfall.items()},
+            placed=[i for i in data.eligible if values[variables.placed[i].index]],
+            runs={m: bool(values[v.index]) for m, v in variables.runs.items()},
+            shortfall={key: values[v.index] for key, v in variables.shortfall.items()},
         )
         for mission_id in data.missions:
             outcome.runs.setdefault(mission_id, True)
         return outcome
-    if status == cp_model.INFEASIBLE:
-        return SolveOutcome(
-            data=data,
-            status="INFEASIBLE",
-            objective=None,
-            best_bound=None,
-            solve_seconds=elapsed,
-            conflicts=_explain_infeasible(data, options),
-        )
-    if status == cp_model.UNKNOWN:
-        return SolveOutcome(
-            data=data, status="UNKNOWN", objective=None, best_bound=None, solve_seconds=elapsed
-        )
-    raise RuntimeError(f"CP-SAT rejected the model: {solver.status_name(status)}")
+    if status == "INFEASIBLE":
+        return SolveOutcome(data=data, status="INFEASIBLE", objective=None, best_bound=None,
+                            solve_seconds=elapsed,
+                            conflicts=_explain_infeasible(data, options))
+    return SolveOutcome(data=data, status="UNKNOWN", objective=None, best_bound=None,
+                        solve_seconds=elapsed)
+
+
+def _all_variables(model: cp_model.CpModel) -> list[cp_model.IntVar]:
+    return [model.get_int_var_from_proto_index(i) for i in range(len(model.proto.variables))]
+
+
+def _objective(data: RoundData, variables: Variables, values: list[int]) -> int:
+    """The objective of a full assignment, recomputed exactly from the scores."""
+    placed = sum(data.scores[i] for i, v in variables.placed.items() if values[v.index])
+    short = sum(values[v.index] for v in variables.shortfall.values())
+    return placed - data.scenario.weights.region_shortfall * short
 
 
 def _bound(solver: cp_model.CpSolver, status: int) -> int:

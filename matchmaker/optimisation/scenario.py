@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping
@@ -218,19 +219,19 @@ class _Checker:
         self.problems.append(f"{path}: {message}")
 
     def obj(
-        self, value: Any, path: str, required: Iterable[str], optional: Iterable[str]
+        self, value: Any, path: str, required: tuple[str, ...], optional: Iterable[str]
     ) -> dict | None:
         if not isinstance(value, dict):
             self.fail(path, f"must be an object, got {_shown(value)}")
             return None
-        required = tuple(required)
-        known = set(required) | set(optional)
-        for key in value:
-            if key not in known:
-                self.fail(_join(path, key), "unknown field")
-        for key in required:
-            if key not in value:
-                self.fail(_join(path, key), "is required")
+        if len(value) > len(required) or not all(key in value for key in required):
+            known = _known_keys(required, tuple(optional))
+            for key in value:
+                if key not in known:
+                    self.fail(_join(path, key), "unknown field")
+            for key in required:
+                if key not in value:
+                    self.fail(_join(path, key), "is required")
         return value
 
     def string(self, value: Any, path: str, *, allow_empty: bool = False) -> str | None:
@@ -285,12 +286,7 @@ class _Checker:
         return None
 
     def country(self, value: Any, path: str) -> str | None:
-        if (
-            isinstance(value, str)
-            and len(value) == 2
-            and value.isupper()
-            and pycountry.countries.get(alpha_2=value) is not None
-        ):
+        if isinstance(value, str) and _is_country(value):
             return value
         self.fail(path, f"{_shown(value)} is not an ISO 3166-1 alpha-2 country code")
         return None
@@ -313,6 +309,17 @@ class _Checker:
                 )
             else:
                 seen[ident] = index
+
+
+@functools.cache
+def _known_keys(required: tuple[str, ...], optional: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(required) | frozenset(optional)
+
+
+@functools.cache
+def _is_country(code: str) -> bool:
+    """An upper-case ISO 3166-1 alpha-2 code of a country pycountry knows."""
+    return len(code) == 2 and code.isupper() and pycountry.countries.get(alpha_2=code) is not None
 
 
 def _join(path: str, key: str) -> str:
@@ -730,7 +737,7 @@ def _parse_locked(check: _Checker, value: Any, applications: list[Application]) 
 
 
 def _parse_weights(check: _Checker, value: Any) -> Weights | None:
-    raw = check.obj(value, "weights", required=(), optional=DEFAULT_WEIGHTS)
+    raw = check.obj(value, "weights", required=(), optional=tuple(DEFAULT_WEIGHTS))
     if raw is None:
         return None
     before = len(check.problems)
