@@ -10,7 +10,7 @@ import threading
 import time
 from collections import Counter
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import typer
 from rich.console import Console
@@ -26,6 +26,8 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+Engine = Literal["auto", "cp-sat", "mip"]
 
 EXIT_SOLVED = 0
 EXIT_NO_SOLUTION = 1
@@ -96,8 +98,10 @@ def solve(
         float | None,
         typer.Option("--time-limit", min=0, help="Stop searching after this many seconds."),
     ] = None,
-    workers: Annotated[int, typer.Option(min=1, help="CP-SAT subsolvers (interleaved).")] = 8,
+    workers: Annotated[int, typer.Option(min=1, help="CP-SAT subsolvers (interleaved).")] = 1,
     seed: Annotated[int, typer.Option(min=0, help="Random seed of the search.")] = 0,
+    engine: Annotated[Engine, typer.Option(
+        help="auto: CP-SAT, then OR-Tools' HiGHS back-end if not yet proven.")] = "auto",
 ) -> None:
     """Solve a round and explain every decision (exit 0 solved, 2 bad input, 3 infeasible)."""
     from matchmaker.optimisation import SolveOptions, parse_scenario, result_document, solve_round
@@ -111,7 +115,7 @@ def solve(
     except ScenarioError as error:
         raise _fail_input(err, error.problems) from None
 
-    options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed)
+    options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed, engine=engine)
     if err.is_terminal:
         display = _LiveProgress()
         with Live(display, console=err, refresh_per_second=8, transient=True):
