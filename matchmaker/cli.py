@@ -101,7 +101,7 @@ def solve(
     workers: Annotated[int, typer.Option(min=1, help="CP-SAT subsolvers (interleaved).")] = 1,
     seed: Annotated[int, typer.Option(min=0, help="Random seed of the search.")] = 0,
     engine: Annotated[Engine, typer.Option(
-        help="auto: CP-SAT, then OR-Tools' HiGHS back-end if not yet proven.")] = "auto",
+        help="auto: CP-SAT, then OR-Tools' SCIP back-end if not yet proven.")] = "auto",
 ) -> None:
     """Solve a round and explain every decision (exit 0 solved, 2 bad input, 3 infeasible)."""
     from matchmaker.optimisation import SolveOptions, parse_scenario, result_document, solve_round

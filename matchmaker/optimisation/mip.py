@@ -1,4 +1,4 @@
-"""Solves the CP-SAT model with an OR-Tools MIP back-end (HiGHS) for rounds CP-SAT cannot close.
+"""Solves the CP-SAT model with an OR-Tools MIP back-end (SCIP) for rounds CP-SAT cannot close.
 
 The constraint families are written once, against CP-SAT; this module reads the built model
 (linear constraints, at-most-one sets and implications over integer variables) and hands it
@@ -7,10 +7,6 @@ to OR-Tools' linear solver wrapper, which proves optimality with LP-based branch
 
 from __future__ import annotations
 
-import contextlib
-import os
-import sys
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ortools.linear_solver import pywraplp
@@ -26,37 +22,20 @@ class MipSolution:
     bound: float | None
 
 
-@contextlib.contextmanager
-def _stdout_to_stderr() -> Iterator[None]:
-    """HiGHS prints its banner on the process's stdout, which must stay clean for --json."""
-    try:
-        sys.stdout.flush()
-        saved = os.dup(1)
-    except (OSError, ValueError):  # no real stdout (embedded, captured): nothing to protect
-        yield
-        return
-    try:
-        os.dup2(2, 1)
-        yield
-    finally:
-        os.dup2(saved, 1)
-        os.close(saved)
-
-
 def solve_with_mip(
     model: cp_model.CpModel,
     *,
     time_limit: float | None = None,
-    backend: str = "HIGHS",
+    backend: str = "SCIP",
 ) -> MipSolution:
     """Solve a purely linear CP-SAT model as a MIP; values are indexed like the model's variables.
 
-    No warm start: OR-Tools 9.15 crashes in its HiGHS interface when given a hint.
+    No warm start: OR-Tools 9.15 crashes in its HiGHS interface when given a hint, and SCIP
+    gains little from one here. SCIP runs single-threaded, so the result is deterministic.
     """
     proto = model.proto
-    with _stdout_to_stderr():
-        solver = pywraplp.Solver.CreateSolver(backend)
-    if solver is None:  # pragma: no cover - OR-Tools wheels ship HiGHS
+    solver = pywraplp.Solver.CreateSolver(backend)
+    if solver is None:  # pragma: no cover - OR-Tools wheels ship SCIP
         raise RuntimeError(f"OR-Tools has no {backend} back-end here")
     infinity = solver.infinity()
     variables = []
@@ -114,8 +93,7 @@ def solve_with_mip(
     parameters = pywraplp.MPSolverParameters()
     parameters.SetDoubleParam(parameters.RELATIVE_MIP_GAP, 0.0)  # optimal means proven exactly
 
-    with _stdout_to_stderr():
-        status = solver.Solve(parameters)
+    status = solver.Solve(parameters)
     if status in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
         values = [round(v.solution_value()) for v in variables]
         name = "OPTIMAL" if status == pywraplp.Solver.OPTIMAL else "FEASIBLE"

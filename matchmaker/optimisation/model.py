@@ -25,7 +25,7 @@ class SolveOptions:
     than one worker, with its subsolvers interleaved deterministically (`interleave_search`), so
     the result never depends on thread timing. With engine "auto", a round that CP-SAT has not
     proven optimal within `cp_sat_deterministic_time` (a machine-independent work unit) goes on
-    to OR-Tools' HiGHS back-end (keeping CP-SAT's roster if HiGHS finds none better); "cp-sat" or
+    to OR-Tools' SCIP back-end (keeping CP-SAT's roster if SCIP finds none better); "cp-sat" or
     "mip" uses one of them alone. A wall-clock `time_limit` that cuts the search short is the
     one thing that can make two runs differ, because how far a search gets depends on the
     machine.

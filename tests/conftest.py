@@ -1,0 +1,32 @@
+"""Shared fixtures: the checked solve, a CLI runner and a scenario-file writer."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from tests.solving import solve_checked as _solve_checked
+
+
+@pytest.fixture
+def solve_checked() -> Callable[..., dict]:
+    return _solve_checked
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture
+def write_scenario(tmp_path: Path) -> Callable[..., Path]:
+    def write(doc: dict, name: str = "scenario.json") -> Path:
+        path = tmp_path / name
+        path.write_text(json.dumps(doc), encoding="utf-8")
+        return path
+
+    return write
