@@ -78,7 +78,7 @@ class _LiveProgress:
 def _fail_input(console: Console, problems: list[str]) -> typer.Exit:
     console.print(f"[bold red]The scenario has {len(problems)} problem(s):[/]", highlight=False)
     for problem in problems:
-        console.print(f"  {problem}", highlight=False, markup=False)
+        console.print(f"  {problem}", highlight=False, markup=False, soft_wrap=True)
     return typer.Exit(EXIT_BAD_INPUT)
 
 
@@ -100,8 +100,9 @@ def solve(
     ] = None,
     workers: Annotated[int, typer.Option(min=1, help="CP-SAT subsolvers (interleaved).")] = 1,
     seed: Annotated[int, typer.Option(min=0, help="Random seed of the search.")] = 0,
-    engine: Annotated[Engine, typer.Option(
-        help="auto: CP-SAT, then OR-Tools' SCIP back-end if not yet proven.")] = "auto",
+    engine: Annotated[
+        Engine, typer.Option(help="auto: CP-SAT, then OR-Tools' SCIP back-end if not yet proven.")
+    ] = "auto",
 ) -> None:
     """Solve a round and explain every decision (exit 0 solved, 2 bad input, 3 infeasible)."""
     from matchmaker.optimisation import SolveOptions, parse_scenario, result_document, solve_round

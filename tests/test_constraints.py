@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
 from matchmaker.cli import app
+from matchmaker.optimisation import ScenarioError
 from tests.builders import (
     applicants,
     application,
@@ -18,6 +21,7 @@ from tests.builders import (
     round_doc,
 )
 from tests.checker import objective_of
+from tests.random_rounds import random_round
 from tests.solving import solve_checked
 
 # Scores with the default weights, no region priority, promotional missions:
@@ -88,9 +92,7 @@ def test_capacity_infeasible_lock(runner, write_scenario):
         applications=applicants("F1", "F2"),
         locked=[("F1", "M1"), ("F2", "M1")],
     )
-    assert_infeasible(
-        doc, {("F1", "M1"), ("F2", "M1")}, "H1 capacity", runner, write_scenario
-    )
+    assert_infeasible(doc, {("F1", "M1"), ("F2", "M1")}, "H1 capacity", runner, write_scenario)
 
 
 # --------------------------------------------------------------------------- H2 minimum
@@ -171,7 +173,11 @@ def test_minimum_infeasible_through_locks_on_two_missions(runner, write_scenario
 
 def two_missions_doc(max_places: int | None, **options) -> dict:
     return round_doc(
-        missions=[mission("M1"), mission("M2", start="2026-06-01"), mission("M3", start="2026-07-01")],
+        missions=[
+            mission("M1"),
+            mission("M2", start="2026-06-01"),
+            mission("M3", start="2026-07-01"),
+        ],
         firms=[firm("F1")],
         applications=[
             application("F1", "M1", 1),
@@ -222,9 +228,7 @@ def test_per_firm_limit_binds_and_gives_the_place_to_another_firm():
 
 def test_per_firm_infeasible_lock(runner, write_scenario):
     doc = two_missions_doc(1, locked=[("F1", "M1"), ("F1", "M2")])
-    assert_infeasible(
-        doc, {("F1", "M1"), ("F1", "M2")}, "H3 per firm", runner, write_scenario
-    )
+    assert_infeasible(doc, {("F1", "M1"), ("F1", "M2")}, "H3 per firm", runner, write_scenario)
 
 
 # --------------------------------------------------------------------------- H4 no overlap
@@ -232,9 +236,7 @@ def test_per_firm_infeasible_lock(runner, write_scenario):
 
 def dated_doc(*ranges: tuple[str, str], **options) -> dict:
     """One firm applying to missions M1, M2, ... with these date ranges, in rank order."""
-    missions = [
-        mission(f"M{n}", start=start, end=end) for n, (start, end) in enumerate(ranges, 1)
-    ]
+    missions = [mission(f"M{n}", start=start, end=end) for n, (start, end) in enumerate(ranges, 1)]
     return round_doc(
         missions=missions,
         firms=[firm("F1")],
@@ -287,9 +289,7 @@ def test_overlap_infeasible_lock(runner, write_scenario):
         ("2026-05-13", "2026-05-15"),
         locked=[("F1", "M1"), ("F1", "M2")],
     )
-    assert_infeasible(
-        doc, {("F1", "M1"), ("F1", "M2")}, "H4 no overlap", runner, write_scenario
-    )
+    assert_infeasible(doc, {("F1", "M1"), ("F1", "M2")}, "H4 no overlap", runner, write_scenario)
 
 
 # --------------------------------------------------------------------------- H5 slipstream
@@ -336,9 +336,7 @@ def test_slipstream_does_not_apply_to_business_missions():
 
 def test_slipstream_infeasible_lock(runner, write_scenario):
     doc = slipstream_doc("promotional", 1, locked=[("F1", "M1"), ("F2", "M1")])
-    assert_infeasible(
-        doc, {("F1", "M1"), ("F2", "M1")}, "H5 slipstream", runner, write_scenario
-    )
+    assert_infeasible(doc, {("F1", "M1"), ("F2", "M1")}, "H5 slipstream", runner, write_scenario)
 
 
 # --------------------------------------------------------------------------- H6 sector cap
@@ -372,9 +370,7 @@ def test_sector_cap_binds(kind):
 
 def test_sector_cap_infeasible_lock(runner, write_scenario):
     doc = sector_doc(1, locked=[("F1", "M1"), ("F2", "M1")])
-    assert_infeasible(
-        doc, {("F1", "M1"), ("F2", "M1")}, "H6 sector cap", runner, write_scenario
-    )
+    assert_infeasible(doc, {("F1", "M1"), ("F2", "M1")}, "H6 sector cap", runner, write_scenario)
 
 
 # --------------------------------------------------------------------------- H7 budget
@@ -450,9 +446,7 @@ def test_budget_prefers_an_unsubsidised_place_on_another_mission():
 
 def test_budget_infeasible_lock(runner, write_scenario):
     doc = budget_doc(1000, employees=(5, 100), locked=[("E5", "M1"), ("E100", "M1")])
-    assert_infeasible(
-        doc, {("E5", "M1"), ("E100", "M1")}, "H7 budget", runner, write_scenario
-    )
+    assert_infeasible(doc, {("E5", "M1"), ("E100", "M1")}, "H7 budget", runner, write_scenario)
 
 
 def test_budget_locks_outside_the_target_group_are_free():
@@ -484,12 +478,8 @@ def test_locked_trivial_empty_list():
 
 
 def test_locked_ineligible_pair_is_infeasible(runner, write_scenario):
-    doc = round_doc(
-        missions=[mission(sectors=["energy"])], locked=[("F1", "M1")]
-    )
-    assert_infeasible(
-        doc, {("F1", "M1")}, "eligibility (sector_mismatch)", runner, write_scenario
-    )
+    doc = round_doc(missions=[mission(sectors=["energy"])], locked=[("F1", "M1")])
+    assert_infeasible(doc, {("F1", "M1")}, "eligibility (sector_mismatch)", runner, write_scenario)
 
 
 def test_locked_infeasible_result_document_shape():
@@ -586,6 +576,22 @@ def test_region_minimum_never_makes_a_round_infeasible():
 def test_region_minimum_of_zero_costs_nothing():
     result = solve_checked(region_doc({"DR": 0}))
     assert result["objective"] == 2300
+
+
+def test_negative_shortfall_weight_is_an_input_error():
+    # A negative weight would reward leaving a region's minimum unmet: refused, by its path.
+    with pytest.raises(ScenarioError) as error:
+        solve_checked(region_doc({"GR": 1, "DR": 1}, weights={"region_shortfall": -100}))
+    assert error.value.problems == ["weights.region_shortfall: must be >= 0, got -100"]
+
+
+@pytest.mark.parametrize("seed", [17, 19, 53, 143])
+def test_zero_shortfall_weight_reports_only_the_real_shortfall(seed):
+    # With the penalty at 0 the shortfall still means max(0, min(k, e) - placed from r).
+    doc = random_round(random.Random(seed), firms=8, missions=3)
+    doc["weights"] = {"region_shortfall": 0}
+    result = solve_checked(doc)  # the checker recomputes region_shortfall from the placements
+    assert result["status"] == "OPTIMAL"
 
 
 # --------------------------------------------------------------------------- scores

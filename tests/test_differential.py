@@ -73,13 +73,20 @@ def test_tiny_rounds_cover_the_interesting_cases():
     assert sum(status == "INFEASIBLE" for status, _ in references) >= 2
     assert sum(status == "OPTIMAL" for status, _ in references) >= 30
     assert sum(len(eligible_applications(d)) <= BRUTE_FORCE_LIMIT for d in docs) >= 30
-    assert any(doc.get("locked") for doc, (s, _) in zip(docs, references, strict=True) if s == "OPTIMAL")
+    assert any(
+        doc.get("locked") for doc, (s, _) in zip(docs, references, strict=True) if s == "OPTIMAL"
+    )
+
+
+ENGINES = ("auto", "cp-sat", "mip")
 
 
 @pytest.mark.parametrize("seed", range(100, 125))
 def test_small_round_matches_highs(seed):
     doc = small_round(seed)
-    assert_agrees(doc, solve_checked(doc, workers=1), reference_optimum(doc))
+    # Every engine of SolveOptions must reach the same optimum.
+    engine = ENGINES[seed % len(ENGINES)]
+    assert_agrees(doc, solve_checked(doc, workers=1, engine=engine), reference_optimum(doc))
 
 
 def test_differential_covers_every_feature():
@@ -117,3 +124,17 @@ def test_large_round_matches_highs(build):
     assert_agrees(doc, result, reference)
     assert not math.isnan(reference[1])
     assert elapsed < 30, f"solving took {elapsed:.1f} s"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("time_limit", [0.5, 2.0])
+def test_a_time_limit_still_gives_a_spec_result(time_limit):
+    # The SPEC's statuses are OPTIMAL, FEASIBLE (time limit hit) and INFEASIBLE; a round
+    # without locks always has a roster (nobody placed is one), so a cut-off search still
+    # returns one that lists every application.
+    doc = generate_round(firms=1500, missions=60, seed=3)
+    started = time.perf_counter()
+    result = solve_checked(doc, time_limit=time_limit)
+    assert result["status"] in ("OPTIMAL", "FEASIBLE")
+    assert result["best_bound"] >= result["objective"]
+    assert time.perf_counter() - started < time_limit + 5

@@ -45,8 +45,16 @@ CASES = [
     ("no case", {"app_case": None}, "no_business_case"),
     ("unverified", {"firm_options": {"cases": [case(verified=False)]}}, "business_case_unverified"),
     ("country", {"firm_options": {"cases": [case(country="DK")]}}, "business_case_wrong_country"),
-    ("strategy", {"firm_options": {"readiness": {"strategy": False, "organisation": True}}}, "not_ready"),
-    ("organisation", {"firm_options": {"readiness": {"strategy": True, "organisation": False}}}, "not_ready"),
+    (
+        "strategy",
+        {"firm_options": {"readiness": {"strategy": False, "organisation": True}}},
+        "not_ready",
+    ),
+    (
+        "organisation",
+        {"firm_options": {"readiness": {"strategy": True, "organisation": False}}},
+        "not_ready",
+    ),
     ("no readiness", {"firm_options": {"readiness": {}}}, "not_ready"),
     ("readiness omitted", {"firm_options": {"readiness": None}}, "not_ready"),
     (
@@ -54,7 +62,11 @@ CASES = [
         {"mission_sectors": ["energy"], "app_case": None, "firm_options": {"ready": False}},
         "sector_mismatch",
     ),
-    ("case before readiness", {"app_case": None, "firm_options": {"ready": False}}, "no_business_case"),
+    (
+        "case before readiness",
+        {"app_case": None, "firm_options": {"ready": False}},
+        "no_business_case",
+    ),
     (
         "unverified before country and readiness",
         {"firm_options": {"cases": [case(verified=False, country="DK")], "ready": False}},

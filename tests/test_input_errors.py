@@ -103,10 +103,25 @@ FIELD_RULES = [
     ("case id twice", "firms.0.business_cases.1", case("BC1"), "firms[0].business_cases[1].id: "),
     # every reference resolves
     ("firm region", "firms.0.region", "UT", "firms[0].region: 'UT' is not a known region"),
-    ("firm sector", "firms.0.sector", "textile", "firms[0].sector: 'textile' is not a known sector"),
+    (
+        "firm sector",
+        "firms.0.sector",
+        "textile",
+        "firms[0].sector: 'textile' is not a known sector",
+    ),
     ("mission sector", "missions.0.sectors.1", "textile", "missions[0].sectors[1]: "),
-    ("case sector", "firms.0.business_cases.0.sector", "textile", "firms[0].business_cases[0].sector: "),
-    ("application firm", "applications.0.firm", "F9", "applications[0].firm: 'F9' is not a known firm"),
+    (
+        "case sector",
+        "firms.0.business_cases.0.sector",
+        "textile",
+        "firms[0].business_cases[0].sector: ",
+    ),
+    (
+        "application firm",
+        "applications.0.firm",
+        "F9",
+        "applications[0].firm: 'F9' is not a known firm",
+    ),
     ("application mission", "applications.0.mission", "M9", "applications[0].mission: 'M9'"),
     ("application case", "applications.0.business_case", "BC9", "applications[0].business_case: "),
     ("locked firm", "locked.0.firm", "F9", "locked[0]: "),
@@ -116,7 +131,12 @@ FIELD_RULES = [
     ("kind", "missions.0.kind", "trade", "missions[0].kind: 'trade' is not one of"),
     ("format", "missions.0.format", "webinar", "missions[0].format: 'webinar' is not one of"),
     ("scope", "missions.0.scope", "global", "missions[0].scope: 'global' is not one of"),
-    ("evidence", "firms.0.business_cases.0.evidence", "rumour", "firms[0].business_cases[0].evidence: "),
+    (
+        "evidence",
+        "firms.0.business_cases.0.evidence",
+        "rumour",
+        "firms[0].business_cases[0].evidence: ",
+    ),
     ("document format", "format", "matchmaker-scenario/2", "format: "),
     # ISO 3166-1 alpha-2
     ("country alpha-3", "missions.0.country", "DEU", "missions[0].country: 'DEU' is not an ISO"),
@@ -124,7 +144,12 @@ FIELD_RULES = [
     ("country unknown", "missions.0.country", "XX", "missions[0].country: "),
     ("country name", "missions.0.country", "Germany", "missions[0].country: "),
     ("country number", "missions.0.country", 49, "missions[0].country: "),
-    ("case country", "firms.0.business_cases.0.country", "NLD", "firms[0].business_cases[0].country: "),
+    (
+        "case country",
+        "firms.0.business_cases.0.country",
+        "NLD",
+        "firms[0].business_cases[0].country: ",
+    ),
     ("exports_to", "firms.0.exports_to", ["BE", "XX"], "firms[0].exports_to[1]: "),
     # dates
     ("month 13", "missions.0.start", "2026-13-01", "missions[0].start: 2026-13-01 is not a date"),
@@ -134,7 +159,12 @@ FIELD_RULES = [
     ("start after end", "missions.0.start", "2026-05-14", "missions[0].end: 2026-05-13 is before"),
     # numbers
     ("capacity < 0", "missions.0.capacity", -1, "missions[0].capacity: must be >= 0"),
-    ("min > capacity", "missions.0.min_participants", 11, "missions[0].min_participants: 11 is more"),
+    (
+        "min > capacity",
+        "missions.0.min_participants",
+        11,
+        "missions[0].min_participants: 11 is more",
+    ),
     ("min < 0", "missions.0.min_participants", -1, "missions[0].min_participants: "),
     ("slipstream < 0", "missions.1.slipstream_max", -1, "missions[1].slipstream_max: "),
     ("sector_max < 0", "missions.0.sector_max", -1, "missions[0].sector_max: "),
@@ -147,8 +177,18 @@ FIELD_RULES = [
     ("employees < 0", "firms.0.employees", -1, "firms[0].employees: must be >= 0"),
     ("history < 0", "firms.0.missions_last_3_years", -1, "firms[0].missions_last_3_years: "),
     ("rank 0", "applications.0.rank", 0, "applications[0].rank: must be >= 1"),
-    ("rank twice per firm", "applications.1.rank", 1, "applications[1].rank: rank 1 is already used"),
-    ("case of another firm", "applications.0.business_case", "BC2", "applications[0].business_case: 'BC2'"),
+    (
+        "rank twice per firm",
+        "applications.1.rank",
+        1,
+        "applications[1].rank: rank 1 is already used",
+    ),
+    (
+        "case of another firm",
+        "applications.0.business_case",
+        "BC2",
+        "applications[0].business_case: 'BC2'",
+    ),
     ("places per firm 0", "round.max_places_per_firm", 0, "round.max_places_per_firm: "),
     ("budget < 0", "round.budget_eur", -1, "round.budget_eur: "),
     # unknown keys at every level
@@ -159,9 +199,24 @@ FIELD_RULES = [
     ("unknown mission", "missions.0.colour", "red", "missions[0].colour: unknown field"),
     ("misspelt mission", "missions.0.capacty", 3, "missions[0].capacty: unknown field"),
     ("unknown firm", "firms.0.colour", "red", "firms[0].colour: unknown field"),
-    ("unknown readiness", "firms.0.readiness.money", True, "firms[0].readiness.money: unknown field"),
-    ("unknown case", "firms.0.business_cases.0.colour", "red", "firms[0].business_cases[0].colour: "),
-    ("unknown application", "applications.0.colour", "red", "applications[0].colour: unknown field"),
+    (
+        "unknown readiness",
+        "firms.0.readiness.money",
+        True,
+        "firms[0].readiness.money: unknown field",
+    ),
+    (
+        "unknown case",
+        "firms.0.business_cases.0.colour",
+        "red",
+        "firms[0].business_cases[0].colour: ",
+    ),
+    (
+        "unknown application",
+        "applications.0.colour",
+        "red",
+        "applications[0].colour: unknown field",
+    ),
     ("unknown locked", "locked.0.colour", "red", "locked[0].colour: unknown field"),
     ("unknown weight", "weights.bonus", 5, "weights.bonus: unknown field"),
     # wrong types
@@ -175,12 +230,22 @@ FIELD_RULES = [
     ("capacity float", "missions.0.capacity", 10.5, "missions[0].capacity: must be an integer"),
     ("capacity bool", "missions.0.capacity", True, "missions[0].capacity: must be an integer"),
     ("sectors string", "missions.0.sectors", "water", "missions[0].sectors: must be a list"),
-    ("region_min list", "missions.0.region_min", ["FR"], "missions[0].region_min: must be an object"),
+    (
+        "region_min list",
+        "missions.0.region_min",
+        ["FR"],
+        "missions[0].region_min: must be an object",
+    ),
     ("focus string", "sectors.0.focus", "yes", "sectors[0].focus: must be true or false"),
     ("priority string", "regions.0.priority", "high", "regions[0].priority: must be an integer"),
     ("employees bool", "firms.0.employees", True, "firms[0].employees: must be an integer"),
     ("employees float", "firms.0.employees", 12.5, "firms[0].employees: "),
-    ("verified number", "firms.0.business_cases.0.verified", 1, "firms[0].business_cases[0].verified: "),
+    (
+        "verified number",
+        "firms.0.business_cases.0.verified",
+        1,
+        "firms[0].business_cases[0].verified: ",
+    ),
     ("readiness list", "firms.0.readiness", [], "firms[0].readiness: must be an object"),
     ("readiness flag string", "firms.0.readiness.strategy", "yes", "firms[0].readiness.strategy: "),
     ("cases object", "firms.0.business_cases", {}, "firms[0].business_cases: must be a list"),
@@ -193,7 +258,12 @@ FIELD_RULES = [
     ("firm region list", "firms.0.region", ["GR"], "firms[0].region: "),
     ("firm sector object", "firms.0.sector", {"code": "water"}, "firms[0].sector: "),
     ("mission sector list", "missions.0.sectors", [["water"]], "missions[0].sectors[0]: "),
-    ("case sector list", "firms.0.business_cases.0.sector", ["water"], "firms[0].business_cases[0].sector: "),
+    (
+        "case sector list",
+        "firms.0.business_cases.0.sector",
+        ["water"],
+        "firms[0].business_cases[0].sector: ",
+    ),
     # weights
     ("weights string", "weights", "heavy", "weights: must be an object"),
     ("weight string", "weights.place", "1000", "weights.place: must be an integer"),
@@ -204,7 +274,12 @@ FIELD_RULES = [
     ("rank points float", "weights.rank_points", {"1": 5.5}, "weights.rank_points.1: "),
     ("rank points list", "weights.rank_points", [100, 60], "weights.rank_points: "),
     ("evidence key", "weights.evidence_points", {"rumour": 5}, "weights.evidence_points.rumour: "),
-    ("evidence points string", "weights.evidence_points", {"order": "x"}, "weights.evidence_points.order: "),
+    (
+        "evidence points string",
+        "weights.evidence_points",
+        {"order": "x"},
+        "weights.evidence_points.order: ",
+    ),
     # locked pairs need an application
     ("locked without application", "locked.0", {"firm": "F2", "mission": "M1"}, "locked[0]: "),
 ]
@@ -366,7 +441,9 @@ def assert_cli_rejects(runner, path: Path, out: Path, expected: str) -> None:
 def test_cli_exits_2_with_the_path_and_writes_nothing(
     runner, write_scenario, tmp_path, path, value, expected
 ):
-    assert_cli_rejects(runner, write_scenario(changed(path, value)), tmp_path / "out.json", expected)
+    assert_cli_rejects(
+        runner, write_scenario(changed(path, value)), tmp_path / "out.json", expected
+    )
 
 
 def test_cli_lists_every_problem(runner, write_scenario, tmp_path):

@@ -1,4 +1,4 @@
-"""Hypothesis properties of the engine over random rounds: capacity, order, monotony, determinism."""
+"""Hypothesis properties over random rounds: capacity, list order, monotony, determinism."""
 
 from __future__ import annotations
 

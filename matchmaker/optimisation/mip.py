@@ -54,10 +54,13 @@ def solve_with_mip(
             domain = list(constraint.linear.domain)
             if len(domain) != 2:
                 raise ValueError("linear constraints with holes are not supported")
-            row = solver.Constraint(domain[0] if domain[0] > -_HUGE else -infinity,
-                                    domain[1] if domain[1] < _HUGE else infinity)
-            for index, coefficient in zip(constraint.linear.vars, constraint.linear.coeffs,
-                                          strict=True):
+            row = solver.Constraint(
+                domain[0] if domain[0] > -_HUGE else -infinity,
+                domain[1] if domain[1] < _HUGE else infinity,
+            )
+            for index, coefficient in zip(
+                constraint.linear.vars, constraint.linear.coeffs, strict=True
+            ):
                 row.SetCoefficient(variables[index], coefficient)
         elif constraint.has_at_most_one():
             constant = 0

@@ -39,8 +39,12 @@ class SolveOptions:
     log_search: bool = False
 
     def to_dict(self) -> dict:
-        return {"time_limit": self.time_limit, "workers": self.workers, "seed": self.seed,
-                "engine": self.engine}
+        return {
+            "time_limit": self.time_limit,
+            "workers": self.workers,
+            "seed": self.seed,
+            "engine": self.engine,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,7 +124,7 @@ def build_model(data: RoundData) -> tuple[cp_model.CpModel, Variables]:
     return model, variables
 
 
-def _parameters(options: SolveOptions) -> cp_model.CpSolver:
+def _parameters(options: SolveOptions, spent: float = 0.0) -> cp_model.CpSolver:
     solver = cp_model.CpSolver()
     params = solver.parameters
     params.num_workers = max(1, options.workers)
@@ -130,7 +134,7 @@ def _parameters(options: SolveOptions) -> cp_model.CpSolver:
     params.cp_model_presolve = False  # presolve costs more than it saves on this model
     params.log_search_progress = options.log_search
     if options.time_limit is not None:
-        params.max_time_in_seconds = max(0.0, options.time_limit)
+        params.max_time_in_seconds = max(0.0, options.time_limit - spent)
     if options.engine == "auto":
         params.max_deterministic_time = options.cp_sat_deterministic_time
     return solver
@@ -158,68 +162,93 @@ def solve_round(
 
     model, variables = build_model(data)
     reporter = _ProgressReporter(on_progress, started) if on_progress else None
-    values: list[int] | None = None
+    roster: set[int] | None = None
     status, bound = "UNKNOWN", None
     if options.engine in ("auto", "cp-sat"):
-        solver = _parameters(options)
+        solver = _parameters(options, spent=time.perf_counter() - started)
         if reporter is not None:
             solver.best_bound_callback = reporter.on_bound
         code = solver.solve(model, reporter)
         status = solver.status_name(code)
         if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            values = [solver.value(v) for v in _all_variables(model)]
+            roster = {i for i, v in variables.placed.items() if solver.boolean_value(v)}
             bound = _bound(solver, code)
         elif code == cp_model.MODEL_INVALID:
-            raise RuntimeError(f"CP-SAT rejected the model: {solver.validate()}")
-    left = None if options.time_limit is None else \
-        options.time_limit - (time.perf_counter() - started)
-    if options.engine == "mip" or (options.engine == "auto" and status in ("FEASIBLE", "UNKNOWN")
-                                   and (left is None or left > 0)):
+            raise RuntimeError(f"CP-SAT rejected the model: {model.validate()}")
+        elif code == cp_model.UNKNOWN and solver.best_objective_bound < math.inf:
+            bound = math.floor(solver.best_objective_bound + 1e-6)
+    left = _time_left(options, started)
+    if options.engine == "mip" or (
+        options.engine == "auto"
+        and status in ("FEASIBLE", "UNKNOWN")
+        and (left is None or left > 0)
+    ):
         found = solve_with_mip(model, time_limit=left)
-        if found.values is not None and (values is None or _objective(data, variables, found.values)
-                                         >= _objective(data, variables, values)):
-            values = found.values
+        if found.values is not None:
+            candidate = {i for i, v in variables.placed.items() if found.values[v.index]}
+            if roster is None or objective_of(data, candidate) >= objective_of(data, roster):
+                roster = candidate
         if found.status in ("OPTIMAL", "INFEASIBLE"):
             status = found.status
-            bound = None if found.bound is None else _objective(data, variables, values)
         elif found.bound is not None:
-            bound = min(bound, math.floor(found.bound + 1e-6)) if bound is not None else \
-                math.floor(found.bound + 1e-6)
-            status = "FEASIBLE" if values is not None else "UNKNOWN"
+            mip_bound = math.floor(found.bound + 1e-6)
+            bound = mip_bound if bound is None else min(bound, mip_bound)
+            status = "FEASIBLE" if roster is not None else "UNKNOWN"
+    if status == "UNKNOWN":
+        # Cut off before any solver found a roster: the greedy one is feasible unless a lock
+        # could not be honoured, so it stands as a FEASIBLE answer with a simple valid bound.
+        greedy = greedy_roster(data)
+        if all(i in greedy for i in data.locked):
+            roster, status = greedy, "FEASIBLE"
+            if bound is None:
+                bound = sum(max(0, data.scores[i]) for i in data.eligible)
     elapsed = time.perf_counter() - started
 
-    if values is not None and status in ("OPTIMAL", "FEASIBLE"):
-        objective = _objective(data, variables, values)
+    if roster is not None and status in ("OPTIMAL", "FEASIBLE"):
+        objective = objective_of(data, roster)
         outcome = SolveOutcome(
             data=data,
             status=status,
             objective=objective,
             best_bound=objective if status == "OPTIMAL" else max(bound or objective, objective),
             solve_seconds=elapsed,
-            placed=[i for i in data.eligible if values[variables.placed[i].index]],
-            runs={m: bool(values[v.index]) for m, v in variables.runs.items()},
-            shortfall={key: values[v.index] for key, v in variables.shortfall.items()},
+            placed=sorted(roster),
+            runs=runs_of(data, roster),
+            shortfall=constraints.regions.shortfalls(data, roster),
         )
-        for mission_id in data.missions:
-            outcome.runs.setdefault(mission_id, True)
         return outcome
     if status == "INFEASIBLE":
-        return SolveOutcome(data=data, status="INFEASIBLE", objective=None, best_bound=None,
-                            solve_seconds=elapsed,
-                            conflicts=_explain_infeasible(data, options))
-    return SolveOutcome(data=data, status="UNKNOWN", objective=None, best_bound=None,
-                        solve_seconds=elapsed)
+        return SolveOutcome(
+            data=data,
+            status="INFEASIBLE",
+            objective=None,
+            best_bound=None,
+            solve_seconds=elapsed,
+            conflicts=_explain_infeasible(data, options),
+        )
+    return SolveOutcome(
+        data=data, status="UNKNOWN", objective=None, best_bound=None, solve_seconds=elapsed
+    )
 
 
-def _all_variables(model: cp_model.CpModel) -> list[cp_model.IntVar]:
-    return [model.get_int_var_from_proto_index(i) for i in range(len(model.proto.variables))]
+def _time_left(options: SolveOptions, started: float) -> float | None:
+    if options.time_limit is None:
+        return None
+    return options.time_limit - (time.perf_counter() - started)
 
 
-def _objective(data: RoundData, variables: Variables, values: list[int]) -> int:
-    """The objective of a full assignment, recomputed exactly from the scores."""
-    placed = sum(data.scores[i] for i, v in variables.placed.items() if values[v.index])
-    short = sum(values[v.index] for v in variables.shortfall.values())
-    return placed - data.scenario.weights.region_shortfall * short
+def runs_of(data: RoundData, roster: set[int]) -> dict[str, bool]:
+    """A mission runs unless it needs participants and has none placed (then it is cancelled)."""
+    placed_on = {data.applications[i].mission for i in roster}
+    return {
+        m: mission.min_participants == 0 or m in placed_on for m, mission in data.missions.items()
+    }
+
+
+def objective_of(data: RoundData, roster: set[int]) -> int:
+    """The objective of a roster, recomputed exactly from scores and region shortfalls."""
+    shortfall = sum(constraints.regions.shortfalls(data, roster).values())
+    return sum(data.scores[i] for i in roster) - data.scenario.weights.region_shortfall * shortfall
 
 
 def _bound(solver: cp_model.CpSolver, status: int) -> int:

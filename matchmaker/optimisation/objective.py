@@ -1,8 +1,6 @@
-"""Scores of applications and the objective of a set of placements, from the weights."""
+"""The score an application earns when placed, from the round's weights."""
 
 from __future__ import annotations
-
-from collections.abc import Iterable, Mapping
 
 from matchmaker.optimisation.scenario import Application, Firm, Mission, Region, Weights
 
@@ -20,23 +18,3 @@ def application_score(
         if case is not None:
             score += weights.evidence_points.get(case.evidence, 0)
     return score
-
-
-def region_shortfall(
-    region_min: Mapping[str, int],
-    eligible_by_region: Mapping[str, int],
-    placed_by_region: Mapping[str, int],
-) -> dict[str, int]:
-    """Seats of each region's minimum left untaken, counted only up to its eligible applicants."""
-    missing = {}
-    for region, minimum in region_min.items():
-        wanted = min(minimum, eligible_by_region.get(region, 0))
-        short = wanted - placed_by_region.get(region, 0)
-        if short > 0:
-            missing[region] = short
-    return missing
-
-
-def objective_value(placed_scores: Iterable[int], total_shortfall: int, weights: Weights) -> int:
-    """The objective: placed scores minus the region shortfall penalty."""
-    return sum(placed_scores) - weights.region_shortfall * total_shortfall

@@ -29,9 +29,6 @@ class RoundData:
     focus_sectors: frozenset[str]
     locked: list[int]
 
-    def is_target_group(self, index: int) -> bool:
-        return self.firms[self.applications[index].firm].in_target_group
-
     def subsidy(self, index: int) -> int:
         """Subsidy an application draws when placed: the mission's, for target-group firms only."""
         application = self.applications[index]
@@ -88,7 +85,3 @@ class Variables:
     placed: dict[int, cp_model.IntVar] = field(default_factory=dict)
     runs: dict[str, cp_model.IntVar] = field(default_factory=dict)
     shortfall: dict[tuple[str, str], cp_model.IntVar] = field(default_factory=dict)
-
-    def mission_runs(self, mission_id: str) -> cp_model.IntVar | int:
-        """The runs literal of a mission, or 1 for a mission that cannot be cancelled."""
-        return self.runs.get(mission_id, 1)

@@ -7,7 +7,7 @@ import json
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +18,7 @@ KINDS = ("promotional", "business")
 FORMATS = ("trade_mission", "trade_fair", "branch_delegation")
 SCOPES = ("regional", "national")
 EVIDENCE_LEVELS = ("none", "leads", "letter_of_intent", "order")
+MAX_INTEGER = 10**9  # every count, euro amount and weight; keeps the model's sums exact
 
 DEFAULT_WEIGHTS: dict[str, Any] = {
     "place": 1000,
@@ -259,6 +260,9 @@ class _Checker:
         if minimum is not None and value < minimum:
             self.fail(path, f"must be >= {minimum}, got {value}")
             return None
+        if abs(value) > MAX_INTEGER:
+            self.fail(path, f"must be at most {MAX_INTEGER:,} in size, got {value}")
+            return None
         return value
 
     def boolean(self, value: Any, path: str) -> bool | None:
@@ -275,7 +279,7 @@ class _Checker:
         return value
 
     def date(self, value: Any, path: str) -> date | None:
-        if isinstance(value, date):  # YAML reads bare dates as dates
+        if isinstance(value, date) and not isinstance(value, datetime):  # YAML reads bare dates
             return value
         if isinstance(value, str) and _ISO_DATE.fullmatch(value):
             try:
@@ -320,6 +324,29 @@ def _known_keys(required: tuple[str, ...], optional: tuple[str, ...]) -> frozens
 def _is_country(code: str) -> bool:
     """An upper-case ISO 3166-1 alpha-2 code of a country pycountry knows."""
     return len(code) == 2 and code.isupper() and pycountry.countries.get(alpha_2=code) is not None
+
+
+def _declared_ids(items: Any, key: str) -> set[str]:
+    """Ids written in a list, valid or not: references to a broken item are not errors again."""
+    if not isinstance(items, list):
+        return set()
+    return {i[key] for i in items if isinstance(i, dict) and isinstance(i.get(key), str)}
+
+
+def _declared_pairs(items: Any) -> set[tuple[str, str]]:
+    if not isinstance(items, list):
+        return set()
+    return {
+        (i["firm"], i["mission"])
+        for i in items
+        if isinstance(i, dict)
+        and isinstance(i.get("firm"), str)
+        and isinstance(i.get("mission"), str)
+    }
+
+
+def _is_code(value: Any, codes: set[str]) -> bool:
+    return isinstance(value, str) and value in codes
 
 
 def _join(path: str, key: str) -> str:
@@ -372,11 +399,20 @@ def parse_scenario(document: Any) -> Scenario:
     firm_by_id = {f.id: f for f in firms}
     mission_ids = {m.id for m in missions}
     applications = (
-        _parse_applications(check, root.get("applications"), firm_by_id, mission_ids)
+        _parse_applications(
+            check,
+            root.get("applications"),
+            firm_by_id,
+            mission_ids,
+            broken_firms=_declared_ids(root.get("firms"), "id") - set(firm_by_id),
+            broken_missions=_declared_ids(root.get("missions"), "id") - mission_ids,
+        )
         if "applications" in root
         else []
     )
-    locked = _parse_locked(check, root.get("locked", []), applications)
+    locked = _parse_locked(
+        check, root.get("locked", []), applications, _declared_pairs(root.get("applications"))
+    )
     overrides = root.get("weights", {})
     weights = _parse_weights(check, overrides)
 
@@ -414,12 +450,12 @@ def _parse_list(
 
 
 def _parse_round(check: _Checker, value: Any) -> RoundSettings | None:
+    before = len(check.problems)
     raw = check.obj(
         value, "round", required=("id",), optional=("max_places_per_firm", "budget_eur")
     )
     if raw is None:
         return None
-    before = len(check.problems)
     round_id = check.string(raw.get("id"), "round.id") if "id" in raw else None
     max_places = check.integer(
         raw.get("max_places_per_firm", 1), "round.max_places_per_firm", minimum=1
@@ -431,10 +467,10 @@ def _parse_round(check: _Checker, value: Any) -> RoundSettings | None:
 
 
 def _parse_region(check: _Checker, value: Any, path: str) -> Region | None:
+    before = len(check.problems)
     raw = check.obj(value, path, required=("code", "name"), optional=("priority",))
     if raw is None:
         return None
-    before = len(check.problems)
     code = check.string(raw.get("code"), f"{path}.code") if "code" in raw else None
     name = check.string(raw.get("name"), f"{path}.name") if "name" in raw else None
     priority = check.integer(raw.get("priority", 0), f"{path}.priority")
@@ -444,10 +480,10 @@ def _parse_region(check: _Checker, value: Any, path: str) -> Region | None:
 
 
 def _parse_sector(check: _Checker, value: Any, path: str) -> Sector | None:
+    before = len(check.problems)
     raw = check.obj(value, path, required=("code", "name", "focus"), optional=())
     if raw is None:
         return None
-    before = len(check.problems)
     code = check.string(raw.get("code"), f"{path}.code") if "code" in raw else None
     name = check.string(raw.get("name"), f"{path}.name") if "name" in raw else None
     focus = check.boolean(raw.get("focus"), f"{path}.focus") if "focus" in raw else None
@@ -481,10 +517,10 @@ _MISSION_OPTIONAL = (
 def _parse_mission(
     check: _Checker, value: Any, path: str, region_codes: set[str], sector_codes: set[str]
 ) -> Mission | None:
+    before = len(check.problems)
     raw = check.obj(value, path, required=_MISSION_REQUIRED, optional=_MISSION_OPTIONAL)
     if raw is None:
         return None
-    before = len(check.problems)
     present = {k for k in _MISSION_REQUIRED if k in raw}
     text = {
         k: check.string(raw[k], f"{path}.{k}") for k in ("id", "title", "organiser") if k in present
@@ -511,7 +547,7 @@ def _parse_mission(
         )
     sectors: list[str] = []
     for index, code in enumerate(check.array(raw.get("sectors", []), f"{path}.sectors")):
-        if code not in sector_codes:
+        if not _is_code(code, sector_codes):
             check.fail(f"{path}.sectors[{index}]", f"{_shown(code)} is not a known sector")
         elif code in sectors:
             check.fail(f"{path}.sectors[{index}]", f"{code!r} is listed twice")
@@ -561,6 +597,7 @@ def _parse_mission(
 def _parse_firm(
     check: _Checker, value: Any, path: str, region_codes: set[str], sector_codes: set[str]
 ) -> Firm | None:
+    before = len(check.problems)
     raw = check.obj(
         value,
         path,
@@ -569,15 +606,14 @@ def _parse_firm(
     )
     if raw is None:
         return None
-    before = len(check.problems)
     firm_id = check.string(raw["id"], f"{path}.id") if "id" in raw else None
     name = check.string(raw["name"], f"{path}.name") if "name" in raw else None
     kvk = raw.get("kvk")
     if "kvk" in raw and not (isinstance(kvk, str) and _KVK.fullmatch(kvk)):
         check.fail(f"{path}.kvk", f"{_shown(kvk)} is not exactly 8 digits")
-    if "region" in raw and raw["region"] not in region_codes:
+    if "region" in raw and not _is_code(raw["region"], region_codes):
         check.fail(f"{path}.region", f"{_shown(raw['region'])} is not a known region")
-    if "sector" in raw and raw["sector"] not in sector_codes:
+    if "sector" in raw and not _is_code(raw["sector"], sector_codes):
         check.fail(f"{path}.sector", f"{_shown(raw['sector'])} is not a known sector")
     employees = (
         check.integer(raw["employees"], f"{path}.employees", minimum=0)
@@ -627,6 +663,7 @@ def _parse_readiness(check: _Checker, value: Any, path: str) -> Readiness | None
 def _parse_case(
     check: _Checker, value: Any, path: str, sector_codes: set[str]
 ) -> BusinessCase | None:
+    before = len(check.problems)
     raw = check.obj(
         value,
         path,
@@ -635,10 +672,9 @@ def _parse_case(
     )
     if raw is None:
         return None
-    before = len(check.problems)
     case_id = check.string(raw["id"], f"{path}.id") if "id" in raw else None
     country = check.country(raw["country"], f"{path}.country") if "country" in raw else None
-    if "sector" in raw and raw["sector"] not in sector_codes:
+    if "sector" in raw and not _is_code(raw["sector"], sector_codes):
         check.fail(f"{path}.sector", f"{_shown(raw['sector'])} is not a known sector")
     summary = (
         check.string(raw["summary"], f"{path}.summary", allow_empty=True)
@@ -664,23 +700,31 @@ def _parse_case(
 
 
 def _parse_applications(
-    check: _Checker, value: Any, firm_by_id: dict[str, Firm], mission_ids: set[str]
+    check: _Checker,
+    value: Any,
+    firm_by_id: dict[str, Firm],
+    mission_ids: set[str],
+    *,
+    broken_firms: set[str],
+    broken_missions: set[str],
 ) -> list[Application]:
     applications = []
     ranks_seen: dict[tuple[str, int], int] = {}
     pairs_seen: dict[tuple[str, str], int] = {}
     for index, item in enumerate(check.array(value, "applications")):
         path = f"applications[{index}]"
+        before = len(check.problems)
         raw = check.obj(
             item, path, required=("firm", "mission", "rank"), optional=("business_case",)
         )
         if raw is None:
             continue
-        before = len(check.problems)
         firm = firm_by_id.get(raw.get("firm")) if isinstance(raw.get("firm"), str) else None
+        mission_id = raw.get("mission")
+        if _is_code(raw.get("firm"), broken_firms) or _is_code(mission_id, broken_missions):
+            continue  # the firm or mission itself is reported already
         if "firm" in raw and firm is None:
             check.fail(f"{path}.firm", f"{_shown(raw['firm'])} is not a known firm")
-        mission_id = raw.get("mission")
         if "mission" in raw and (not isinstance(mission_id, str) or mission_id not in mission_ids):
             check.fail(f"{path}.mission", f"{_shown(mission_id)} is not a known mission")
         rank = check.integer(raw["rank"], f"{path}.rank", minimum=1) if "rank" in raw else None
@@ -714,7 +758,9 @@ def _parse_applications(
     return applications
 
 
-def _parse_locked(check: _Checker, value: Any, applications: list[Application]) -> list[LockedPair]:
+def _parse_locked(
+    check: _Checker, value: Any, applications: list[Application], declared: set[tuple[str, str]]
+) -> list[LockedPair]:
     pairs = {(a.firm, a.mission) for a in applications}
     locked: list[LockedPair] = []
     seen: set[tuple[str, str]] = set()
@@ -724,6 +770,8 @@ def _parse_locked(check: _Checker, value: Any, applications: list[Application]) 
         if raw is None or "firm" not in raw or "mission" not in raw:
             continue
         pair = (raw["firm"], raw["mission"])
+        if pair in declared and pair not in pairs:
+            continue  # its application is reported already
         if not all(isinstance(x, str) for x in pair) or pair not in pairs:
             check.fail(
                 path, f"{_shown(raw['firm'])} has no application to {_shown(raw['mission'])}"
@@ -737,13 +785,19 @@ def _parse_locked(check: _Checker, value: Any, applications: list[Application]) 
 
 
 def _parse_weights(check: _Checker, value: Any) -> Weights | None:
+    before = len(check.problems)
     raw = check.obj(value, "weights", required=(), optional=tuple(DEFAULT_WEIGHTS))
     if raw is None:
         return None
-    before = len(check.problems)
     merged: dict[str, Any] = {}
-    for key in ("place", "first_timer", "repeat", "region_shortfall"):
+    for key in ("place", "first_timer", "repeat"):
         merged[key] = check.integer(raw.get(key, DEFAULT_WEIGHTS[key]), f"weights.{key}")
+    # A negative shortfall weight would reward missing a region's minimum: not a policy.
+    merged["region_shortfall"] = check.integer(
+        raw.get("region_shortfall", DEFAULT_WEIGHTS["region_shortfall"]),
+        "weights.region_shortfall",
+        minimum=0,
+    )
     rank_points = {int(k): v for k, v in DEFAULT_WEIGHTS["rank_points"].items()}
     raw_ranks = raw.get("rank_points", {})
     if not isinstance(raw_ranks, dict):

@@ -29,12 +29,12 @@ def build(data: RoundData, model: cp_model.CpModel, variables: Variables) -> Non
     counts, subsidies = [], []
     for mission_id, group in by_mission.items():
         mission = data.missions[mission_id]
-        count = model.new_int_var(0, min(len(group), mission.capacity),
-                                  f"subsidised[{mission_id}]")
+        count = model.new_int_var(0, min(len(group), mission.capacity), f"subsidised[{mission_id}]")
         model.add(count == sum(variables.placed[i] for i in group))
         counts.append(count)
         subsidies.append(mission.subsidy_eur)
     unit = math.gcd(*subsidies)
     # Only target-group placements draw the mission's subsidy, and together they fit the budget.
-    model.add(cp_model.LinearExpr.weighted_sum(counts, [s // unit for s in subsidies])
-              <= budget // unit)
+    model.add(
+        cp_model.LinearExpr.weighted_sum(counts, [s // unit for s in subsidies]) <= budget // unit
+    )

@@ -27,8 +27,3 @@ def build(data: RoundData, model: cp_model.CpModel, variables: Variables) -> Non
         elif len(placed) > mission.capacity:
             # Never more firms on a mission than it has places.
             model.add(sum(placed) <= mission.capacity)
-
-
-def binding(data: RoundData, mission_id: str, placed_count: int, runs: bool) -> bool:
-    """Whether the mission has no free place left in a solution."""
-    return not runs or placed_count >= data.missions[mission_id].capacity

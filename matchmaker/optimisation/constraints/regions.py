@@ -13,7 +13,24 @@ def wanted_seats(data: RoundData, mission_id: str, region: str) -> int:
     return min(minimum, data.eligible_by_mission_region.get((mission_id, region), 0))
 
 
+def shortfalls(data: RoundData, roster: set[int]) -> dict[tuple[str, str], int]:
+    """Seats of each region minimum a roster leaves untaken: max(0, min(k, e) - placed)."""
+    placed: dict[tuple[str, str], int] = {}
+    for i in roster:
+        key = (data.applications[i].mission, data.firms[data.applications[i].firm].region)
+        placed[key] = placed.get(key, 0) + 1
+    missing = {}
+    for mission_id, mission in data.missions.items():
+        for region in mission.region_min:
+            short = wanted_seats(data, mission_id, region) - placed.get((mission_id, region), 0)
+            if short > 0:
+                missing[(mission_id, region)] = short
+    return missing
+
+
 def build(data: RoundData, model: cp_model.CpModel, variables: Variables) -> None:
+    if data.scenario.weights.region_shortfall == 0:
+        return  # a free shortfall changes nothing; the result still reports it
     for mission_id, mission in data.missions.items():
         for region in mission.region_min:
             wanted = wanted_seats(data, mission_id, region)
