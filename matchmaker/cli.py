@@ -56,17 +56,19 @@ class _LiveProgress:
         self._started = time.perf_counter()
         self._objective: int | None = None
         self._bound: int | None = None
+        self._engine = "CP-SAT"
 
     def update(self, progress: Any) -> None:
         with self._lock:
             self._objective = progress.objective
             self._bound = progress.bound
+            self._engine = progress.engine
 
     def __rich__(self) -> Text:
         with self._lock:
-            objective, bound = self._objective, self._bound
+            objective, bound, engine = self._objective, self._bound, self._engine
         elapsed = time.perf_counter() - self._started
-        line = Text(f"solving  {elapsed:6.1f} s   best objective ")
+        line = Text(f"solving ({engine})  {elapsed:6.1f} s   best objective ")
         line.append("—" if objective is None else f"{objective:,}", style="bold green")
         line.append("   bound ")
         line.append("—" if bound is None else f"{bound:,}", style="bold")

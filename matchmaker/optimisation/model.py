@@ -52,6 +52,7 @@ class Progress:
     elapsed: float
     objective: int | None
     bound: int | None
+    engine: str = "CP-SAT"
 
 
 ProgressCallback = Callable[[Progress], None]
@@ -85,6 +86,7 @@ class _ProgressReporter(cp_model.CpSolverSolutionCallback):
         self._started = started
         self.objective: int | None = None
         self.bound: int | None = None
+        self.engine = "CP-SAT"
 
     def on_solution_callback(self) -> None:
         self.objective = round(self.objective_value)
@@ -95,8 +97,13 @@ class _ProgressReporter(cp_model.CpSolverSolutionCallback):
         self.bound = round(bound)
         self._report()
 
+    def switch_engine(self, engine: str) -> None:
+        self.engine = engine
+        self._report()
+
     def _report(self) -> None:
-        self._on_progress(Progress(time.perf_counter() - self._started, self.objective, self.bound))
+        elapsed = time.perf_counter() - self._started
+        self._on_progress(Progress(elapsed, self.objective, self.bound, self.engine))
 
 
 def build_model(data: RoundData) -> tuple[cp_model.CpModel, Variables]:
@@ -183,6 +190,8 @@ def solve_round(
         and status in ("FEASIBLE", "UNKNOWN")
         and (left is None or left > 0)
     ):
+        if reporter is not None:
+            reporter.switch_engine("SCIP")
         found = solve_with_mip(model, time_limit=left)
         if found.values is not None:
             candidate = {i for i, v in variables.placed.items() if found.values[v.index]}
