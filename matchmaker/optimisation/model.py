@@ -106,14 +106,20 @@ class _ProgressReporter(cp_model.CpSolverSolutionCallback):
         self._on_progress(Progress(elapsed, self.objective, self.bound, self.engine))
 
 
-def build_model(data: RoundData) -> tuple[cp_model.CpModel, Variables]:
-    """Variables, then every constraint family, then the objective (section order of the model)."""
+def _hard_model(data: RoundData) -> tuple[cp_model.CpModel, Variables]:
+    """One placed literal per eligible application, under every hard family but the locks."""
     model = cp_model.CpModel()
     variables = Variables()
     for i in data.eligible:
         variables.placed[i] = model.new_bool_var(f"placed[{i}]")
     for family in constraints.HARD_FAMILIES:
         family.build(data, model, variables)
+    return model, variables
+
+
+def build_model(data: RoundData) -> tuple[cp_model.CpModel, Variables]:
+    """Variables, then every constraint family, then the objective (section order of the model)."""
+    model, variables = _hard_model(data)
     for family in constraints.SOFT_FAMILIES:
         family.build(data, model, variables)
     constraints.locked.build(data, model, variables)
@@ -268,12 +274,7 @@ def _bound(solver: cp_model.CpSolver, status: int) -> int:
 
 def _explain_infeasible(data: RoundData, options: SolveOptions) -> list[LockConflict]:
     """Find a small set of locked pairs that cannot hold together (an unsat core of the locks)."""
-    model = cp_model.CpModel()
-    variables = Variables()
-    for i in data.eligible:
-        variables.placed[i] = model.new_bool_var(f"placed[{i}]")
-    for family in constraints.HARD_FAMILIES:
-        family.build(data, model, variables)
+    model, variables = _hard_model(data)
     assumptions = [variables.placed[i] for i in data.locked]
     model.add_assumptions(assumptions)
     solver = cp_model.CpSolver()
