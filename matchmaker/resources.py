@@ -1,4 +1,4 @@
-"""Where the shipped demo scenarios live, installed from a wheel or in a source checkout."""
+"""Where the shipped templates and demo scenarios live, from a wheel or in a source checkout."""
 
 from __future__ import annotations
 
@@ -16,6 +16,10 @@ def _data_dir(name: str) -> Path:
 
 def scenarios_dir() -> Path:
     return _data_dir("scenarios")
+
+
+def templates_dir() -> Path:
+    return _data_dir("templates")
 
 
 def bundled_scenarios() -> dict[str, Path]:

@@ -1,0 +1,1 @@
+"""The JSON API for programs, one router per audience, under /api."""

@@ -1,0 +1,98 @@
+"""Request dependencies: the database session, the current user, roles and CSRF checks."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable, Iterator
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request, status
+from sqlmodel import Session
+
+from matchmaker.models import Role, User
+from matchmaker.services import accounts
+from matchmaker.settings import Settings
+
+SESSION_COOKIE = "mm_session"
+CSRF_COOKIE = "mm_csrf"
+CSRF_FIELD = "csrf_token"
+
+
+class LoginRequired(Exception):
+    """No logged-in user: pages redirect to the login form, the API answers 401."""
+
+
+def get_settings_dep(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def get_db(request: Request) -> Iterator[Session]:
+    """A session on the application's engine; services commit, this only closes."""
+    with Session(request.app.state.engine) as session:
+        yield session
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
+SessionDep = Annotated[Session, Depends(get_db)]
+
+
+def optional_user(request: Request, session: SessionDep) -> User | None:
+    """The user of a bearer token (API clients) or of the session cookie (people), if any."""
+    header = request.headers.get("authorization", "")
+    if header.lower().startswith("bearer "):
+        user = accounts.user_for_token(session=session, token=header[7:].strip())
+        if user is None:
+            raise HTTPException(
+                status.HTTP_401_UNAUTHORIZED,
+                "invalid or revoked token",
+                headers={"WWW-Authenticate": "Bearer"},
+            )
+        request.state.user = user
+        return user
+    token = request.cookies.get(SESSION_COOKIE)
+    if token:
+        found = accounts.user_for_session(session=session, token=token)
+        if found is not None:
+            request.state.user = found[0]
+            return found[0]
+    request.state.user = None
+    return None
+
+
+def current_user(user: Annotated[User | None, Depends(optional_user)]) -> User:
+    if user is None:
+        raise LoginRequired()
+    return user
+
+
+OptionalUser = Annotated[User | None, Depends(optional_user)]
+CurrentUser = Annotated[User, Depends(current_user)]
+
+
+def require_role(*roles: Role) -> Callable[[User], User]:
+    """A dependency admitting only users of these roles (403 for the others)."""
+    allowed = {r.value for r in roles}
+
+    def check(user: CurrentUser) -> User:
+        if str(user.role) not in allowed:
+            raise HTTPException(status.HTTP_403_FORBIDDEN, "your role may not do this")
+        return user
+
+    return check
+
+
+async def csrf_protect(request: Request) -> None:
+    """Form posts carry the token of the CSRF cookie (double submit; cookies are SameSite)."""
+    if request.headers.get("authorization", "").lower().startswith("bearer "):
+        return  # API clients with a bearer token are not a browser's ambient credentials
+    form = await request.form()
+    sent = form.get(CSRF_FIELD)
+    cookie = request.cookies.get(CSRF_COOKIE)
+    if not (isinstance(sent, str) and cookie and secrets.compare_digest(sent, cookie)):
+        raise HTTPException(
+            status.HTTP_403_FORBIDDEN,
+            "the form has expired or was not sent from this site; reload it",
+        )
+
+
+CsrfChecked = Depends(csrf_protect)

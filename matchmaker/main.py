@@ -1,0 +1,135 @@
+"""The application factory: create_app(settings) -> FastAPI, with pages, API and lifespan."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import APIRouter, FastAPI, HTTPException, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy.engine import Engine
+
+from matchmaker.db import create_db_engine, upgrade_to_head
+from matchmaker.deps import LoginRequired
+from matchmaker.settings import Settings, get_settings
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+
+_TITLES = {
+    400: "Bad request",
+    401: "Please log in",
+    403: "Not allowed",
+    404: "Not found",
+    405: "Not allowed",
+    409: "Conflict",
+    413: "Too large",
+    422: "Check the form",
+    429: "Too many attempts",
+}
+
+
+def _routers() -> list[APIRouter]:
+    """Every `router` of the modules in matchmaker.web and matchmaker.api, in name order.
+
+    An audience's routes live in one module each; adding a module adds its routes.
+    """
+    import matchmaker.api
+    import matchmaker.web
+
+    routers = []
+    for package in (matchmaker.web, matchmaker.api):
+        for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
+            module = importlib.import_module(f"{package.__name__}.{info.name}")
+            if isinstance(getattr(module, "router", None), APIRouter):
+                routers.append(module.router)
+    return routers
+
+
+def _problem_paths(error: RequestValidationError) -> list[str]:
+    """The spec's error shape: one 'path: message' line per problem."""
+    problems = []
+    for item in error.errors():
+        location = ".".join(str(part) for part in item.get("loc", ()) if part != "body")
+        problems.append(f"{location}: {item.get('msg', 'invalid')}")
+    return problems
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api") or request.headers.get(
+        "authorization", ""
+    ).lower().startswith("bearer ")
+
+
+def create_app(settings: Settings | None = None, *, engine: Engine | None = None) -> FastAPI:
+    """The matchmaker web service. Tests pass their own settings (and may share an engine)."""
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if engine is None:
+            app.state.engine.dispose()
+
+    app = FastAPI(
+        title="matchmaker",
+        summary="Fair, explained matchmaking of SMEs to trade missions, fairs and delegations.",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.engine = engine or create_db_engine(settings.database_url)
+    upgrade_to_head(app.state.engine)
+
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    for router in _routers():
+        app.include_router(router)
+
+    @app.exception_handler(LoginRequired)
+    async def login_required(request: Request, _: LoginRequired) -> Response:
+        if _wants_json(request):
+            return JSONResponse(
+                {"detail": "log in or send a bearer token"},
+                status_code=401,
+                headers={"WWW-Authenticate": "Bearer"},
+            )
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/login?next={target}", status_code=303)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, error: RequestValidationError) -> Response:
+        problems = _problem_paths(error)
+        if _wants_json(request):
+            return JSONResponse(
+                {"detail": jsonable_encoder(error.errors()), "problems": problems}, status_code=422
+            )
+        return _error_page(request, 422, "; ".join(problems))
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, error: HTTPException) -> Response:
+        if _wants_json(request):
+            return JSONResponse(
+                {"detail": error.detail},
+                status_code=error.status_code,
+                headers=getattr(error, "headers", None),
+            )
+        return _error_page(request, error.status_code, str(error.detail))
+
+    return app
+
+
+def _error_page(request: Request, status_code: int, message: str) -> Response:
+    from matchmaker.web.rendering import render
+
+    return render(
+        request,
+        "error.html",
+        status_code=status_code,
+        title=_TITLES.get(status_code, "Something went wrong"),
+        message=message,
+    )

@@ -1,0 +1,153 @@
+"""SME firms with their business cases and readiness scans."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, CheckConstraint, String, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from matchmaker.models.common import (
+    CODE_LENGTH,
+    COUNTRY_PATTERN,
+    KVK_PATTERN,
+    STATE_LENGTH,
+    UtcDateTime,
+    one_of,
+    utcnow,
+)
+from matchmaker.models.enums import Evidence, Track
+
+# --------------------------------------------------------------------------- firm
+
+
+class FirmBase(SQLModel):
+    kvk: str = Field(schema_extra={"pattern": KVK_PATTERN}, sa_type=String(8), unique=True)
+    name: str = Field(min_length=1, max_length=200, sa_type=Text)
+    region: str = Field(min_length=1, max_length=CODE_LENGTH, sa_type=String(CODE_LENGTH))
+    sector: str = Field(min_length=1, max_length=CODE_LENGTH, sa_type=String(CODE_LENGTH))
+    employees: int = Field(ge=0)
+    readiness_strategy: bool = Field(default=False, sa_type=Boolean)
+    readiness_organisation: bool = Field(default=False, sa_type=Boolean)
+    readiness_finance: bool = Field(default=False, sa_type=Boolean)
+    missions_last_3_years: int = Field(default=0, ge=0)
+    # ISO codes of the countries the firm already sells to (insight, not matching).
+    exports_to: list[str] = Field(default_factory=list, sa_type=JSON)
+
+
+class Firm(FirmBase, table=True):
+    """An SME registered by its KvK number. Region and sector are codes of the rounds
+    it takes part in; a round knows the firm under its scenario id (RoundFirm)."""
+
+    __tablename__ = "firm"
+    __table_args__ = (
+        CheckConstraint("length(kvk) = 8", name="kvk_length"),
+        CheckConstraint("employees >= 0", name="employees"),
+        CheckConstraint("missions_last_3_years >= 0", name="missions_last_3_years"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    owner_user_id: int | None = Field(
+        default=None, foreign_key="user_account.id", ondelete="SET NULL", index=True
+    )
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
+
+
+class FirmCreate(FirmBase):
+    pass
+
+
+class FirmUpdate(SQLModel):
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    region: str | None = Field(default=None, min_length=1, max_length=CODE_LENGTH)
+    sector: str | None = Field(default=None, min_length=1, max_length=CODE_LENGTH)
+    employees: int | None = Field(default=None, ge=0)
+    readiness_strategy: bool | None = None
+    readiness_organisation: bool | None = None
+    readiness_finance: bool | None = None
+    missions_last_3_years: int | None = Field(default=None, ge=0)
+    exports_to: list[str] | None = None
+
+
+class FirmPublic(FirmBase):
+    id: int
+    owner_user_id: int | None
+    created_at: datetime
+
+
+# --------------------------------------------------------------------------- business case
+
+
+class BusinessCaseBase(SQLModel):
+    country: str = Field(schema_extra={"pattern": COUNTRY_PATTERN}, sa_type=String(2))
+    sector: str = Field(min_length=1, max_length=CODE_LENGTH, sa_type=String(CODE_LENGTH))
+    summary: str = Field(max_length=5000, sa_type=Text)
+    evidence: Evidence = Field(default=Evidence.none, sa_type=String(STATE_LENGTH))
+
+
+class BusinessCase(BusinessCaseBase, table=True):
+    """A concrete business case (known offer, known demand) for one country, verified by
+    an organiser before it counts for a business mission. external_id is the case's id
+    in scenario files, unique within its firm."""
+
+    __tablename__ = "business_case"
+    __table_args__ = (
+        UniqueConstraint("firm_id", "external_id"),
+        one_of("evidence", Evidence),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    firm_id: int = Field(foreign_key="firm.id", ondelete="CASCADE", index=True)
+    external_id: str = Field(sa_type=String(CODE_LENGTH))
+    verified: bool = Field(default=False, sa_type=Boolean)
+    verified_by: int | None = Field(
+        default=None, foreign_key="user_account.id", ondelete="SET NULL", index=True
+    )
+    verified_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
+
+
+class BusinessCaseCreate(BusinessCaseBase):
+    pass
+
+
+class BusinessCaseUpdate(SQLModel):
+    country: str | None = Field(default=None, schema_extra={"pattern": COUNTRY_PATTERN})
+    sector: str | None = Field(default=None, min_length=1, max_length=CODE_LENGTH)
+    summary: str | None = Field(default=None, max_length=5000)
+    evidence: Evidence | None = None
+
+
+class BusinessCasePublic(BusinessCaseBase):
+    id: int
+    firm_id: int
+    external_id: str
+    verified: bool
+    verified_at: datetime | None
+
+
+# --------------------------------------------------------------------------- readiness scan
+
+
+class ReadinessScan(SQLModel, table=True):
+    """One answered readiness questionnaire and the track it recommended, with the reason."""
+
+    __tablename__ = "readiness_scan"
+    __table_args__ = (one_of("track", Track),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    firm_id: int = Field(foreign_key="firm.id", ondelete="CASCADE", index=True)
+    answers: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+    track: Track = Field(sa_type=String(STATE_LENGTH))
+    reason: str = Field(sa_type=Text)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
+
+
+class ReadinessScanPublic(SQLModel):
+    id: int
+    firm_id: int
+    answers: dict[str, Any]
+    track: Track
+    reason: str
+    created_at: datetime

@@ -1,0 +1,207 @@
+"""Accounts: registration, Argon2 passwords, server-side login sessions and API bearer tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from sqlmodel import Session, select
+
+from matchmaker.models import ApiToken, Organisation, OrganisationKind, Role, User, UserSession
+from matchmaker.services import audit
+
+SESSION_LIFETIME = timedelta(hours=12)
+_hasher = PasswordHasher()
+# A fixed hash to verify against when the email is unknown, so timing does not tell.
+_DUMMY_HASH = _hasher.hash("not a password of anyone")
+
+
+class AccountError(ValueError):
+    """A refused account operation; `field` names the form field it is about."""
+
+    def __init__(self, field: str, message: str):
+        self.field = field
+        super().__init__(message)
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def register_user(
+    *,
+    session: Session,
+    email: str,
+    password: str,
+    role: Role,
+    organisation_name: str | None = None,
+) -> User:
+    """Create a user (and, for organisers and branch organisations, their organisation)."""
+    email = normalise_email(email)
+    if "@" not in email or len(email) < 3 or len(email) > 320:
+        raise AccountError("email", "enter a valid email address")
+    if not 10 <= len(password) <= 200:
+        raise AccountError("password", "a password has 10 to 200 characters")
+    if session.exec(select(User).where(User.email == email)).first() is not None:
+        raise AccountError("email", "an account with this email address exists already")
+    organisation = None
+    if role in (Role.organiser, Role.branch_org):
+        name = (organisation_name or "").strip()
+        if not name:
+            raise AccountError("organisation", "name the organisation you act for")
+        kind = OrganisationKind.organiser if role is Role.organiser else OrganisationKind.branch_org
+        organisation = Organisation(name=name[:200], kind=kind)
+        session.add(organisation)
+        session.flush()
+    user = User(
+        email=email,
+        password_hash=hash_password(password),
+        role=role,
+        organisation_id=organisation.id if organisation else None,
+    )
+    session.add(user)
+    session.flush()
+    audit.record(
+        session=session,
+        actor=user,
+        action="register",
+        object_type="user",
+        object_id=user.id,
+        after={"email": email, "role": role.value},
+    )
+    session.commit()
+    session.refresh(user)
+    return user
+
+
+def authenticate(*, session: Session, email: str, password: str) -> User | None:
+    """The active user with this email and password, or None (same work either way)."""
+    user = session.exec(select(User).where(User.email == normalise_email(email))).first()
+    try:
+        _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return None
+    if user is None or not user.active:
+        return None
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+        session.add(user)
+        session.commit()
+    return user
+
+
+@dataclass(frozen=True, slots=True)
+class NewSession:
+    token: str  # goes in the cookie; only its digest is stored
+    record: UserSession
+
+
+def start_session(*, session: Session, user: User) -> NewSession:
+    token = secrets.token_urlsafe(32)
+    record = UserSession(id=_digest(token), user_id=user.id, expires_at=_now() + SESSION_LIFETIME)
+    session.add(record)
+    audit.record(session=session, actor=user, action="login", object_type="user", object_id=user.id)
+    session.commit()
+    return NewSession(token=token, record=record)
+
+
+def user_for_session(*, session: Session, token: str) -> tuple[User, UserSession] | None:
+    """The user of a live session cookie: not revoked, not expired, account active."""
+    record = session.get(UserSession, _digest(token))
+    if record is None or record.revoked_at is not None or record.expires_at <= _now():
+        return None
+    user = session.get(User, record.user_id)
+    if user is None or not user.active:
+        return None
+    return user, record
+
+
+def end_session(*, session: Session, token: str, actor: User | None) -> None:
+    record = session.get(UserSession, _digest(token))
+    if record is not None and record.revoked_at is None:
+        record.revoked_at = _now()
+        session.add(record)
+        audit.record(
+            session=session,
+            actor=actor,
+            action="logout",
+            object_type="user",
+            object_id=record.user_id,
+        )
+        session.commit()
+
+
+def create_api_token(*, session: Session, user: User, name: str) -> tuple[str, ApiToken]:
+    """A new bearer token; the plain token is returned once and never stored."""
+    token = "mm_" + secrets.token_urlsafe(32)
+    record = ApiToken(token_hash=_digest(token), user_id=user.id, name=name.strip()[:100] or "api")
+    session.add(record)
+    session.flush()
+    audit.record(
+        session=session,
+        actor=user,
+        action="create_token",
+        object_type="api_token",
+        object_id=record.id,
+        after={"name": record.name},
+    )
+    session.commit()
+    session.refresh(record)
+    return token, record
+
+
+def user_for_token(*, session: Session, token: str) -> User | None:
+    record = session.exec(select(ApiToken).where(ApiToken.token_hash == _digest(token))).first()
+    if record is None or record.revoked_at is not None:
+        return None
+    user = session.get(User, record.user_id)
+    return user if user is not None and user.active else None
+
+
+def set_active(*, session: Session, actor: User, user: User, active: bool) -> User:
+    """Enable or disable an account; disabling ends all its sessions and tokens for good."""
+    before = {"active": user.active}
+    user.active = active
+    if not active:
+        now = _now()
+        for record in session.exec(
+            select(UserSession).where(
+                UserSession.user_id == user.id, UserSession.revoked_at.is_(None)
+            )
+        ):  # type: ignore[union-attr]
+            record.revoked_at = now
+            session.add(record)
+        for token in session.exec(
+            select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        ):  # type: ignore[union-attr]
+            token.revoked_at = now
+            session.add(token)
+    session.add(user)
+    audit.record(
+        session=session,
+        actor=actor,
+        action="enable" if active else "disable",
+        object_type="user",
+        object_id=user.id,
+        before=before,
+        after={"active": active},
+    )
+    session.commit()
+    session.refresh(user)
+    return user

@@ -1,0 +1,122 @@
+"""Pages to register, log in and log out."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from matchmaker.deps import SESSION_COOKIE, CsrfChecked, OptionalUser, SessionDep
+from matchmaker.models import Role
+from matchmaker.services import accounts
+from matchmaker.web.rendering import render
+
+router = APIRouter(tags=["pages: accounts"])
+
+HOME_BY_ROLE = {"organiser": "/organiser", "branch_org": "/branch", "sme": "/sme"}
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Only same-site paths are followed after login (no open redirects)."""
+    if target and target.startswith("/") and not target.startswith("//"):
+        return target
+    return None
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request, user: OptionalUser) -> Response:
+    if user is not None:
+        return RedirectResponse(HOME_BY_ROLE[str(user.role)], status_code=303)
+    return render(request, "home.html")
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_form(request: Request, next: str | None = None) -> Response:
+    return render(request, "auth/login.html", next=_safe_next(next), error=None)
+
+
+@router.post("/login", response_class=HTMLResponse, dependencies=[CsrfChecked])
+def login(
+    request: Request,
+    session: SessionDep,
+    email: Annotated[str, Form(max_length=320)],
+    password: Annotated[str, Form(max_length=200)],
+    next: Annotated[str | None, Form(max_length=500)] = None,
+) -> Response:
+    user = accounts.authenticate(session=session, email=email, password=password)
+    if user is None:
+        return render(
+            request,
+            "auth/login.html",
+            status_code=400,
+            next=_safe_next(next),
+            error="Unknown email address or wrong password.",
+            email=email,
+        )
+    started = accounts.start_session(session=session, user=user)
+    response = RedirectResponse(_safe_next(next) or HOME_BY_ROLE[str(user.role)], status_code=303)
+    response.set_cookie(
+        SESSION_COOKIE,
+        started.token,
+        secure=True,
+        httponly=True,
+        samesite="lax",
+        path="/",
+        max_age=int(accounts.SESSION_LIFETIME.total_seconds()),
+    )
+    return response
+
+
+@router.post("/logout", dependencies=[CsrfChecked])
+def logout(request: Request, session: SessionDep, user: OptionalUser) -> Response:
+    token = request.cookies.get(SESSION_COOKIE)
+    if token:
+        accounts.end_session(session=session, token=token, actor=user)
+    response = RedirectResponse("/", status_code=303)
+    response.delete_cookie(SESSION_COOKIE, path="/", secure=True, httponly=True, samesite="lax")
+    return response
+
+
+@router.get("/register", response_class=HTMLResponse)
+def register_form(request: Request) -> Response:
+    return render(request, "auth/register.html", errors={}, values={})
+
+
+@router.post("/register", response_class=HTMLResponse, dependencies=[CsrfChecked])
+def register(
+    request: Request,
+    session: SessionDep,
+    email: Annotated[str, Form(max_length=320)],
+    password: Annotated[str, Form(max_length=200)],
+    role: Annotated[Role, Form()],
+    organisation: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    try:
+        user = accounts.register_user(
+            session=session,
+            email=email,
+            password=password,
+            role=role,
+            organisation_name=organisation,
+        )
+    except accounts.AccountError as error:
+        return render(
+            request,
+            "auth/register.html",
+            status_code=400,
+            errors={error.field: str(error)},
+            values={"email": email, "role": role.value, "organisation": organisation},
+        )
+    started = accounts.start_session(session=session, user=user)
+    response = RedirectResponse(HOME_BY_ROLE[str(user.role)], status_code=303)
+    response.set_cookie(
+        SESSION_COOKIE,
+        started.token,
+        secure=True,
+        httponly=True,
+        samesite="lax",
+        path="/",
+        max_age=int(accounts.SESSION_LIFETIME.total_seconds()),
+    )
+    return response

@@ -1,0 +1,1 @@
+"""Tests of the service layer: settings, database, migrations, models and services."""

@@ -1,0 +1,78 @@
+"""The migrations build exactly the schema the models describe, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, inspect
+from sqlmodel import Session
+
+from matchmaker import db
+from matchmaker.models import Organisation, metadata
+
+
+def schema_differences(engine: Engine) -> list:
+    with engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        return compare_metadata(context, metadata)
+
+
+def test_an_empty_database_upgrades_to_head_and_matches_the_models(engine: Engine) -> None:
+    assert inspect(engine).get_table_names() == []
+    assert db.current_revision(engine) is None
+    db.upgrade_to_head(engine)
+    assert db.current_revision(engine) == db.head_revision()
+    tables = set(inspect(engine).get_table_names())
+    assert tables == {table.name for table in metadata.sorted_tables} | {"alembic_version"}
+    assert schema_differences(engine) == []
+
+
+def test_upgrading_a_current_database_changes_nothing(migrated_engine: Engine) -> None:
+    with db.session_scope(migrated_engine) as session:
+        session.add(Organisation(name="KvK Noord", kind="organiser"))
+    db.upgrade_to_head(migrated_engine)
+    with Session(migrated_engine) as session:
+        assert session.get(Organisation, 1).name == "KvK Noord"
+    assert schema_differences(migrated_engine) == []
+
+
+def test_downgrade_to_base_and_upgrade_again(migrated_engine: Engine) -> None:
+    with migrated_engine.begin() as connection:
+        command.downgrade(db.alembic_config(connection=connection), "base")
+    assert set(inspect(migrated_engine).get_table_names()) <= {"alembic_version"}
+    db.upgrade_to_head(migrated_engine)
+    assert schema_differences(migrated_engine) == []
+
+
+def test_sqlite_foreign_keys_are_back_on_after_an_upgrade(tmp_path: Path) -> None:
+    engine = db.create_db_engine(f"sqlite:///{tmp_path / 'fk.db'}", pool_size=1)
+    db.upgrade_to_head(engine)
+    with engine.connect() as connection:  # the pool's one connection, used by the upgrade
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    engine.dispose()
+
+
+def test_the_migrations_form_one_line_of_history() -> None:
+    script = ScriptDirectory.from_config(db.alembic_config())
+    assert len(script.get_heads()) == 1
+    revisions = list(script.walk_revisions())
+    assert revisions[-1].down_revision is None
+    assert all(revision.doc for revision in revisions)
+
+
+def test_the_migrations_ship_inside_the_package() -> None:
+    assert db.MIGRATIONS_DIR.parent == Path(db.__file__).resolve().parent
+    assert (db.MIGRATIONS_DIR / "env.py").is_file()
+    assert list((db.MIGRATIONS_DIR / "versions").glob("*.py"))
+
+
+@pytest.mark.parametrize("table", sorted(t.name for t in metadata.sorted_tables))
+def test_every_constraint_is_named(table: str) -> None:
+    # Batch migrations on SQLite can only drop or alter what has a name.
+    for constraint in metadata.tables[table].constraints:
+        assert constraint.name, f"{table}: unnamed {type(constraint).__name__}"
