@@ -1,0 +1,167 @@
+"""Branch organisation API: offer national missions in rounds taking them, and see who was placed.
+
+A branch organisation sees and changes only the missions its organisation owns; any other
+mission answers 404. Its missions are always national in scope.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, HTTPException, status
+from pydantic import BaseModel, Field
+from sqlmodel import Session
+
+from matchmaker.api.organiser import (
+    ERRORS,
+    MissionChangeFields,
+    MissionFieldsBody,
+    RoundOut,
+    call,
+    mission_out,
+    mission_values,
+    round_out,
+)
+from matchmaker.deps import CurrentUser, SessionDep, require_role
+from matchmaker.models import Mission, MissionPublic, Role, Round, RoundStatus, Scope, User
+from matchmaker.services import exports as export_service
+from matchmaker.services import missions as mission_service
+from matchmaker.services import rounds as round_service
+
+router = APIRouter(
+    prefix="/api/branch",
+    tags=["branch organisation"],
+    dependencies=[Depends(require_role(Role.branch_org))],
+)
+BRANCH_ERRORS = {
+    **ERRORS,
+    403: {"description": "Only branch organisations may do this"},
+    404: {"description": "No such round taking missions, or not a mission of yours"},
+}
+
+
+class BranchMissionBody(MissionFieldsBody):
+    """A national mission or delegation; `capacity` is the places offered to the region's firms."""
+
+    external_id: str | None = Field(
+        default=None, max_length=64, description="its id in scenario files; empty: next free"
+    )
+
+
+class PlacedFirm(BaseModel):
+    firm_name: str
+    region: str
+    sector: str
+    employees: int
+    status: str
+
+
+class PlacedOut(BaseModel):
+    mission_id: int
+    round_id: str
+    round_status: RoundStatus
+    published: bool
+    run_id: int | None
+    capacity: int
+    placed: list[PlacedFirm]
+
+
+def _round_taking_missions(session: Session, round_id: str) -> Round:
+    round_row = session.get(Round, round_id)
+    if round_row is None or round_row.status not in (RoundStatus.draft, RoundStatus.open):
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no round {round_id!r} is taking missions")
+    return round_row
+
+
+def _own(session: Session, user: User, mission_id: int) -> Mission:
+    return call(
+        lambda: mission_service.get_owned(session=session, user=user, mission_id=mission_id)
+    )
+
+
+@router.get("/rounds", response_model=list[RoundOut], responses=BRANCH_ERRORS)
+def rounds(session: SessionDep) -> list[RoundOut]:
+    """Rounds in draft or open, with the regions and sectors a mission may name."""
+    return [round_out(session, r) for r in round_service.rounds_taking_missions(session=session)]
+
+
+@router.get("/missions", response_model=list[MissionPublic], responses=BRANCH_ERRORS)
+def list_missions(session: SessionDep, user: CurrentUser) -> list[MissionPublic]:
+    """Your organisation's missions."""
+    return [mission_out(m) for m in mission_service.list_owned(session=session, user=user)]
+
+
+@router.post(
+    "/rounds/{round_id}/missions",
+    response_model=MissionPublic,
+    status_code=201,
+    responses=BRANCH_ERRORS,
+)
+def create_mission(
+    round_id: str, body: BranchMissionBody, session: SessionDep, user: CurrentUser
+) -> MissionPublic:
+    """Offer a national mission or delegation in a round taking missions."""
+    round_row = _round_taking_missions(session, round_id)
+    values = {**mission_values(body), "scope": Scope.national.value}
+    mission = call(
+        lambda: mission_service.create_mission(
+            session=session,
+            actor=user,
+            round_row=round_row,
+            values=values,
+            external_id=body.external_id,
+            owner_organisation_id=user.organisation_id,
+        )
+    )
+    return mission_out(mission)
+
+
+@router.get("/missions/{mission_id}", response_model=MissionPublic, responses=BRANCH_ERRORS)
+def get_mission(mission_id: int, session: SessionDep, user: CurrentUser) -> MissionPublic:
+    return mission_out(_own(session, user, mission_id))
+
+
+@router.patch("/missions/{mission_id}", response_model=MissionPublic, responses=BRANCH_ERRORS)
+def update_mission(
+    mission_id: int, body: MissionChangeFields, session: SessionDep, user: CurrentUser
+) -> MissionPublic:
+    """Change fields of your mission as of `version`; 409 if it changed since, or if the round
+    no longer takes changes."""
+    mission = _own(session, user, mission_id)
+    updated = call(
+        lambda: mission_service.update_mission(
+            session=session,
+            actor=user,
+            mission=mission,
+            version=body.version,
+            changes=mission_values(body, only_set=True),
+            branch=True,
+        )
+    )
+    return mission_out(updated)
+
+
+@router.get("/missions/{mission_id}/placements", response_model=PlacedOut, responses=BRANCH_ERRORS)
+def placements(mission_id: int, session: SessionDep, user: CurrentUser) -> PlacedOut:
+    """The firms placed on your mission, once the organiser has published the round."""
+    mission = _own(session, user, mission_id)
+    round_row = session.get(Round, mission.round_id)
+    assert round_row is not None
+    published = round_row.status == RoundStatus.published
+    roster = export_service.mission_roster(session=session, mission=mission) if published else None
+    return PlacedOut(
+        mission_id=mission.id,
+        round_id=round_row.id,
+        round_status=round_row.status,
+        published=published,
+        run_id=roster.run.id if roster and roster.run else None,
+        capacity=mission.capacity,
+        placed=[
+            PlacedFirm(
+                firm_name=row.firm_name,
+                region=row.region,
+                sector=row.sector,
+                employees=row.employees,
+                status=row.status,
+            )
+            for row in (roster.taken if roster and roster.run else [])
+        ],
+    )

@@ -1,0 +1,374 @@
+"""Rounds for organisers: create, list, open and close, and scenario files in and out.
+
+Which rounds an organiser sees: those of its own organisation, and rounds that belong to
+no organisation (loaded by `matchmaker import` or the demo), which every organiser shares.
+Any other round answers NotFound, as if it did not exist.
+
+Status moves one way: draft -> open -> closed; `published` is set by the matching runs'
+publish action. Each change is one conditional UPDATE, so two organisers pressing the
+same button at once give one change and one clear refusal.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from sqlalchemy import ColumnElement, or_, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from matchmaker.models import Region, Round, RoundStatus, Sector, User
+from matchmaker.models.common import CODE_LENGTH
+from matchmaker.optimisation.scenario import (
+    SCENARIO_FORMAT,
+    ScenarioError,
+    parse_scenario,
+)
+from matchmaker.services import NotFound, ServiceError, audit
+from matchmaker.services import scenarios as scenario_service
+
+ROUND_ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+NAME_LENGTH = 200
+
+
+# --------------------------------------------------------------------------- errors
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One bad input: the field's path (`capacity`, `regions[1].code`) and what is wrong."""
+
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}"
+
+
+class Invalid(ServiceError):
+    """Input the service refuses, with every problem named by its field path."""
+
+    def __init__(self, problems: Sequence[Problem]):
+        self.problems = list(problems)
+        super().__init__("; ".join(str(p) for p in self.problems))
+
+    def by_field(self) -> dict[str, str]:
+        """The first message per top-level field, for showing next to form inputs."""
+        fields: dict[str, str] = {}
+        for problem in self.problems:
+            name = re.split(r"[.\[]", problem.path, maxsplit=1)[0]
+            fields.setdefault(name, problem.message)
+        return fields
+
+
+class Conflict(ServiceError):
+    """A change refused because of the object's current state (HTTP 409)."""
+
+
+def problems_of(error: ScenarioError) -> list[Problem]:
+    """The engine's 'path: message' lines as Problems."""
+    problems = []
+    for line in error.problems:
+        path, separator, message = line.partition(": ")
+        problems.append(Problem(path, message) if separator else Problem("(document)", line))
+    return problems
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def _visible_to(user: User) -> ColumnElement[bool]:
+    return or_(
+        col(Round.organisation_id) == user.organisation_id,
+        col(Round.organisation_id).is_(None),
+    )
+
+
+def list_rounds(*, session: Session, user: User) -> list[Round]:
+    """The organiser's rounds, newest first."""
+    query = (
+        select(Round).where(_visible_to(user)).order_by(col(Round.created_at).desc(), col(Round.id))
+    )
+    return list(session.exec(query))
+
+
+def get_round(*, session: Session, user: User, round_id: str) -> Round:
+    """A round the organiser may see; NotFound otherwise."""
+    found = session.exec(select(Round).where(Round.id == round_id, _visible_to(user))).first()
+    if found is None:
+        raise NotFound("round", round_id)
+    return found
+
+
+def rounds_taking_missions(*, session: Session) -> list[Round]:
+    """Rounds in draft or open, where a branch organisation may offer national missions."""
+    query = (
+        select(Round)
+        .where(col(Round.status).in_([RoundStatus.draft, RoundStatus.open]))
+        .order_by(col(Round.created_at).desc(), col(Round.id))
+    )
+    return list(session.exec(query))
+
+
+def regions_of(*, session: Session, round_id: str) -> list[Region]:
+    query = select(Region).where(Region.round_id == round_id).order_by(col(Region.id))
+    return list(session.exec(query))
+
+
+def sectors_of(*, session: Session, round_id: str) -> list[Sector]:
+    query = select(Sector).where(Sector.round_id == round_id).order_by(col(Sector.id))
+    return list(session.exec(query))
+
+
+# --------------------------------------------------------------------------- create
+
+
+@dataclass(slots=True)
+class RegionInput:
+    code: str
+    name: str
+    priority: int = 0
+
+
+@dataclass(slots=True)
+class SectorInput:
+    code: str
+    name: str
+    focus: bool = False
+
+
+@dataclass(slots=True)
+class RoundInput:
+    """What an organiser fills in for a new round."""
+
+    id: str
+    name: str
+    description: str | None = None
+    max_places_per_firm: int = 1
+    budget_eur: int | None = None
+    regions: list[RegionInput] = field(default_factory=list)
+    sectors: list[SectorInput] = field(default_factory=list)
+
+
+def check_round(values: RoundInput) -> list[Problem]:
+    """Every problem of a new round: the scenario rules (parse_scenario) and what storage adds."""
+    problems: list[Problem] = []
+    if not ROUND_ID_PATTERN.fullmatch(values.id):
+        problems.append(
+            Problem(
+                "id", "use letters, digits, '.', '_' and '-' only, starting with a letter or digit"
+            )
+        )
+    elif len(values.id) > CODE_LENGTH:
+        problems.append(
+            Problem("id", f"is {len(values.id)} characters long, at most {CODE_LENGTH}")
+        )
+    if len(values.name) > NAME_LENGTH:
+        problems.append(Problem("name", f"is {len(values.name)} characters long, at most 200"))
+    if not values.regions:
+        problems.append(Problem("regions", "name at least one region"))
+    if not values.sectors:
+        problems.append(Problem("sectors", "name at least one sector"))
+    for key, items in (("regions", values.regions), ("sectors", values.sectors)):
+        for index, item in enumerate(items):
+            if len(item.code) > CODE_LENGTH:
+                problems.append(
+                    Problem(f"{key}[{index}].code", f"is longer than {CODE_LENGTH} characters")
+                )
+    document: dict[str, Any] = {
+        "format": SCENARIO_FORMAT,
+        "name": values.name,
+        "round": {
+            "id": values.id or "-",
+            "max_places_per_firm": values.max_places_per_firm,
+            "budget_eur": values.budget_eur,
+        },
+        "regions": [
+            {"code": r.code, "name": r.name, "priority": r.priority} for r in values.regions
+        ],
+        "sectors": [{"code": s.code, "name": s.name, "focus": s.focus} for s in values.sectors],
+        "missions": [],
+        "firms": [],
+        "applications": [],
+    }
+    if values.description is not None:
+        document["description"] = values.description
+    try:
+        parse_scenario(document)
+    except ScenarioError as error:
+        for problem in problems_of(error):
+            path = problem.path.removeprefix("round.")
+            if path != "id" or not any(p.path == "id" for p in problems):
+                problems.append(Problem(path, problem.message))
+    return problems
+
+
+def create_round(*, session: Session, actor: User, values: RoundInput) -> Round:
+    """A new draft round of the actor's organisation, with its regions and sectors."""
+    problems = check_round(values)
+    if not problems and session.get(Round, values.id) is not None:
+        problems.append(Problem("id", f"a round with id {values.id!r} already exists"))
+    if problems:
+        raise Invalid(problems)
+    round_row = Round(
+        id=values.id,
+        name=values.name,
+        description=values.description or None,
+        max_places_per_firm=values.max_places_per_firm,
+        budget_eur=values.budget_eur,
+        organisation_id=actor.organisation_id,
+    )
+    try:
+        session.add(round_row)
+        session.flush()
+        session.add_all(
+            Region(round_id=values.id, code=r.code, name=r.name, priority=r.priority)
+            for r in values.regions
+        )
+        session.add_all(
+            Sector(round_id=values.id, code=s.code, name=s.name, focus=s.focus)
+            for s in values.sectors
+        )
+        audit.record(
+            session=session,
+            actor=actor,
+            action="round.create",
+            object_type="round",
+            object_id=values.id,
+            after={
+                "name": values.name,
+                "max_places_per_firm": values.max_places_per_firm,
+                "budget_eur": values.budget_eur,
+                "regions": [r.code for r in values.regions],
+                "sectors": [s.code for s in values.sectors],
+            },
+        )
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        raise Invalid([Problem("id", f"a round with id {values.id!r} already exists")]) from None
+    session.refresh(round_row)
+    return round_row
+
+
+# --------------------------------------------------------------------------- status
+
+
+_TRANSITIONS = {
+    "open": (RoundStatus.draft, RoundStatus.open),
+    "close": (RoundStatus.open, RoundStatus.closed),
+}
+_REFUSALS = {
+    ("open", RoundStatus.open): "the round is open already",
+    ("open", RoundStatus.closed): "the round is closed; a closed round does not open again",
+    ("open", RoundStatus.published): "the round is published; it does not open again",
+    ("close", RoundStatus.draft): "the round is still a draft; open it before closing it",
+    ("close", RoundStatus.closed): "the round is closed already",
+    ("close", RoundStatus.published): "the round is published and closed already",
+}
+
+
+def open_round(*, session: Session, actor: User, round_id: str) -> Round:
+    """draft -> open: firms may apply."""
+    return _move(session=session, actor=actor, round_id=round_id, action="open")
+
+
+def close_round(*, session: Session, actor: User, round_id: str) -> Round:
+    """open -> closed: applications end; the round is ready for matching."""
+    return _move(session=session, actor=actor, round_id=round_id, action="close")
+
+
+def _move(*, session: Session, actor: User, round_id: str, action: str) -> Round:
+    round_row = get_round(session=session, user=actor, round_id=round_id)
+    source, target = _TRANSITIONS[action]
+    changed = session.execute(
+        update(Round)
+        .where(col(Round.id) == round_id, col(Round.status) == source)
+        .values(status=target)
+    ).rowcount
+    if changed != 1:
+        session.rollback()
+        session.refresh(round_row)
+        raise Conflict(_REFUSALS[(action, RoundStatus(round_row.status))])
+    audit.record(
+        session=session,
+        actor=actor,
+        action=f"round.{action}",
+        object_type="round",
+        object_id=round_id,
+        before={"status": source.value},
+        after={"status": target.value},
+    )
+    session.commit()
+    session.refresh(round_row)
+    return round_row
+
+
+# --------------------------------------------------------------------------- scenario files
+
+
+def read_scenario_file(content: bytes, filename: str | None = None) -> Any:
+    """The document in an uploaded JSON or YAML file; unreadable files raise ScenarioError."""
+    if len(content) > MAX_UPLOAD_BYTES:
+        raise ScenarioError([f"(file): is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB"])
+    if not content.strip():
+        raise ScenarioError(["(file): is empty"])
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ScenarioError(["(file): is not UTF-8 text"]) from None
+    name = (filename or "").lower()
+    if name.endswith((".yaml", ".yml")):
+        return _yaml(text)
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        if name.endswith(".json") or text.lstrip().startswith(("{", "[")):
+            raise ScenarioError(
+                [f"(file): not valid JSON at line {error.lineno} column {error.colno}: {error.msg}"]
+            ) from None
+    return _yaml(text)
+
+
+def _yaml(text: str) -> Any:
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        raise ScenarioError([f"(file): not valid JSON or YAML ({error})"]) from None
+
+
+def import_round(*, session: Session, actor: User, document: Any) -> Round:
+    """Load a scenario document as a new round of the actor's organisation: all rows or none.
+
+    Raises Invalid with every problem and its JSON path; nothing is written then.
+    """
+    try:
+        return scenario_service.import_scenario(
+            session=session,
+            document=document,
+            organisation_id=actor.organisation_id,
+            actor_user_id=actor.id,
+        )
+    except ScenarioError as error:
+        raise Invalid(problems_of(error)) from None
+    except IntegrityError:
+        raise Conflict(
+            "another import wrote the same round or firms at the same time; try again"
+        ) from None
+
+
+def export_round(*, session: Session, user: User, round_id: str) -> dict[str, Any]:
+    """The round as a scenario document (canonical form); import gives the same round back."""
+    get_round(session=session, user=user, round_id=round_id)
+    try:
+        return scenario_service.export_round(session=session, round_id=round_id)
+    except ScenarioError as error:
+        raise Conflict(
+            "the round no longer makes a valid scenario: " + "; ".join(error.problems)
+        ) from None

@@ -1,0 +1,183 @@
+"""Branch organisation pages: offer national missions and delegations, see who was placed."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlmodel import Session
+
+from matchmaker.deps import CsrfChecked, CurrentUser, SessionDep, require_role
+from matchmaker.models import Mission, Organisation, Role, Round, RoundStatus, Scope, User
+from matchmaker.services import NotFound
+from matchmaker.services import exports as export_service
+from matchmaker.services import missions as mission_service
+from matchmaker.services import rounds as round_service
+from matchmaker.services.rounds import Conflict, Invalid
+from matchmaker.web.organiser import (
+    FormDep,
+    mission_form_context,
+    mission_text,
+    read_mission_form,
+    refuse_unreadable,
+    save_mission,
+)
+from matchmaker.web.rendering import render
+
+router = APIRouter(
+    prefix="/branch",
+    tags=["pages: branch organisation"],
+    dependencies=[Depends(require_role(Role.branch_org))],
+)
+
+FORM = "branch/mission_form.html"
+
+
+def _open_round(session: Session, round_id: str) -> Round:
+    """A round taking national missions (draft or open); any other answers 404."""
+    round_row = session.get(Round, round_id)
+    if round_row is None or round_row.status not in (RoundStatus.draft, RoundStatus.open):
+        raise HTTPException(404, f"no round {round_id!r} is taking missions")
+    return round_row
+
+
+def _own_mission(session: Session, user: User, mission_id: int) -> Mission:
+    try:
+        return mission_service.get_owned(session=session, user=user, mission_id=mission_id)
+    except NotFound as error:
+        raise HTTPException(404, str(error)) from None
+
+
+def _organisation_name(session: Session, user: User) -> str:
+    organisation = session.get(Organisation, user.organisation_id) if user.organisation_id else None
+    return organisation.name if organisation else ""
+
+
+@router.get("", response_class=HTMLResponse)
+def home(request: Request, session: SessionDep, user: CurrentUser) -> Response:
+    missions = mission_service.list_owned(session=session, user=user)
+    round_ids = {m.round_id for m in missions}
+    rounds = {r_id: session.get(Round, r_id) for r_id in round_ids}
+    return render(
+        request,
+        "branch/home.html",
+        organisation=_organisation_name(session, user),
+        missions=missions,
+        rounds=rounds,
+        taking=round_service.rounds_taking_missions(session=session),
+    )
+
+
+@router.get("/rounds/{round_id}/missions/new", response_class=HTMLResponse)
+def new_mission_form(
+    request: Request, session: SessionDep, user: CurrentUser, round_id: str
+) -> Response:
+    round_row = _open_round(session, round_id)
+    values = mission_service.blank_values(
+        organiser=_organisation_name(session, user), scope=Scope.national.value
+    )
+    values["format"] = mission_service.MissionFormat.branch_delegation.value
+    context = mission_form_context(
+        session, round_row, text=mission_text(values), checked=[], mission=None, scope_fixed=True
+    )
+    return render(request, FORM, **context)
+
+
+@router.post("/rounds/{round_id}/missions", response_class=HTMLResponse, dependencies=[CsrfChecked])
+def create_mission(
+    request: Request, session: SessionDep, user: CurrentUser, round_id: str, form: FormDep
+) -> Response:
+    round_row = _open_round(session, round_id)
+    values, problems, text, checked = read_mission_form(session, round_row, form)
+    values["scope"] = Scope.national.value
+    try:
+        external_id = str(form.get("external_id") or "")
+        refuse_unreadable(session, round_row, values, problems, external_id=external_id)
+        mission = mission_service.create_mission(
+            session=session,
+            actor=user,
+            round_row=round_row,
+            values=values,
+            external_id=external_id,
+            owner_organisation_id=user.organisation_id,
+        )
+    except Invalid as error:
+        context = mission_form_context(
+            session,
+            round_row,
+            text=text,
+            checked=checked,
+            errors=error.by_field(),
+            mission=None,
+            scope_fixed=True,
+        )
+        return render(request, FORM, status_code=422, **context)
+    except Conflict as error:
+        context = mission_form_context(
+            session,
+            round_row,
+            text=text,
+            checked=checked,
+            mission=None,
+            scope_fixed=True,
+            conflict=str(error),
+        )
+        return render(request, FORM, status_code=409, **context)
+    return RedirectResponse(f"/branch/missions/{mission.id}/placed", status_code=303)
+
+
+@router.get("/missions/{mission_id}", response_class=HTMLResponse)
+def edit_mission_form(
+    request: Request, session: SessionDep, user: CurrentUser, mission_id: int
+) -> Response:
+    mission = _own_mission(session, user, mission_id)
+    round_row = session.get(Round, mission.round_id)
+    assert round_row is not None
+    context = mission_form_context(
+        session,
+        round_row,
+        text=mission_text(mission_service.values_of(mission)),
+        checked=list(mission.sectors),
+        mission=mission,
+        scope_fixed=True,
+    )
+    return render(request, FORM, **context)
+
+
+@router.post("/missions/{mission_id}", response_class=HTMLResponse, dependencies=[CsrfChecked])
+def edit_mission(
+    request: Request, session: SessionDep, user: CurrentUser, mission_id: int, form: FormDep
+) -> Response:
+    mission = _own_mission(session, user, mission_id)
+    round_row = session.get(Round, mission.round_id)
+    assert round_row is not None
+    refused = save_mission(
+        request, session, user, round_row, mission, form, template=FORM, branch=True
+    )
+    return refused or RedirectResponse(f"/branch/missions/{mission_id}/placed", status_code=303)
+
+
+@router.get("/missions/{mission_id}/placed", response_class=HTMLResponse)
+def placed(request: Request, session: SessionDep, user: CurrentUser, mission_id: int) -> Response:
+    mission = _own_mission(session, user, mission_id)
+    round_row = session.get(Round, mission.round_id)
+    assert round_row is not None
+    published = round_row.status == RoundStatus.published
+    roster = export_service.mission_roster(session=session, mission=mission) if published else None
+    regions = {
+        r.code: r.name for r in round_service.regions_of(session=session, round_id=round_row.id)
+    }
+    sectors = {
+        s.code: s.name for s in round_service.sectors_of(session=session, round_id=round_row.id)
+    }
+    return render(
+        request,
+        "branch/placed.html",
+        mission=mission,
+        round=round_row,
+        published=published,
+        placed=roster.taken if roster and roster.run else [],
+        run=roster.run if roster else None,
+        regions=regions,
+        sectors=sectors,
+        editable=round_row.status in (RoundStatus.draft, RoundStatus.open),
+    )

@@ -1,0 +1,666 @@
+"""Organiser pages: rounds, missions and fairs, the verification queue, exports and dashboard."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlmodel import Session, col, select
+from starlette.datastructures import FormData
+
+from matchmaker.deps import CsrfChecked, CurrentUser, SessionDep, require_role
+from matchmaker.models import Mission, Organisation, Role, Round, RoundStatus, User
+from matchmaker.optimisation.scenario import ScenarioError
+from matchmaker.services import NotFound
+from matchmaker.services import dashboard as dashboard_service
+from matchmaker.services import exports as export_service
+from matchmaker.services import missions as mission_service
+from matchmaker.services import rounds as round_service
+from matchmaker.services import verification as verification_service
+from matchmaker.services.rounds import Conflict, Invalid, Problem
+from matchmaker.web.rendering import render
+
+router = APIRouter(
+    prefix="/organiser",
+    tags=["pages: organiser"],
+    dependencies=[Depends(require_role(Role.organiser))],
+)
+
+
+async def form_data(request: Request) -> FormData:
+    """The posted form (read once; the CSRF check has usually read it already)."""
+    return await request.form()
+
+
+FormDep = Annotated[FormData, Depends(form_data)]
+
+
+def not_found(call: Callable[[], Any]) -> Any:
+    """Run a service lookup; NotFound becomes a 404 page."""
+    try:
+        return call()
+    except NotFound as error:
+        raise HTTPException(404, str(error)) from None
+
+
+def _round(session: Session, user: User, round_id: str) -> Round:
+    return not_found(lambda: round_service.get_round(session=session, user=user, round_id=round_id))
+
+
+def _mission(session: Session, user: User, round_id: str, mission_id: int) -> Mission:
+    return not_found(
+        lambda: mission_service.get_for_organiser(
+            session=session, user=user, round_id=round_id, mission_id=mission_id
+        )
+    )
+
+
+def _see_other(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
+
+
+def round_url(round_id: str, suffix: str = "") -> str:
+    """The page of a round (ids from imported files may hold any character)."""
+    return f"/organiser/rounds/{quote(round_id, safe='')}{suffix}"
+
+
+def download(content: bytes | str, media_type: str, filename: str) -> Response:
+    return Response(
+        content,
+        media_type=media_type,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+# --------------------------------------------------------------------------- home, rounds
+
+
+@router.get("", response_class=HTMLResponse)
+def home(request: Request, session: SessionDep, user: CurrentUser) -> Response:
+    rounds = round_service.list_rounds(session=session, user=user)
+    pending = verification_service.queue(session=session, user=user)
+    return render(request, "organiser/home.html", rounds=rounds, pending=len(pending))
+
+
+@router.get("/new-round", response_class=HTMLResponse)
+def new_round_form(request: Request) -> Response:
+    return render(
+        request,
+        "organiser/round_form.html",
+        values={"max_places_per_firm": "1", "regions": "", "sectors": ""},
+        errors={},
+    )
+
+
+def _lines(text: str) -> list[list[str]]:
+    return [
+        [part.strip() for part in line.split(",")] for line in text.splitlines() if line.strip()
+    ]
+
+
+def _round_input(form: FormData) -> tuple[round_service.RoundInput, list[Problem]]:
+    """The new-round form as input: regions and sectors one per line, comma-separated."""
+    problems: list[Problem] = []
+    text = {key: str(form.get(key) or "").strip() for key in form}
+
+    def number(name: str, default: Any) -> Any:
+        if not text.get(name):
+            return default
+        try:
+            return int(text[name])
+        except ValueError:
+            problems.append(Problem(name, f"{text[name]!r} is not a whole number"))
+            return default
+
+    regions = []
+    for line_number, parts in enumerate(_lines(text.get("regions", "")), start=1):
+        priority = 0
+        if len(parts) > 2 and parts[2]:
+            try:
+                priority = int(parts[2])
+            except ValueError:
+                problems.append(
+                    Problem("regions", f"line {line_number}: priority {parts[2]!r} is not a number")
+                )
+        if len(parts) < 2 or len(parts) > 3:
+            problems.append(
+                Problem("regions", f"line {line_number}: write code, name and (optional) priority")
+            )
+            continue
+        regions.append(round_service.RegionInput(parts[0], parts[1], priority))
+    sectors = []
+    for line_number, parts in enumerate(_lines(text.get("sectors", "")), start=1):
+        if len(parts) < 2 or len(parts) > 3 or (len(parts) == 3 and parts[2] not in ("", "focus")):
+            problems.append(
+                Problem("sectors", f"line {line_number}: write code, name and (optional) 'focus'")
+            )
+            continue
+        sectors.append(
+            round_service.SectorInput(parts[0], parts[1], len(parts) == 3 and parts[2] == "focus")
+        )
+    values = round_service.RoundInput(
+        id=text.get("id", ""),
+        name=text.get("name", ""),
+        description=text.get("description") or None,
+        max_places_per_firm=number("max_places_per_firm", 1),
+        budget_eur=number("budget_eur", None),
+        regions=regions,
+        sectors=sectors,
+    )
+    return values, problems
+
+
+@router.post("/rounds", response_class=HTMLResponse, dependencies=[CsrfChecked])
+def create_round(
+    request: Request, session: SessionDep, user: CurrentUser, form: FormDep
+) -> Response:
+    values, problems = _round_input(form)
+    try:
+        if problems:
+            raise Invalid(problems + round_service.check_round(values))
+        round_row = round_service.create_round(session=session, actor=user, values=values)
+    except Invalid as error:
+        return render(
+            request,
+            "organiser/round_form.html",
+            status_code=422,
+            values={key: str(form.get(key) or "") for key in form},
+            errors=_row_errors(error),
+        )
+    return _see_other(round_url(round_row.id))
+
+
+def _row_errors(error: Invalid) -> dict[str, str]:
+    """Form errors by field; all problems of the regions and sectors lists are kept."""
+    errors = error.by_field()
+    for key in ("regions", "sectors"):
+        lines = [
+            p.message if p.path == key else _line_of(p)
+            for p in error.problems
+            if p.path.split("[")[0].split(".")[0] == key
+        ]
+        if lines:
+            errors[key] = "; ".join(lines)
+    return errors
+
+
+def _line_of(problem: Problem) -> str:
+    """'regions[1].code: ...' as 'line 2 (code): ...'."""
+    head, _, rest = problem.path.partition("[")
+    index, _, field = rest.partition("]")
+    try:
+        return f"line {int(index) + 1} ({field.lstrip('.') or head}): {problem.message}"
+    except ValueError:
+        return str(problem)
+
+
+@router.get("/import", response_class=HTMLResponse)
+def import_form(request: Request) -> Response:
+    return render(request, "organiser/import.html", problems=[])
+
+
+@router.post("/import", response_class=HTMLResponse, dependencies=[CsrfChecked])
+def import_scenario(
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    scenario: Annotated[UploadFile, File()],
+) -> Response:
+    try:
+        content = scenario.file.read(round_service.MAX_UPLOAD_BYTES + 1)
+        document = round_service.read_scenario_file(content, scenario.filename)
+        round_row = round_service.import_round(session=session, actor=user, document=document)
+    except ScenarioError as error:
+        problems = [str(p) for p in round_service.problems_of(error)]
+        return render(request, "organiser/import.html", status_code=422, problems=problems)
+    except Invalid as error:
+        problems = [str(p) for p in error.problems]
+        return render(request, "organiser/import.html", status_code=422, problems=problems)
+    except Conflict as error:
+        return render(request, "organiser/import.html", status_code=409, problems=[str(error)])
+    return _see_other(round_url(round_row.id))
+
+
+def _owners(session: Session, missions: list[Mission]) -> dict[int, str]:
+    ids = {m.owner_organisation_id for m in missions if m.owner_organisation_id is not None}
+    if not ids:
+        return {}
+    query = select(Organisation.id, Organisation.name).where(col(Organisation.id).in_(ids))
+    return {organisation_id: name for organisation_id, name in session.exec(query)}
+
+
+def _round_page(
+    request: Request,
+    session: SessionDep,
+    round_row: Round,
+    *,
+    status_code: int = 200,
+    error: str | None = None,
+) -> Response:
+    missions = mission_service.list_missions(session=session, round_id=round_row.id)
+    run = export_service.latest_succeeded_run(session=session, round_id=round_row.id)
+    return render(
+        request,
+        "organiser/round.html",
+        status_code=status_code,
+        round=round_row,
+        missions=missions,
+        owners=_owners(session, missions),
+        regions=round_service.regions_of(session=session, round_id=round_row.id),
+        sectors=round_service.sectors_of(session=session, round_id=round_row.id),
+        run=run,
+        cancelled=export_service.missions_not_running(run),
+        error=error,
+        editable=round_row.status != RoundStatus.published,
+    )
+
+
+@router.get("/rounds/{round_id}", response_class=HTMLResponse)
+def round_page(request: Request, session: SessionDep, user: CurrentUser, round_id: str) -> Response:
+    return _round_page(request, session, _round(session, user, round_id))
+
+
+def _move(request: Request, session: Session, user: User, round_id: str, action: str) -> Response:
+    move = round_service.open_round if action == "open" else round_service.close_round
+    try:
+        not_found(lambda: move(session=session, actor=user, round_id=round_id))
+    except Conflict as error:
+        return _round_page(
+            request, session, _round(session, user, round_id), status_code=409, error=str(error)
+        )
+    return _see_other(round_url(round_id))
+
+
+@router.post("/rounds/{round_id}/open", dependencies=[CsrfChecked])
+def open_round(request: Request, session: SessionDep, user: CurrentUser, round_id: str) -> Response:
+    return _move(request, session, user, round_id, "open")
+
+
+@router.post("/rounds/{round_id}/close", dependencies=[CsrfChecked])
+def close_round(
+    request: Request, session: SessionDep, user: CurrentUser, round_id: str
+) -> Response:
+    return _move(request, session, user, round_id, "close")
+
+
+@router.get("/rounds/{round_id}/scenario.json")
+def export_scenario(session: SessionDep, user: CurrentUser, round_id: str) -> Response:
+    try:
+        document = not_found(
+            lambda: round_service.export_round(session=session, user=user, round_id=round_id)
+        )
+    except Conflict as error:
+        raise HTTPException(409, str(error)) from None
+    content = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    return download(
+        content.encode(), "application/json", export_service.file_name(round_id, extension="json")
+    )
+
+
+@router.get("/rounds/{round_id}/dashboard", response_class=HTMLResponse)
+def dashboard(request: Request, session: SessionDep, user: CurrentUser, round_id: str) -> Response:
+    round_row = _round(session, user, round_id)
+    figures = dashboard_service.round_dashboard(session=session, round_row=round_row)
+    return render(request, "organiser/dashboard.html", round=round_row, dashboard=figures)
+
+
+@router.get("/rounds/{round_id}/calendar.ics")
+def calendar(session: SessionDep, user: CurrentUser, round_id: str) -> Response:
+    round_row = _round(session, user, round_id)
+    content = export_service.round_calendar(session=session, round_row=round_row)
+    return download(
+        content,
+        "text/calendar; charset=utf-8",
+        export_service.file_name(round_id, "missions", extension="ics"),
+    )
+
+
+# --------------------------------------------------------------------------- missions
+
+
+def mission_text(values: dict[str, Any]) -> dict[str, str]:
+    """Mission values as the strings a form shows."""
+    text = {
+        name: "" if values.get(name) is None else str(values[name])
+        for name in mission_service.MISSION_FIELDS
+        if name not in ("sectors", "region_min", "start_date", "end_date")
+    }
+    for name in ("start_date", "end_date"):
+        day = values.get(name)
+        text[name] = day.isoformat() if day is not None else ""
+    for code, seats in (values.get("region_min") or {}).items():
+        text[f"region_min_{code}"] = str(seats)
+    return text
+
+
+def mission_form_context(
+    session: Session,
+    round_row: Round,
+    *,
+    text: dict[str, str],
+    checked: list[str],
+    errors: dict[str, str] | None = None,
+    **extra: Any,
+) -> dict[str, Any]:
+    return {
+        "round": round_row,
+        "text": text,
+        "checked": checked,
+        "errors": errors or {},
+        "sectors": round_service.sectors_of(session=session, round_id=round_row.id),
+        "regions": round_service.regions_of(session=session, round_id=round_row.id),
+        "kinds": [k.value for k in mission_service.MissionKind],
+        "formats": [f.value for f in mission_service.MissionFormat],
+        "scopes": [s.value for s in mission_service.Scope],
+        **extra,
+    }
+
+
+def read_mission_form(
+    session: Session, round_row: Round, form: FormData
+) -> tuple[dict[str, Any], list[Problem], dict[str, str], list[str]]:
+    """Typed values, unparsable inputs, the raw text and the checked sectors of a mission form."""
+    checked = [str(code) for code in form.getlist("sectors")]
+    regions = round_service.regions_of(session=session, round_id=round_row.id)
+    values, problems = mission_service.values_from_form(
+        form, sectors=checked, region_codes=[r.code for r in regions]
+    )
+    text = {key: str(form.get(key) or "") for key in form if key not in ("csrf_token", "sectors")}
+    return values, problems, text, checked
+
+
+def refuse_unreadable(
+    session: Session,
+    round_row: Round,
+    values: dict[str, Any],
+    problems: list[Problem],
+    *,
+    external_id: str | None = None,
+) -> None:
+    """Refuse a form with inputs that are no value at all, listing every other problem too.
+
+    external_id is given for a new mission, whose id is checked as well.
+    """
+    if problems:
+        unread = {p.path for p in problems}
+        others = mission_service.problems_in_round(
+            session=session, round_row=round_row, values=values
+        )
+        if external_id is not None:
+            others = (
+                mission_service.external_id_problems(
+                    session=session, round_id=round_row.id, external_id=external_id.strip()
+                )
+                + others
+            )
+        raise Invalid(problems + [p for p in others if p.path not in unread])
+
+
+@router.get("/rounds/{round_id}/missions/new", response_class=HTMLResponse)
+def new_mission_form(
+    request: Request, session: SessionDep, user: CurrentUser, round_id: str
+) -> Response:
+    round_row = _round(session, user, round_id)
+    organisation = session.get(Organisation, user.organisation_id) if user.organisation_id else None
+    values = mission_service.blank_values(organiser=organisation.name if organisation else "")
+    return render(
+        request,
+        "organiser/mission_form.html",
+        **mission_form_context(
+            session, round_row, text=mission_text(values), checked=[], mission=None
+        ),
+    )
+
+
+@router.post("/rounds/{round_id}/missions", response_class=HTMLResponse, dependencies=[CsrfChecked])
+def create_mission(
+    request: Request, session: SessionDep, user: CurrentUser, round_id: str, form: FormDep
+) -> Response:
+    round_row = _round(session, user, round_id)
+    values, problems, text, checked = read_mission_form(session, round_row, form)
+    try:
+        external_id = str(form.get("external_id") or "")
+        refuse_unreadable(session, round_row, values, problems, external_id=external_id)
+        mission_service.create_mission(
+            session=session,
+            actor=user,
+            round_row=round_row,
+            values=values,
+            external_id=external_id,
+        )
+    except Invalid as error:
+        context = mission_form_context(
+            session, round_row, text=text, checked=checked, errors=error.by_field(), mission=None
+        )
+        return render(request, "organiser/mission_form.html", status_code=422, **context)
+    except Conflict as error:
+        context = mission_form_context(
+            session, round_row, text=text, checked=checked, mission=None, conflict=str(error)
+        )
+        return render(request, "organiser/mission_form.html", status_code=409, **context)
+    return _see_other(round_url(round_id))
+
+
+@router.get("/rounds/{round_id}/missions/{mission_id}", response_class=HTMLResponse)
+def edit_mission_form(
+    request: Request, session: SessionDep, user: CurrentUser, round_id: str, mission_id: int
+) -> Response:
+    round_row = _round(session, user, round_id)
+    mission = _mission(session, user, round_id, mission_id)
+    values = mission_service.values_of(mission)
+    context = mission_form_context(
+        session,
+        round_row,
+        text=mission_text(values),
+        checked=list(mission.sectors),
+        mission=mission,
+    )
+    return render(request, "organiser/mission_form.html", **context)
+
+
+def yours_versus_theirs(
+    mission: Mission, values: dict[str, Any], text: dict[str, str], checked: list[str]
+) -> list[tuple[str, str, str]]:
+    """Fields where the refused edit differs from the mission as it is now: (field, yours, now)."""
+    now = mission_text(mission_service.values_of(mission))
+    differences = []
+    for name in mission_service.MISSION_FIELDS:
+        if name == "sectors":
+            if sorted(checked) != sorted(mission.sectors):
+                differences.append(
+                    (name, ", ".join(checked) or "all", ", ".join(mission.sectors) or "all")
+                )
+        elif name == "region_min":
+            yours = {k: v for k, v in (values.get("region_min") or {}).items() if v}
+            if yours != dict(mission.region_min):
+                differences.append(
+                    (
+                        name,
+                        ", ".join(f"{k} {v}" for k, v in yours.items()) or "none",
+                        ", ".join(f"{k} {v}" for k, v in mission.region_min.items()) or "none",
+                    )
+                )
+        elif name in text and text[name].strip() != now.get(name, ""):
+            differences.append((name, text[name], now.get(name, "")))
+    return differences
+
+
+def save_mission(
+    request: Request,
+    session: Session,
+    user: User,
+    round_row: Round,
+    mission: Mission,
+    form: FormData,
+    *,
+    template: str,
+    branch: bool,
+) -> Response | None:
+    """Apply an edit form; None when saved, else the form again with the reason (422 or 409)."""
+    values, problems, text, checked = read_mission_form(session, round_row, form)
+    if branch:
+        values["scope"] = mission_service.Scope.national.value
+    try:
+        version = int(str(form.get("version") or ""))
+    except ValueError:
+        raise HTTPException(400, "the form lacks the mission's version; reload it") from None
+    try:
+        if mission.version != version:
+            raise mission_service.Stale(mission, version)
+        refuse_unreadable(session, round_row, values, problems)
+        mission_service.update_mission(
+            session=session,
+            actor=user,
+            mission=mission,
+            version=version,
+            changes=values,
+            branch=branch,
+        )
+    except Invalid as error:
+        context = mission_form_context(
+            session,
+            round_row,
+            text=text,
+            checked=checked,
+            errors=error.by_field(),
+            mission=mission,
+            version=version,
+        )
+        return render(request, template, status_code=422, **context)
+    except mission_service.Stale as error:
+        session.refresh(mission)
+        context = mission_form_context(
+            session,
+            round_row,
+            text=mission_text(mission_service.values_of(mission)),
+            checked=list(mission.sectors),
+            mission=mission,
+            conflict=str(error),
+            differences=yours_versus_theirs(mission, values, text, checked),
+        )
+        return render(request, template, status_code=409, **context)
+    except Conflict as error:
+        context = mission_form_context(
+            session,
+            round_row,
+            text=text,
+            checked=checked,
+            mission=mission,
+            conflict=str(error),
+            version=version,
+        )
+        return render(request, template, status_code=409, **context)
+    return None
+
+
+@router.post(
+    "/rounds/{round_id}/missions/{mission_id}",
+    response_class=HTMLResponse,
+    dependencies=[CsrfChecked],
+)
+def edit_mission(
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    round_id: str,
+    mission_id: int,
+    form: FormDep,
+) -> Response:
+    round_row = _round(session, user, round_id)
+    mission = _mission(session, user, round_id, mission_id)
+    refused = save_mission(
+        request,
+        session,
+        user,
+        round_row,
+        mission,
+        form,
+        template="organiser/mission_form.html",
+        branch=False,
+    )
+    return refused or _see_other(round_url(round_id))
+
+
+@router.get("/rounds/{round_id}/missions/{mission_id}/roster.csv")
+def roster_csv(session: SessionDep, user: CurrentUser, round_id: str, mission_id: int) -> Response:
+    mission = _mission(session, user, round_id, mission_id)
+    roster = export_service.mission_roster(session=session, mission=mission)
+    return download(
+        export_service.roster_csv(roster).encode("utf-8"),
+        "text/csv; charset=utf-8",
+        export_service.file_name(round_id, mission.external_id, "roster", extension="csv"),
+    )
+
+
+@router.get("/rounds/{round_id}/missions/{mission_id}/roster.xlsx")
+def roster_xlsx(session: SessionDep, user: CurrentUser, round_id: str, mission_id: int) -> Response:
+    mission = _mission(session, user, round_id, mission_id)
+    roster = export_service.mission_roster(session=session, mission=mission)
+    return download(
+        export_service.roster_xlsx(roster),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        export_service.file_name(round_id, mission.external_id, "roster", extension="xlsx"),
+    )
+
+
+# --------------------------------------------------------------------------- verification
+
+
+@router.get("/business-cases", response_class=HTMLResponse)
+def verification_queue(
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    state: verification_service.ReviewState = verification_service.ReviewState.pending,
+    scope: verification_service.QueueScope = verification_service.QueueScope.mine,
+) -> Response:
+    entries = verification_service.queue(session=session, user=user, state=state, scope=scope)
+    return render(
+        request,
+        "organiser/verification.html",
+        entries=entries,
+        state=state.value,
+        scope=scope.value,
+        states=[s.value for s in verification_service.ReviewState],
+    )
+
+
+def _review(
+    session: Session, user: User, case_id: int, verified: bool, note: str, back: str
+) -> Response:
+    try:
+        not_found(
+            lambda: verification_service.review(
+                session=session, actor=user, case_id=case_id, verified=verified, note=note
+            )
+        )
+    except Invalid as error:
+        raise HTTPException(422, str(error)) from None
+    return _see_other(
+        back if back.startswith("/organiser/business-cases") else "/organiser/business-cases"
+    )
+
+
+@router.post("/business-cases/{case_id}/verify", dependencies=[CsrfChecked])
+def verify_case(
+    session: SessionDep,
+    user: CurrentUser,
+    case_id: int,
+    back: Annotated[str, Form(max_length=300)] = "/organiser/business-cases",
+) -> Response:
+    return _review(session, user, case_id, True, "", back)
+
+
+@router.post("/business-cases/{case_id}/reject", dependencies=[CsrfChecked])
+def reject_case(
+    session: SessionDep,
+    user: CurrentUser,
+    case_id: int,
+    note: Annotated[str, Form(max_length=2000)] = "",
+    back: Annotated[str, Form(max_length=300)] = "/organiser/business-cases",
+) -> Response:
+    return _review(session, user, case_id, False, note, back)
