@@ -1,0 +1,97 @@
+"""API: the public catalogue of open missions, with the filters of the missions page."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Query, status
+from fastapi.exceptions import RequestValidationError
+
+from matchmaker.deps import SessionDep
+from matchmaker.models import MissionFormat, MissionKind, MissionPublic, RoundStatus
+from matchmaker.services import NotFound, catalogue
+from matchmaker.services.firms import is_country
+
+router = APIRouter(prefix="/api/missions", tags=["missions"])
+
+ERRORS = {
+    404: {"description": "No such mission, or its round is not public"},
+    422: {"description": "Invalid filter, with the path of every problem"},
+}
+
+
+class MissionEntryPublic(MissionPublic):
+    """A mission with its round and the readable names of its codes."""
+
+    round_name: str
+    round_status: RoundStatus
+    country_name: str
+    sector_names: list[str]
+    open_for_applications: bool
+
+
+def entry_public(entry: catalogue.MissionEntry) -> MissionEntryPublic:
+    return MissionEntryPublic.model_validate(
+        {
+            **{name: getattr(entry.mission, name) for name in MissionPublic.model_fields},
+            "round_name": entry.round.name,
+            "round_status": entry.round.status,
+            "country_name": entry.country_name,
+            "sector_names": list(entry.sector_names),
+            "open_for_applications": entry.open_for_applications,
+        }
+    )
+
+
+@router.get("", response_model=list[MissionEntryPublic], responses=ERRORS)
+def list_open_missions(
+    session: SessionDep,
+    kind: MissionKind | None = None,
+    format: MissionFormat | None = None,
+    country: Annotated[
+        str | None, Query(description="ISO 3166-1 alpha-2 code", max_length=2)
+    ] = None,
+    sector: Annotated[
+        str | None, Query(description="sector code; missions open to all sectors match too")
+    ] = None,
+    date_from: Annotated[
+        date | None, Query(description="missions that end on or after this day")
+    ] = None,
+    date_to: Annotated[
+        date | None, Query(description="missions that start on or before this day")
+    ] = None,
+    round: Annotated[str | None, Query(description="only this round's missions")] = None,
+) -> list[MissionEntryPublic]:
+    """The missions of open rounds that pass the filters, by start date."""
+    filters = catalogue.Filters(
+        kind=kind,
+        format=format,
+        country=country.upper() if country else None,
+        sector=sector,
+        date_from=date_from,
+        date_to=date_to,
+        round_id=round,
+    )
+    problems: dict[str, str] = {}
+    if filters.country is not None and not is_country(filters.country):
+        problems["country"] = f"{country!r} is not an ISO 3166-1 alpha-2 country code"
+    catalogue.check_range(filters, problems)
+    if problems:
+        raise RequestValidationError(
+            [
+                {"loc": ("query", field), "msg": message, "type": "value_error"}
+                for field, message in problems.items()
+            ]
+        )
+    return [entry_public(e) for e in catalogue.open_missions(session=session, filters=filters)]
+
+
+@router.get("/{mission_id}", response_model=MissionEntryPublic, responses=ERRORS)
+def get_mission(mission_id: int, session: SessionDep) -> MissionEntryPublic:
+    """One mission of a round that is open, closed or published."""
+    try:
+        entry = catalogue.public_mission(session=session, mission_id=mission_id)
+    except NotFound:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "no such mission") from None
+    return entry_public(entry)

@@ -1,0 +1,45 @@
+"""Who may call the SME routes (rows of the role x route matrix): SME accounts only."""
+
+SME = {"sme"}
+
+ACCESS = {
+    # Pages
+    ("GET", "/sme"): SME,
+    ("GET", "/sme/firm"): SME,
+    ("POST", "/sme/firm"): SME,
+    ("GET", "/sme/firm/edit"): SME,
+    ("POST", "/sme/firm/edit"): SME,
+    ("GET", "/sme/readiness"): SME,
+    ("POST", "/sme/readiness"): SME,
+    ("GET", "/sme/readiness/{scan_id}"): SME,
+    ("GET", "/sme/cases"): SME,
+    ("GET", "/sme/cases/new"): SME,
+    ("POST", "/sme/cases"): SME,
+    ("GET", "/sme/cases/{case_id}/edit"): SME,
+    ("POST", "/sme/cases/{case_id}/edit"): SME,
+    ("GET", "/sme/applications"): SME,
+    ("POST", "/sme/applications"): SME,
+    ("GET", "/sme/applications/{application_id}"): SME,
+    ("POST", "/sme/applications/{application_id}/withdraw"): SME,
+    ("GET", "/sme/rounds/{round_id}/preferences"): SME,
+    ("POST", "/sme/rounds/{round_id}/preferences"): SME,
+    # API
+    ("GET", "/api/sme/firm/choices"): SME,
+    ("GET", "/api/sme/firm"): SME,
+    ("POST", "/api/sme/firm"): SME,
+    ("PATCH", "/api/sme/firm"): SME,
+    ("GET", "/api/sme/readiness/questions"): SME,
+    ("POST", "/api/sme/readiness"): SME,
+    ("GET", "/api/sme/readiness"): SME,
+    ("GET", "/api/sme/readiness/{scan_id}"): SME,
+    ("GET", "/api/sme/cases"): SME,
+    ("POST", "/api/sme/cases"): SME,
+    ("GET", "/api/sme/cases/{case_id}"): SME,
+    ("PATCH", "/api/sme/cases/{case_id}"): SME,
+    ("GET", "/api/sme/applications"): SME,
+    ("POST", "/api/sme/applications"): SME,
+    ("GET", "/api/sme/applications/{application_id}"): SME,
+    ("PATCH", "/api/sme/applications/{application_id}"): SME,
+    ("POST", "/api/sme/applications/{application_id}/withdraw"): SME,
+    ("PUT", "/api/sme/rounds/{round_id}/preferences"): SME,
+}
