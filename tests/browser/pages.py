@@ -1,0 +1,43 @@
+"""Small helpers to fill and submit forms in the browser as a person would."""
+
+from __future__ import annotations
+
+from selenium.webdriver.common.by import By
+from selenium.webdriver.remote.webdriver import WebDriver
+
+PASSWORD = "correct horse battery"
+
+
+def fill(driver: WebDriver, **fields: str) -> None:
+    for name, value in fields.items():
+        element = driver.find_element(By.NAME, name)
+        element.clear()
+        element.send_keys(value)
+
+
+def submit(driver: WebDriver, label: str) -> None:
+    driver.find_element(By.XPATH, f"//button[normalize-space()='{label}']").click()
+
+
+def register(driver: WebDriver, base: str, email: str, role: str, organisation: str = "") -> None:
+    driver.get(f"{base}/register")
+    fill(driver, email=email, password=PASSWORD)
+    driver.find_element(By.CSS_SELECTOR, f"input[name=role][value={role}]").click()
+    if organisation:
+        fill(driver, organisation=organisation)
+    submit(driver, "Create account")
+
+
+def log_in(driver: WebDriver, base: str, email: str) -> None:
+    driver.get(f"{base}/login")
+    fill(driver, email=email, password=PASSWORD)
+    submit(driver, "Log in")
+
+
+def wait_for_text(driver: WebDriver, text: str, timeout: float = 10) -> None:
+    """Wait until the page shows this text (after a click the next page loads asynchronously)."""
+    from selenium.common.exceptions import StaleElementReferenceException
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    waiting = WebDriverWait(driver, timeout, ignored_exceptions=(StaleElementReferenceException,))
+    waiting.until(lambda d: text in d.find_element(By.TAG_NAME, "body").text)

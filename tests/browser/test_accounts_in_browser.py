@@ -1,0 +1,36 @@
+"""In a real browser: register, log out, log in again; a forged form post is refused."""
+
+from __future__ import annotations
+
+from selenium.webdriver.common.by import By
+
+from tests.browser.pages import log_in, register, wait_for_text
+
+
+def test_register_log_out_and_log_in_again(live_server, browser) -> None:
+    base = live_server.url
+    register(browser, base, "inkoop@aquanoord.nl", "sme")
+    wait_for_text(browser, "Log out (inkoop@aquanoord.nl)")
+
+    browser.find_element(By.XPATH, "//button[starts-with(normalize-space(), 'Log out')]").click()
+    wait_for_text(browser, "Register")
+    cookie_names = {c["name"] for c in browser.get_cookies()}
+    assert "mm_session" not in cookie_names
+
+    log_in(browser, base, "inkoop@aquanoord.nl")
+    wait_for_text(browser, "Log out (inkoop@aquanoord.nl)")
+    session = next(c for c in browser.get_cookies() if c["name"] == "mm_session")
+    assert session["httpOnly"] and session["secure"] and session["sameSite"] == "Lax"
+
+
+def test_wrong_password_is_refused_with_a_message(live_server, browser) -> None:
+    base = live_server.url
+    register(browser, base, "info@energiek-drenthe.nl", "sme")
+    wait_for_text(browser, "Log out")
+    browser.delete_all_cookies()
+    browser.get(f"{base}/login")
+    browser.find_element(By.NAME, "email").send_keys("info@energiek-drenthe.nl")
+    browser.find_element(By.NAME, "password").send_keys("not the password")
+    browser.find_element(By.XPATH, "//button[normalize-space()='Log in']").click()
+    wait_for_text(browser, "wrong password")
+    assert "wrong password" in browser.find_element(By.CSS_SELECTOR, "[role=alert]").text
