@@ -1,4 +1,4 @@
-"""The `matchmaker` command: solve and generate rounds (the service commands join them later)."""
+"""The `matchmaker` command: solve, generate, serve, import and export rounds, run job workers."""
 
 from __future__ import annotations
 
@@ -237,6 +237,185 @@ def list_scenarios() -> None:
     for name, path in resources.bundled_scenarios().items():
         description = json.loads(path.read_text(encoding="utf-8")).get("description", "")
         console.print(f"[bold]{name}[/]  {description}", highlight=False)
+
+
+# --------------------------------------------------------------------------- the service
+
+DEMO_SCENARIO = "spring-2027-noord"
+
+
+def _settings(err: Console) -> Any:
+    """The service settings from the environment; a bad value exits 2 naming the variable."""
+    from matchmaker.settings import SettingsError, load_settings
+
+    try:
+        return load_settings()
+    except SettingsError as error:
+        err.print(str(error), highlight=False, markup=False)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+
+
+def _database(err: Console, database_url: str) -> Any:
+    """An engine on DATABASE_URL, brought to the current schema first."""
+    from matchmaker.db import MigrationError, create_db_engine, upgrade_to_head
+
+    engine = create_db_engine(database_url)
+    try:
+        upgrade_to_head(engine)
+    except MigrationError as error:
+        engine.dispose()
+        err.print(f"[bold red]The database cannot be migrated:[/] {error}", highlight=False)
+        raise typer.Exit(EXIT_NO_SOLUTION) from None
+    return engine
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
+    demo: Annotated[
+        bool,
+        typer.Option(
+            "--demo",
+            help="Load a demonstration round with an account per role into an empty database.",
+        ),
+    ] = False,
+) -> None:
+    """Run the web service (pages and the JSON API); DATABASE_URL selects the database.
+
+    Before serving, runs that a crash or restart cut off are marked interrupted (the app's
+    lifespan does the same wherever it is started).
+    """
+    import uvicorn
+
+    from matchmaker import jobs
+    from matchmaker.main import create_app
+
+    err = Console(stderr=True)
+    settings = _settings(err)
+    engine = _database(err, settings.database_url)
+    try:
+        jobs.prepare_queue(engine)
+        jobs.recover(engine)
+        if demo:
+            _load_demo(engine, Console())
+    finally:
+        engine.dispose()
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+
+
+def _load_demo(engine: Any, console: Console) -> None:
+    from sqlmodel import Session
+
+    from matchmaker.optimisation.scenario import load_document
+    from matchmaker.services import demo as demo_service
+
+    document = load_document(resources.resolve_scenario(DEMO_SCENARIO))
+    with Session(engine) as session:
+        setup = demo_service.set_up(session=session, document=document)
+    if setup.loaded_round is not None:
+        console.print(
+            f"Loaded the demonstration round [bold]{setup.loaded_round}[/] "
+            "(open for applications).",
+            highlight=False,
+        )
+    elif not setup.accounts:
+        console.print(
+            "The database is not empty and has no demo accounts: nothing loaded.", highlight=False
+        )
+        return
+    table = Table(title="Demo accounts (passwords are new at every start with --demo)")
+    for column in ("role", "email", "password"):
+        table.add_column(column)
+    for account in setup.accounts:
+        table.add_row(account.role, account.email, account.password)
+    console.print(table)
+
+
+@app.command("import")
+def import_round(
+    scenario: Annotated[
+        str, typer.Argument(help="Scenario file (JSON or YAML), or a bundled scenario's name.")
+    ],
+) -> None:
+    """Load a scenario file into the database as a round with the scenario's round.id
+    (all rows or none; exit 2 listing every problem)."""
+    from sqlmodel import Session
+
+    from matchmaker.optimisation.scenario import ScenarioError, load_document
+    from matchmaker.services.scenarios import import_scenario
+
+    err = Console(stderr=True)
+    settings = _settings(err)
+    engine = _database(err, settings.database_url)
+    try:
+        with Session(engine) as session:
+            try:
+                document = load_document(resources.resolve_scenario(scenario))
+                round_row = import_scenario(session=session, document=document)
+            except ScenarioError as error:
+                raise _fail_input(err, error.problems) from None
+            Console().print(
+                f"imported round [bold]{round_row.id}[/]: {round_row.name}", highlight=False
+            )
+    finally:
+        engine.dispose()
+
+
+@app.command("export")
+def export_round(
+    round_id: Annotated[str, typer.Argument(help="The round's id (its scenario's round.id).")],
+    out: Annotated[Path, typer.Option("--out", help="Write the scenario file here.")],
+) -> None:
+    """Write a round back as a scenario file (exit 2 for an unknown round)."""
+    from sqlmodel import Session
+
+    from matchmaker.optimisation.scenario import ScenarioError
+    from matchmaker.services import NotFound
+    from matchmaker.services.scenarios import export_round as export_scenario
+
+    err = Console(stderr=True)
+    settings = _settings(err)
+    engine = _database(err, settings.database_url)
+    try:
+        with Session(engine) as session:
+            try:
+                document = export_scenario(session=session, round_id=round_id)
+            except NotFound:
+                err.print(f"[bold red]No round with id {round_id!r}.[/]", highlight=False)
+                raise typer.Exit(EXIT_BAD_INPUT) from None
+            except ScenarioError as error:
+                raise _fail_input(err, error.problems) from None
+    finally:
+        engine.dispose()
+    write_atomically(out, json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+    Console(stderr=True).print(f"wrote {out}: round {round_id}", highlight=False)
+
+
+@app.command()
+def worker(
+    burst: Annotated[
+        bool, typer.Option("--burst", help="Stop once the queue is empty instead of waiting.")
+    ] = False,
+    name: Annotated[str | None, typer.Option(help="A name for this worker in the logs.")] = None,
+) -> None:
+    """Take matching runs from the PostgreSQL job queue (run one per core, on any machine)."""
+    import logging
+
+    from matchmaker import jobs
+    from matchmaker.db import normalise_database_url
+
+    err = Console(stderr=True)
+    settings = _settings(err)
+    if normalise_database_url(settings.database_url).get_backend_name() != "postgresql":
+        err.print(
+            "[bold red]The worker needs PostgreSQL[/] (DATABASE_URL=postgresql://...); with "
+            "SQLite, `matchmaker serve` runs the matching jobs itself.",
+            highlight=False,
+        )
+        raise typer.Exit(EXIT_BAD_INPUT)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    jobs.run_worker(database_url=settings.database_url, burst=burst, name=name)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -73,7 +73,13 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        yield
+        from matchmaker import jobs
+
+        jobs.start(app)  # marks runs a crash or restart cut off as interrupted
+        try:
+            yield
+        finally:
+            jobs.stop(app)
         if engine is None:
             app.state.engine.dispose()
 

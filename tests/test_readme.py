@@ -31,9 +31,11 @@ def test_ci_runs_the_readme_test_command_word_for_word() -> None:
     assert setup_commands()[1] in ci
 
 
-def test_the_demo_scenario_of_the_run_command_is_bundled() -> None:
-    name = setup_commands()[0].split()[-1]
-    assert (ROOT / "scenarios" / f"{name}.json").is_file()
+def test_the_run_command_serves_the_bundled_demo_round() -> None:
+    assert setup_commands()[0].endswith("matchmaker serve --demo")
+    from matchmaker import cli, resources
+
+    assert resources.resolve_scenario(cli.DEMO_SCENARIO).is_file()
 
 
 def test_wheel_ships_the_demo_scenarios(tmp_path: Path) -> None:

@@ -1,0 +1,265 @@
+"""API for organisers: matching runs of a round (start, progress, result, roster), locks and
+publishing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, TypeVar
+
+from fastapi import APIRouter, Depends, HTTPException, Request, status
+from pydantic import BaseModel, ConfigDict, Field
+
+from matchmaker import jobs
+from matchmaker.deps import CurrentUser, SessionDep, require_role
+from matchmaker.models import MatchingRun, Role, RoundPublic, RunState
+from matchmaker.optimisation.scenario import ScenarioError
+from matchmaker.services import NotFound
+from matchmaker.services import runs as run_service
+from matchmaker.services.runs import RosterEntry, RunRefused
+
+router = APIRouter(
+    prefix="/api",
+    tags=["matching runs"],
+    dependencies=[Depends(require_role(Role.organiser))],
+)
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"description": "Not logged in, or an invalid token"},
+    403: {"description": "Only organisers manage matching runs"},
+    404: {"description": "No such round, run or placement among the organiser's rounds"},
+    409: {"description": "Not possible in the current state (published round, run in progress)"},
+    422: {"description": "Invalid request, with the path of every problem"},
+}
+
+T = TypeVar("T")
+
+
+class RunRequest(BaseModel):
+    """Solver settings of a new run."""
+
+    model_config = ConfigDict(extra="forbid")
+    time_limit: float | None = Field(
+        default=run_service.DEFAULT_TIME_LIMIT_SECONDS,
+        gt=0,
+        le=run_service.MAX_TIME_LIMIT_SECONDS,
+        description="seconds; null for no limit",
+    )
+    seed: int = Field(default=0, ge=0, le=2**31 - 1)
+    workers: int = Field(default=1, ge=1, le=run_service.MAX_WORKERS)
+
+
+class RunView(BaseModel):
+    """A run with its progress (the fields the progress bar shows)."""
+
+    id: int
+    round_id: str
+    state: RunState
+    finished: bool
+    elapsed_seconds: float
+    time_limit: float | None
+    best_objective: int | None
+    best_bound: float | None
+    gap: float | None
+    percent: int | None
+    status: str | None = Field(description="the result's status: OPTIMAL, FEASIBLE, INFEASIBLE")
+    snapshot_sha256: str
+    ortools_version: str
+    parameters: dict[str, Any]
+    seed: int
+    error: str | None
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+
+
+class RosterRow(BaseModel):
+    """One application's standing in a run."""
+
+    placement_id: int
+    application_id: int
+    firm: str = Field(description="the firm's id in the round's scenario")
+    firm_name: str
+    mission: str = Field(description="the mission's id in the round's scenario")
+    mission_id: int
+    rank: int
+    status: str
+    score: int | None
+    locked: bool
+    reason: str | None
+    detail: str | None
+
+
+def run_view(run: MatchingRun) -> RunView:
+    progress = run_service.progress_of(run)
+    return RunView(
+        id=run.id or 0,
+        round_id=run.round_id,
+        state=run.state,
+        finished=progress["finished"],
+        elapsed_seconds=progress["elapsed_seconds"],
+        time_limit=progress["time_limit"],
+        best_objective=run.best_objective,
+        best_bound=run.best_bound,
+        gap=progress["gap"],
+        percent=progress["percent"],
+        status=progress["status"],
+        snapshot_sha256=run.snapshot_sha256,
+        ortools_version=run.ortools_version,
+        parameters=run.parameters,
+        seed=run.seed,
+        error=run.error,
+        created_at=run.created_at,
+        started_at=run.started_at,
+        finished_at=run.finished_at,
+    )
+
+
+def roster_row(entry: RosterEntry) -> RosterRow:
+    placement = entry.placement
+    return RosterRow(
+        placement_id=placement.id or 0,
+        application_id=placement.application_id,
+        firm=entry.firm_key,
+        firm_name=entry.firm.name,
+        mission=entry.mission.external_id,
+        mission_id=entry.mission.id or 0,
+        rank=entry.application.rank,
+        status=str(placement.status),
+        score=placement.score,
+        locked=placement.locked,
+        reason=placement.reason,
+        detail=placement.detail,
+    )
+
+
+def answer(call: Callable[[], T]) -> T:
+    """Run a service call; its refusals become 404, 409 or 422 answers."""
+    try:
+        return call()
+    except NotFound as error:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, str(error)) from None
+    except RunRefused as error:
+        raise HTTPException(status.HTTP_409_CONFLICT, str(error)) from None
+    except ScenarioError as error:
+        raise HTTPException(
+            status.HTTP_422_UNPROCESSABLE_CONTENT,
+            {"message": "the round is not a valid scenario", "problems": error.problems},
+        ) from None
+
+
+@router.get("/rounds/{round_id}/runs", response_model=list[RunView], responses=ERRORS)
+def list_runs(session: SessionDep, user: CurrentUser, round_id: str) -> list[RunView]:
+    """The round's runs, newest first."""
+    answer(lambda: run_service.visible_round(session=session, round_id=round_id, user=user))
+    return [run_view(run) for run in run_service.list_runs(session=session, round_id=round_id)]
+
+
+@router.post(
+    "/rounds/{round_id}/runs",
+    response_model=RunView,
+    status_code=status.HTTP_202_ACCEPTED,
+    responses=ERRORS,
+)
+def start_run(
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    round_id: str,
+    body: RunRequest | None = None,
+) -> RunView:
+    """Queue a run of the round as it is now, its locked placements kept; poll its progress."""
+    body = body or RunRequest()
+    options = run_service.solve_options(
+        time_limit=body.time_limit, seed=body.seed, workers=body.workers
+    )
+    run = answer(
+        lambda: run_service.start_run(
+            session=session,
+            round_id=round_id,
+            actor=user,
+            options=options,
+            enqueue=jobs.queue_for(request.app).defer,
+        )
+    )
+    return run_view(run)
+
+
+@router.get("/runs/{run_id}", response_model=RunView, responses=ERRORS)
+def get_run(session: SessionDep, user: CurrentUser, run_id: int) -> RunView:
+    """The run and its progress: state, elapsed time, best objective, bound and gap."""
+    return run_view(
+        answer(lambda: run_service.visible_run(session=session, run_id=run_id, user=user))
+    )
+
+
+@router.get("/runs/{run_id}/result", responses=ERRORS)
+def get_result(session: SessionDep, user: CurrentUser, run_id: int) -> dict[str, Any]:
+    """The run's result file (matchmaker-result/1), once the run has ended with one."""
+    run = answer(lambda: run_service.visible_run(session=session, run_id=run_id, user=user))
+    if run.result is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"run {run_id} has no result ({run.state})")
+    return run.result
+
+
+@router.get("/runs/{run_id}/scenario", responses=ERRORS)
+def get_input(session: SessionDep, user: CurrentUser, run_id: int) -> dict[str, Any]:
+    """The scenario the run solved, exactly as stored (its SHA-256 is the run's digest)."""
+    run = answer(lambda: run_service.visible_run(session=session, run_id=run_id, user=user))
+    return run.input_snapshot
+
+
+@router.get("/runs/{run_id}/placements", response_model=list[RosterRow], responses=ERRORS)
+def get_roster(session: SessionDep, user: CurrentUser, run_id: int) -> list[RosterRow]:
+    """Every application's standing in the run: placed with its score, or unplaced with the
+    reason and detail."""
+    run = answer(lambda: run_service.visible_run(session=session, run_id=run_id, user=user))
+    return [roster_row(entry) for entry in run_service.roster(session=session, run=run)]
+
+
+@router.post(
+    "/runs/{run_id}/restart",
+    response_model=RunView,
+    status_code=status.HTTP_202_ACCEPTED,
+    responses=ERRORS,
+)
+def restart_run(request: Request, session: SessionDep, user: CurrentUser, run_id: int) -> RunView:
+    """Start a failed or interrupted run again: same parameters and seed, the round as now."""
+    run = answer(
+        lambda: run_service.restart_run(
+            session=session, run_id=run_id, actor=user, enqueue=jobs.queue_for(request.app).defer
+        )
+    )
+    return run_view(run)
+
+
+@router.post("/runs/{run_id}/publish", response_model=RoundPublic, responses=ERRORS)
+def publish_run(session: SessionDep, user: CurrentUser, run_id: int) -> RoundPublic:
+    """Publish the run's roster: the round is published and every placement an offer."""
+    round_row = answer(lambda: run_service.publish_run(session=session, run_id=run_id, actor=user))
+    return RoundPublic.model_validate(round_row, from_attributes=True)
+
+
+def _set_lock(session: SessionDep, user: CurrentUser, placement_id: int, locked: bool) -> RosterRow:
+    placement = answer(
+        lambda: run_service.set_lock(
+            session=session, placement_id=placement_id, actor=user, locked=locked
+        )
+    )
+    run = session.get(MatchingRun, placement.run_id)
+    assert run is not None
+    entry = next(
+        e for e in run_service.roster(session=session, run=run) if e.placement.id == placement_id
+    )
+    return roster_row(entry)
+
+
+@router.post("/placements/{placement_id}/lock", response_model=RosterRow, responses=ERRORS)
+def lock_placement(session: SessionDep, user: CurrentUser, placement_id: int) -> RosterRow:
+    """Lock a placed application: every later run of the round must place it."""
+    return _set_lock(session, user, placement_id, True)
+
+
+@router.post("/placements/{placement_id}/unlock", response_model=RosterRow, responses=ERRORS)
+def unlock_placement(session: SessionDep, user: CurrentUser, placement_id: int) -> RosterRow:
+    return _set_lock(session, user, placement_id, False)

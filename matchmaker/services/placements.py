@@ -1,0 +1,504 @@
+"""Placements after publication: a firm accepts, declines or withdraws, and freed places go to
+the waiting list by re-solving the round with every current placement locked.
+
+Every change runs in one transaction that starts by locking the round's row, so offers,
+answers and withdrawals of one round happen one at a time: a re-solve always sees the
+places as they are, and a mission never holds more placements (placed, offered or
+accepted) than its capacity, however many requests arrive at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from matchmaker.models import (
+    Application,
+    Firm,
+    MatchingRun,
+    Mission,
+    Placement,
+    PlacementStatus,
+    Role,
+    Round,
+    RoundStatus,
+    User,
+)
+from matchmaker.models.common import utcnow
+from matchmaker.optimisation import (
+    SolveOptions,
+    SolveOutcome,
+    parse_scenario,
+    result_document,
+    solve_round,
+)
+from matchmaker.services import NotFound, ServiceError, audit
+from matchmaker.services import runs as run_service
+from matchmaker.services.scenarios import export_round
+
+HOLDING_STATUSES = run_service.HOLDING_STATUSES
+GONE_STATUSES = (PlacementStatus.declined, PlacementStatus.withdrawn)
+RESOLVE_TIME_LIMIT_SECONDS = 20.0
+
+# Reasons in plain words, for the firm's own page (the engine's detail follows them).
+PLAIN_REASONS = {
+    "sector_mismatch": "The mission is not open to your firm's sector.",
+    "no_business_case": "A business mission needs a business case, and the application named none.",
+    "business_case_unverified": "The business case has not been verified (yet).",
+    "business_case_wrong_country": "The business case is for another country than the mission's.",
+    "not_ready": "The readiness scan shows the firm's export strategy or organisation is not "
+    "yet in order, which a business mission needs.",
+    "placed_elsewhere": "Your firm already has as many places in this round as a firm can get.",
+    "date_conflict": "The dates overlap with another mission your firm is placed on.",
+    "mission_cancelled": "The mission did not reach its minimum number of participants and "
+    "does not go ahead.",
+    "outranked": "The mission is full; the firms placed scored higher on the round's criteria.",
+    "slipstream_full": "The places for firms from outside the top sectors are taken.",
+    "sector_cap": "The mission's limit for firms of your sector is reached.",
+    "budget": "The round's subsidy budget is used up.",
+    "not_selected": "Another combination of firms filled the round better; no single rule "
+    "excluded yours.",
+}
+PLAIN_STATUS = {
+    PlacementStatus.placed: "Placed (not yet published)",
+    PlacementStatus.unplaced: "On the waiting list",
+    PlacementStatus.offered: "Place offered: please accept or decline",
+    PlacementStatus.accepted: "Place accepted",
+    PlacementStatus.declined: "Place declined",
+    PlacementStatus.withdrawn: "Withdrawn",
+}
+
+# Test-only switch: with False, the decision is made on what a first transaction read,
+# which is committed before the change is written (no round lock held across both). The
+# race tests use it as their control, to show they can see an overbooking.
+_SERIALISE = True
+
+
+class PlacementRefused(ServiceError):
+    """The placement cannot change this way now (HTTP 409)."""
+
+
+@dataclass(frozen=True, slots=True)
+class PlacementView:
+    """A placement with what a page shows about it."""
+
+    placement: Placement
+    application: Application
+    mission: Mission
+    firm: Firm
+    round: Round
+
+    @property
+    def status_text(self) -> str:
+        return PLAIN_STATUS[PlacementStatus(self.placement.status)]
+
+    @property
+    def reason_text(self) -> str | None:
+        reason = self.placement.reason
+        return PLAIN_REASONS.get(reason, reason) if reason else None
+
+    @property
+    def can_accept(self) -> bool:
+        return self.placement.status == PlacementStatus.offered
+
+    @property
+    def can_decline(self) -> bool:
+        return self.placement.status == PlacementStatus.offered
+
+    @property
+    def can_withdraw(self) -> bool:
+        return self.placement.status in (
+            PlacementStatus.offered,
+            PlacementStatus.accepted,
+            PlacementStatus.unplaced,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """What one request changed: the placement, and the offers the re-solve made."""
+
+    placement: Placement
+    offers: list[Placement]
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def firm_placements(*, session: Session, user: User) -> list[PlacementView]:
+    """The SME's placements in published rounds (the rosters of their published runs)."""
+    if str(user.role) != Role.sme or user.firm_id is None:
+        return []
+    rows = session.exec(
+        select(Placement, Application, Mission, Firm, Round)
+        .join(Application, col(Application.id) == col(Placement.application_id))
+        .join(Mission, col(Mission.id) == col(Application.mission_id))
+        .join(Firm, col(Firm.id) == col(Application.firm_id))
+        .join(Round, col(Round.id) == col(Application.round_id))
+        .where(Application.firm_id == user.firm_id, Round.status == RoundStatus.published)
+        .order_by(col(Mission.start_date), col(Application.rank))
+    ).all()
+    views = []
+    current: dict[str, int | None] = {}
+    for placement, application, mission, firm, round_row in rows:
+        if round_row.id not in current:
+            run = run_service.current_run(session=session, round_id=round_row.id)
+            current[round_row.id] = run.id if run else None
+        if placement.run_id == current[round_row.id]:
+            views.append(PlacementView(placement, application, mission, firm, round_row))
+    return views
+
+
+def firm_placement(*, session: Session, placement_id: int, user: User) -> PlacementView:
+    """One placement of the SME's own firm in a published round; anything else NotFound."""
+    for view in firm_placements(session=session, user=user):
+        if view.placement.id == placement_id:
+            return view
+    raise NotFound("placement", placement_id)
+
+
+# Reasons that make an application ineligible: it waits for no place until its data change.
+INELIGIBLE_REASONS = frozenset(
+    {
+        "sector_mismatch",
+        "no_business_case",
+        "business_case_unverified",
+        "business_case_wrong_country",
+        "not_ready",
+    }
+)
+
+
+def waiting_list(*, session: Session, run: MatchingRun) -> list[run_service.RosterEntry]:
+    """The run's unplaced eligible applications, best score first (who a freed place may go to)."""
+    return sorted(
+        (
+            entry
+            for entry in run_service.roster(session=session, run=run)
+            if entry.placement.status == PlacementStatus.unplaced
+            and entry.placement.reason not in INELIGIBLE_REASONS
+        ),
+        key=lambda e: (-(e.placement.score or 0), e.mission.id or 0, e.firm_key),
+    )
+
+
+def holding_counts(*, session: Session, run_id: int) -> dict[int, int]:
+    """Placements holding a place (placed, offered, accepted) per mission id."""
+    rows = session.exec(
+        select(Application.mission_id, Placement.status)
+        .join(Application, col(Application.id) == col(Placement.application_id))
+        .where(Placement.run_id == run_id)
+    ).all()
+    counts: dict[int, int] = {}
+    for mission_id, status in rows:
+        if status in HOLDING_STATUSES:
+            counts[mission_id] = counts.get(mission_id, 0) + 1
+    return counts
+
+
+# --------------------------------------------------------------------------- the firm's answers
+
+
+def accept(*, session: Session, placement_id: int, user: User) -> Change:
+    """The SME accepts the place it was offered."""
+    return _change(
+        session=session,
+        placement_id=placement_id,
+        actor=user,
+        as_firm=True,
+        action="accept",
+    )
+
+
+def decline(*, session: Session, placement_id: int, user: User) -> Change:
+    """The SME declines an offered place; it goes to the waiting list."""
+    return _change(
+        session=session,
+        placement_id=placement_id,
+        actor=user,
+        as_firm=True,
+        action="decline",
+    )
+
+
+def withdraw(*, session: Session, placement_id: int, actor: User) -> Change:
+    """The firm (or an organiser on its behalf) withdraws: from an offered or accepted place,
+    which then goes to the waiting list, or from the waiting list itself."""
+    return _change(
+        session=session,
+        placement_id=placement_id,
+        actor=actor,
+        as_firm=str(actor.role) == Role.sme,
+        action="withdraw",
+    )
+
+
+def offer(*, session: Session, placement_id: int, actor: User) -> Change:
+    """An organiser offers a place to one application of the waiting list, if the round can
+    hold it next to every current placement (a re-solve with all of them locked)."""
+    return _change(
+        session=session,
+        placement_id=placement_id,
+        actor=actor,
+        as_firm=False,
+        action="offer",
+    )
+
+
+_ALLOWED = {
+    "accept": (PlacementStatus.offered,),
+    "decline": (PlacementStatus.offered,),
+    "withdraw": (PlacementStatus.offered, PlacementStatus.accepted, PlacementStatus.unplaced),
+    "offer": (PlacementStatus.unplaced,),
+}
+_NEW_STATUS = {
+    "accept": PlacementStatus.accepted,
+    "decline": PlacementStatus.declined,
+    "withdraw": PlacementStatus.withdrawn,
+    "offer": PlacementStatus.offered,
+}
+
+
+def _change(
+    *, session: Session, placement_id: int, actor: User, as_firm: bool, action: str
+) -> Change:
+    round_id = _visible_round_of(session, placement_id, actor, as_firm)
+    try:
+        # Read and check, under the round's lock.
+        round_row = run_service.lock_round(session, round_id, for_update=_SERIALISE)
+        assert round_row is not None
+        placement = session.exec(
+            select(Placement)
+            .where(Placement.id == placement_id)
+            .execution_options(populate_existing=True)
+        ).one()
+        run = run_service.current_run(session=session, round_id=round_id)
+        if round_row.status != RoundStatus.published or run is None or run.id != placement.run_id:
+            raise PlacementRefused("only placements of a published roster can change")
+        if placement.status not in _ALLOWED[action]:
+            raise PlacementRefused(
+                f"this placement is {PLAIN_STATUS[PlacementStatus(placement.status)].lower()}; "
+                f"it cannot be {_PAST[action]} now"
+            )
+        before = {"status": str(placement.status)}
+        plan: _Plan | None = None
+        if action == "offer":
+            plan = _plan(session, round_id, run, offered=placement)
+        elif placement.status in HOLDING_STATUSES and action in ("decline", "withdraw"):
+            plan = _plan(session, round_id, run, freed=placement)
+        if not _SERIALISE:
+            # Test-only: decide on what was read, and write after letting others in.
+            _commit_keeping_state(session)
+
+        # Decide (a re-solve where a place is offered or freed), then write.
+        offers: list[Placement] = []
+        after: dict[str, Any] = {"status": _NEW_STATUS[action].value}
+        if plan is not None:
+            outcome, result = _solve(plan.document, run)
+            after["resolve"] = {
+                "snapshot_sha256": run_service.snapshot_digest(plan.document),
+                "status": outcome.status,
+                "locked": len(plan.locked),
+            }
+            if action == "offer":
+                _take_offer(plan, placement, outcome, result)
+            else:
+                offers = _make_offers(session, run, plan, outcome, result)
+                after["offers"] = [o.id for o in offers]
+        placement.status = _NEW_STATUS[action]
+        placement.updated_at = utcnow()
+        # One audit row per request: the answer, with the re-solve and the offers it made.
+        audit.record(
+            session=session,
+            actor=actor,
+            action=f"placement.{action}",
+            object_type="placement",
+            object_id=placement_id,
+            before=before,
+            after=after,
+        )
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    session.refresh(placement)
+    for made in offers:
+        session.refresh(made)
+    return Change(placement, offers)
+
+
+_PAST = {"accept": "accepted", "decline": "declined", "withdraw": "withdrawn", "offer": "offered"}
+
+
+def _commit_keeping_state(session: Session) -> None:
+    keep = session.expire_on_commit
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = keep
+
+
+def _visible_round_of(session: Session, placement_id: int, actor: User, as_firm: bool) -> str:
+    """The round of a placement the actor may change; NotFound for anyone else's."""
+    found = session.exec(
+        select(Application.round_id, Application.firm_id)
+        .join(Placement, col(Placement.application_id) == col(Application.id))
+        .where(Placement.id == placement_id)
+    ).first()
+    if found is None:
+        raise NotFound("placement", placement_id)
+    round_id, firm_id = found
+    if as_firm:
+        if str(actor.role) != Role.sme or actor.firm_id is None or actor.firm_id != firm_id:
+            raise NotFound("placement", placement_id)
+        round_row = session.get(Round, round_id)
+        if round_row is None or round_row.status != RoundStatus.published:
+            raise NotFound("placement", placement_id)
+        return round_id
+    try:
+        run_service.visible_round(session=session, round_id=round_id, user=actor)
+    except NotFound:
+        raise NotFound("placement", placement_id) from None
+    return round_id
+
+
+# --------------------------------------------------------------------------- re-solving
+
+
+@dataclass(slots=True)
+class _Plan:
+    """The re-solve's input: the round with every place-holding placement locked."""
+
+    document: dict[str, Any]
+    pair_of: dict[int, tuple[str, str]]  # application id -> (firm, mission) in the scenario
+    placements: dict[int, Placement]  # application id -> its placement in the roster
+    locked: set[tuple[str, str]]
+
+
+def _plan(
+    session: Session,
+    round_id: str,
+    run: MatchingRun,
+    *,
+    freed: Placement | None = None,
+    offered: Placement | None = None,
+) -> _Plan:
+    """The round as a scenario with every placement that holds a place locked (the freed one
+    not, the offered one too), and without the applications that declined or withdrew:
+    they never come back on."""
+    document = export_round(session=session, round_id=round_id)
+    pair_of = {
+        application_id: pair
+        for pair, application_id in run_service.application_ids(
+            session=session, round_id=round_id
+        ).items()
+    }
+    placements = {
+        p.application_id: p
+        for p in session.exec(
+            select(Placement)
+            .where(Placement.run_id == run.id)
+            .execution_options(populate_existing=True)
+        ).all()
+    }
+    gone = {
+        pair_of[a]
+        for a, p in placements.items()
+        if (p.status in GONE_STATUSES or p is freed) and a in pair_of
+    }
+    holding = {
+        pair_of[a]
+        for a, p in placements.items()
+        if p.status in HOLDING_STATUSES and p is not freed and a in pair_of
+    }
+    present = {(a["firm"], a["mission"]) for a in document["applications"]} - gone
+    if offered is not None:
+        pair = pair_of.get(offered.application_id)
+        if pair is None or pair not in present:
+            raise PlacementRefused("the application was withdrawn; it cannot be offered a place")
+        holding.add(pair)
+    document["applications"] = [
+        a for a in document["applications"] if (a["firm"], a["mission"]) in present
+    ]
+    locked = holding & present
+    # A place held by an application no longer in the round (withdrawn as an application)
+    # still takes a seat: the mission has one place less to give.
+    ghosts: dict[str, int] = {}
+    for _, mission in holding - present:
+        ghosts[mission] = ghosts.get(mission, 0) + 1
+    for mission in document["missions"]:
+        if mission["id"] in ghosts:
+            mission["capacity"] = max(0, mission["capacity"] - ghosts[mission["id"]])
+            mission["min_participants"] = min(mission["min_participants"], mission["capacity"])
+    document["locked"] = [{"firm": firm, "mission": mission} for firm, mission in sorted(locked)]
+    return _Plan(document, pair_of, placements, locked)
+
+
+def _solve(document: dict[str, Any], run: MatchingRun) -> tuple[SolveOutcome, dict[str, Any]]:
+    options = SolveOptions(time_limit=RESOLVE_TIME_LIMIT_SECONDS, seed=run.seed)
+    outcome = solve_round(parse_scenario(document), options)
+    return outcome, result_document(outcome, options)
+
+
+def _take_offer(
+    plan: _Plan, placement: Placement, outcome: SolveOutcome, result: dict[str, Any]
+) -> None:
+    """Refuse an offer the round cannot hold next to every current placement."""
+    if outcome.status not in ("OPTIMAL", "FEASIBLE"):
+        details = "; ".join(c["detail"] for c in result.get("infeasible", []))
+        raise PlacementRefused(
+            "the round has no room for this application next to the current placements"
+            + (f": {details}" if details else "")
+        )
+    pair = plan.pair_of[placement.application_id]
+    index = next(i for i, a in enumerate(outcome.data.applications) if (a.firm, a.mission) == pair)
+    placement.score = outcome.data.scores[index]
+    placement.reason = None
+    placement.detail = None
+
+
+def _make_offers(
+    session: Session,
+    run: MatchingRun,
+    plan: _Plan,
+    outcome: SolveOutcome,
+    result: dict[str, Any],
+) -> list[Placement]:
+    """New placements of the re-solve become offers; the waiting list gets fresh reasons."""
+    if outcome.status not in ("OPTIMAL", "FEASIBLE"):
+        return []  # the current placements cannot all hold: nobody is offered anything
+    application_of = {pair: application_id for application_id, pair in plan.pair_of.items()}
+    now = utcnow()
+    offers: list[Placement] = []
+    for index in outcome.placed:
+        application = outcome.data.applications[index]
+        pair = (application.firm, application.mission)
+        if pair in plan.locked:
+            continue
+        application_id = application_of[pair]
+        placement = plan.placements.get(application_id)
+        if placement is None:  # applied after the run: joins the roster with its offer
+            placement = Placement(
+                run_id=run.id or 0,
+                application_id=application_id,
+                status=PlacementStatus.offered,
+            )
+            session.add(placement)
+        placement.status = PlacementStatus.offered
+        placement.score = outcome.data.scores[index]
+        placement.reason = None
+        placement.detail = None
+        placement.updated_at = now
+        offers.append(placement)
+    for unplaced in result["unplaced"]:
+        application_id = application_of.get((unplaced["firm"], unplaced["mission"]))
+        placement = plan.placements.get(application_id) if application_id else None
+        if placement is not None and placement.status == PlacementStatus.unplaced:
+            placement.reason = unplaced["reason"]
+            placement.detail = unplaced["detail"]
+            placement.updated_at = now
+    session.flush()
+    return offers

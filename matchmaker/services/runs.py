@@ -1,0 +1,760 @@
+"""Matching runs: start one for a round, execute it as a background job, recover cut-off runs.
+
+A run moves queued -> running -> succeeded | failed, or to interrupted when a crash or
+restart cut it off (marked at the next start; such a run, like a failed one, can be started
+again). Starting a run snapshots the round as a scenario document (with its locked
+placements) and stores it with its SHA-256, the OR-Tools version, the parameters and the
+seed, so the run can be reproduced. The solve happens outside any transaction; its progress
+is written in small throttled updates, and its result (the result document and one
+Placement row per application, placed or not) in ONE transaction that first checks the run
+is still running, so a crash or a competing recovery never leaves a half-written roster.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any
+
+from sqlalchemy import Engine, update
+from sqlmodel import Session, col, select
+
+from matchmaker import db
+from matchmaker.models import (
+    Application,
+    Firm,
+    LockedPair,
+    MatchingRun,
+    Mission,
+    Placement,
+    PlacementStatus,
+    Role,
+    Round,
+    RoundFirm,
+    RoundStatus,
+    RunState,
+    User,
+)
+from matchmaker.models.common import utcnow
+from matchmaker.optimisation import (
+    Progress,
+    SolveOptions,
+    SolveOutcome,
+    parse_scenario,
+    result_document,
+    solve_round,
+)
+from matchmaker.services import NotFound, ServiceError, audit
+from matchmaker.services.scenarios import export_round
+
+ACTIVE_STATES = (RunState.queued, RunState.running)
+RESTARTABLE_STATES = (RunState.failed, RunState.interrupted)
+# At most one progress write per interval; a heartbeat write at least this often otherwise.
+PROGRESS_INTERVAL_SECONDS = 0.5
+HEARTBEAT_SECONDS = 5.0
+DEFAULT_TIME_LIMIT_SECONDS = 60.0
+MAX_TIME_LIMIT_SECONDS = 3600.0
+MAX_WORKERS = 8
+
+# Called with the session and the new run's id inside the starting transaction: the job
+# queue either enqueues in that transaction (PostgreSQL) or once it commits (SQLite).
+Enqueue = Callable[[Session, int], None]
+
+
+class RunRefused(ServiceError):
+    """The run cannot be started, published, or its placements changed now (HTTP 409)."""
+
+
+# --------------------------------------------------------------------------- access
+
+
+def ortools_version() -> str:
+    try:
+        return version("ortools")
+    except PackageNotFoundError:  # pragma: no cover - ortools is a dependency
+        return "unknown"
+
+
+def visible_round(*, session: Session, round_id: str, user: User) -> Round:
+    """The round if this organiser may see it: its organisation's, or one owned by nobody
+    (imported by the command line). Anything else is NotFound, as if it did not exist."""
+    round_row = session.get(Round, round_id)
+    if (
+        round_row is None
+        or str(user.role) != Role.organiser
+        or round_row.organisation_id not in (None, user.organisation_id)
+    ):
+        raise NotFound("round", round_id)
+    return round_row
+
+
+def visible_run(*, session: Session, run_id: int, user: User) -> MatchingRun:
+    run = session.get(MatchingRun, run_id)
+    if run is None:
+        raise NotFound("run", run_id)
+    try:
+        visible_round(session=session, round_id=run.round_id, user=user)
+    except NotFound:
+        raise NotFound("run", run_id) from None
+    return run
+
+
+def lock_round(session: Session, round_id: str, *, for_update: bool = True) -> Round | None:
+    """The round row, locked for the rest of the transaction (SELECT ... FOR UPDATE).
+
+    On PostgreSQL this serialises every change to a round's runs and placements. SQLite
+    ignores FOR UPDATE, but its write transactions are IMMEDIATE, which serialises them all.
+    """
+    query = select(Round).where(Round.id == round_id)
+    if for_update:
+        query = query.with_for_update()
+    return session.exec(query.execution_options(populate_existing=True)).first()
+
+
+def list_runs(*, session: Session, round_id: str) -> Sequence[MatchingRun]:
+    """The round's runs, newest first."""
+    return session.exec(
+        select(MatchingRun)
+        .where(MatchingRun.round_id == round_id)
+        .order_by(col(MatchingRun.id).desc())
+    ).all()
+
+
+def current_run(*, session: Session, round_id: str) -> MatchingRun | None:
+    """The round's roster: its newest succeeded run (the published one once it is published)."""
+    return session.exec(
+        select(MatchingRun)
+        .where(MatchingRun.round_id == round_id, MatchingRun.state == RunState.succeeded)
+        .order_by(col(MatchingRun.id).desc())
+        .limit(1)
+    ).first()
+
+
+def active_run(*, session: Session, round_id: str) -> MatchingRun | None:
+    return session.exec(
+        select(MatchingRun)
+        .where(MatchingRun.round_id == round_id, col(MatchingRun.state).in_(ACTIVE_STATES))
+        .order_by(col(MatchingRun.id))
+        .limit(1)
+    ).first()
+
+
+# --------------------------------------------------------------------------- start
+
+
+def solve_options(
+    *, time_limit: float | None = DEFAULT_TIME_LIMIT_SECONDS, seed: int = 0, workers: int = 1
+) -> SolveOptions:
+    """Checked solver options for a run (the limits keep one run from hogging a worker)."""
+    if time_limit is not None and not 0 < time_limit <= MAX_TIME_LIMIT_SECONDS:
+        raise ValueError(f"time_limit must be between 0 and {MAX_TIME_LIMIT_SECONDS:g} seconds")
+    if not 1 <= workers <= MAX_WORKERS:
+        raise ValueError(f"workers must be between 1 and {MAX_WORKERS}")
+    if seed < 0:
+        raise ValueError("seed must be 0 or more")
+    return SolveOptions(time_limit=time_limit, seed=seed, workers=workers)
+
+
+def snapshot_digest(document: dict[str, Any]) -> str:
+    """SHA-256 of the scenario document in a canonical JSON spelling (sorted keys, no spaces)."""
+    text = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def start_run(
+    *,
+    session: Session,
+    round_id: str,
+    actor: User,
+    options: SolveOptions,
+    enqueue: Enqueue,
+) -> MatchingRun:
+    """Queue a matching run of the round as it is now, its locked placements included.
+
+    Raises NotFound (not the organiser's round), RunRefused (the round is published, or a
+    run is already queued or running) and ScenarioError (the round is not a valid scenario).
+    """
+    visible_round(session=session, round_id=round_id, user=actor)
+    try:
+        round_row = lock_round(session, round_id)
+        assert round_row is not None
+        if round_row.status == RoundStatus.published:
+            raise RunRefused(
+                "the round is published: its roster is final, and places that come free go "
+                "to the waiting list"
+            )
+        running = active_run(session=session, round_id=round_id)
+        if running is not None:
+            raise RunRefused(f"run {running.id} of this round is still {running.state}")
+        document = export_round(session=session, round_id=round_id)
+        run = MatchingRun(
+            round_id=round_id,
+            state=RunState.queued,
+            input_snapshot=document,
+            snapshot_sha256=snapshot_digest(document),
+            ortools_version=ortools_version(),
+            parameters=options.to_dict(),
+            seed=options.seed,
+            created_by=actor.id,
+        )
+        session.add(run)
+        session.flush()
+        assert run.id is not None
+        audit.record(
+            session=session,
+            actor=actor,
+            action="run.start",
+            object_type="matching_run",
+            object_id=run.id,
+            after={
+                "round": round_id,
+                "state": RunState.queued.value,
+                "snapshot_sha256": run.snapshot_sha256,
+                "locked": len(document["locked"]),
+                "parameters": run.parameters,
+            },
+        )
+        enqueue(session, run.id)
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    session.refresh(run)
+    return run
+
+
+def restart_run(*, session: Session, run_id: int, actor: User, enqueue: Enqueue) -> MatchingRun:
+    """Start a failed or interrupted run again: a new run of the round as it is now, with
+    the same parameters and seed."""
+    run = visible_run(session=session, run_id=run_id, user=actor)
+    if run.state not in RESTARTABLE_STATES:
+        raise RunRefused(f"run {run.id} is {run.state}; only failed or interrupted runs restart")
+    return start_run(
+        session=session,
+        round_id=run.round_id,
+        actor=actor,
+        options=options_of(run),
+        enqueue=enqueue,
+    )
+
+
+def options_of(run: MatchingRun) -> SolveOptions:
+    parameters = run.parameters or {}
+    return SolveOptions(
+        time_limit=parameters.get("time_limit"),
+        workers=int(parameters.get("workers", 1)),
+        seed=run.seed,
+        engine=str(parameters.get("engine", "auto")),
+    )
+
+
+# --------------------------------------------------------------------------- execute
+
+
+def next_queued_run(*, engine: Engine) -> int | None:
+    """The oldest queued run, if any (a read that takes no write lock)."""
+    with Session(engine) as session:
+        session.connection(execution_options={db.READ_ONLY: True})
+        return session.exec(
+            select(MatchingRun.id)
+            .where(MatchingRun.state == RunState.queued)
+            .order_by(col(MatchingRun.id))
+            .limit(1)
+        ).first()
+
+
+def execute_run(*, engine: Engine, run_id: int) -> RunState | None:
+    """Claim a queued run, solve it and store the outcome; None if it was not queued.
+
+    Runs in a worker thread or a worker process, never in a request. Every database write
+    is its own short transaction; the result is one transaction.
+    """
+    if not _claim(engine, run_id):
+        return None
+    with Session(engine) as session:
+        run = session.get(MatchingRun, run_id)
+        assert run is not None
+        snapshot, options = run.input_snapshot, options_of(run)
+    writer = _ProgressWriter(engine, run_id)
+    writer.start()
+    try:
+        outcome = solve_round(parse_scenario(snapshot), options, on_progress=writer.update)
+        document = result_document(outcome, options)
+    except Exception as error:  # any failure of the solve fails the run, with its message
+        writer.stop()
+        return _finish_failed(engine, run_id, f"{type(error).__name__}: {error}")
+    writer.stop()
+    try:
+        return _finish(engine, run_id, outcome, document)
+    except Exception as error:  # e.g. the database refused the roster
+        return _finish_failed(engine, run_id, f"storing the result failed: {error}")
+
+
+def _claim(engine: Engine, run_id: int) -> bool:
+    with db.session_scope(engine) as session:
+        run = session.exec(
+            select(MatchingRun).where(MatchingRun.id == run_id).with_for_update()
+        ).first()
+        if run is None or run.state != RunState.queued:
+            return False
+        now = utcnow()
+        run.state = RunState.running
+        run.started_at = now
+        run.progress_at = now
+        audit.record(
+            session=session,
+            actor=None,
+            action="run.running",
+            object_type="matching_run",
+            object_id=run_id,
+            before={"state": RunState.queued.value},
+            after={"state": RunState.running.value},
+        )
+    return True
+
+
+class _ProgressWriter:
+    """Keeps the solver's latest progress in memory and writes it at most every
+    PROGRESS_INTERVAL_SECONDS (and every HEARTBEAT_SECONDS even without news), from its
+    own thread, so the solver's callback never waits for the database."""
+
+    def __init__(self, engine: Engine, run_id: int):
+        self._engine = engine
+        self._run_id = run_id
+        self._lock = threading.Lock()
+        self._latest: Progress | None = None
+        self._dirty = False
+        self._stopped = threading.Event()
+        self._started = time.monotonic()
+        self._thread = threading.Thread(
+            target=self._loop, name=f"run-{run_id}-progress", daemon=True
+        )
+
+    def update(self, progress: Progress) -> None:
+        with self._lock:
+            self._latest = progress
+            self._dirty = True
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stopped.set()
+        self._thread.join()
+
+    def _loop(self) -> None:
+        last_write = time.monotonic()
+        while not self._stopped.wait(PROGRESS_INTERVAL_SECONDS):
+            with self._lock:
+                latest, dirty = self._latest, self._dirty
+                self._dirty = False
+            if dirty or time.monotonic() - last_write >= HEARTBEAT_SECONDS:
+                self._write(latest)
+                last_write = time.monotonic()
+
+    def _write(self, progress: Progress | None) -> None:
+        values: dict[str, Any] = {
+            "elapsed_seconds": round(time.monotonic() - self._started, 3),
+            "progress_at": utcnow(),
+        }
+        if progress is not None:
+            values["best_objective"] = progress.objective
+            values["best_bound"] = progress.bound
+        try:
+            with db.session_scope(self._engine) as session:
+                session.execute(
+                    update(MatchingRun)
+                    .where(
+                        col(MatchingRun.id) == self._run_id,
+                        col(MatchingRun.state) == RunState.running,
+                    )
+                    .values(**values)
+                )
+        except Exception:  # progress is best effort; the result is what counts
+            return
+
+
+def _finish_failed(engine: Engine, run_id: int, error: str) -> RunState | None:
+    with db.session_scope(engine) as session:
+        run = session.exec(
+            select(MatchingRun).where(MatchingRun.id == run_id).with_for_update()
+        ).first()
+        if run is None or run.state != RunState.running:
+            return None
+        _mark(session, run, RunState.failed, error)
+        return RunState.failed
+
+
+def _finish(
+    engine: Engine, run_id: int, outcome: SolveOutcome, document: dict[str, Any]
+) -> RunState | None:
+    """Store the result and the placements of every application in one transaction."""
+    with db.session_scope(engine) as session:
+        run = session.exec(
+            select(MatchingRun).where(MatchingRun.id == run_id).with_for_update()
+        ).first()
+        if run is None or run.state != RunState.running:
+            return None  # interrupted meanwhile (recovery after a missed heartbeat)
+        run.result = document
+        run.elapsed_seconds = round(outcome.solve_seconds, 3)
+        run.best_objective = outcome.objective
+        run.best_bound = outcome.best_bound
+        if outcome.status not in ("OPTIMAL", "FEASIBLE"):
+            _mark(session, run, RunState.failed, _no_roster_message(document))
+            return RunState.failed
+        _store_placements(session, run, outcome, document)
+        _mark(session, run, RunState.succeeded, None)
+        return RunState.succeeded
+
+
+def _no_roster_message(document: dict[str, Any]) -> str:
+    if document["status"] == "INFEASIBLE":
+        lines = []
+        for conflict in document.get("infeasible", []):
+            pairs = ", ".join(f"{p['firm']} on {p['mission']}" for p in conflict["locked"])
+            lines.append(f"{conflict['constraint']}: {pairs}: {conflict['detail']}")
+        return "the locked placements cannot all hold. " + " ".join(lines)
+    return "no roster was found within the time limit; start the run again with a longer one"
+
+
+def _mark(session: Session, run: MatchingRun, state: RunState, error: str | None) -> None:
+    before = run.state
+    run.state = state
+    run.error = error
+    run.finished_at = utcnow()
+    after: dict[str, Any] = {"state": state.value}
+    if error is not None:
+        after["error"] = error
+    if run.result is not None:
+        after["status"] = run.result.get("status")
+        after["objective"] = run.result.get("objective")
+    audit.record(
+        session=session,
+        actor=None,
+        action=f"run.{state.value}",
+        object_type="matching_run",
+        object_id=run.id or 0,
+        before={"state": str(before)},
+        after=after,
+    )
+
+
+def _store_placements(
+    session: Session, run: MatchingRun, outcome: SolveOutcome, document: dict[str, Any]
+) -> None:
+    data = outcome.data
+    ids = application_ids(session=session, round_id=run.round_id)
+    placed = set(outcome.placed)
+    locked = set(data.locked)
+    reasons = {(u["firm"], u["mission"]): (u["reason"], u["detail"]) for u in document["unplaced"]}
+    now = utcnow()
+    rows = []
+    for index, application in enumerate(data.applications):
+        pair = (application.firm, application.mission)
+        application_id = ids.get(pair)
+        if application_id is None:
+            continue  # deleted since the snapshot
+        reason, detail = reasons.get(pair, (None, None))
+        rows.append(
+            Placement(
+                run_id=run.id or 0,
+                application_id=application_id,
+                status=PlacementStatus.placed if index in placed else PlacementStatus.unplaced,
+                score=data.scores[index],
+                locked=index in locked,
+                reason=None if index in placed else reason,
+                detail=None if index in placed else detail,
+                created_at=now,
+                updated_at=now,
+            )
+        )
+    session.add_all(rows)
+
+
+def application_ids(*, session: Session, round_id: str) -> dict[tuple[str, str], int]:
+    """Application ids of the round by their (firm, mission) ids in its scenario.
+
+    Firms go by RoundFirm.external_id, or by KvK number when they never joined the round,
+    exactly as export_round names them.
+    """
+    missions = dict(
+        session.exec(
+            select(Mission.id, Mission.external_id).where(Mission.round_id == round_id)
+        ).all()
+    )
+    applications = session.exec(
+        select(Application.id, Application.firm_id, Application.mission_id).where(
+            Application.round_id == round_id
+        )
+    ).all()
+    firm_names = dict(
+        session.exec(
+            select(RoundFirm.firm_id, RoundFirm.external_id).where(RoundFirm.round_id == round_id)
+        ).all()
+    )
+    strangers = {firm_id for _, firm_id, _ in applications} - firm_names.keys()
+    if strangers:
+        firm_names.update(
+            session.exec(select(Firm.id, Firm.kvk).where(col(Firm.id).in_(strangers))).all()
+        )
+    return {
+        (firm_names[firm_id], missions[mission_id]): application_id
+        for application_id, firm_id, mission_id in applications
+        if application_id is not None
+    }
+
+
+# --------------------------------------------------------------------------- recovery
+
+
+def recover_interrupted(
+    *, engine: Engine, still_alive: Callable[[Session], set[int]] | None = None
+) -> list[int]:
+    """Mark every queued or running run interrupted, except those whose job is still alive.
+
+    Called when the application starts (and by PostgreSQL workers): a run left queued or
+    running then was cut off by a crash or a restart. Its roster was never written, because
+    a result is stored in one transaction. `still_alive` names the runs a job queue still
+    holds; it is asked after the runs are locked, so a run started meanwhile is not touched.
+    """
+    with db.session_scope(engine) as session:
+        runs = session.exec(
+            select(MatchingRun)
+            .where(col(MatchingRun.state).in_(ACTIVE_STATES))
+            .order_by(col(MatchingRun.id))
+            .with_for_update()
+        ).all()
+        alive = still_alive(session) if still_alive is not None and runs else set()
+        interrupted = []
+        for run in runs:
+            if run.id in alive:
+                continue
+            _mark(
+                session,
+                run,
+                RunState.interrupted,
+                f"cut off while {run.state} by a crash or restart; start it again",
+            )
+            interrupted.append(run.id or 0)
+        return interrupted
+
+
+def active_run_ids(*, engine: Engine) -> list[int]:
+    with Session(engine) as session:
+        session.connection(execution_options={db.READ_ONLY: True})
+        return [
+            run_id
+            for run_id in session.exec(
+                select(MatchingRun.id).where(col(MatchingRun.state).in_(ACTIVE_STATES))
+            ).all()
+            if run_id is not None
+        ]
+
+
+# --------------------------------------------------------------------------- roster
+
+
+@dataclass(frozen=True, slots=True)
+class RosterEntry:
+    """One application's standing in a run, with the names a person reads."""
+
+    placement: Placement
+    application: Application
+    firm: Firm
+    mission: Mission
+    firm_key: str
+
+    @property
+    def holds_place(self) -> bool:
+        return self.placement.status in HOLDING_STATUSES
+
+
+HOLDING_STATUSES = (PlacementStatus.placed, PlacementStatus.offered, PlacementStatus.accepted)
+
+
+def roster(*, session: Session, run: MatchingRun) -> list[RosterEntry]:
+    """Every placement of the run, by mission (scenario order), holders first, then by score."""
+    rows = session.exec(
+        select(Placement, Application, Firm, Mission)
+        .join(Application, col(Application.id) == col(Placement.application_id))
+        .join(Firm, col(Firm.id) == col(Application.firm_id))
+        .join(Mission, col(Mission.id) == col(Application.mission_id))
+        .where(Placement.run_id == run.id)
+    ).all()
+    names = dict(
+        session.exec(
+            select(RoundFirm.firm_id, RoundFirm.external_id).where(
+                RoundFirm.round_id == run.round_id
+            )
+        ).all()
+    )
+    entries = [
+        RosterEntry(placement, application, firm, mission, names.get(firm.id or 0, firm.kvk))
+        for placement, application, firm, mission in rows
+    ]
+    entries.sort(
+        key=lambda e: (
+            e.mission.id or 0,
+            not e.holds_place,
+            -(e.placement.score or 0),
+            e.firm_key,
+        )
+    )
+    return entries
+
+
+def set_lock(*, session: Session, placement_id: int, actor: User, locked: bool) -> Placement:
+    """Lock a placement (every later run must place it) or unlock it.
+
+    Only placements of the round's newest succeeded run can change, and only before the
+    round is published; a lock needs a placed application.
+    """
+    placement = session.get(Placement, placement_id)
+    if placement is None:
+        raise NotFound("placement", placement_id)
+    run = session.get(MatchingRun, placement.run_id)
+    assert run is not None
+    try:
+        visible_round(session=session, round_id=run.round_id, user=actor)
+    except NotFound:
+        raise NotFound("placement", placement_id) from None
+    try:
+        round_row = lock_round(session, run.round_id)
+        assert round_row is not None
+        session.refresh(placement)
+        newest = current_run(session=session, round_id=run.round_id)
+        if round_row.status == RoundStatus.published:
+            raise RunRefused("the round is published; its placements can no longer be locked")
+        if newest is None or newest.id != run.id:
+            raise RunRefused("a newer run of this round exists; lock on its roster instead")
+        if locked and placement.status != PlacementStatus.placed:
+            raise RunRefused("only a placed application can be locked")
+        existing = session.exec(
+            select(LockedPair).where(LockedPair.application_id == placement.application_id)
+        ).first()
+        before = {"locked": placement.locked}
+        if locked and existing is None:
+            session.add(
+                LockedPair(
+                    round_id=run.round_id,
+                    application_id=placement.application_id,
+                    created_by=actor.id,
+                )
+            )
+        if not locked and existing is not None:
+            session.delete(existing)
+        placement.locked = locked
+        placement.updated_at = utcnow()
+        audit.record(
+            session=session,
+            actor=actor,
+            action="placement.lock" if locked else "placement.unlock",
+            object_type="placement",
+            object_id=placement_id,
+            before=before,
+            after={"locked": locked, "application": placement.application_id},
+        )
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    session.refresh(placement)
+    return placement
+
+
+def publish_run(*, session: Session, run_id: int, actor: User) -> Round:
+    """Publish the run's roster: the round becomes published and every placement an offer.
+
+    The run must be the round's newest succeeded run, the round closed, no run queued or
+    running.
+    """
+    run = visible_run(session=session, run_id=run_id, user=actor)
+    try:
+        round_row = lock_round(session, run.round_id)
+        assert round_row is not None
+        if round_row.status == RoundStatus.published:
+            raise RunRefused("the round is already published")
+        if round_row.status != RoundStatus.closed:
+            raise RunRefused(
+                f"the round is {round_row.status}; close it for applications before publishing"
+            )
+        newest = current_run(session=session, round_id=run.round_id)
+        if newest is None or newest.id != run.id:
+            raise RunRefused("only the round's newest succeeded run can be published")
+        running = active_run(session=session, round_id=run.round_id)
+        if running is not None:
+            raise RunRefused(f"run {running.id} is still {running.state}; wait for it first")
+        placements = session.exec(
+            select(Placement).where(
+                Placement.run_id == run.id, Placement.status == PlacementStatus.placed
+            )
+        ).all()
+        now = utcnow()
+        for placement in placements:
+            placement.status = PlacementStatus.offered
+            placement.updated_at = now
+        before = {"status": str(round_row.status)}
+        round_row.status = RoundStatus.published
+        audit.record(
+            session=session,
+            actor=actor,
+            action="round.publish",
+            object_type="round",
+            object_id=round_row.id,
+            before=before,
+            after={
+                "status": RoundStatus.published.value,
+                "run": run.id,
+                "snapshot_sha256": run.snapshot_sha256,
+                "offers": len(placements),
+            },
+        )
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    session.refresh(round_row)
+    return round_row
+
+
+# --------------------------------------------------------------------------- progress
+
+
+def progress_of(run: MatchingRun) -> dict[str, Any]:
+    """What the progress bar shows: state, elapsed time, best objective, bound and gap.
+
+    `percent` is how close the best roster is to the bound (100 when the run ended with a
+    roster), or None while nothing is known yet (the bar then shows that work goes on).
+    """
+    finished = run.state not in ACTIVE_STATES
+    objective, bound = run.best_objective, run.best_bound
+    gap = None
+    if objective is not None and bound is not None:
+        gap = round(abs(bound - objective) / max(1, abs(objective)), 6)
+    percent: int | None = None
+    if run.state == RunState.succeeded:
+        percent = 100
+    elif finished:
+        percent = 0
+    elif objective is not None and bound is not None and bound > 0 and objective >= 0:
+        percent = min(99, int(100 * objective / bound))
+    parameters = run.parameters or {}
+    return {
+        "run": run.id,
+        "round": run.round_id,
+        "state": str(run.state),
+        "finished": finished,
+        "elapsed_seconds": round(run.elapsed_seconds or 0.0, 1),
+        "time_limit": parameters.get("time_limit"),
+        "best_objective": objective,
+        "best_bound": bound,
+        "gap": gap,
+        "percent": percent,
+        "status": (run.result or {}).get("status"),
+        "error": run.error,
+    }

@@ -1,0 +1,195 @@
+"""Placement pages: the SME reads its result and accepts, declines or withdraws; organisers
+offer a waiting application a place or record a firm's withdrawal."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlmodel import Session
+
+from matchmaker.deps import CsrfChecked, CurrentUser, SessionDep, require_role
+from matchmaker.models import Placement, Role, User
+from matchmaker.services import NotFound
+from matchmaker.services import placements as placement_service
+from matchmaker.services.placements import PlacementRefused
+from matchmaker.web import runs as run_pages
+from matchmaker.web.rendering import render
+
+router = APIRouter(tags=["pages: placements"])
+AS_SME = [Depends(require_role(Role.sme))]
+AS_ORGANISER = [Depends(require_role(Role.organiser))]
+
+T = TypeVar("T")
+
+
+def found(call: Callable[[], T]) -> T:
+    try:
+        return call()
+    except NotFound as error:
+        raise HTTPException(404, str(error)) from None
+
+
+# --------------------------------------------------------------------------- the firm's pages
+
+
+@router.get("/sme/placements", response_class=HTMLResponse, dependencies=AS_SME)
+def my_placements(request: Request, session: SessionDep, user: CurrentUser) -> Response:
+    """The firm's results in published rounds, each linking to its placement page."""
+    views = placement_service.firm_placements(session=session, user=user)
+    return render(request, "placements/list.html", views=views)
+
+
+def _placement_page(
+    request: Request,
+    session: Session,
+    user: User,
+    placement_id: int,
+    *,
+    error: str | None = None,
+    notice: str | None = None,
+    status_code: int = 200,
+) -> Response:
+    view = found(
+        lambda: placement_service.firm_placement(
+            session=session, placement_id=placement_id, user=user
+        )
+    )
+    return render(
+        request,
+        "placements/detail.html",
+        status_code=status_code,
+        view=view,
+        error=error,
+        notice=notice,
+    )
+
+
+NOTICES = {
+    "accepted": "You accepted the place. The organiser will be in touch about the mission.",
+    "declined": "You declined the place; it goes to the next firm on the waiting list.",
+    "withdrawn": "Your firm is withdrawn; a place it held goes to the waiting list.",
+}
+
+
+@router.get("/sme/placements/{placement_id}", response_class=HTMLResponse, dependencies=AS_SME)
+def placement_page(
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    placement_id: int,
+    notice: str | None = None,
+) -> Response:
+    return _placement_page(request, session, user, placement_id, notice=NOTICES.get(notice or ""))
+
+
+def _answer(
+    request: Request,
+    session: Session,
+    user: User,
+    placement_id: int,
+    answer: Callable[[], placement_service.Change],
+    notice: str,
+) -> Response:
+    try:
+        found(answer)
+    except PlacementRefused as error:
+        return _placement_page(
+            request, session, user, placement_id, error=str(error), status_code=409
+        )
+    return RedirectResponse(f"/sme/placements/{placement_id}?notice={notice}", status_code=303)
+
+
+@router.post("/sme/placements/{placement_id}/accept", dependencies=[*AS_SME, CsrfChecked])
+def accept(request: Request, session: SessionDep, user: CurrentUser, placement_id: int) -> Response:
+    return _answer(
+        request,
+        session,
+        user,
+        placement_id,
+        lambda: placement_service.accept(session=session, placement_id=placement_id, user=user),
+        "accepted",
+    )
+
+
+@router.post("/sme/placements/{placement_id}/decline", dependencies=[*AS_SME, CsrfChecked])
+def decline(
+    request: Request, session: SessionDep, user: CurrentUser, placement_id: int
+) -> Response:
+    return _answer(
+        request,
+        session,
+        user,
+        placement_id,
+        lambda: placement_service.decline(session=session, placement_id=placement_id, user=user),
+        "declined",
+    )
+
+
+@router.post("/sme/placements/{placement_id}/withdraw", dependencies=[*AS_SME, CsrfChecked])
+def withdraw(
+    request: Request, session: SessionDep, user: CurrentUser, placement_id: int
+) -> Response:
+    return _answer(
+        request,
+        session,
+        user,
+        placement_id,
+        lambda: placement_service.withdraw(session=session, placement_id=placement_id, actor=user),
+        "withdrawn",
+    )
+
+
+# --------------------------------------------------------------------------- organisers
+
+
+def _organiser_change(
+    request: Request,
+    session: Session,
+    user: User,
+    placement_id: int,
+    change: Callable[[], placement_service.Change],
+) -> Response:
+    try:
+        result = found(change)
+    except PlacementRefused as error:
+        placement = session.get(Placement, placement_id)
+        assert placement is not None  # the service found it before refusing
+        return run_pages.run_page_response(
+            request, session, user, placement.run_id, error=str(error), status_code=409
+        )
+    return RedirectResponse(
+        f"/organiser/runs/{result.placement.run_id}#placement-{placement_id}", status_code=303
+    )
+
+
+@router.post(
+    "/organiser/placements/{placement_id}/offer", dependencies=[*AS_ORGANISER, CsrfChecked]
+)
+def offer(request: Request, session: SessionDep, user: CurrentUser, placement_id: int) -> Response:
+    """Offer a place to an application on the waiting list, if the round can hold it."""
+    return _organiser_change(
+        request,
+        session,
+        user,
+        placement_id,
+        lambda: placement_service.offer(session=session, placement_id=placement_id, actor=user),
+    )
+
+
+@router.post(
+    "/organiser/placements/{placement_id}/withdraw", dependencies=[*AS_ORGANISER, CsrfChecked]
+)
+def record_withdrawal(
+    request: Request, session: SessionDep, user: CurrentUser, placement_id: int
+) -> Response:
+    """Record a firm's withdrawal on its behalf; its place goes to the waiting list."""
+    return _organiser_change(
+        request,
+        session,
+        user,
+        placement_id,
+        lambda: placement_service.withdraw(session=session, placement_id=placement_id, actor=user),
+    )

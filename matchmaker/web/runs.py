@@ -1,0 +1,258 @@
+"""Organiser pages for matching runs: start and list runs, watch progress, read the roster per
+mission with the reason for every unplaced application, lock and unlock, publish."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Annotated, Any, TypeVar
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from sqlmodel import Session, col, select
+
+from matchmaker import jobs
+from matchmaker.deps import CsrfChecked, CurrentUser, SessionDep, require_role
+from matchmaker.models import (
+    LockedPair,
+    MatchingRun,
+    Mission,
+    Placement,
+    PlacementStatus,
+    Role,
+    Round,
+    RoundStatus,
+    User,
+)
+from matchmaker.optimisation.scenario import ScenarioError
+from matchmaker.services import NotFound
+from matchmaker.services import placements as placement_service
+from matchmaker.services import runs as run_service
+from matchmaker.services.runs import RosterEntry, RunRefused
+from matchmaker.web.rendering import render
+
+router = APIRouter(
+    prefix="/organiser",
+    tags=["pages: matching runs"],
+    dependencies=[Depends(require_role(Role.organiser))],
+)
+
+T = TypeVar("T")
+
+
+def found(call: Callable[[], T]) -> T:
+    """Run a service lookup; NotFound becomes a 404 page."""
+    try:
+        return call()
+    except NotFound as error:
+        raise HTTPException(404, str(error)) from None
+
+
+@dataclass(slots=True)
+class MissionRoster:
+    """One mission of a run's roster: who holds a place, and everyone else with the reason."""
+
+    mission: Mission
+    summary: dict[str, Any]
+    holders: list[RosterEntry] = field(default_factory=list)
+    others: list[RosterEntry] = field(default_factory=list)
+
+
+def mission_rosters(session: Session, run: MatchingRun) -> list[MissionRoster]:
+    summaries = {m["id"]: m for m in (run.result or {}).get("missions", [])}
+    missions = session.exec(
+        select(Mission).where(Mission.round_id == run.round_id).order_by(col(Mission.id))
+    ).all()
+    rosters = {
+        m.id: MissionRoster(mission=m, summary=summaries.get(m.external_id, {})) for m in missions
+    }
+    for entry in run_service.roster(session=session, run=run):
+        roster = rosters.get(entry.mission.id)
+        if roster is None:
+            continue
+        (roster.holders if entry.holds_place else roster.others).append(entry)
+    return list(rosters.values())
+
+
+def _runs_page(
+    request: Request,
+    session: Session,
+    user: User,
+    round_id: str,
+    *,
+    error: str | None = None,
+    status_code: int = 200,
+) -> Response:
+    round_row = found(
+        lambda: run_service.visible_round(session=session, round_id=round_id, user=user)
+    )
+    locked = session.exec(select(LockedPair).where(LockedPair.round_id == round_id)).all()
+    return render(
+        request,
+        "runs/list.html",
+        status_code=status_code,
+        round=round_row,
+        runs=run_service.list_runs(session=session, round_id=round_id),
+        locked=len(locked),
+        error=error,
+        default_time_limit=run_service.DEFAULT_TIME_LIMIT_SECONDS,
+        max_time_limit=run_service.MAX_TIME_LIMIT_SECONDS,
+        max_workers=run_service.MAX_WORKERS,
+    )
+
+
+@router.get("/rounds/{round_id}/runs", response_class=HTMLResponse)
+def runs_page(request: Request, session: SessionDep, user: CurrentUser, round_id: str) -> Response:
+    return _runs_page(request, session, user, round_id)
+
+
+@router.post("/rounds/{round_id}/runs", response_class=HTMLResponse, dependencies=[CsrfChecked])
+def start_run(
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    round_id: str,
+    time_limit: Annotated[float | None, Form(gt=0, le=run_service.MAX_TIME_LIMIT_SECONDS)] = (
+        run_service.DEFAULT_TIME_LIMIT_SECONDS
+    ),
+    seed: Annotated[int, Form(ge=0, le=2**31 - 1)] = 0,
+    workers: Annotated[int, Form(ge=1, le=run_service.MAX_WORKERS)] = 1,
+) -> Response:
+    """Queue a run of the round as it is now (its locks kept); the run page shows progress."""
+    options = run_service.solve_options(time_limit=time_limit, seed=seed, workers=workers)
+    try:
+        run = found(
+            lambda: run_service.start_run(
+                session=session,
+                round_id=round_id,
+                actor=user,
+                options=options,
+                enqueue=jobs.queue_for(request.app).defer,
+            )
+        )
+    except RunRefused as error:
+        return _runs_page(request, session, user, round_id, error=str(error), status_code=409)
+    except ScenarioError as error:
+        message = "the round is not a valid scenario: " + "; ".join(error.problems)
+        return _runs_page(request, session, user, round_id, error=message, status_code=422)
+    return RedirectResponse(f"/organiser/runs/{run.id}", status_code=303)
+
+
+def run_page_response(
+    request: Request,
+    session: Session,
+    user: User,
+    run_id: int,
+    *,
+    error: str | None = None,
+    status_code: int = 200,
+) -> Response:
+    run = found(lambda: run_service.visible_run(session=session, run_id=run_id, user=user))
+    round_row = session.get(Round, run.round_id)
+    assert round_row is not None
+    current = run_service.current_run(session=session, round_id=run.round_id)
+    active = run_service.active_run(session=session, round_id=run.round_id)
+    is_current = current is not None and current.id == run.id
+    published = round_row.status == RoundStatus.published
+    return render(
+        request,
+        "runs/detail.html",
+        status_code=status_code,
+        run=run,
+        round=round_row,
+        progress=run_service.progress_of(run),
+        rosters=mission_rosters(session, run) if run.state == "succeeded" else [],
+        is_current=is_current,
+        published=published,
+        can_lock=is_current and not published,
+        can_publish=is_current and active is None and round_row.status == RoundStatus.closed,
+        waiting_list=(
+            placement_service.waiting_list(session=session, run=run)
+            if is_current and published
+            else []
+        ),
+        plain_status=placement_service.PLAIN_STATUS,
+        error=error,
+        statuses=PlacementStatus,
+    )
+
+
+@router.get("/runs/{run_id}", response_class=HTMLResponse)
+def run_page(request: Request, session: SessionDep, user: CurrentUser, run_id: int) -> Response:
+    return run_page_response(request, session, user, run_id)
+
+
+@router.get("/runs/{run_id}/progress")
+def run_progress(session: SessionDep, user: CurrentUser, run_id: int) -> JSONResponse:
+    """The run's progress as JSON, polled by the run page's progress bar."""
+    run = found(lambda: run_service.visible_run(session=session, run_id=run_id, user=user))
+    return JSONResponse(run_service.progress_of(run), headers={"Cache-Control": "no-store"})
+
+
+@router.post("/runs/{run_id}/restart", response_class=HTMLResponse, dependencies=[CsrfChecked])
+def restart_run(request: Request, session: SessionDep, user: CurrentUser, run_id: int) -> Response:
+    """Start a failed or interrupted run again (same parameters and seed, today's round)."""
+    try:
+        run = found(
+            lambda: run_service.restart_run(
+                session=session,
+                run_id=run_id,
+                actor=user,
+                enqueue=jobs.queue_for(request.app).defer,
+            )
+        )
+    except RunRefused as error:
+        return run_page_response(request, session, user, run_id, error=str(error), status_code=409)
+    except ScenarioError as error:
+        message = "the round is not a valid scenario: " + "; ".join(error.problems)
+        return run_page_response(request, session, user, run_id, error=message, status_code=422)
+    return RedirectResponse(f"/organiser/runs/{run.id}", status_code=303)
+
+
+@router.post("/runs/{run_id}/publish", response_class=HTMLResponse, dependencies=[CsrfChecked])
+def publish_run(request: Request, session: SessionDep, user: CurrentUser, run_id: int) -> Response:
+    """Publish the run's roster: its placements become offers to the firms."""
+    try:
+        found(lambda: run_service.publish_run(session=session, run_id=run_id, actor=user))
+    except RunRefused as error:
+        return run_page_response(request, session, user, run_id, error=str(error), status_code=409)
+    return RedirectResponse(f"/organiser/runs/{run_id}", status_code=303)
+
+
+def _set_lock(
+    request: Request, session: Session, user: User, placement_id: int, locked: bool
+) -> Response:
+    try:
+        placement = found(
+            lambda: run_service.set_lock(
+                session=session, placement_id=placement_id, actor=user, locked=locked
+            )
+        )
+    except RunRefused as error:
+        run_id = _run_of(session, placement_id)
+        return run_page_response(request, session, user, run_id, error=str(error), status_code=409)
+    return RedirectResponse(
+        f"/organiser/runs/{placement.run_id}#placement-{placement_id}", status_code=303
+    )
+
+
+def _run_of(session: Session, placement_id: int) -> int:
+    placement = session.get(Placement, placement_id)
+    if placement is None:
+        raise HTTPException(404, f"placement {placement_id} not found")
+    return placement.run_id
+
+
+@router.post("/placements/{placement_id}/lock", dependencies=[CsrfChecked])
+def lock_placement(
+    request: Request, session: SessionDep, user: CurrentUser, placement_id: int
+) -> Response:
+    """Lock a placement: every later run of the round must place it."""
+    return _set_lock(request, session, user, placement_id, True)
+
+
+@router.post("/placements/{placement_id}/unlock", dependencies=[CsrfChecked])
+def unlock_placement(
+    request: Request, session: SessionDep, user: CurrentUser, placement_id: int
+) -> Response:
+    return _set_lock(request, session, user, placement_id, False)
