@@ -14,6 +14,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException
 
 from matchmaker.db import create_db_engine, upgrade_to_head
@@ -107,6 +108,13 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
             )
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(f"/login?next={target}", status_code=303)
+
+    @app.exception_handler(DataError)
+    async def out_of_range(request: Request, error: DataError) -> Response:
+        # A path id beyond the column's range (PostgreSQL refuses to compare it) names no object.
+        if _wants_json(request):
+            return JSONResponse({"detail": "not found"}, status_code=404)
+        return _error_page(request, 404, "There is no such page or object.")
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, error: RequestValidationError) -> Response:
