@@ -1,0 +1,193 @@
+"""Builds the CP-SAT model of a meeting day, solves it, and returns a MeetingResult.
+
+Sections in order: data (data.prepare), variables and constraints (one module per family in
+constraints/), objective, solve, extract. With `require_all` (the paper's .dzn files) every
+meeting must be scheduled and the objective is the total number of breaks. Otherwise the
+solve has two phases: first schedule the most requests weighted by priority, then, keeping
+that many, minimise the breaks. Tables are interchangeable in the model; table numbers are
+given afterwards (result.assign_tables).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from matchmaker.optimisation.meetings import constraints, explain
+from matchmaker.optimisation.meetings.data import MeetingData, Variables, prepare
+from matchmaker.optimisation.meetings.problem import MeetingProblem
+from matchmaker.optimisation.meetings.result import MeetingResult, assign_tables, breaks_of
+
+DEFAULT_WORKERS = 2
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingProgress:
+    """A progress report: seconds since the start, best breaks so far and the bound on them."""
+
+    elapsed: float
+    objective: int | None
+    bound: int | None
+    engine: str = "CP-SAT"
+
+
+ProgressCallback = Callable[[MeetingProgress], None]
+
+
+class _Reporter(cp_model.CpSolverSolutionCallback):
+    def __init__(self, on_progress: ProgressCallback | None, started: float, engine: str):
+        super().__init__()
+        self._on_progress = on_progress
+        self._started = started
+        self.engine = engine
+
+    def on_solution_callback(self) -> None:
+        if self._on_progress is not None:
+            self._on_progress(
+                MeetingProgress(
+                    time.perf_counter() - self._started,
+                    round(self.objective_value),
+                    math.ceil(self.best_objective_bound - 1e-6),
+                    self.engine,
+                )
+            )
+
+
+def build_model(
+    data: MeetingData, *, explaining: bool = False
+) -> tuple[cp_model.CpModel, Variables]:
+    """Variables and every constraint family, without objective."""
+    model = cp_model.CpModel()
+    variables = Variables(explaining=explaining)
+    for family in constraints.FAMILIES:
+        family.build(data, model, variables)
+    return model, variables
+
+
+def _solver(*, workers: int, seed: int, time_limit: float | None) -> cp_model.CpSolver:
+    solver = cp_model.CpSolver()
+    params = solver.parameters
+    params.num_workers = max(1, workers)
+    params.random_seed = seed
+    if time_limit is not None:
+        params.max_time_in_seconds = max(0.01, time_limit)
+    return solver
+
+
+def solve_meetings(
+    problem: MeetingProblem,
+    *,
+    fairness: int | None = None,
+    time_limit: float | None = None,
+    seed: int = 0,
+    workers: int = DEFAULT_WORKERS,
+    progress: ProgressCallback | None = None,
+    locked: Mapping[int, tuple[int, int | None]] | None = None,
+) -> MeetingResult:
+    """Schedule a meeting day; never raises on infeasibility (the result explains it).
+
+    fairness: the bound d on the spread of break counts (None: the problem's own, if any).
+    locked: meeting number -> (slot, table or None), 1-based, on top of the problem's fixed
+    meetings (they must then be scheduled there). `time_limit` bounds the whole call.
+    """
+    started = time.perf_counter()
+    bound_d = problem.fairness if fairness is None else fairness
+    data = prepare(problem, bound_d, dict(locked or {}))
+    options = {"fairness": bound_d, "time_limit": time_limit, "seed": seed, "workers": workers}
+
+    def finish(status: str, **fields) -> MeetingResult:
+        return MeetingResult(
+            problem=problem,
+            status=status,
+            solve_seconds=time.perf_counter() - started,
+            fairness=bound_d,
+            options=options,
+            locked=dict(locked or {}),
+            **fields,
+        )
+
+    def left() -> float | None:
+        return None if time_limit is None else time_limit - (time.perf_counter() - started)
+
+    conflicts = explain.static_conflicts(data)
+    if conflicts:
+        return finish("INFEASIBLE", conflicts=conflicts)
+
+    model, variables = build_model(data)
+    optional = sorted(variables.scheduled)
+    priority = [meeting.priority for meeting in problem.meetings]
+    proven_placement = True
+    if optional:
+        # Phase 1: the most requests, weighted by priority.
+        placed = cp_model.LinearExpr.weighted_sum(
+            [variables.scheduled[m] for m in optional], [priority[m] for m in optional]
+        )
+        model.maximize(placed)
+        solver = _solver(workers=workers, seed=seed, time_limit=left())
+        code = solver.solve(model, _Reporter(None, started, "CP-SAT, placing"))
+        if code == cp_model.INFEASIBLE:
+            return finish(
+                "INFEASIBLE",
+                conflicts=explain.explain_infeasible(data, seed=seed, time_limit=left()),
+            )
+        if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return finish("UNKNOWN")
+        proven_placement = code == cp_model.OPTIMAL
+        best = round(solver.objective_value)
+        for literal in variables.x.values():
+            model.add_hint(literal, solver.boolean_value(literal))
+        model.clear_objective()
+        model.add(placed >= best)
+        if left() is not None and left() <= 0:
+            slot_of = _slots(solver, variables)
+            return _result(finish, data, slot_of, "FEASIBLE", None, proven_placement)
+
+    # Phase 2 (or the only phase): the fewest breaks.
+    model.minimize(sum(variables.breaks.values()))
+    solver = _solver(workers=workers, seed=seed, time_limit=left())
+    code = solver.solve(model, _Reporter(progress, started, "CP-SAT"))
+    if code == cp_model.INFEASIBLE:
+        return finish(
+            "INFEASIBLE", conflicts=explain.explain_infeasible(data, seed=seed, time_limit=left())
+        )
+    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return finish("UNKNOWN", bound=_bound(solver))
+    status = "OPTIMAL" if code == cp_model.OPTIMAL and proven_placement else "FEASIBLE"
+    return _result(
+        finish, data, _slots(solver, variables), status, _bound(solver), proven_placement
+    )
+
+
+def _bound(solver: cp_model.CpSolver) -> int | None:
+    bound = solver.best_objective_bound
+    return None if not math.isfinite(bound) else max(0, math.ceil(bound - 1e-6))
+
+
+def _slots(solver: cp_model.CpSolver, variables: Variables) -> dict[int, int]:
+    """0-based meeting -> 0-based slot of the solver's solution."""
+    return {m: s for (m, s), literal in variables.x.items() if solver.boolean_value(literal)}
+
+
+def _result(finish, data: MeetingData, slot_of: dict[int, int], status, bound, proven):
+    breaks = breaks_of(data.problem, {m + 1: s + 1 for m, s in slot_of.items()})
+    objective = sum(breaks.values())
+    if status == "OPTIMAL":
+        bound = objective
+    tables = assign_tables(
+        data.problem,
+        {m + 1: s + 1 for m, s in slot_of.items()},
+        {m + 1: t + 1 for m, t in data.fixed_table.items()},
+    )
+    return finish(
+        status,
+        objective=objective,
+        bound=min(bound, objective) if bound is not None else 0,
+        slots={m + 1: s + 1 for m, s in sorted(slot_of.items())},
+        tables=tables,
+        breaks=breaks,
+        unscheduled=explain.explain_unscheduled(data, slot_of, proven=proven),
+    )
