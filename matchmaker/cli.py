@@ -418,5 +418,10 @@ def worker(
     jobs.run_worker(database_url=settings.database_url, burst=burst, name=name)
 
 
+from matchmaker.meetings_cli import meetings_app  # noqa: E402  (after the shared helpers)
+
+app.add_typer(meetings_app, name="meetings")
+
+
 if __name__ == "__main__":  # pragma: no cover
     app()
