@@ -1,5 +1,6 @@
-"""The job runner: matching runs in a worker thread of the server (SQLite) or in `matchmaker
-worker` processes that take them from a procrastinate queue in PostgreSQL.
+"""The job runner: matching runs and meeting schedule runs in a worker thread of the server
+(SQLite) or in `matchmaker worker` processes that take them from a procrastinate queue in
+PostgreSQL.
 
 The server calls `start(app)` when it starts and `stop(app)` when it stops. Starting marks
 every run a crash or restart cut off as interrupted. With SQLite the jobs then run in one
@@ -24,6 +25,7 @@ from sqlalchemy.engine import URL
 from sqlmodel import Session
 
 from matchmaker import db
+from matchmaker.services import meetings as meeting_service
 from matchmaker.services import runs as run_service
 
 if TYPE_CHECKING:  # procrastinate is imported where PostgreSQL needs it
@@ -34,6 +36,7 @@ logger = logging.getLogger(__name__)
 QUEUE = "matching"
 RUN_TASK = "matchmaker.run_matching"
 RECOVER_TASK = "matchmaker.recover_runs"
+MEETINGS_TASK = "matchmaker.schedule_meetings"
 # A worker that sent no heartbeat for this long is taken for dead (procrastinate's default
 # stalled-worker timeout; its workers beat every 10 seconds).
 STALLED_WORKER_SECONDS = 30.0
@@ -50,6 +53,8 @@ class JobQueue(Protocol):
     """Where a started run goes: `defer` is called inside the transaction that creates it."""
 
     def defer(self, session: Session, run_id: int) -> None: ...
+
+    def defer_meetings(self, session: Session, run_id: int) -> None: ...
 
     def close(self) -> None: ...
 
@@ -107,6 +112,7 @@ def _open_queue(engine: Engine, *, recover_runs: bool) -> JobQueue:
         return ProcrastinateQueue(engine.url)
     if recover_runs:
         run_service.recover_interrupted(engine=engine)
+        meeting_service.recover_interrupted(engine=engine)
     return ThreadRunner(engine)
 
 
@@ -114,7 +120,8 @@ def _open_queue(engine: Engine, *, recover_runs: bool) -> JobQueue:
 
 
 class ThreadRunner:
-    """Runs queued matching runs one at a time in a daemon thread of this process."""
+    """Runs queued matching and meeting schedule runs one at a time in a daemon thread of
+    this process (matching runs first)."""
 
     def __init__(self, engine: Engine):
         self._engine = engine
@@ -124,6 +131,9 @@ class ThreadRunner:
         self._thread.start()
 
     def defer(self, session: Session, run_id: int) -> None:
+        event.listen(session, "after_commit", self._after_commit, once=True)
+
+    def defer_meetings(self, session: Session, run_id: int) -> None:
         event.listen(session, "after_commit", self._after_commit, once=True)
 
     def _after_commit(self, _session: Session) -> None:
@@ -140,6 +150,10 @@ class ThreadRunner:
                 run_id = run_service.next_queued_run(engine=self._engine)
                 if run_id is not None:
                     run_service.execute_run(engine=self._engine, run_id=run_id)
+                    continue
+                schedule_id = meeting_service.next_queued_run(engine=self._engine)
+                if schedule_id is not None:
+                    meeting_service.execute_schedule(engine=self._engine, run_id=schedule_id)
                     continue
             except Exception:  # a database hiccup must not end the runner
                 logger.exception("matching run job failed")
@@ -162,6 +176,7 @@ def queue_app(url: URL | str) -> procrastinate.App:
 
     app = procrastinate.App(connector=procrastinate.PsycopgConnector(conninfo=conninfo(url)))
     app.task(name=RUN_TASK, queue=QUEUE, pass_context=True)(_run_matching_task)
+    app.task(name=MEETINGS_TASK, queue=QUEUE, pass_context=True)(_schedule_meetings_task)
     app.periodic(cron="* * * * *")(
         app.task(name=RECOVER_TASK, queue=QUEUE, pass_context=True)(_recover_runs_task)
     )
@@ -171,6 +186,11 @@ def queue_app(url: URL | str) -> procrastinate.App:
 def _run_matching_task(context: procrastinate.JobContext, run_id: int) -> None:
     engine: Engine = context.additional_context["engine"]
     run_service.execute_run(engine=engine, run_id=run_id)
+
+
+def _schedule_meetings_task(context: procrastinate.JobContext, run_id: int) -> None:
+    engine: Engine = context.additional_context["engine"]
+    meeting_service.execute_schedule(engine=engine, run_id=run_id)
 
 
 def _recover_runs_task(context: procrastinate.JobContext, timestamp: int) -> None:
@@ -188,6 +208,12 @@ class ProcrastinateQueue:
         connection = session.connection().connection.driver_connection
         self._app.configure_task(
             RUN_TASK, connection=connection, queueing_lock=f"matching-run-{run_id}"
+        ).defer(run_id=run_id)
+
+    def defer_meetings(self, session: Session, run_id: int) -> None:
+        connection = session.connection().connection.driver_connection
+        self._app.configure_task(
+            MEETINGS_TASK, connection=connection, queueing_lock=f"meeting-run-{run_id}"
         ).defer(run_id=run_id)
 
     def close(self) -> None:
@@ -208,7 +234,7 @@ def prepare_queue(engine: Engine) -> None:
             raw.execute(SchemaManager.get_schema())
 
 
-def _alive_runs(session: Session) -> set[int]:
+def _alive_runs(session: Session, task: str = RUN_TASK) -> set[int]:
     """Runs whose job waits in the queue or is being done by a worker with a fresh heartbeat."""
     rows = session.execute(
         text(
@@ -217,26 +243,35 @@ def _alive_runs(session: Session) -> set[int]:
             "WHERE j.task_name = :task AND (j.status = 'todo' OR (j.status = 'doing' "
             "AND w.last_heartbeat > now() - make_interval(secs => :stalled)))"
         ),
-        {"task": RUN_TASK, "stalled": STALLED_WORKER_SECONDS},
+        {"task": task, "stalled": STALLED_WORKER_SECONDS},
     ).all()
     return {int(args["run_id"]) for (args,) in rows if "run_id" in args}
 
 
 def recover(engine: Engine) -> list[int]:
-    """Mark interrupted every queued or running run whose job is gone or whose worker died."""
-    alive: Callable[[Session], set[int]] | None = (
-        _alive_runs if engine.dialect.name == "postgresql" else None
+    """Mark interrupted every queued or running run (matching or meeting schedule) whose job
+    is gone or whose worker died; returns the matching runs marked."""
+    postgres = engine.dialect.name == "postgresql"
+    alive: Callable[[Session], set[int]] | None = _alive_runs if postgres else None
+    marked = run_service.recover_interrupted(engine=engine, still_alive=alive)
+    meeting_service.recover_interrupted(
+        engine=engine,
+        still_alive=(lambda session: _alive_runs(session, MEETINGS_TASK)) if postgres else None,
     )
-    return run_service.recover_interrupted(engine=engine, still_alive=alive)
+    return marked
 
 
 async def _fail_stalled_jobs(app: procrastinate.App) -> None:
     """Close the jobs of workers that died mid-run, so they do not stay 'doing' forever."""
     from procrastinate.jobs import Status
 
-    stalled = await app.job_manager.get_stalled_jobs(
-        task_name=RUN_TASK, seconds_since_heartbeat=STALLED_WORKER_SECONDS
-    )
+    stalled = [
+        job
+        for task in (RUN_TASK, MEETINGS_TASK)
+        for job in await app.job_manager.get_stalled_jobs(
+            task_name=task, seconds_since_heartbeat=STALLED_WORKER_SECONDS
+        )
+    ]
     for job in stalled:
         if job.id is not None:
             await app.job_manager.finish_job_by_id_async(

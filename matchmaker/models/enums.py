@@ -80,3 +80,22 @@ class PlacementStatus(StrEnum):
     accepted = "accepted"
     declined = "declined"
     withdrawn = "withdrawn"
+
+
+class MeetingDayStatus(StrEnum):
+    draft = "draft"
+    scheduled = "scheduled"
+    published = "published"
+
+
+class MeetingSession(StrEnum):
+    """The part of the day a requested meeting must fall in."""
+
+    any = "any"
+    morning = "morning"
+    afternoon = "afternoon"
+
+
+class RequestedBy(StrEnum):
+    organiser = "organiser"
+    sme = "sme"

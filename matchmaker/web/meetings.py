@@ -1,0 +1,749 @@
+"""Meeting day pages: the organiser sets up the day, partners and requests, schedules, locks
+and publishes; placed firms request meetings and read their agenda; agendas, iCal, print."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date, time
+from typing import Annotated, Any, TypeVar
+
+from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from sqlmodel import Session
+
+from matchmaker import jobs
+from matchmaker.deps import CsrfChecked, CurrentUser, SessionDep, require_role
+from matchmaker.models import MeetingDay, Mission, Role, Round, User
+from matchmaker.services import NotFound
+from matchmaker.services import meetings as meeting_service
+from matchmaker.services.exports import file_name
+from matchmaker.services.firms import InputError
+from matchmaker.services.meetings import DayInput, MeetingRefused, PartnerInput
+from matchmaker.web.rendering import render
+
+router = APIRouter(tags=["pages: meeting days"])
+AS_ORGANISER = [Depends(require_role(Role.organiser))]
+AS_SME = [Depends(require_role(Role.sme))]
+
+T = TypeVar("T")
+
+
+def found(call: Callable[[], T]) -> T:
+    try:
+        return call()
+    except NotFound as error:
+        raise HTTPException(404, str(error)) from None
+
+
+def _see_other(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
+
+
+def day_url(mission_id: int) -> str:
+    return f"/organiser/missions/{mission_id}/meetings"
+
+
+# --------------------------------------------------------------------------- organiser: the day
+
+
+DAY_FIELDS = (
+    "day",
+    "start_time",
+    "slot_minutes",
+    "slots",
+    "morning_slots",
+    "lunch_minutes",
+    "tables",
+    "fairness",
+    "venue",
+)
+
+
+def day_form(day: MeetingDay | None) -> dict[str, str]:
+    if day is None:
+        return {
+            "day": "",
+            "start_time": "09:00",
+            "slot_minutes": "20",
+            "slots": "12",
+            "morning_slots": "6",
+            "lunch_minutes": "60",
+            "tables": "10",
+            "fairness": "",
+            "venue": "",
+        }
+    return {
+        "day": day.day.isoformat(),
+        "start_time": day.start_time.strftime("%H:%M"),
+        "slot_minutes": str(day.slot_minutes),
+        "slots": str(day.slots),
+        "morning_slots": str(day.morning_slots),
+        "lunch_minutes": str(day.lunch_minutes),
+        "tables": str(day.tables),
+        "fairness": "" if day.fairness is None else str(day.fairness),
+        "venue": day.venue or "",
+    }
+
+
+def parse_day_form(form: dict[str, str]) -> DayInput:
+    """The day's form fields as a DayInput; InputError names every unreadable field."""
+    problems: dict[str, str] = {}
+    values: dict[str, Any] = {}
+    try:
+        values["day"] = date.fromisoformat(form.get("day", "").strip())
+    except ValueError:
+        problems["day"] = "a date like 2027-03-15"
+    match = re.fullmatch(r"(\d{1,2}):(\d{2})(?::\d{2})?", form.get("start_time", "").strip())
+    if match and int(match[1]) < 24 and int(match[2]) < 60:
+        values["start_time"] = time(int(match[1]), int(match[2]))
+    else:
+        problems["start_time"] = "a time like 09:00"
+    for name in ("slot_minutes", "slots", "morning_slots", "lunch_minutes", "tables"):
+        text = form.get(name, "").strip() or ("0" if name == "lunch_minutes" else "")
+        if re.fullmatch(r"\d{1,4}", text):
+            values[name] = int(text)
+        else:
+            problems[name] = "a whole number"
+    fairness = form.get("fairness", "").strip()
+    if fairness and not re.fullmatch(r"\d{1,3}", fairness):
+        problems["fairness"] = "a whole number, or empty for no bound"
+    values["fairness"] = int(fairness) if fairness and "fairness" not in problems else None
+    values["venue"] = form.get("venue", "").strip() or None
+    if problems:
+        raise InputError(problems)
+    return DayInput(**values)
+
+
+def _day_page(
+    request: Request,
+    session: Session,
+    user: User,
+    mission_id: int,
+    *,
+    status_code: int = 200,
+    error: str | None = None,
+    problems: dict[str, str] | None = None,
+    form: dict[str, str] | None = None,
+    partner_form: dict[str, str] | None = None,
+    notice: str | None = None,
+) -> Response:
+    mission = found(
+        lambda: meeting_service.visible_mission(session=session, mission_id=mission_id, user=user)
+    )
+    round_row = session.get(Round, mission.round_id)
+    day = meeting_service.day_of(session=session, mission_id=mission_id)
+    context: dict[str, Any] = {
+        "mission": mission,
+        "round": round_row,
+        "day": day,
+        "form": form or day_form(day),
+        "partner_form": partner_form or {},
+        "problems": problems or {},
+        "error": error,
+        "notice": notice,
+        "firms": meeting_service.placed_firms(session=session, mission=mission),
+        "partners": [],
+        "rows": [],
+        "run": None,
+        "current": None,
+        "progress": None,
+        "grid": [],
+        "unscheduled": [],
+        "plain_reason": meeting_service.plain_reason,
+        "default_time_limit": meeting_service.DEFAULT_TIME_LIMIT_SECONDS,
+    }
+    if day is not None:
+        rows = meeting_service.requests_of(session=session, day=day)
+        run = meeting_service.latest_run(session=session, day=day)
+        current = meeting_service.current_schedule(session=session, day=day)
+        context.update(
+            partners=meeting_service.partners_of(session=session, day=day),
+            rows=rows,
+            run=run,
+            current=current,
+            progress=meeting_service.progress_of(run) if run is not None else None,
+            grid=meeting_service.schedule_grid(day, rows) if current is not None else [],
+            unscheduled=[r for r in rows if r.scheduled is not None and r.scheduled.slot is None],
+            not_yet=[r for r in rows if current is not None and r.scheduled is None],
+        )
+    return render(request, "meetings/day.html", status_code=status_code, **context)
+
+
+@router.get(
+    "/organiser/missions/{mission_id}/meetings",
+    response_class=HTMLResponse,
+    dependencies=AS_ORGANISER,
+)
+def day_page(
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    mission_id: int,
+    notice: str | None = None,
+) -> Response:
+    return _day_page(request, session, user, mission_id, notice=NOTICES.get(notice or ""))
+
+
+NOTICES = {
+    "saved": "The meeting day is saved.",
+    "partner": "The partner is added.",
+    "imported": "The partners of the file are added.",
+    "request": "The meeting request is recorded.",
+    "deleted": "The meeting request is removed.",
+    "scheduling": "Scheduling all requested meetings: the schedule appears when the run ends.",
+    "locked": "The meeting is locked in its slot at its table; later runs keep it there.",
+    "unlocked": "The meeting is unlocked.",
+    "published": "The schedule is published: every firm and partner can read its agenda.",
+}
+
+
+def _refusals(
+    request: Request,
+    session: Session,
+    user: User,
+    mission_id: int,
+    action: Callable[[], Any],
+    success: str,
+    **page: Any,
+) -> Response:
+    """Run a change; an input error re-renders the page naming the fields (422), a refusal
+    in the day's state says why (409)."""
+    try:
+        found(action)
+    except InputError as error:
+        return _day_page(
+            request, session, user, mission_id, status_code=422, problems=error.problems, **page
+        )
+    except MeetingRefused as error:
+        return _day_page(request, session, user, mission_id, status_code=409, error=str(error))
+    return _see_other(f"{day_url(mission_id)}?notice={success}#{success}")
+
+
+@router.post(
+    "/organiser/missions/{mission_id}/meetings",
+    response_class=HTMLResponse,
+    dependencies=[*AS_ORGANISER, CsrfChecked],
+)
+async def save_day(
+    request: Request, session: SessionDep, user: CurrentUser, mission_id: int
+) -> Response:
+    """Set up or change the meeting day (date, times, slots, tables, fairness)."""
+    form = {k: str((await request.form()).get(k) or "") for k in DAY_FIELDS}
+
+    def change() -> MeetingDay:
+        return meeting_service.set_up_day(
+            session=session, mission_id=mission_id, actor=user, values=parse_day_form(form)
+        )
+
+    return _refusals(request, session, user, mission_id, change, "saved", form=form)
+
+
+PARTNER_FIELDS = ("name", "organisation", "country", "sector", "email", "forbidden_slots")
+
+
+@router.post(
+    "/organiser/missions/{mission_id}/meetings/partners",
+    response_class=HTMLResponse,
+    dependencies=[*AS_ORGANISER, CsrfChecked],
+)
+async def add_partner(
+    request: Request, session: SessionDep, user: CurrentUser, mission_id: int
+) -> Response:
+    form = {k: str((await request.form()).get(k) or "") for k in PARTNER_FIELDS}
+    values = PartnerInput(**form)
+    return _refusals(
+        request,
+        session,
+        user,
+        mission_id,
+        lambda: meeting_service.add_partner(
+            session=session, mission_id=mission_id, actor=user, values=values
+        ),
+        "partner",
+        partner_form=form,
+    )
+
+
+@router.post(
+    "/organiser/missions/{mission_id}/meetings/partners/import",
+    response_class=HTMLResponse,
+    dependencies=[*AS_ORGANISER, CsrfChecked],
+)
+async def import_partners(
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    mission_id: int,
+    file: Annotated[UploadFile, File()],
+) -> Response:
+    """Add the partners of a CSV or Excel file: all of them, or none with every bad row."""
+    content = await file.read(meeting_service.MAX_IMPORT_BYTES + 1)
+    return _refusals(
+        request,
+        session,
+        user,
+        mission_id,
+        lambda: meeting_service.import_partners(
+            session=session,
+            mission_id=mission_id,
+            actor=user,
+            filename=file.filename or "",
+            content=content,
+        ),
+        "imported",
+    )
+
+
+@router.get("/organiser/missions/{mission_id}/meetings/partners.csv", dependencies=AS_ORGANISER)
+def partners_csv(session: SessionDep, user: CurrentUser, mission_id: int) -> Response:
+    """The day's partners as CSV, in the import's columns."""
+    day = found(
+        lambda: meeting_service.visible_day(session=session, mission_id=mission_id, user=user)
+    )
+    text = meeting_service.partners_csv(meeting_service.partners_of(session=session, day=day))
+    name = file_name("partners", f"mission-{mission_id}", extension="csv")
+    return Response(
+        text.encode("utf-8"),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@router.post(
+    "/organiser/missions/{mission_id}/meetings/requests",
+    response_class=HTMLResponse,
+    dependencies=[*AS_ORGANISER, CsrfChecked],
+)
+def add_request(
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    mission_id: int,
+    firm_id: Annotated[int, Form(ge=0, le=2**31 - 1)],
+    partner_id: Annotated[int, Form(ge=0, le=2**31 - 1)],
+    priority: Annotated[int, Form(ge=-1000, le=1000)] = 1,
+    session_part: Annotated[str, Form(alias="session", max_length=20)] = "any",
+) -> Response:
+    return _refusals(
+        request,
+        session,
+        user,
+        mission_id,
+        lambda: meeting_service.add_request(
+            session=session,
+            mission_id=mission_id,
+            actor=user,
+            firm_id=firm_id,
+            partner_id=partner_id,
+            priority=priority,
+            session_part=session_part,
+        ),
+        "request",
+    )
+
+
+def _mission_of_request(session: Session, user: User, request_id: int) -> int:
+    meeting = found(
+        lambda: meeting_service.visible_request(session=session, request_id=request_id, user=user)
+    )
+    day = session.get(MeetingDay, meeting.meeting_day_id)
+    assert day is not None
+    return day.mission_id
+
+
+@router.post(
+    "/organiser/meeting-requests/{request_id}/delete",
+    response_class=HTMLResponse,
+    dependencies=[*AS_ORGANISER, CsrfChecked],
+)
+def delete_request(
+    request: Request, session: SessionDep, user: CurrentUser, request_id: int
+) -> Response:
+    mission_id = _mission_of_request(session, user, request_id)
+    return _refusals(
+        request,
+        session,
+        user,
+        mission_id,
+        lambda: meeting_service.delete_request(session=session, request_id=request_id, actor=user),
+        "deleted",
+    )
+
+
+@router.post(
+    "/organiser/missions/{mission_id}/meetings/schedule",
+    response_class=HTMLResponse,
+    dependencies=[*AS_ORGANISER, CsrfChecked],
+)
+def schedule_all(
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    mission_id: int,
+    time_limit: Annotated[float, Form(gt=0, le=meeting_service.MAX_TIME_LIMIT_SECONDS)] = (
+        meeting_service.DEFAULT_TIME_LIMIT_SECONDS
+    ),
+    seed: Annotated[int, Form(ge=0, le=2**31 - 1)] = 0,
+) -> Response:
+    """Queue "schedule all" (locks kept); the day page shows its progress."""
+    options = meeting_service.ScheduleOptions(time_limit=time_limit, seed=seed)
+    return _refusals(
+        request,
+        session,
+        user,
+        mission_id,
+        lambda: meeting_service.start_schedule(
+            session=session,
+            mission_id=mission_id,
+            actor=user,
+            options=options,
+            enqueue=jobs.queue_for(request.app).defer_meetings,
+        ),
+        "scheduling",
+    )
+
+
+@router.get("/organiser/meeting-runs/{run_id}/progress", dependencies=AS_ORGANISER)
+def run_progress(session: SessionDep, user: CurrentUser, run_id: int) -> JSONResponse:
+    """A schedule run's progress as JSON, polled by the day page's progress bar."""
+    run = found(lambda: meeting_service.visible_run(session=session, run_id=run_id, user=user))
+    return JSONResponse(meeting_service.progress_of(run), headers={"Cache-Control": "no-store"})
+
+
+def _lock(
+    request: Request, session: Session, user: User, request_id: int, locked: bool
+) -> Response:
+    mission_id = _mission_of_request(session, user, request_id)
+    return _refusals(
+        request,
+        session,
+        user,
+        mission_id,
+        lambda: meeting_service.set_lock(
+            session=session, request_id=request_id, actor=user, locked=locked
+        ),
+        "locked" if locked else "unlocked",
+    )
+
+
+@router.post(
+    "/organiser/meeting-requests/{request_id}/lock",
+    response_class=HTMLResponse,
+    dependencies=[*AS_ORGANISER, CsrfChecked],
+)
+def lock_meeting(
+    request: Request, session: SessionDep, user: CurrentUser, request_id: int
+) -> Response:
+    """Lock a scheduled meeting in its slot at its table: later runs keep it there."""
+    return _lock(request, session, user, request_id, True)
+
+
+@router.post(
+    "/organiser/meeting-requests/{request_id}/unlock",
+    response_class=HTMLResponse,
+    dependencies=[*AS_ORGANISER, CsrfChecked],
+)
+def unlock_meeting(
+    request: Request, session: SessionDep, user: CurrentUser, request_id: int
+) -> Response:
+    return _lock(request, session, user, request_id, False)
+
+
+@router.post(
+    "/organiser/missions/{mission_id}/meetings/publish",
+    response_class=HTMLResponse,
+    dependencies=[*AS_ORGANISER, CsrfChecked],
+)
+def publish(request: Request, session: SessionDep, user: CurrentUser, mission_id: int) -> Response:
+    """Publish the schedule: every firm and partner can read its agenda."""
+    return _refusals(
+        request,
+        session,
+        user,
+        mission_id,
+        lambda: meeting_service.publish_day(session=session, mission_id=mission_id, actor=user),
+        "published",
+    )
+
+
+# --------------------------------------------------------------------------- agendas
+
+
+def _organiser_agenda(
+    session: Session, user: User, mission_id: int, kind: str, participant_id: int
+) -> meeting_service.Agenda:
+    day = found(
+        lambda: meeting_service.visible_day(session=session, mission_id=mission_id, user=user)
+    )
+    if kind == "partners":
+        partner = found(
+            lambda: meeting_service.visible_partner(
+                session=session, day=day, partner_id=participant_id
+            )
+        )
+        return meeting_service.agenda(session=session, day=day, partner=partner)
+    mission = session.get(Mission, mission_id)
+    assert mission is not None
+    firm = next(
+        (
+            f
+            for f in meeting_service.placed_firms(session=session, mission=mission)
+            if f.id == participant_id
+        ),
+        None,
+    )
+    if firm is None:
+        raise HTTPException(404, f"firm {participant_id} is not placed on this mission")
+    return meeting_service.agenda(session=session, day=day, firm=firm)
+
+
+def agenda_response(
+    request: Request, agenda: meeting_service.Agenda, base: str, back: str, view: str
+) -> Response:
+    if view == "ics":
+        name = file_name("agenda", agenda.participant, agenda.day.day.isoformat(), extension="ics")
+        return Response(
+            meeting_service.agenda_calendar(agenda),
+            media_type="text/calendar; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )
+    template = "meetings/agenda_print.html" if view == "print" else "meetings/agenda.html"
+    return render(request, template, agenda=agenda, base=base, back=back)
+
+
+def _kind(kind: str) -> str:
+    if kind not in ("firms", "partners"):
+        raise HTTPException(404, "no such participant")
+    return kind
+
+
+@router.get(
+    "/organiser/missions/{mission_id}/meetings/{kind}/{participant_id}/agenda",
+    response_class=HTMLResponse,
+    dependencies=AS_ORGANISER,
+)
+def organiser_agenda(
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    mission_id: int,
+    kind: str,
+    participant_id: int,
+) -> Response:
+    """A firm's or partner's agenda in the current schedule (to check, print or send)."""
+    agenda = _organiser_agenda(session, user, mission_id, _kind(kind), participant_id)
+    base = f"{day_url(mission_id)}/{kind}/{participant_id}/agenda"
+    return agenda_response(request, agenda, base, day_url(mission_id), "page")
+
+
+@router.get(
+    "/organiser/missions/{mission_id}/meetings/{kind}/{participant_id}/agenda.ics",
+    dependencies=AS_ORGANISER,
+)
+def organiser_agenda_ics(
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    mission_id: int,
+    kind: str,
+    participant_id: int,
+) -> Response:
+    agenda = _organiser_agenda(session, user, mission_id, _kind(kind), participant_id)
+    return agenda_response(request, agenda, "", "", "ics")
+
+
+@router.get(
+    "/organiser/missions/{mission_id}/meetings/{kind}/{participant_id}/agenda/print",
+    response_class=HTMLResponse,
+    dependencies=AS_ORGANISER,
+)
+def organiser_agenda_print(
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    mission_id: int,
+    kind: str,
+    participant_id: int,
+) -> Response:
+    agenda = _organiser_agenda(session, user, mission_id, _kind(kind), participant_id)
+    base = f"{day_url(mission_id)}/{kind}/{participant_id}/agenda"
+    return agenda_response(request, agenda, base, base, "print")
+
+
+# --------------------------------------------------------------------------- the firm
+
+
+def firm_url(placement_id: int) -> str:
+    return f"/sme/placements/{placement_id}/meetings"
+
+
+def _firm_page(
+    request: Request,
+    session: Session,
+    user: User,
+    placement_id: int,
+    *,
+    status_code: int = 200,
+    error: str | None = None,
+    problems: dict[str, str] | None = None,
+    notice: str | None = None,
+) -> Response:
+    view = found(
+        lambda: meeting_service.firm_day(session=session, placement_id=placement_id, user=user)
+    )
+    day = view.day
+    published = day is not None and day.status == "published"
+    return render(
+        request,
+        "meetings/firm.html",
+        status_code=status_code,
+        view=view,
+        day=day,
+        published=published,
+        partners=meeting_service.partners_of(session=session, day=day) if day else [],
+        rows=(
+            meeting_service.requests_of(session=session, day=day, firm_id=view.firm.id)
+            if day
+            else []
+        ),
+        agenda=(
+            meeting_service.agenda(session=session, day=day, firm=view.firm)
+            if day and published
+            else None
+        ),
+        error=error,
+        problems=problems or {},
+        notice=notice,
+        plain_reason=meeting_service.plain_reason,
+    )
+
+
+FIRM_NOTICES = {
+    "request": "Your meeting request is recorded. The organiser schedules the day and "
+    "publishes the agendas.",
+    "deleted": "Your meeting request is withdrawn.",
+}
+
+
+@router.get(
+    "/sme/placements/{placement_id}/meetings", response_class=HTMLResponse, dependencies=AS_SME
+)
+def firm_page(
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    placement_id: int,
+    notice: str | None = None,
+) -> Response:
+    """The firm's meeting day: request meetings with the day's partners, read the agenda."""
+    return _firm_page(request, session, user, placement_id, notice=FIRM_NOTICES.get(notice or ""))
+
+
+def _firm_change(
+    request: Request,
+    session: Session,
+    user: User,
+    placement_id: int,
+    action: Callable[[], Any],
+    success: str,
+) -> Response:
+    try:
+        found(action)
+    except InputError as error:
+        return _firm_page(
+            request, session, user, placement_id, status_code=422, problems=error.problems
+        )
+    except MeetingRefused as error:
+        return _firm_page(request, session, user, placement_id, status_code=409, error=str(error))
+    return _see_other(f"{firm_url(placement_id)}?notice={success}")
+
+
+@router.post(
+    "/sme/placements/{placement_id}/meetings",
+    response_class=HTMLResponse,
+    dependencies=[*AS_SME, CsrfChecked],
+)
+def firm_request(
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    placement_id: int,
+    partner_id: Annotated[int, Form(ge=0, le=2**31 - 1)],
+    priority: Annotated[int, Form(ge=-1000, le=1000)] = 1,
+    session_part: Annotated[str, Form(alias="session", max_length=20)] = "any",
+) -> Response:
+    """Request a meeting with a partner of the day."""
+    return _firm_change(
+        request,
+        session,
+        user,
+        placement_id,
+        lambda: meeting_service.add_own_request(
+            session=session,
+            placement_id=placement_id,
+            user=user,
+            partner_id=partner_id,
+            priority=priority,
+            session_part=session_part,
+        ),
+        "request",
+    )
+
+
+@router.post(
+    "/sme/placements/{placement_id}/meetings/{request_id}/delete",
+    response_class=HTMLResponse,
+    dependencies=[*AS_SME, CsrfChecked],
+)
+def firm_delete_request(
+    request: Request, session: SessionDep, user: CurrentUser, placement_id: int, request_id: int
+) -> Response:
+    return _firm_change(
+        request,
+        session,
+        user,
+        placement_id,
+        lambda: meeting_service.delete_own_request(
+            session=session, placement_id=placement_id, user=user, request_id=request_id
+        ),
+        "deleted",
+    )
+
+
+def _firm_agenda(session: Session, user: User, placement_id: int) -> meeting_service.Agenda:
+    view = found(
+        lambda: meeting_service.firm_day(session=session, placement_id=placement_id, user=user)
+    )
+    if view.day is None or view.day.status != "published":
+        raise HTTPException(404, "the agenda is not published yet")
+    return meeting_service.agenda(session=session, day=view.day, firm=view.firm)
+
+
+@router.get(
+    "/sme/placements/{placement_id}/agenda", response_class=HTMLResponse, dependencies=AS_SME
+)
+def firm_agenda(
+    request: Request, session: SessionDep, user: CurrentUser, placement_id: int
+) -> Response:
+    agenda = _firm_agenda(session, user, placement_id)
+    base = f"/sme/placements/{placement_id}/agenda"
+    return agenda_response(request, agenda, base, firm_url(placement_id), "page")
+
+
+@router.get("/sme/placements/{placement_id}/agenda.ics", dependencies=AS_SME)
+def firm_agenda_ics(
+    request: Request, session: SessionDep, user: CurrentUser, placement_id: int
+) -> Response:
+    return agenda_response(request, _firm_agenda(session, user, placement_id), "", "", "ics")
+
+
+@router.get(
+    "/sme/placements/{placement_id}/agenda/print", response_class=HTMLResponse, dependencies=AS_SME
+)
+def firm_agenda_print(
+    request: Request, session: SessionDep, user: CurrentUser, placement_id: int
+) -> Response:
+    agenda = _firm_agenda(session, user, placement_id)
+    base = f"/sme/placements/{placement_id}/agenda"
+    return agenda_response(request, agenda, base, base, "print")
