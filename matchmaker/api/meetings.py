@@ -384,14 +384,14 @@ def add_partner(
     responses=ERRORS,
     dependencies=AS_ORGANISER,
 )
-async def import_partners(
+def import_partners(
     session: SessionDep,
     user: CurrentUser,
     mission_id: int,
     file: Annotated[UploadFile, File(description="CSV or Excel (.xlsx) with a header row")],
 ) -> list[PartnerOut]:
     """Add every partner of the file, or none: 422 lists each bad row by number and field."""
-    content = await file.read(meeting_service.MAX_IMPORT_BYTES + 1)
+    content = file.file.read(meeting_service.MAX_IMPORT_BYTES + 1)
     partners = call(
         lambda: meeting_service.import_partners(
             session=session,

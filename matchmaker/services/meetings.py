@@ -703,6 +703,8 @@ def _add_request(
         ).first()
         if duplicate is not None:
             raise InputError({"partner_id": "this meeting is already requested"})
+        if day.status == MeetingDayStatus.scheduled:
+            day.status = MeetingDayStatus.draft  # the schedule lacks this request
         request = MeetingRequest(
             meeting_day_id=day.id or 0,
             firm_id=firm_id,
@@ -1313,6 +1315,11 @@ def set_lock(*, session: Session, request_id: int, actor: User, locked: bool) ->
             )
             if placed is None or placed.slot is None:
                 raise MeetingRefused("only a scheduled meeting can be locked")
+            if placed.slot > day.slots or (placed.table_no or 0) > day.tables:
+                raise MeetingRefused(
+                    "the day changed since this schedule and no longer has that slot or "
+                    "table; schedule again first"
+                )
             request.locked_slot, request.locked_table = placed.slot, placed.table_no
         else:
             request.locked_slot = request.locked_table = None

@@ -47,19 +47,6 @@ def day_url(mission_id: int) -> str:
 # --------------------------------------------------------------------------- organiser: the day
 
 
-DAY_FIELDS = (
-    "day",
-    "start_time",
-    "slot_minutes",
-    "slots",
-    "morning_slots",
-    "lunch_minutes",
-    "tables",
-    "fairness",
-    "venue",
-)
-
-
 def day_form(day: MeetingDay | None) -> dict[str, str]:
     if day is None:
         return {
@@ -225,11 +212,33 @@ def _refusals(
     response_class=HTMLResponse,
     dependencies=[*AS_ORGANISER, CsrfChecked],
 )
-async def save_day(
-    request: Request, session: SessionDep, user: CurrentUser, mission_id: int
+def save_day(
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    mission_id: int,
+    day: Annotated[str, Form(max_length=40)] = "",
+    start_time: Annotated[str, Form(max_length=40)] = "",
+    slot_minutes: Annotated[str, Form(max_length=40)] = "",
+    slots: Annotated[str, Form(max_length=40)] = "",
+    morning_slots: Annotated[str, Form(max_length=40)] = "",
+    lunch_minutes: Annotated[str, Form(max_length=40)] = "",
+    tables: Annotated[str, Form(max_length=40)] = "",
+    fairness: Annotated[str, Form(max_length=40)] = "",
+    venue: Annotated[str, Form(max_length=1000)] = "",
 ) -> Response:
     """Set up or change the meeting day (date, times, slots, tables, fairness)."""
-    form = {k: str((await request.form()).get(k) or "") for k in DAY_FIELDS}
+    form = {
+        "day": day,
+        "start_time": start_time,
+        "slot_minutes": slot_minutes,
+        "slots": slots,
+        "morning_slots": morning_slots,
+        "lunch_minutes": lunch_minutes,
+        "tables": tables,
+        "fairness": fairness,
+        "venue": venue,
+    }
 
     def change() -> MeetingDay:
         return meeting_service.set_up_day(
@@ -239,18 +248,31 @@ async def save_day(
     return _refusals(request, session, user, mission_id, change, "saved", form=form)
 
 
-PARTNER_FIELDS = ("name", "organisation", "country", "sector", "email", "forbidden_slots")
-
-
 @router.post(
     "/organiser/missions/{mission_id}/meetings/partners",
     response_class=HTMLResponse,
     dependencies=[*AS_ORGANISER, CsrfChecked],
 )
-async def add_partner(
-    request: Request, session: SessionDep, user: CurrentUser, mission_id: int
+def add_partner(
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    mission_id: int,
+    name: Annotated[str, Form(max_length=1000)] = "",
+    organisation: Annotated[str, Form(max_length=1000)] = "",
+    country: Annotated[str, Form(max_length=100)] = "",
+    sector: Annotated[str, Form(max_length=1000)] = "",
+    email: Annotated[str, Form(max_length=1000)] = "",
+    forbidden_slots: Annotated[str, Form(max_length=1000)] = "",
 ) -> Response:
-    form = {k: str((await request.form()).get(k) or "") for k in PARTNER_FIELDS}
+    form = {
+        "name": name,
+        "organisation": organisation,
+        "country": country,
+        "sector": sector,
+        "email": email,
+        "forbidden_slots": forbidden_slots,
+    }
     values = PartnerInput(**form)
     return _refusals(
         request,
@@ -270,7 +292,7 @@ async def add_partner(
     response_class=HTMLResponse,
     dependencies=[*AS_ORGANISER, CsrfChecked],
 )
-async def import_partners(
+def import_partners(
     request: Request,
     session: SessionDep,
     user: CurrentUser,
@@ -278,7 +300,7 @@ async def import_partners(
     file: Annotated[UploadFile, File()],
 ) -> Response:
     """Add the partners of a CSV or Excel file: all of them, or none with every bad row."""
-    content = await file.read(meeting_service.MAX_IMPORT_BYTES + 1)
+    content = file.file.read(meeting_service.MAX_IMPORT_BYTES + 1)
     return _refusals(
         request,
         session,

@@ -683,6 +683,16 @@ def test_unscheduled_reasons_progress_and_the_run_record(setup: Setup) -> None:
     page = s.organiser.get(s.day)
     assert meeting_service.plain_reason("unavailable") in page.text
 
+    # A request added after the schedule makes it stale: publishing waits for a new run.
+    assert s.organiser.get(s.api).json()["status"] == "scheduled"
+    response = s.organiser.post(
+        f"{s.api}/requests", json={"firm_id": s.firms["F3"], "partner_id": partners["Ama"]}
+    )
+    assert response.status_code == 201
+    assert s.organiser.get(s.api).json()["status"] == "draft"
+    assert s.organiser.post(f"{s.api}/publish").status_code == 409
+    assert "not in the schedule yet" in s.organiser.get(s.day).text
+
     # The runner recorded the run's life, without an actor, besides the organiser's start.
     with Session(s.app.state.engine) as session:
         actions = session.exec(
@@ -745,3 +755,38 @@ def test_schedule_with_nothing_to_schedule_is_refused(setup: Setup) -> None:
     set_up_day(s)
     refused = post_form(s.organiser, f"{s.day}/schedule")
     assert refused.status_code == 409 and "no meeting requests" in refused.text
+
+
+def test_start_up_marks_cut_off_schedule_runs_interrupted_and_a_new_run_can_start(
+    setup: Setup,
+) -> None:
+    s = setup
+    set_up_day(s)
+    add_partners(s, "Ama")
+    partners = partner_ids(s.app)
+    response = s.organiser.post(
+        f"{s.api}/requests", json={"firm_id": s.firms["F1"], "partner_id": partners["Ama"]}
+    )
+    assert response.status_code == 201
+    # A run left queued by a crash: the job queue holds no job for it (as after a restart).
+    with Session(s.app.state.engine) as session:
+        day = meeting_service.day_of(session=session, mission_id=s.mission_id)
+        assert day is not None
+        document, _ = meeting_service.build_document(session=session, day=day)
+        orphan = MeetingScheduleRun(
+            meeting_day_id=day.id or 0,
+            input_snapshot=document,
+            snapshot_sha256=meeting_service.run_service.snapshot_digest(document),
+            ortools_version="test",
+            state=RunState.running,
+        )
+        session.add(orphan)
+        session.commit()
+        orphan_id = orphan.id
+    busy = s.organiser.post(f"{s.api}/schedule")
+    assert busy.status_code == 409 and "still running" in busy.json()["detail"]
+    assert jobs.recover(s.app.state.engine) == []  # no matching run was cut off
+    run = s.organiser.get(f"/api/meeting-runs/{orphan_id}").json()
+    assert run["state"] == "interrupted" and "crash or restart" in run["error"]
+    schedule(s)
+    assert placed(s)[(firm_name(s, "F1"), "Ama")][0] is not None
