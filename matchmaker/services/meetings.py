@@ -1523,3 +1523,84 @@ def schedule_grid(
         )
         for slot in range(1, day.slots + 1)
     ]
+
+
+# --------------------------------------------------------------------------- exports
+
+SCHEDULE_COLUMNS = (
+    "Slot",
+    "Start",
+    "End",
+    "Table",
+    "Firm",
+    "Partner",
+    "Organisation",
+    "Country",
+    "Priority",
+    "Session",
+    "Locked",
+    "Reason unscheduled",
+)
+
+
+def schedule_table(day: MeetingDay, rows: Sequence[RequestRow]) -> list[list[Any]]:
+    """The current schedule as rows (scheduled by slot and table, then the unscheduled with
+    their reason); text that a spreadsheet would run as a formula is neutralised."""
+    from matchmaker.services.exports import safe_cell
+
+    def key(row: RequestRow) -> tuple[int, int, str]:
+        placed = row.scheduled
+        if placed is None or placed.slot is None:
+            return (10**6, 0, row.firm.name)
+        return (placed.slot, placed.table_no or 0, row.firm.name)
+
+    table: list[list[Any]] = [list(SCHEDULE_COLUMNS)]
+    for row in sorted(rows, key=key):
+        placed = row.scheduled
+        slot = placed.slot if placed is not None else None
+        start, end = slot_times(day, slot) if slot is not None else (None, None)
+        reason = ""
+        if slot is None:
+            reason = plain_reason(placed.reason) if placed is not None else "not scheduled yet"
+        table.append(
+            [
+                slot if slot is not None else "",
+                start.strftime("%H:%M") if start else "",
+                end.strftime("%H:%M") if end else "",
+                placed.table_no if placed is not None and placed.table_no else "",
+                safe_cell(row.firm.name),
+                safe_cell(row.partner.name),
+                safe_cell(row.partner.organisation),
+                row.partner.country,
+                row.request.priority,
+                str(row.request.session),
+                "yes" if row.request.locked_slot is not None else "no",
+                safe_cell(reason),
+            ]
+        )
+    return table
+
+
+def schedule_csv(day: MeetingDay, rows: Sequence[RequestRow]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerows(schedule_table(day, rows))
+    return "\ufeff" + buffer.getvalue()
+
+
+def schedule_xlsx(day: MeetingDay, rows: Sequence[RequestRow]) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = "Schedule"
+    for values in schedule_table(day, rows):
+        sheet.append(values)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

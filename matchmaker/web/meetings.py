@@ -332,6 +332,35 @@ def partners_csv(session: SessionDep, user: CurrentUser, mission_id: int) -> Res
     )
 
 
+@router.get(
+    "/organiser/missions/{mission_id}/meetings/schedule.{extension}", dependencies=AS_ORGANISER
+)
+def schedule_export(
+    session: SessionDep, user: CurrentUser, mission_id: int, extension: str
+) -> Response:
+    """The current schedule as CSV or Excel: every meeting by slot and table, then the
+    unscheduled requests with their reason."""
+    day = found(
+        lambda: meeting_service.visible_day(session=session, mission_id=mission_id, user=user)
+    )
+    if extension not in ("csv", "xlsx"):
+        raise HTTPException(404, "schedule exports are .csv or .xlsx")
+    rows = meeting_service.requests_of(session=session, day=day)
+    name = file_name("schedule", f"mission-{mission_id}", day.day.isoformat(), extension=extension)
+    headers = {"Content-Disposition": f'attachment; filename="{name}"'}
+    if extension == "csv":
+        return Response(
+            meeting_service.schedule_csv(day, rows).encode("utf-8"),
+            media_type="text/csv; charset=utf-8",
+            headers=headers,
+        )
+    return Response(
+        meeting_service.schedule_xlsx(day, rows),
+        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers=headers,
+    )
+
+
 @router.post(
     "/organiser/missions/{mission_id}/meetings/requests",
     response_class=HTMLResponse,

@@ -14,6 +14,7 @@ ACCESS = {
     ("POST", DAY + "/partners"): ORGANISER,
     ("POST", DAY + "/partners/import"): ORGANISER,
     ("GET", DAY + "/partners.csv"): ORGANISER,
+    ("GET", DAY + "/schedule.{extension}"): ORGANISER,
     ("POST", DAY + "/requests"): ORGANISER,
     ("POST", DAY + "/schedule"): ORGANISER,
     ("POST", DAY + "/publish"): ORGANISER,

@@ -13,7 +13,7 @@ import icalendar
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 from sqlmodel import Session, col, func, select
 
 from matchmaker import jobs
@@ -449,9 +449,21 @@ def test_requests_by_the_organiser_and_by_placed_firms_only(setup: Setup) -> Non
         s.other_sme, f"/sme/placements/{s.placements['F2']}/meetings/{request_id}/delete"
     )
     assert deleted.status_code == 404, "another firm's request is not found"
+    before = audit_count(s.app, s.sme)
     withdrawn = post_form(s.sme, f"/sme/placements/{mine}/meetings/{request_id}/delete")
     assert withdrawn.status_code == 303
-    assert len(s.organiser.get(f"{s.api}/requests").json()) == 2
+    assert audit_count(s.app, s.sme) == before + 1
+    remaining = s.organiser.get(f"{s.api}/requests").json()
+    assert len(remaining) == 2
+
+    # The organiser removes requests too, by page and by API: one audit row each.
+    before = audit_count(s.app, s.organiser)
+    removed = post_form(s.organiser, f"/organiser/meeting-requests/{remaining[0]['id']}/delete")
+    assert removed.status_code == 303
+    assert s.organiser.delete(f"/api/meeting-requests/{remaining[1]['id']}").status_code == 204
+    assert audit_count(s.app, s.organiser) == before + 2
+    assert s.organiser.get(f"{s.api}/requests").json() == []
+    assert s.organiser.delete(f"/api/meeting-requests/{remaining[1]['id']}").status_code == 404
 
 
 def test_another_organisation_sees_none_of_it(setup: Setup, clients: Clients) -> None:
@@ -463,6 +475,15 @@ def test_another_organisation_sees_none_of_it(setup: Setup, clients: Clients) ->
     assert post_form(stranger, s.day, DAY_FORM).status_code == 404
     assert stranger.post(f"{s.api}/schedule").status_code == 404
     assert stranger.get(f"{s.day}/firms/{s.firms['F1']}/agenda.ics").status_code == 404
+    # A firm on the waiting list has no meeting day (its placement is not a place).
+    waiting = clients.new("sme", "sme-waiting")
+    link_firm(s.app, waiting, "R1", "F4")
+    assert waiting.get(f"/sme/placements/{s.placements['F4']}/meetings").status_code == 404
+    assert (
+        waiting.get(f"/api/sme/placements/{s.placements['F4']}/meeting-partners").status_code == 404
+    )
+    # The organiser's firm agenda is only for firms placed on the mission.
+    assert s.organiser.get(f"{s.day}/firms/{s.firms['F4']}/agenda").status_code == 404
 
 
 # --------------------------------------------------------------------------- schedule
@@ -527,6 +548,18 @@ def test_schedule_lock_rerun_publish_agenda_and_ical(setup: Setup) -> None:
     reason = where[unscheduled[0]][2]
     assert meeting_service.plain_reason(reason) in page.text, "the reason in plain words"
     assert 'class="schedule-grid"' in page.text and "Table 1" in page.text
+
+    exported = s.organiser.get(f"{s.day}/schedule.csv")
+    assert exported.status_code == 200 and exported.headers["content-type"].startswith("text/csv")
+    lines = exported.text.lstrip("\ufeff").splitlines()
+    assert lines[0].startswith("Slot,Start,End,Table,Firm,Partner")
+    assert lines[1].startswith("1,09:00,09:20,1,") and lines[3].startswith("3,10:40,11:00,1,")
+    assert lines[4].startswith(",,,,") and meeting_service.plain_reason(reason) in lines[4]
+    workbook = load_workbook(io.BytesIO(s.organiser.get(f"{s.day}/schedule.xlsx").content))
+    sheet = workbook["Schedule"]
+    assert [c.value for c in sheet[2]][:4] == [1, "09:00", "09:20", 1]
+    assert sheet.max_row == 5
+    assert s.organiser.get(f"{s.day}/schedule.pdf").status_code == 404
 
     # Lock a scheduled meeting of Ama's, then re-run: it keeps its slot and table.
     with Session(s.app.state.engine) as session:
