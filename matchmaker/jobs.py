@@ -25,7 +25,7 @@ from sqlalchemy.engine import URL
 from sqlmodel import Session
 
 from matchmaker import db
-from matchmaker.services import meetings as meeting_service
+from matchmaker.services import meeting_runs as schedule_service
 from matchmaker.services import runs as run_service
 
 if TYPE_CHECKING:  # procrastinate is imported where PostgreSQL needs it
@@ -112,7 +112,7 @@ def _open_queue(engine: Engine, *, recover_runs: bool) -> JobQueue:
         return ProcrastinateQueue(engine.url)
     if recover_runs:
         run_service.recover_interrupted(engine=engine)
-        meeting_service.recover_interrupted(engine=engine)
+        schedule_service.recover_interrupted(engine=engine)
     return ThreadRunner(engine)
 
 
@@ -151,9 +151,9 @@ class ThreadRunner:
                 if run_id is not None:
                     run_service.execute_run(engine=self._engine, run_id=run_id)
                     continue
-                schedule_id = meeting_service.next_queued_run(engine=self._engine)
+                schedule_id = schedule_service.next_queued_run(engine=self._engine)
                 if schedule_id is not None:
-                    meeting_service.execute_schedule(engine=self._engine, run_id=schedule_id)
+                    schedule_service.execute_schedule(engine=self._engine, run_id=schedule_id)
                     continue
             except Exception:  # a database hiccup must not end the runner
                 logger.exception("matching run job failed")
@@ -190,7 +190,7 @@ def _run_matching_task(context: procrastinate.JobContext, run_id: int) -> None:
 
 def _schedule_meetings_task(context: procrastinate.JobContext, run_id: int) -> None:
     engine: Engine = context.additional_context["engine"]
-    meeting_service.execute_schedule(engine=engine, run_id=run_id)
+    schedule_service.execute_schedule(engine=engine, run_id=run_id)
 
 
 def _recover_runs_task(context: procrastinate.JobContext, timestamp: int) -> None:
@@ -254,7 +254,7 @@ def recover(engine: Engine) -> list[int]:
     postgres = engine.dialect.name == "postgresql"
     alive: Callable[[Session], set[int]] | None = _alive_runs if postgres else None
     marked = run_service.recover_interrupted(engine=engine, still_alive=alive)
-    meeting_service.recover_interrupted(
+    schedule_service.recover_interrupted(
         engine=engine,
         still_alive=(lambda session: _alive_runs(session, MEETINGS_TASK)) if postgres else None,
     )

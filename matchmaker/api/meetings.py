@@ -27,9 +27,13 @@ from matchmaker.models import (
     User,
 )
 from matchmaker.services import NotFound
+from matchmaker.services import agendas as agenda_service
+from matchmaker.services import meeting_partners as partner_service
+from matchmaker.services import meeting_runs as schedule_service
 from matchmaker.services import meetings as meeting_service
 from matchmaker.services.firms import InputError
-from matchmaker.services.meetings import DayInput, MeetingRefused, PartnerInput
+from matchmaker.services.meeting_partners import PartnerInput
+from matchmaker.services.meetings import DayInput, MeetingRefused
 
 router = APIRouter(prefix="/api", tags=["meeting days"])
 AS_ORGANISER = [Depends(require_role(Role.organiser))]
@@ -243,7 +247,7 @@ class RunOut(BaseModel):
 
 
 def run_out(run: MeetingScheduleRun) -> RunOut:
-    progress = meeting_service.progress_of(run)
+    progress = schedule_service.progress_of(run)
     return RunOut(
         id=run.id or 0,
         meeting_day_id=run.meeting_day_id,
@@ -282,7 +286,7 @@ class AgendaOut(BaseModel):
     items: list[AgendaItemOut]
 
 
-def agenda_out(agenda: meeting_service.Agenda) -> AgendaOut:
+def agenda_out(agenda: agenda_service.Agenda) -> AgendaOut:
     return AgendaOut(
         participant=agenda.participant,
         mission_id=agenda.mission.id or 0,
@@ -370,7 +374,7 @@ def add_partner(
 ) -> PartnerOut:
     values = PartnerInput(**body.model_dump())
     partner = call(
-        lambda: meeting_service.add_partner(
+        lambda: partner_service.add_partner(
             session=session, mission_id=mission_id, actor=user, values=values
         )
     )
@@ -393,7 +397,7 @@ def import_partners(
     """Add every partner of the file, or none: 422 lists each bad row by number and field."""
     content = file.file.read(meeting_service.MAX_IMPORT_BYTES + 1)
     partners = call(
-        lambda: meeting_service.import_partners(
+        lambda: partner_service.import_partners(
             session=session,
             mission_id=mission_id,
             actor=user,
@@ -473,11 +477,11 @@ def schedule_all(
     """Queue "schedule all" as a background job; poll GET /api/meeting-runs/{id}."""
     body = body or ScheduleBody()
     run = call(
-        lambda: meeting_service.start_schedule(
+        lambda: schedule_service.start_schedule(
             session=session,
             mission_id=mission_id,
             actor=user,
-            options=meeting_service.ScheduleOptions(
+            options=schedule_service.ScheduleOptions(
                 time_limit=body.time_limit, seed=body.seed, workers=body.workers
             ),
             enqueue=jobs.queue_for(request.app).defer_meetings,
@@ -512,7 +516,7 @@ def get_run(session: SessionDep, user: CurrentUser, run_id: int) -> RunOut:
 
 def _lock(session: Session, user: User, request_id: int, locked: bool) -> RequestOut:
     request = call(
-        lambda: meeting_service.set_lock(
+        lambda: schedule_service.set_lock(
             session=session, request_id=request_id, actor=user, locked=locked
         )
     )
@@ -548,7 +552,7 @@ def unlock(session: SessionDep, user: CurrentUser, request_id: int) -> RequestOu
 )
 def publish(session: SessionDep, user: CurrentUser, mission_id: int) -> DayOut:
     day = call(
-        lambda: meeting_service.publish_day(session=session, mission_id=mission_id, actor=user)
+        lambda: schedule_service.publish_day(session=session, mission_id=mission_id, actor=user)
     )
     return day_out(day)
 
@@ -636,4 +640,4 @@ def own_agenda(session: SessionDep, user: CurrentUser, placement_id: int) -> Age
     )
     if view.day is None or view.day.status != "published":
         raise HTTPException(404, "the agenda is not published yet")
-    return agenda_out(meeting_service.agenda(session=session, day=view.day, firm=view.firm))
+    return agenda_out(agenda_service.agenda(session=session, day=view.day, firm=view.firm))

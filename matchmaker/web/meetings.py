@@ -16,10 +16,14 @@ from matchmaker import jobs
 from matchmaker.deps import CsrfChecked, CurrentUser, SessionDep, require_role
 from matchmaker.models import MeetingDay, Mission, Role, Round, User
 from matchmaker.services import NotFound
+from matchmaker.services import agendas as agenda_service
+from matchmaker.services import meeting_partners as partner_service
+from matchmaker.services import meeting_runs as schedule_service
 from matchmaker.services import meetings as meeting_service
 from matchmaker.services.exports import file_name
 from matchmaker.services.firms import InputError
-from matchmaker.services.meetings import DayInput, MeetingRefused, PartnerInput
+from matchmaker.services.meeting_partners import PartnerInput
+from matchmaker.services.meetings import DayInput, MeetingRefused
 from matchmaker.web.rendering import render
 
 router = APIRouter(tags=["pages: meeting days"])
@@ -149,8 +153,8 @@ def _day_page(
             rows=rows,
             run=run,
             current=current,
-            progress=meeting_service.progress_of(run) if run is not None else None,
-            grid=meeting_service.schedule_grid(day, rows) if current is not None else [],
+            progress=schedule_service.progress_of(run) if run is not None else None,
+            grid=agenda_service.schedule_grid(day, rows) if current is not None else [],
             unscheduled=[r for r in rows if r.scheduled is not None and r.scheduled.slot is None],
             not_yet=[r for r in rows if current is not None and r.scheduled is None],
         )
@@ -279,7 +283,7 @@ def add_partner(
         session,
         user,
         mission_id,
-        lambda: meeting_service.add_partner(
+        lambda: partner_service.add_partner(
             session=session, mission_id=mission_id, actor=user, values=values
         ),
         "partner",
@@ -306,7 +310,7 @@ def import_partners(
         session,
         user,
         mission_id,
-        lambda: meeting_service.import_partners(
+        lambda: partner_service.import_partners(
             session=session,
             mission_id=mission_id,
             actor=user,
@@ -323,7 +327,7 @@ def partners_csv(session: SessionDep, user: CurrentUser, mission_id: int) -> Res
     day = found(
         lambda: meeting_service.visible_day(session=session, mission_id=mission_id, user=user)
     )
-    text = meeting_service.partners_csv(meeting_service.partners_of(session=session, day=day))
+    text = partner_service.partners_csv(meeting_service.partners_of(session=session, day=day))
     name = file_name("partners", f"mission-{mission_id}", extension="csv")
     return Response(
         text.encode("utf-8"),
@@ -350,12 +354,12 @@ def schedule_export(
     headers = {"Content-Disposition": f'attachment; filename="{name}"'}
     if extension == "csv":
         return Response(
-            meeting_service.schedule_csv(day, rows).encode("utf-8"),
+            agenda_service.schedule_csv(day, rows).encode("utf-8"),
             media_type="text/csv; charset=utf-8",
             headers=headers,
         )
     return Response(
-        meeting_service.schedule_xlsx(day, rows),
+        agenda_service.schedule_xlsx(day, rows),
         media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         headers=headers,
     )
@@ -438,13 +442,13 @@ def schedule_all(
     seed: Annotated[int, Form(ge=0, le=2**31 - 1)] = 0,
 ) -> Response:
     """Queue "schedule all" (locks kept); the day page shows its progress."""
-    options = meeting_service.ScheduleOptions(time_limit=time_limit, seed=seed)
+    options = schedule_service.ScheduleOptions(time_limit=time_limit, seed=seed)
     return _refusals(
         request,
         session,
         user,
         mission_id,
-        lambda: meeting_service.start_schedule(
+        lambda: schedule_service.start_schedule(
             session=session,
             mission_id=mission_id,
             actor=user,
@@ -459,7 +463,7 @@ def schedule_all(
 def run_progress(session: SessionDep, user: CurrentUser, run_id: int) -> JSONResponse:
     """A schedule run's progress as JSON, polled by the day page's progress bar."""
     run = found(lambda: meeting_service.visible_run(session=session, run_id=run_id, user=user))
-    return JSONResponse(meeting_service.progress_of(run), headers={"Cache-Control": "no-store"})
+    return JSONResponse(schedule_service.progress_of(run), headers={"Cache-Control": "no-store"})
 
 
 def _lock(
@@ -471,7 +475,7 @@ def _lock(
         session,
         user,
         mission_id,
-        lambda: meeting_service.set_lock(
+        lambda: schedule_service.set_lock(
             session=session, request_id=request_id, actor=user, locked=locked
         ),
         "locked" if locked else "unlocked",
@@ -513,7 +517,7 @@ def publish(request: Request, session: SessionDep, user: CurrentUser, mission_id
         session,
         user,
         mission_id,
-        lambda: meeting_service.publish_day(session=session, mission_id=mission_id, actor=user),
+        lambda: schedule_service.publish_day(session=session, mission_id=mission_id, actor=user),
         "published",
     )
 
@@ -523,7 +527,7 @@ def publish(request: Request, session: SessionDep, user: CurrentUser, mission_id
 
 def _organiser_agenda(
     session: Session, user: User, mission_id: int, kind: str, participant_id: int
-) -> meeting_service.Agenda:
+) -> agenda_service.Agenda:
     day = found(
         lambda: meeting_service.visible_day(session=session, mission_id=mission_id, user=user)
     )
@@ -533,7 +537,7 @@ def _organiser_agenda(
                 session=session, day=day, partner_id=participant_id
             )
         )
-        return meeting_service.agenda(session=session, day=day, partner=partner)
+        return agenda_service.agenda(session=session, day=day, partner=partner)
     mission = session.get(Mission, mission_id)
     assert mission is not None
     firm = next(
@@ -546,16 +550,16 @@ def _organiser_agenda(
     )
     if firm is None:
         raise HTTPException(404, f"firm {participant_id} is not placed on this mission")
-    return meeting_service.agenda(session=session, day=day, firm=firm)
+    return agenda_service.agenda(session=session, day=day, firm=firm)
 
 
 def agenda_response(
-    request: Request, agenda: meeting_service.Agenda, base: str, back: str, view: str
+    request: Request, agenda: agenda_service.Agenda, base: str, back: str, view: str
 ) -> Response:
     if view == "ics":
         name = file_name("agenda", agenda.participant, agenda.day.day.isoformat(), extension="ics")
         return Response(
-            meeting_service.agenda_calendar(agenda),
+            agenda_service.agenda_calendar(agenda),
             media_type="text/calendar; charset=utf-8",
             headers={"Content-Disposition": f'attachment; filename="{name}"'},
         )
@@ -659,7 +663,7 @@ def _firm_page(
             else []
         ),
         agenda=(
-            meeting_service.agenda(session=session, day=day, firm=view.firm)
+            agenda_service.agenda(session=session, day=day, firm=view.firm)
             if day and published
             else None
         ),
@@ -762,13 +766,13 @@ def firm_delete_request(
     )
 
 
-def _firm_agenda(session: Session, user: User, placement_id: int) -> meeting_service.Agenda:
+def _firm_agenda(session: Session, user: User, placement_id: int) -> agenda_service.Agenda:
     view = found(
         lambda: meeting_service.firm_day(session=session, placement_id=placement_id, user=user)
     )
     if view.day is None or view.day.status != "published":
         raise HTTPException(404, "the agenda is not published yet")
-    return meeting_service.agenda(session=session, day=view.day, firm=view.firm)
+    return agenda_service.agenda(session=session, day=view.day, firm=view.firm)
 
 
 @router.get(

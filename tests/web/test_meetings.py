@@ -30,6 +30,7 @@ from matchmaker.models import (
     ScheduledMeeting,
 )
 from matchmaker.services import meetings as meeting_service
+from matchmaker.services import runs as run_service
 from tests.web.clients import Clients, post_form
 from tests.web.test_runs_support import (
     finish_runs,
@@ -596,9 +597,7 @@ def test_schedule_lock_rerun_publish_agenda_and_ical(setup: Setup) -> None:
                 "fixed_table": 1,
             }
         ]
-        assert run.snapshot_sha256 == meeting_service.run_service.snapshot_digest(
-            run.input_snapshot
-        )
+        assert run.snapshot_sha256 == run_service.snapshot_digest(run.input_snapshot)
     again = next(r for r in s.organiser.get(f"{s.api}/requests").json() if r["id"] == target)
     assert (again["slot"], again["table"]) == (target_slot, 1), "the lock is kept by the re-run"
     assert "locked" in s.organiser.get(s.day).text
@@ -809,7 +808,7 @@ def test_start_up_marks_cut_off_schedule_runs_interrupted_and_a_new_run_can_star
         orphan = MeetingScheduleRun(
             meeting_day_id=day.id or 0,
             input_snapshot=document,
-            snapshot_sha256=meeting_service.run_service.snapshot_digest(document),
+            snapshot_sha256=run_service.snapshot_digest(document),
             ortools_version="test",
             state=RunState.running,
         )

@@ -1,0 +1,287 @@
+"""A meeting day's foreign partners: added by hand or from a CSV or Excel file (all rows or
+none, every bad row named), exported as CSV with formula-like cells neutralised."""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pycountry
+from openpyxl import load_workbook
+from sqlmodel import Session, select
+
+from matchmaker.models import (
+    MeetingDay,
+    Partner,
+    User,
+)
+from matchmaker.services import audit
+from matchmaker.services.firms import InputError
+from matchmaker.services.meetings import (
+    MAX_IMPORT_BYTES,
+    MAX_IMPORT_ROWS,
+    editable_day,
+    visible_day,
+)
+
+# --------------------------------------------------------------------------- partners
+
+
+@dataclass(slots=True)
+class PartnerInput:
+    name: str
+    organisation: str
+    country: str
+    sector: str
+    email: str | None = None
+    forbidden_slots: str | Sequence[int] = ""
+
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def _slot_list(value: str | Sequence[int], slots: int) -> tuple[list[int], str | None]:
+    """Slot numbers from "1, 4 7" (or a list); an error message when one is not a slot."""
+    if isinstance(value, str):
+        parts = [p for p in re.split(r"[\s,;]+", value.strip()) if p]
+    else:
+        parts = [str(p) for p in value]
+    numbers: set[int] = set()
+    for part in parts:
+        if not re.fullmatch(r"\d{1,3}", part):
+            return [], f"{part!r} is not a slot number"
+        number = int(part)
+        if not 1 <= number <= slots:
+            return [], f"slot {number} does not exist (the day has slots 1 to {slots})"
+        numbers.add(number)
+    return sorted(numbers), None
+
+
+def check_partner(values: PartnerInput, day: MeetingDay) -> tuple[dict[str, Any], dict[str, str]]:
+    """The partner's cleaned fields, and a problem per field at fault."""
+    problems: dict[str, str] = {}
+    name = (values.name or "").strip()
+    organisation = (values.organisation or "").strip()
+    country = (values.country or "").strip().upper()
+    sector = (values.sector or "").strip()
+    email = (values.email or "").strip().lower() or None
+    if not name:
+        problems["name"] = "a name is required"
+    elif len(name) > 200:
+        problems["name"] = "at most 200 characters"
+    if not organisation:
+        problems["organisation"] = "an organisation is required"
+    elif len(organisation) > 200:
+        problems["organisation"] = "at most 200 characters"
+    if not re.fullmatch(r"[A-Z]{2}", country) or pycountry.countries.get(alpha_2=country) is None:
+        problems["country"] = f"{values.country!r} is not an ISO 3166-1 alpha-2 country code"
+    if not sector:
+        problems["sector"] = "a sector is required"
+    elif len(sector) > 64:
+        problems["sector"] = "at most 64 characters"
+    if email is not None and (len(email) > 320 or not _EMAIL.match(email)):
+        problems["email"] = f"{values.email!r} is not an email address"
+    forbidden, error = _slot_list(values.forbidden_slots, day.slots)
+    if error:
+        problems["forbidden_slots"] = error
+    cleaned = {
+        "name": name,
+        "organisation": organisation,
+        "country": country,
+        "sector": sector,
+        "email": email,
+        "forbidden_slots": forbidden,
+    }
+    return cleaned, problems
+
+
+def _partner_exists(session: Session, day: MeetingDay, name: str, organisation: str) -> bool:
+    return (
+        session.exec(
+            select(Partner.id).where(
+                Partner.meeting_day_id == day.id,
+                Partner.name == name,
+                Partner.organisation == organisation,
+            )
+        ).first()
+        is not None
+    )
+
+
+def add_partner(*, session: Session, mission_id: int, actor: User, values: PartnerInput) -> Partner:
+    day = visible_day(session=session, mission_id=mission_id, user=actor)
+    try:
+        day = editable_day(session, day)
+        cleaned, problems = check_partner(values, day)
+        if not problems and _partner_exists(session, day, cleaned["name"], cleaned["organisation"]):
+            problems["name"] = (
+                f"{cleaned['name']} of {cleaned['organisation']} is already a partner"
+            )
+        if problems:
+            raise InputError(problems)
+        partner = Partner(meeting_day_id=day.id or 0, **cleaned)
+        session.add(partner)
+        session.flush()
+        audit.record(
+            session=session,
+            actor=actor,
+            action="meeting_partner.create",
+            object_type="meeting_partner",
+            object_id=partner.id or 0,
+            after={"day": day.id, **cleaned},
+        )
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    session.refresh(partner)
+    return partner
+
+
+PARTNER_COLUMNS = ("name", "organisation", "country", "sector", "email", "forbidden_slots")
+_REQUIRED_COLUMNS = ("name", "organisation", "country", "sector")
+
+
+def read_partner_rows(filename: str, content: bytes) -> list[tuple[int, dict[str, str]]]:
+    """(row number, values by column) from a CSV or Excel (.xlsx) file with a header row.
+
+    Raises InputError naming the file's problem (format, header)."""
+    if len(content) > MAX_IMPORT_BYTES:
+        raise InputError({"file": f"the file is larger than {MAX_IMPORT_BYTES // 1000} kB"})
+    if not content.strip():
+        raise InputError({"file": "the file is empty"})
+    rows: list[list[Any]]
+    if filename.lower().endswith(".xlsx") or content[:2] == b"PK":
+        try:
+            workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        except Exception:
+            raise InputError({"file": "not a readable Excel (.xlsx) workbook"}) from None
+        sheet = workbook.worksheets[0]
+        rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+        workbook.close()
+    else:
+        try:
+            text = content.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise InputError({"file": "a CSV file must be UTF-8 text"}) from None
+        dialect: type[csv.Dialect] | csv.Dialect = csv.excel
+        with contextlib.suppress(csv.Error):
+            dialect = csv.Sniffer().sniff(text.splitlines()[0], delimiters=",;\t")
+        rows = [list(r) for r in csv.reader(io.StringIO(text), dialect)]
+    if not rows:
+        raise InputError({"file": "the file is empty"})
+    header = [str(h or "").strip().lower().replace(" ", "_") for h in rows[0]]
+    missing = [c for c in _REQUIRED_COLUMNS if c not in header]
+    if missing:
+        raise InputError(
+            {
+                "file": "the first row must name the columns; missing: "
+                + ", ".join(missing)
+                + f" (columns: {', '.join(PARTNER_COLUMNS)})"
+            }
+        )
+    unknown = [h for h in header if h and h not in PARTNER_COLUMNS]
+    if unknown:
+        raise InputError({"file": "unknown column(s): " + ", ".join(unknown)})
+    result = []
+    for number, row in enumerate(rows[1:], start=2):
+        values = {
+            header[i]: _cell_text(v) for i, v in enumerate(row) if i < len(header) and header[i]
+        }
+        if not any(values.values()):
+            continue  # a blank line
+        result.append((number, values))
+    if len(result) > MAX_IMPORT_ROWS:
+        raise InputError({"file": f"at most {MAX_IMPORT_ROWS} partners per file"})
+    if not result:
+        raise InputError({"file": "the file has a header but no partners"})
+    return result
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def import_partners(
+    *, session: Session, mission_id: int, actor: User, filename: str, content: bytes
+) -> list[Partner]:
+    """Add every partner of a CSV or Excel file, or none: each bad row is listed by its row
+    number and field ("row 4, country: ...")."""
+    day = visible_day(session=session, mission_id=mission_id, user=actor)
+    rows = read_partner_rows(filename, content)
+    try:
+        day = editable_day(session, day)
+        problems: dict[str, str] = {}
+        seen: dict[tuple[str, str], int] = {}
+        partners = []
+        for number, values in rows:
+            cleaned, row_problems = check_partner(
+                PartnerInput(
+                    name=values.get("name", ""),
+                    organisation=values.get("organisation", ""),
+                    country=values.get("country", ""),
+                    sector=values.get("sector", ""),
+                    email=values.get("email") or None,
+                    forbidden_slots=values.get("forbidden_slots", ""),
+                ),
+                day,
+            )
+            key = (cleaned["name"], cleaned["organisation"])
+            if not row_problems:
+                if key in seen:
+                    row_problems["name"] = f"the same partner as row {seen[key]}"
+                elif _partner_exists(session, day, *key):
+                    row_problems["name"] = f"{key[0]} of {key[1]} is already a partner"
+            seen.setdefault(key, number)
+            for field, message in row_problems.items():
+                problems[f"row {number}, {field}"] = message
+            partners.append(Partner(meeting_day_id=day.id or 0, **cleaned))
+        if problems:
+            raise InputError(problems)
+        session.add_all(partners)
+        session.flush()
+        audit.record(
+            session=session,
+            actor=actor,
+            action="meeting_partner.import",
+            object_type="meeting_day",
+            object_id=day.id or 0,
+            after={"file": filename[:200], "partners": [p.id for p in partners]},
+        )
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    for partner in partners:
+        session.refresh(partner)
+    return partners
+
+
+def partners_csv(partners: Sequence[Partner]) -> str:
+    """The partners as CSV in the import's columns (formula-like cells neutralised)."""
+    from matchmaker.services.exports import safe_cell
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(PARTNER_COLUMNS)
+    for p in partners:
+        writer.writerow(
+            [
+                safe_cell(p.name),
+                safe_cell(p.organisation),
+                p.country,
+                safe_cell(p.sector),
+                safe_cell(p.email or ""),
+                " ".join(str(s) for s in p.forbidden_slots),
+            ]
+        )
+    return "\ufeff" + buffer.getvalue()

@@ -1,0 +1,446 @@
+""" "Schedule all" of a meeting day as a background job (snapshot, solve, store in one
+transaction, recovery), progress, locks kept by re-runs, and publishing."""
+
+from __future__ import annotations
+
+import time as clock
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlmodel import Session, col, select
+
+from matchmaker import db
+from matchmaker.models import (
+    MeetingDay,
+    MeetingDayStatus,
+    MeetingRequest,
+    MeetingScheduleRun,
+    RunState,
+    ScheduledMeeting,
+    User,
+)
+from matchmaker.models.common import utcnow
+from matchmaker.optimisation.meetings import (
+    MeetingProblemError,
+    solve_meetings,
+    validate,
+)
+from matchmaker.services import audit
+from matchmaker.services import runs as run_service
+from matchmaker.services.firms import InputError
+from matchmaker.services.meetings import (
+    ACTIVE_STATES,
+    DEFAULT_TIME_LIMIT_SECONDS,
+    DEFAULT_WORKERS,
+    MAX_TIME_LIMIT_SECONDS,
+    NOT_PLACED,
+    Enqueue,
+    MeetingRefused,
+    active_run,
+    build_document,
+    current_schedule,
+    editable_day,
+    visible_day,
+    visible_request,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduleOptions:
+    time_limit: float = DEFAULT_TIME_LIMIT_SECONDS
+    seed: int = 0
+    workers: int = DEFAULT_WORKERS
+
+    def __post_init__(self) -> None:
+        problems = {}
+        if not 0 < self.time_limit <= MAX_TIME_LIMIT_SECONDS:
+            problems["time_limit"] = f"between 0 and {MAX_TIME_LIMIT_SECONDS:g} seconds"
+        if not 0 <= self.seed <= 2**31 - 1:
+            problems["seed"] = "0 or more"
+        if not 1 <= self.workers <= run_service.MAX_WORKERS:
+            problems["workers"] = f"between 1 and {run_service.MAX_WORKERS}"
+        if problems:
+            raise InputError(problems)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"time_limit": self.time_limit, "seed": self.seed, "workers": self.workers}
+
+
+def start_schedule(
+    *,
+    session: Session,
+    mission_id: int,
+    actor: User,
+    options: ScheduleOptions,
+    enqueue: Enqueue,
+) -> MeetingScheduleRun:
+    """Queue "schedule all" of the day as it is now (locks kept). Refused when published,
+    while a run is queued or running, or with no requests to schedule."""
+    day = visible_day(session=session, mission_id=mission_id, user=actor)
+    try:
+        day = editable_day(session, day)
+        running = active_run(session=session, day=day)
+        if running is not None:
+            raise MeetingRefused(f"schedule run {running.id} is still {running.state}")
+        document, left_out = build_document(session=session, day=day)
+        if not document["requested"]:
+            raise MeetingRefused("there are no meeting requests of placed firms to schedule")
+        try:
+            validate(document)
+        except MeetingProblemError as error:  # our own document: a bug if it happens
+            message = "the day cannot be scheduled: " + "; ".join(error.problems)
+            raise MeetingRefused(message) from None
+        run = MeetingScheduleRun(
+            meeting_day_id=day.id or 0,
+            state=RunState.queued,
+            input_snapshot=document,
+            snapshot_sha256=run_service.snapshot_digest(document),
+            ortools_version=run_service.ortools_version(),
+            parameters={**options.to_dict(), "left_out": left_out},
+            seed=options.seed,
+            day_version=day.version,
+            created_by=actor.id,
+        )
+        session.add(run)
+        session.flush()
+        audit.record(
+            session=session,
+            actor=actor,
+            action="meeting_schedule.start",
+            object_type="meeting_schedule_run",
+            object_id=run.id or 0,
+            after={
+                "day": day.id,
+                "state": RunState.queued.value,
+                "snapshot_sha256": run.snapshot_sha256,
+                "requests": len(document["requested"]),
+                "locked": sum(1 for r in document["requested"] if "fixed_slot" in r),
+                "parameters": options.to_dict(),
+            },
+        )
+        enqueue(session, run.id or 0)
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    session.refresh(run)
+    return run
+
+
+def next_queued_run(*, engine: Engine) -> int | None:
+    with Session(engine) as session:
+        session.connection(execution_options={db.READ_ONLY: True})
+        return session.exec(
+            select(MeetingScheduleRun.id)
+            .where(MeetingScheduleRun.state == RunState.queued)
+            .order_by(col(MeetingScheduleRun.id))
+            .limit(1)
+        ).first()
+
+
+def _mark(session: Session, run: MeetingScheduleRun, state: RunState, error: str | None) -> None:
+    before = run.state
+    run.state = state
+    run.error = error
+    if state != RunState.running:
+        run.finished_at = utcnow()
+    after: dict[str, Any] = {"state": state.value}
+    if error is not None:
+        after["error"] = error
+    if run.result is not None:
+        after["status"] = run.result.get("status")
+        after["scheduled"] = run.result.get("scheduled")
+        after["breaks"] = run.result.get("objective")
+    audit.record(
+        session=session,
+        actor=None,
+        action=f"meeting_schedule.{state.value}",
+        object_type="meeting_schedule_run",
+        object_id=run.id or 0,
+        before={"state": str(before)},
+        after=after,
+    )
+
+
+def _locked_run(session: Session, run_id: int) -> MeetingScheduleRun | None:
+    return session.exec(
+        select(MeetingScheduleRun).where(MeetingScheduleRun.id == run_id).with_for_update()
+    ).first()
+
+
+class _ProgressWriter(run_service._ProgressWriter):
+    """The matching runs' throttled progress writer, writing to a schedule run's row."""
+
+    def _write(self, progress: Any) -> None:
+        from sqlalchemy import update
+
+        values: dict[str, Any] = {
+            "progress_at": utcnow(),
+            "elapsed_seconds": round(clock.monotonic() - self._started, 3),
+        }
+        if progress is not None:
+            values["best_objective"] = progress.objective
+            values["best_bound"] = progress.bound
+        try:
+            with db.session_scope(self._engine) as session:
+                session.execute(
+                    update(MeetingScheduleRun)
+                    .where(
+                        col(MeetingScheduleRun.id) == self._run_id,
+                        col(MeetingScheduleRun.state) == RunState.running,
+                    )
+                    .values(**values)
+                )
+        except Exception:  # progress is best effort; the result is what counts
+            return
+
+
+def execute_schedule(*, engine: Engine, run_id: int) -> RunState | None:
+    """Claim a queued schedule run, solve it and store the outcome (None if not queued).
+
+    Runs in the job runner's thread or a worker process, never in a request."""
+    with db.session_scope(engine) as session:
+        run = _locked_run(session, run_id)
+        if run is None or run.state != RunState.queued:
+            return None
+        run.started_at = run.progress_at = utcnow()
+        _mark(session, run, RunState.running, None)
+        snapshot, parameters = run.input_snapshot, dict(run.parameters)
+    writer = _ProgressWriter(engine, run_id)
+    writer.start()
+    try:
+        problem = validate(snapshot)
+        result = solve_meetings(
+            problem,
+            time_limit=parameters.get("time_limit"),
+            seed=int(parameters.get("seed", 0)),
+            workers=int(parameters.get("workers", DEFAULT_WORKERS)),
+            progress=writer.update,
+        )
+        document = result.to_document()
+    except Exception as error:  # any failure of the solve fails the run, with its message
+        writer.stop()
+        return _finish_failed(engine, run_id, f"{type(error).__name__}: {error}")
+    writer.stop()
+    try:
+        return _finish(engine, run_id, document, [int(i) for i in parameters.get("left_out", [])])
+    except Exception as error:
+        return _finish_failed(engine, run_id, f"storing the schedule failed: {error}")
+
+
+def _finish_failed(engine: Engine, run_id: int, error: str) -> RunState | None:
+    with db.session_scope(engine) as session:
+        run = _locked_run(session, run_id)
+        if run is None or run.state != RunState.running:
+            return None
+        _mark(session, run, RunState.failed, error)
+        return RunState.failed
+
+
+def _no_schedule_message(document: dict[str, Any]) -> str:
+    if document["status"] == "INFEASIBLE":
+        details = [c["detail"] for c in document.get("infeasible", [])]
+        return "the locked meetings and the day's rules cannot all hold: " + " ".join(details)
+    return "no schedule was found within the time limit; schedule again with a longer one"
+
+
+def _finish(
+    engine: Engine, run_id: int, document: dict[str, Any], left_out: list[int]
+) -> RunState | None:
+    """Store the result and one ScheduledMeeting per request in one transaction."""
+    with db.session_scope(engine) as session:
+        run = _locked_run(session, run_id)
+        if run is None or run.state != RunState.running:
+            return None  # interrupted meanwhile
+        run.result = document
+        run.elapsed_seconds = float(document.get("solve_seconds") or 0.0)
+        run.best_objective = document.get("objective")
+        run.best_bound = document.get("bound")
+        if document["status"] not in ("OPTIMAL", "FEASIBLE"):
+            _mark(session, run, RunState.failed, _no_schedule_message(document))
+            return RunState.failed
+        existing = set(
+            session.exec(
+                select(MeetingRequest.id).where(MeetingRequest.meeting_day_id == run.meeting_day_id)
+            ).all()
+        )
+        rows = []
+        for meeting in document["meetings"]:
+            request_id = int(str(meeting["id"]).removeprefix("request-"))
+            if request_id not in existing:
+                continue  # deleted since the snapshot
+            rows.append(
+                ScheduledMeeting(
+                    run_id=run_id,
+                    request_id=request_id,
+                    slot=meeting["slot"],
+                    table_no=meeting["table"],
+                    reason=meeting.get("reason") if meeting["slot"] is None else None,
+                    detail=meeting.get("detail") if meeting["slot"] is None else None,
+                )
+            )
+        for request_id in left_out:
+            if request_id in existing:
+                rows.append(
+                    ScheduledMeeting(
+                        run_id=run_id,
+                        request_id=request_id,
+                        reason=NOT_PLACED,
+                        detail="its firm declined or withdrew from the mission",
+                    )
+                )
+        session.add_all(rows)
+        day = session.exec(
+            select(MeetingDay).where(MeetingDay.id == run.meeting_day_id).with_for_update()
+        ).first()
+        if day is not None and day.status == MeetingDayStatus.draft:
+            day.status = MeetingDayStatus.scheduled
+        _mark(session, run, RunState.succeeded, None)
+        return RunState.succeeded
+
+
+def recover_interrupted(
+    *, engine: Engine, still_alive: Callable[[Session], set[int]] | None = None
+) -> list[int]:
+    """Mark interrupted every queued or running schedule run whose job is gone."""
+    with db.session_scope(engine) as session:
+        runs = session.exec(
+            select(MeetingScheduleRun)
+            .where(col(MeetingScheduleRun.state).in_(ACTIVE_STATES))
+            .order_by(col(MeetingScheduleRun.id))
+            .with_for_update()
+        ).all()
+        alive = still_alive(session) if still_alive is not None and runs else set()
+        interrupted = []
+        for run in runs:
+            if run.id in alive:
+                continue
+            _mark(
+                session,
+                run,
+                RunState.interrupted,
+                f"cut off while {run.state} by a crash or restart; schedule again",
+            )
+            interrupted.append(run.id or 0)
+        return interrupted
+
+
+def progress_of(run: MeetingScheduleRun) -> dict[str, Any]:
+    """What the progress bar shows. While running, `percent` is the share of the time limit
+    used (the solve has two phases whose objectives differ, so a gap would mislead)."""
+    finished = run.state not in ACTIVE_STATES
+    limit = (run.parameters or {}).get("time_limit")
+    percent: int | None
+    if run.state == RunState.succeeded:
+        percent = 100
+    elif finished:
+        percent = 0
+    elif run.state == RunState.running and limit:
+        percent = min(99, int(100 * (run.elapsed_seconds or 0.0) / float(limit)))
+    else:
+        percent = None
+    result = run.result or {}
+    return {
+        "run": run.id,
+        "state": str(run.state),
+        "finished": finished,
+        "elapsed_seconds": round(run.elapsed_seconds or 0.0, 1),
+        "time_limit": limit,
+        "best_objective": run.best_objective,
+        "best_bound": run.best_bound,
+        "percent": percent,
+        "status": result.get("status"),
+        "scheduled": result.get("scheduled"),
+        "requested": result.get("requested"),
+        "error": run.error,
+    }
+
+
+# --------------------------------------------------------------------------- locks, publish
+
+
+def set_lock(*, session: Session, request_id: int, actor: User, locked: bool) -> MeetingRequest:
+    """Lock a scheduled meeting where the current schedule has it (slot and table), or
+    unlock it. Later runs keep a locked meeting in its slot at its table."""
+    request = visible_request(session=session, request_id=request_id, user=actor)
+    day = session.get(MeetingDay, request.meeting_day_id)
+    assert day is not None
+    try:
+        day = editable_day(session, day)
+        if active_run(session=session, day=day) is not None:
+            raise MeetingRefused("a schedule run is in progress; wait for it first")
+        before = {"slot": request.locked_slot, "table": request.locked_table}
+        if locked:
+            run = current_schedule(session=session, day=day)
+            placed = (
+                session.exec(
+                    select(ScheduledMeeting).where(
+                        ScheduledMeeting.run_id == run.id,
+                        ScheduledMeeting.request_id == request.id,
+                    )
+                ).first()
+                if run is not None
+                else None
+            )
+            if placed is None or placed.slot is None:
+                raise MeetingRefused("only a scheduled meeting can be locked")
+            if placed.slot > day.slots or (placed.table_no or 0) > day.tables:
+                raise MeetingRefused(
+                    "the day changed since this schedule and no longer has that slot or "
+                    "table; schedule again first"
+                )
+            request.locked_slot, request.locked_table = placed.slot, placed.table_no
+        else:
+            request.locked_slot = request.locked_table = None
+        session.add(request)
+        audit.record(
+            session=session,
+            actor=actor,
+            action="meeting_request.lock" if locked else "meeting_request.unlock",
+            object_type="meeting_request",
+            object_id=request.id or 0,
+            before=before,
+            after={"slot": request.locked_slot, "table": request.locked_table},
+        )
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    session.refresh(request)
+    return request
+
+
+def publish_day(*, session: Session, mission_id: int, actor: User) -> MeetingDay:
+    """Publish the current schedule: every firm and partner sees its agenda."""
+    day = visible_day(session=session, mission_id=mission_id, user=actor)
+    try:
+        day = editable_day(session, day)
+        if active_run(session=session, day=day) is not None:
+            raise MeetingRefused("a schedule run is in progress; wait for it first")
+        run = current_schedule(session=session, day=day)
+        if run is None or day.status != MeetingDayStatus.scheduled:
+            raise MeetingRefused("schedule the day (again, after its last change) first")
+        day.status = MeetingDayStatus.published
+        day.published_at = utcnow()
+        audit.record(
+            session=session,
+            actor=actor,
+            action="meeting_day.publish",
+            object_type="meeting_day",
+            object_id=day.id or 0,
+            before={"status": MeetingDayStatus.scheduled.value},
+            after={
+                "status": MeetingDayStatus.published.value,
+                "run": run.id,
+                "snapshot_sha256": run.snapshot_sha256,
+                "scheduled": (run.result or {}).get("scheduled"),
+            },
+        )
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    session.refresh(day)
+    return day
