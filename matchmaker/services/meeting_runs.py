@@ -1,5 +1,12 @@
-""" "Schedule all" of a meeting day as a background job (snapshot, solve, store in one
-transaction, recovery), progress, locks kept by re-runs, and publishing."""
+"""Scheduling a meeting day as a background job, locks kept by re-runs, and publishing.
+
+"Schedule all" works like a matching run (services/runs.py): the day is snapshotted as a
+matchmaker-meetings/1 document with its SHA-256, the OR-Tools version, parameters and
+seed; the job runner (a server thread on SQLite, procrastinate workers on PostgreSQL)
+solves it outside any transaction, writes throttled progress, and stores the result
+document with one ScheduledMeeting per request in ONE transaction that first checks the
+run is still running. Runs a crash or restart cut off are marked interrupted.
+"""
 
 from __future__ import annotations
 
