@@ -381,6 +381,24 @@ def add_partner(
     return partner_out(partner)
 
 
+@router.delete(
+    "/missions/{mission_id}/meeting-day/partners/{partner_id}",
+    status_code=204,
+    responses=ERRORS,
+    dependencies=AS_ORGANISER,
+)
+def remove_partner(
+    session: SessionDep, user: CurrentUser, mission_id: int, partner_id: int
+) -> Response:
+    """Remove a partner and the meetings requested with it (before publication)."""
+    call(
+        lambda: partner_service.remove_partner(
+            session=session, mission_id=mission_id, partner_id=partner_id, actor=user
+        )
+    )
+    return Response(status_code=204)
+
+
 @router.post(
     "/missions/{mission_id}/meeting-day/partners/import",
     response_model=list[PartnerOut],

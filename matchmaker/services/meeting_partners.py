@@ -17,6 +17,7 @@ from sqlmodel import Session, select
 
 from matchmaker.models import (
     MeetingDay,
+    MeetingRequest,
     Partner,
     User,
 )
@@ -27,6 +28,7 @@ from matchmaker.services.meetings import (
     MAX_IMPORT_ROWS,
     editable_day,
     visible_day,
+    visible_partner,
 )
 
 # --------------------------------------------------------------------------- partners
@@ -140,6 +142,35 @@ def add_partner(*, session: Session, mission_id: int, actor: User, values: Partn
         session.rollback()
         raise
     session.refresh(partner)
+    return partner
+
+
+def remove_partner(*, session: Session, mission_id: int, partner_id: int, actor: User) -> Partner:
+    """Remove a partner and the meetings requested with it (before publication)."""
+    day = visible_day(session=session, mission_id=mission_id, user=actor)
+    partner = visible_partner(session=session, day=day, partner_id=partner_id)
+    try:
+        editable_day(session, day)
+        requests = session.exec(
+            select(MeetingRequest).where(MeetingRequest.partner_id == partner.id)
+        ).all()
+        for request in requests:
+            session.delete(request)  # its scheduled meetings go with it (ON DELETE CASCADE)
+        session.flush()
+        session.delete(partner)
+        audit.record(
+            session=session,
+            actor=actor,
+            action="meeting_partner.delete",
+            object_type="meeting_partner",
+            object_id=partner.id or 0,
+            before={"name": partner.name, "organisation": partner.organisation},
+            after={"deleted": True, "requests_removed": [r.id for r in requests]},
+        )
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
     return partner
 
 

@@ -182,6 +182,7 @@ NOTICES = {
     "imported": "The partners of the file are added.",
     "request": "The meeting request is recorded.",
     "deleted": "The meeting request is removed.",
+    "removed": "The partner and the meetings requested with it are removed.",
     "scheduling": "Scheduling all requested meetings: the schedule appears when the run ends.",
     "locked": "The meeting is locked in its slot at its table; later runs keep it there.",
     "unlocked": "The meeting is unlocked.",
@@ -288,6 +289,27 @@ def add_partner(
         ),
         "partner",
         partner_form=form,
+    )
+
+
+@router.post(
+    "/organiser/missions/{mission_id}/meetings/partners/{partner_id}/delete",
+    response_class=HTMLResponse,
+    dependencies=[*AS_ORGANISER, CsrfChecked],
+)
+def remove_partner(
+    request: Request, session: SessionDep, user: CurrentUser, mission_id: int, partner_id: int
+) -> Response:
+    """Remove a partner, with the meetings requested with it."""
+    return _refusals(
+        request,
+        session,
+        user,
+        mission_id,
+        lambda: partner_service.remove_partner(
+            session=session, mission_id=mission_id, partner_id=partner_id, actor=user
+        ),
+        "removed",
     )
 
 

@@ -466,6 +466,20 @@ def test_requests_by_the_organiser_and_by_placed_firms_only(setup: Setup) -> Non
     assert s.organiser.get(f"{s.api}/requests").json() == []
     assert s.organiser.delete(f"/api/meeting-requests/{remaining[1]['id']}").status_code == 404
 
+    # Removing a partner removes the meetings requested with it (one audit row).
+    again = s.organiser.post(
+        f"{s.api}/requests", json={"firm_id": s.firms["F2"], "partner_id": partners["Kofi"]}
+    )
+    assert again.status_code == 201
+    before = audit_count(s.app, s.organiser)
+    gone = post_form(s.organiser, f"{s.day}/partners/{partners['Kofi']}/delete")
+    assert gone.status_code == 303
+    assert audit_count(s.app, s.organiser) == before + 1
+    assert [p["name"] for p in s.organiser.get(f"{s.api}/partners").json()] == ["Ama"]
+    assert s.organiser.get(f"{s.api}/requests").json() == []
+    assert s.organiser.delete(f"{s.api}/partners/{partners['Kofi']}").status_code == 404
+    assert s.organiser.delete(f"{s.api}/partners/{partners['Ama']}").status_code == 204
+
 
 def test_another_organisation_sees_none_of_it(setup: Setup, clients: Clients) -> None:
     s = setup
