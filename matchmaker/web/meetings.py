@@ -148,6 +148,8 @@ def _day_page(
         rows = meeting_service.requests_of(session=session, day=day)
         run = meeting_service.latest_run(session=session, day=day)
         current = meeting_service.current_schedule(session=session, day=day)
+        if notice == NOTICES["scheduling"] and (run is None or run.state not in ACTIVE):
+            context["notice"] = None  # the run has ended: its outcome shows below
         context.update(
             partners=meeting_service.partners_of(session=session, day=day),
             rows=rows,
@@ -176,6 +178,7 @@ def day_page(
     return _day_page(request, session, user, mission_id, notice=NOTICES.get(notice or ""))
 
 
+ACTIVE = ("queued", "running")
 NOTICES = {
     "saved": "The meeting day is saved.",
     "partner": "The partner is added.",
