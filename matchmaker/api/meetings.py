@@ -22,6 +22,7 @@ from matchmaker.models import (
     MeetingRequest,
     MeetingScheduleRun,
     MeetingSession,
+    Mission,
     Partner,
     Role,
     User,
@@ -281,6 +282,7 @@ class AgendaItemOut(BaseModel):
 
 class AgendaOut(BaseModel):
     participant: str
+    key: str = Field(description="firm-<id> or partner-<id>")
     mission_id: int
     date: date
     items: list[AgendaItemOut]
@@ -289,6 +291,7 @@ class AgendaOut(BaseModel):
 def agenda_out(agenda: agenda_service.Agenda) -> AgendaOut:
     return AgendaOut(
         participant=agenda.participant,
+        key=agenda.key,
         mission_id=agenda.mission.id or 0,
         date=agenda.day.day,
         items=[
@@ -521,6 +524,27 @@ def current_schedule(session: SessionDep, user: CurrentUser, mission_id: int) ->
     if run is None:
         raise HTTPException(404, "the day has no schedule yet")
     return {"run": run_out(run).model_dump(mode="json"), "result": run.result}
+
+
+@router.get(
+    "/missions/{mission_id}/meeting-day/agendas",
+    response_model=list[AgendaOut],
+    responses=ERRORS,
+    dependencies=AS_ORGANISER,
+)
+def agendas(session: SessionDep, user: CurrentUser, mission_id: int) -> list[AgendaOut]:
+    """Every participant's agenda in the current schedule: placed firms, then partners."""
+    day = _day(session, user, mission_id)
+    mission = session.get(Mission, mission_id)
+    assert mission is not None
+    firms = meeting_service.placed_firms(session=session, mission=mission)
+    partners = meeting_service.partners_of(session=session, day=day)
+    return [
+        agenda_out(agenda_service.agenda(session=session, day=day, firm=firm)) for firm in firms
+    ] + [
+        agenda_out(agenda_service.agenda(session=session, day=day, partner=partner))
+        for partner in partners
+    ]
 
 
 @router.get(

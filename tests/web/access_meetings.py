@@ -41,6 +41,7 @@ ACCESS = {
     ("GET", API_DAY + "/requests"): ORGANISER,
     ("POST", API_DAY + "/requests"): ORGANISER,
     ("GET", API_DAY + "/schedule"): ORGANISER,
+    ("GET", API_DAY + "/agendas"): ORGANISER,
     ("POST", API_DAY + "/schedule"): ORGANISER,
     ("POST", API_DAY + "/publish"): ORGANISER,
     ("DELETE", "/api/meeting-requests/{request_id}"): ORGANISER,

@@ -689,6 +689,13 @@ def test_schedule_lock_rerun_publish_agenda_and_ical(setup: Setup) -> None:
     )
     ama_meetings = [v for (f, p), v in placed(s).items() if p == "Ama" and v[0]]
     assert len(list(ama_ics.walk("VEVENT"))) == len(ama_meetings)
+    everyone = s.organiser.get(f"{s.api}/agendas").json()
+    assert [a["key"] for a in everyone][-2:] == [
+        meeting_service.partner_key(partners["Ama"]),
+        meeting_service.partner_key(partners["Kofi"]),
+    ]
+    assert sum(len(a["items"]) for a in everyone) == 2 * 3, "each meeting on two agendas"
+    assert len(everyone[-2]["items"]) == len(ama_meetings)
     firm_page = s.sme.get(f"/sme/placements/{mine}/meetings")
     assert "Your agenda" in firm_page.text and "Download the iCalendar file" in firm_page.text
     # Another firm cannot read F1's agenda.
