@@ -86,11 +86,12 @@ def prepare(
 class Variables:
     """The model's variables, filled by the constraint families in order."""
 
-    x: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)  # (meeting, slot)
+    slot: dict[int, cp_model.IntVar] = field(default_factory=dict)  # meeting -> 0-based slot
     scheduled: dict[int, cp_model.IntVar] = field(default_factory=dict)  # optional meetings
-    busy: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)
-    starts: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)
+    blocks: dict[int, list[cp_model.IntervalVar]] = field(default_factory=dict)  # participant
     breaks: dict[int, cp_model.IntVar] = field(default_factory=dict)
+    total_breaks: cp_model.LinearExprT = 0
+    least: dict[int, int] = field(default_factory=dict)  # participant -> proven fewest breaks
     # Assumption literals when explaining infeasibility: literal index -> what it stands for.
     assumptions: dict[int, tuple[str, tuple]] = field(default_factory=dict)
     assumption_literals: list[cp_model.IntVar] = field(default_factory=list)
@@ -103,6 +104,6 @@ class Variables:
         self.assumption_literals.append(literal)
         return literal
 
-    def slot_literals(self, m: int) -> list[tuple[int, cp_model.IntVar]]:
-        """(slot, literal) of meeting m, in slot order."""
-        return sorted((s, lit) for (k, s), lit in self.x.items() if k == m)
+    def when_scheduled(self, m: int) -> list[cp_model.IntVar]:
+        """Enforcement literals of a rule about meeting m: none if it always takes place."""
+        return [self.scheduled[m]] if m in self.scheduled else []

@@ -134,32 +134,140 @@ def solve_meetings(
                 "INFEASIBLE",
                 conflicts=explain.explain_infeasible(data, seed=seed, time_limit=left()),
             )
+        if code == cp_model.MODEL_INVALID:
+            raise RuntimeError(f"CP-SAT rejected the model: {model.validate()}")
         if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return finish("UNKNOWN")
         proven_placement = code == cp_model.OPTIMAL
         best = round(solver.objective_value)
-        for literal in variables.x.values():
-            model.add_hint(literal, solver.boolean_value(literal))
+        hinted: set[int] = set()
+        for var in [*variables.slot.values(), *variables.scheduled.values()]:
+            if var.index not in hinted:  # constants are shared variables: hint each once
+                hinted.add(var.index)
+                model.add_hint(var, solver.value(var))
         model.clear_objective()
         model.add(placed >= best)
         if left() is not None and left() <= 0:
             slot_of = _slots(solver, variables)
             return _result(finish, data, slot_of, "FEASIBLE", None, proven_placement)
 
+    if not optional and variables.least:
+        return _solve_from_below(
+            finish, data, model, variables, left, workers=workers, seed=seed, progress=progress
+        )
     # Phase 2 (or the only phase): the fewest breaks.
-    model.minimize(sum(variables.breaks.values()))
+    model.minimize(variables.total_breaks)
     solver = _solver(workers=workers, seed=seed, time_limit=left())
     code = solver.solve(model, _Reporter(progress, started, "CP-SAT"))
     if code == cp_model.INFEASIBLE:
         return finish(
             "INFEASIBLE", conflicts=explain.explain_infeasible(data, seed=seed, time_limit=left())
         )
+    if code == cp_model.MODEL_INVALID:
+        raise RuntimeError(f"CP-SAT rejected the model: {model.validate()}")
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return finish("UNKNOWN", bound=_bound(solver))
     status = "OPTIMAL" if code == cp_model.OPTIMAL and proven_placement else "FEASIBLE"
     return _result(
         finish, data, _slots(solver, variables), status, _bound(solver), proven_placement
     )
+
+
+FIRST_STEP_SECONDS = 4.0  # the first time budget of one level; doubled on each round
+
+
+def _solve_from_below(finish, data, model, variables, left, *, workers, seed, progress):
+    """Every meeting required: search from the lower bound up instead of from a schedule down.
+
+    The implied constraints give each participant its fewest possible breaks. First try a
+    schedule where every participant has exactly that many (then it is optimal); then try
+    "at most L breaks in total" for L = bound, bound + 1, ...: a level proven infeasible
+    raises the bound, a feasible one gives a schedule. Schedules with few breaks are nearly
+    all windows of consecutive meetings, which propagate far better than an open objective.
+    Levels that run out of their time budget are skipped upwards until a schedule is found,
+    and retried with twice the budget in the next round, until bound and schedule meet.
+    """
+    started = time.perf_counter()
+    bound = sum(variables.least.values())
+    best: tuple[int, dict[int, int]] | None = None  # (breaks, 0-based slots)
+
+    def report(engine: str) -> None:
+        if progress is not None:
+            objective = None if best is None else best[0]
+            progress(MeetingProgress(time.perf_counter() - started, objective, bound, engine))
+
+    def attempt(add_rule, budget: float) -> tuple[int, cp_model.CpSolver]:
+        trial = model.clone()
+        add_rule(trial)
+        remaining = left()
+        solver = _solver(
+            workers=workers,
+            seed=seed,
+            time_limit=budget if remaining is None else min(budget, remaining),
+        )
+        return solver.solve(trial), solver
+
+    def found(solver: cp_model.CpSolver) -> None:
+        nonlocal best
+        slots = _slots(solver, variables)
+        value = sum(breaks_of(data.problem, {m + 1: s + 1 for m, s in slots.items()}).values())
+        if best is None or value < best[0]:
+            best = (value, slots)
+
+    def each_at_least(trial: cp_model.CpModel) -> None:
+        for p, breaks in variables.breaks.items():
+            trial.add(trial.get_int_var_from_proto_index(breaks.index) == variables.least.get(p, 0))
+
+    report(f"CP-SAT, {bound} breaks, each participant its fewest")
+    code, solver = attempt(each_at_least, FIRST_STEP_SECONDS)
+    if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        found(solver)
+    elif code == cp_model.INFEASIBLE:
+        bound += 1
+    elif code == cp_model.MODEL_INVALID:
+        raise RuntimeError(f"CP-SAT rejected the model: {model.validate()}")
+    most = _most_breaks(variables)
+    budget = FIRST_STEP_SECONDS
+    while (best is None or best[0] > bound) and bound <= most:
+        if left() is not None and left() <= 0:
+            break
+        level = bound
+        while level <= most and (best is None or level < best[0]):
+            if left() is not None and left() <= 0:
+                break
+            report(f"CP-SAT, at most {level} breaks")
+
+            def at_most(trial: cp_model.CpModel, level: int = level) -> None:
+                trial.add(_total_in(trial, variables) <= level)
+
+            code, solver = attempt(at_most, budget)
+            if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                found(solver)
+                break
+            if code == cp_model.INFEASIBLE:
+                bound = level + 1  # no schedule with at most `level` breaks, nor with fewer
+            elif code == cp_model.UNKNOWN and best is not None:
+                break  # a schedule exists above: retry this level next round
+            level += 1
+        budget *= 2
+    if best is None:
+        if bound > most:
+            return finish(
+                "INFEASIBLE",
+                conflicts=explain.explain_infeasible(data, seed=seed, time_limit=left()),
+            )
+        return finish("UNKNOWN", bound=bound)
+    status = "OPTIMAL" if best[0] <= bound else "FEASIBLE"
+    return _result(finish, data, best[1], status, min(bound, best[0]), True)
+
+
+def _total_in(trial: cp_model.CpModel, variables: Variables) -> cp_model.LinearExprT:
+    """The total breaks over a cloned model's variables."""
+    return sum(trial.get_int_var_from_proto_index(b.index) for b in variables.breaks.values())
+
+
+def _most_breaks(variables: Variables) -> int:
+    return sum(int(b.proto.domain[len(b.proto.domain) - 1]) for b in variables.breaks.values())
 
 
 def _bound(solver: cp_model.CpSolver) -> int | None:
@@ -169,7 +277,11 @@ def _bound(solver: cp_model.CpSolver) -> int | None:
 
 def _slots(solver: cp_model.CpSolver, variables: Variables) -> dict[int, int]:
     """0-based meeting -> 0-based slot of the solver's solution."""
-    return {m: s for (m, s), literal in variables.x.items() if solver.boolean_value(literal)}
+    return {
+        m: solver.value(slot)
+        for m, slot in variables.slot.items()
+        if m not in variables.scheduled or solver.boolean_value(variables.scheduled[m])
+    }
 
 
 def _result(finish, data: MeetingData, slot_of: dict[int, int], status, bound, proven):

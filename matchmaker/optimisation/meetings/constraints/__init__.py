@@ -1,9 +1,10 @@
 """One module per constraint family of the meeting model, each with build(data, model, variables).
 
-`slots` creates the meeting-slot literals (one slot per meeting, one meeting per participant and
+`slots` creates the meetings' slot variables (one slot per meeting, one meeting per participant and
 slot); `sessions`, `forbidden` and `fixed` restrict the slots a meeting can take (as domains when
-solving, as switchable rules when explaining an infeasibility); then `tables`, `precedences`,
-`breaks` (block starts, break counts and the implied constraints) and `fairness`.
+solving, as switchable rules when explaining an infeasibility); then
+`precedences`, `breaks` (each participant's blocks of consecutive meetings, break counts and
+the implied constraints), `tables` (a cumulative over the blocks) and `fairness`.
 """
 
 from matchmaker.optimisation.meetings.constraints import (
@@ -17,7 +18,7 @@ from matchmaker.optimisation.meetings.constraints import (
     tables,
 )
 
-FAMILIES = (slots, sessions, forbidden, fixed, tables, precedences, breaks, fairness)
+FAMILIES = (slots, sessions, forbidden, fixed, precedences, breaks, tables, fairness)
 
 __all__ = [
     "FAMILIES",

@@ -11,7 +11,9 @@ def build(data: MeetingData, model: cp_model.CpModel, variables: Variables) -> N
     if not variables.explaining:
         return  # when solving, a fixed meeting's domain is its slot (data.allowed)
     for m, slot in sorted(data.fixed.items()):
-        model.add_implication(variables.assume(model, "fixed", (m,)), variables.x[m, slot])
+        rule = variables.assume(model, "fixed", (m,))
+        model.add(variables.slot[m] == slot).only_enforce_if(rule)
+        model.add_implication(rule, variables.scheduled[m])
 
 
 def table_clashes(data: MeetingData) -> list[tuple[int, int]]:

@@ -14,6 +14,8 @@ def build(data: MeetingData, model: cp_model.CpModel, variables: Variables) -> N
         if not slots or not data.meetings_of[p]:
             continue
         rule = variables.assume(model, "forbidden", (p,))
+        free = cp_model.Domain.from_values([s for s in range(data.slots) if s not in slots])
         for m in data.meetings_of[p]:
-            for s in slots:
-                model.add_implication(rule, variables.x[m, s].Not())
+            model.add_linear_expression_in_domain(variables.slot[m], free).only_enforce_if(
+                [rule, *variables.when_scheduled(m)]
+            )

@@ -18,13 +18,8 @@ def pairs(data: MeetingData) -> list[tuple[int, int]]:
 
 def build(data: MeetingData, model: cp_model.CpModel, variables: Variables) -> None:
     for earlier, later in pairs(data):
-        first = variables.slot_literals(earlier)
-        enforce = []
+        enforce = variables.when_scheduled(earlier) + variables.when_scheduled(later)
         if variables.explaining:
             enforce.append(variables.assume(model, "precedence", (earlier, later)))
-        # Once `later` sits in slot s, `earlier` is in none of the slots s, s+1, ... (an
-        # unscheduled meeting has no slot literal set, so the rule binds only when both are).
-        for s, literal in variables.slot_literals(later):
-            for t, other in first:
-                if t >= s:
-                    model.add_bool_or([literal.Not(), other.Not()]).only_enforce_if(enforce)
+        # `earlier` takes a slot before `later`.
+        model.add(variables.slot[earlier] + 1 <= variables.slot[later]).only_enforce_if(enforce)

@@ -11,8 +11,8 @@ def build(data: MeetingData, model: cp_model.CpModel, variables: Variables) -> N
     if not variables.explaining:
         return  # when solving, the session is already in each meeting's domain (data.allowed)
     for m, window in enumerate(data.session_slots):
-        outside = [s for s in range(data.slots) if s not in window]
-        if outside:
+        if len(window) < data.slots:
             rule = variables.assume(model, "session", (m,))
-            for s in outside:
-                model.add_implication(rule, variables.x[m, s].Not())
+            model.add_linear_expression_in_domain(
+                variables.slot[m], cp_model.Domain.from_values(sorted(window))
+            ).only_enforce_if([rule, *variables.when_scheduled(m)])

@@ -1,4 +1,9 @@
-"""Every meeting takes one slot (or none, when optional); a participant has one meeting a slot."""
+"""Every meeting takes one slot (or none, when optional); a participant has one meeting a slot.
+
+A meeting's slot is an integer variable whose domain already leaves out the slots its session,
+its participants' forbidden slots and a fixed slot rule out (when explaining an infeasibility
+the domain is every slot and those rules are switchable constraints instead).
+"""
 
 from __future__ import annotations
 
@@ -9,33 +14,38 @@ from matchmaker.optimisation.meetings.data import MeetingData, Variables
 
 def build(data: MeetingData, model: cp_model.CpModel, variables: Variables) -> None:
     for m in range(len(data.pairs)):
-        slots = range(data.slots) if variables.explaining else data.allowed(m)
-        literals = []
-        for s in slots:
-            literal = model.new_bool_var(f"x[{m},{s}]")
-            variables.x[m, s] = literal
-            literals.append(literal)
-        if data.required[m] and not variables.explaining:
-            # A meeting that must happen takes exactly one of its slots.
-            model.add_exactly_one(literals)
+        slots = list(range(data.slots)) if variables.explaining else data.allowed(m)
+        if not slots:
+            # No slot at all: the meeting cannot take place (static checks explain why).
+            variables.slot[m] = model.new_constant(0)
+            variables.scheduled[m] = model.new_constant(0)
             continue
-        # An optional meeting takes at most one slot; `scheduled` says whether it has one.
+        variables.slot[m] = model.new_int_var_from_domain(
+            cp_model.Domain.from_values(slots), f"slot[{m}]"
+        )
+        if data.required[m] and not variables.explaining:
+            continue
         scheduled = model.new_bool_var(f"scheduled[{m}]")
         variables.scheduled[m] = scheduled
-        model.add(sum(literals) == scheduled)
-        if variables.explaining and data.required[m]:
+        if not variables.explaining:
+            model.add(variables.slot[m] == slots[0]).only_enforce_if(~scheduled)
+        elif data.required[m]:
             model.add_implication(variables.assume(model, "required", (m,)), scheduled)
 
-    for p, meetings in enumerate(data.meetings_of):
-        by_slot: dict[int, list[cp_model.IntVar]] = {}
-        for m in meetings:
-            for s, literal in variables.slot_literals(m):
-                by_slot.setdefault(s, []).append(literal)
-        for s, literals in sorted(by_slot.items()):
-            # A participant is in at most one meeting per slot; busy says whether it is in one.
-            if len(literals) == 1:
-                variables.busy[p, s] = literals[0]
-                continue
-            busy = model.new_bool_var(f"busy[{p},{s}]")
-            model.add(sum(literals) == busy)
-            variables.busy[p, s] = busy
+    for meetings in data.meetings_of:
+        if len(meetings) < 2:
+            continue
+        if not any(m in variables.scheduled for m in meetings):
+            # A participant is in at most one meeting per slot.
+            model.add_all_different([variables.slot[m] for m in meetings])
+            continue
+        model.add_no_overlap(
+            [
+                model.new_optional_fixed_size_interval_var(
+                    variables.slot[m], 1, variables.scheduled.get(m, True), f"meeting[{m}]"
+                )
+                if m in variables.scheduled
+                else model.new_fixed_size_interval_var(variables.slot[m], 1, f"meeting[{m}]")
+                for m in meetings
+            ]
+        )

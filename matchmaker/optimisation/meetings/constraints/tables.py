@@ -1,4 +1,9 @@
-"""No more meetings share a slot than there are tables."""
+"""No more meetings share a slot than there are tables (tables are interchangeable).
+
+Every meeting makes its two participants busy, and a participant is busy exactly in its blocks
+(constraints/breaks.py), so the rule is a cumulative constraint over all blocks: at most
+2 x tables participants busy per slot.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +13,6 @@ from matchmaker.optimisation.meetings.data import MeetingData, Variables
 
 
 def build(data: MeetingData, model: cp_model.CpModel, variables: Variables) -> None:
-    by_slot: dict[int, list[cp_model.IntVar]] = {}
-    for (_, s), literal in variables.x.items():
-        by_slot.setdefault(s, []).append(literal)
-    for _, literals in sorted(by_slot.items()):
-        if len(literals) > data.tables:
-            # At most `tables` meetings in one slot (tables are interchangeable).
-            model.add(sum(literals) <= data.tables)
+    blocks = [block for per_participant in variables.blocks.values() for block in per_participant]
+    if blocks:
+        model.add_cumulative(blocks, [1] * len(blocks), 2 * data.tables)

@@ -1,0 +1,1 @@
+"""Tests of the meeting-scheduling engine, its .dzn reader, CLI and benchmark section."""
