@@ -174,6 +174,7 @@ def solve_meetings(
 
 
 FIRST_STEP_SECONDS = 4.0  # the first time budget of one level; doubled on each round
+LEVELS_PER_ROUND = 3  # levels tried above the bound in one round
 
 
 def _solve_from_below(finish, data, model, variables, left, *, workers, seed, progress):
@@ -184,8 +185,8 @@ def _solve_from_below(finish, data, model, variables, left, *, workers, seed, pr
     "at most L breaks in total" for L = bound, bound + 1, ...: a level proven infeasible
     raises the bound, a feasible one gives a schedule. Schedules with few breaks are nearly
     all windows of consecutive meetings, which propagate far better than an open objective.
-    Levels that run out of their time budget are skipped upwards until a schedule is found,
-    and retried with twice the budget in the next round, until bound and schedule meet.
+    Each round tries the lowest few levels with a time budget, and the next round again from
+    the bound with twice the budget, until bound and schedule meet.
     """
     started = time.perf_counter()
     bound = sum(variables.least.values())
@@ -218,37 +219,42 @@ def _solve_from_below(finish, data, model, variables, left, *, workers, seed, pr
         for p, breaks in variables.breaks.items():
             trial.add(trial.get_int_var_from_proto_index(breaks.index) == variables.least.get(p, 0))
 
-    report(f"CP-SAT, {bound} breaks, each participant its fewest")
-    code, solver = attempt(each_at_least, FIRST_STEP_SECONDS)
-    if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        found(solver)
-    elif code == cp_model.INFEASIBLE:
-        bound += 1
-    elif code == cp_model.MODEL_INVALID:
-        raise RuntimeError(f"CP-SAT rejected the model: {model.validate()}")
+    least_total = bound
     most = _most_breaks(variables)
     budget = FIRST_STEP_SECONDS
+    structure_open = True  # "each participant at its fewest" not yet proven infeasible
     while (best is None or best[0] > bound) and bound <= most:
         if left() is not None and left() <= 0:
             break
-        level = bound
-        while level <= most and (best is None or level < best[0]):
+        attempts: list[int | None] = [None] if structure_open and bound == least_total else []
+        ceiling = most + 1 if best is None else best[0]
+        attempts += list(range(bound, min(bound + LEVELS_PER_ROUND, ceiling)))
+        if best is None and most not in attempts:
+            attempts.append(most)  # any schedule at all (or proof that there is none)
+        for level in attempts:
             if left() is not None and left() <= 0:
                 break
-            report(f"CP-SAT, at most {level} breaks")
+            if level is None:
+                report(f"CP-SAT, {bound} breaks, each participant its fewest")
+                code, solver = attempt(each_at_least, budget)
+            else:
+                report(f"CP-SAT, at most {level} breaks")
 
-            def at_most(trial: cp_model.CpModel, level: int = level) -> None:
-                trial.add(_total_in(trial, variables) <= level)
+                def at_most(trial: cp_model.CpModel, level: int = level) -> None:
+                    trial.add(_total_in(trial, variables) <= level)
 
-            code, solver = attempt(at_most, budget)
+                code, solver = attempt(at_most, budget)
+            if code == cp_model.MODEL_INVALID:
+                raise RuntimeError(f"CP-SAT rejected the model: {model.validate()}")
             if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
                 found(solver)
                 break
             if code == cp_model.INFEASIBLE:
-                bound = level + 1  # no schedule with at most `level` breaks, nor with fewer
-            elif code == cp_model.UNKNOWN and best is not None:
-                break  # a schedule exists above: retry this level next round
-            level += 1
+                if level is None:
+                    structure_open = False
+                    bound = max(bound, least_total + 1)
+                else:
+                    bound = max(bound, level + 1)  # none with `level` breaks, nor with fewer
         budget *= 2
     if best is None:
         if bound > most:

@@ -7,8 +7,11 @@ the domain is every slot and those rules are switchable constraints instead).
 
 from __future__ import annotations
 
+import itertools
+
 from ortools.sat.python import cp_model
 
+from matchmaker.optimisation.meetings.constraints import precedences
 from matchmaker.optimisation.meetings.data import MeetingData, Variables
 
 
@@ -32,6 +35,7 @@ def build(data: MeetingData, model: cp_model.CpModel, variables: Variables) -> N
         elif data.required[m]:
             model.add_implication(variables.assume(model, "required", (m,)), scheduled)
 
+    _order_twins(data, model, variables)
     for meetings in data.meetings_of:
         if len(meetings) < 2:
             continue
@@ -49,3 +53,24 @@ def build(data: MeetingData, model: cp_model.CpModel, variables: Variables) -> N
                 for m in meetings
             ]
         )
+
+
+def _order_twins(data: MeetingData, model: cp_model.CpModel, variables: Variables) -> None:
+    """Symmetry breaking: of two interchangeable requests of the same pair (same session and
+    priority, neither fixed nor in a precedence), the first takes the earlier slot, and the
+    second is scheduled only if the first is."""
+    if variables.explaining:
+        return
+    ordered = {m for pair in precedences.pairs(data) for m in pair}
+    twins: dict[tuple, list[int]] = {}
+    for m, meeting in enumerate(data.problem.meetings):
+        if m in data.fixed or m in ordered:
+            continue
+        key = (tuple(sorted(data.pairs[m])), meeting.session, meeting.priority)
+        twins.setdefault(key, []).append(m)
+    for group in twins.values():
+        for first, second in itertools.pairwise(group):
+            enforce = variables.when_scheduled(second)
+            if first in variables.scheduled:
+                model.add_implication(variables.scheduled[second], variables.scheduled[first])
+            model.add(variables.slot[first] + 1 <= variables.slot[second]).only_enforce_if(enforce)

@@ -1,0 +1,1 @@
+"""Benchmarks: section modules that each expose run(quick: bool) -> str (Markdown)."""
