@@ -1,0 +1,1 @@
+"""matchmaker's benchmarks (`python -m bench`); not part of the installed package."""
