@@ -164,7 +164,9 @@ def _last_json_line(text: str) -> dict | None:
     return None
 
 
-def timed(argv: Sequence[str], *, timeout: float | None = None) -> Process:
+def timed(
+    argv: Sequence[str], *, timeout: float | None = None, env: dict[str, str] | None = None
+) -> Process:
     """Run a process and take its own peak memory from os.wait4 (not the aggregate)."""
     started = time.perf_counter()
     child = subprocess.Popen(
@@ -172,7 +174,7 @@ def timed(argv: Sequence[str], *, timeout: float | None = None) -> Process:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1", "TERM": "dumb"},
+        env={**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1", "TERM": "dumb", **(env or {})},
     )
     # Read both pipes in threads so a chatty child never blocks; then reap it with wait4.
     import threading
