@@ -71,9 +71,7 @@ def main(argv: list[str] | None = None) -> int:
             smes.append(email)
         missions = session.exec(select(Mission).where(Mission.round_id == round_id)).all()
         # Promotional missions open to every sector take any of the load firms.
-        open_to_all = [
-            m.id for m in missions if m.kind == "promotional" and not m.sectors
-        ]
+        open_to_all = [m.id for m in missions if m.kind == "promotional" and not m.sectors]
         every = [m.id for m in session.exec(select(Mission)).all()]
     engine.dispose()
     args.out.write_text(

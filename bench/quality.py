@@ -37,7 +37,8 @@ class _State:
 
     def rides(self, app: App) -> bool:
         mission = self.rnd.missions[app.mission]
-        return mission.kind == "promotional" and self.rnd.firms[app.firm].sector not in self.rnd.focus
+        sector = self.rnd.firms[app.firm].sector
+        return mission.kind == "promotional" and sector not in self.rnd.focus
 
     def add(self, app: App) -> None:
         self.roster.add(app.index)
@@ -66,7 +67,10 @@ class _State:
         ):
             return False
         sector = rnd.firms[app.firm].sector
-        if mission.sector_max is not None and self.per_sector[(app.mission, sector)] >= mission.sector_max:
+        if (
+            mission.sector_max is not None
+            and self.per_sector[(app.mission, sector)] >= mission.sector_max
+        ):
             return False
         return rnd.budget is None or self.used + app.subsidy <= rnd.budget
 
@@ -250,6 +254,10 @@ def evaluate(size: Size) -> dict:
     }
 
 
+def _gain(better: int, other: int) -> str:
+    return f"{better - other:+,} ({(better - other) / max(1, abs(other)):+.2%})"
+
+
 def _pct(value: float) -> str:
     return f"{value:.1%}"
 
@@ -289,12 +297,11 @@ def run(quick: bool) -> str:
         for name, m in r["measures"].items():
             if m.violations:
                 problems.append(f"{name} on {r['size'].label}: {m.violations[:3]}")
-            difference = best.objective - m.objective
             rows.append(
                 [
                     name,
                     number(m.objective),
-                    "—" if m is best else f"{difference:+,} ({difference / max(1, abs(m.objective)):+.2%})",
+                    "—" if m is best else _gain(best.objective, m.objective),
                     f"{m.places:,} / {m.capacity:,}",
                     f"{m.firms:,} / {m.applicants:,}",
                     _pct(m.first_choice),
@@ -344,9 +351,9 @@ def run(quick: bool) -> str:
         summary.append(
             [
                 r["size"].label,
-                f"{best.objective - fcfs.objective:+,} ({(best.objective - fcfs.objective) / max(1, abs(fcfs.objective)):+.2%})",
+                _gain(best.objective, fcfs.objective),
                 f"{best.places - fcfs.places:+,}",
-                f"{best.objective - greedy.objective:+,} ({(best.objective - greedy.objective) / max(1, abs(greedy.objective)):+.2%})",
+                _gain(best.objective, greedy.objective),
                 f"{best.places - greedy.places:+,}",
                 number(r["pure"]),
                 number(best.objective),

@@ -96,9 +96,7 @@ def milp_of(rnd: Round) -> _Rows | None:
     if rnd.budget is not None:
         paid = [a for a in rnd.eligible if a.subsidy]
         if sum(a.subsidy for a in paid) > rnd.budget:
-            rows.row(
-                [x[a.index] for a in paid], [float(a.subsidy) for a in paid], -inf, rnd.budget
-            )
+            rows.row([x[a.index] for a in paid], [float(a.subsidy) for a in paid], -inf, rnd.budget)
     penalty = float(rnd.weights["region_shortfall"])
     by_region: dict[tuple[str, str], list[int]] = defaultdict(list)
     for a in rnd.eligible:
@@ -206,11 +204,7 @@ def solve_flow(rnd: Round) -> dict:
     built = time.perf_counter()
     if flow.solve() != flow.OPTIMAL:
         return {"status": "UNKNOWN", "objective": None, "bound": None, "built": built}
-    placed = [
-        a.index
-        for k, a in enumerate(rnd.eligible)
-        if flow.flow(first_app_arc + k) > 0
-    ]
+    placed = [a.index for k, a in enumerate(rnd.eligible) if flow.flow(first_app_arc + k) > 0]
     objective = -flow.optimal_cost()
     assert objective == sum(rnd.apps[i].score for i in placed)
     return {
@@ -238,10 +232,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     rnd = Round(json.loads(args.scenario.read_text(encoding="utf-8")))
     read = time.perf_counter()
-    if args.engine == "highs":
-        answer = solve_highs(rnd, args.time_limit)
-    else:
-        answer = solve_flow(rnd)
+    answer = solve_highs(rnd, args.time_limit) if args.engine == "highs" else solve_flow(rnd)
     done = time.perf_counter()
     answer["read_seconds"] = round(read - started, 3)
     answer["build_seconds"] = round(answer.pop("built") - read, 3)

@@ -148,7 +148,9 @@ class Round:
 
     # ------------------------------------------------------------------ roster measures
     def shortfall(self, roster: set[int]) -> int:
-        placed = Counter((self.apps[i].mission, self.firms[self.apps[i].firm].region) for i in roster)
+        placed = Counter(
+            (self.apps[i].mission, self.firms[self.apps[i].firm].region) for i in roster
+        )
         total = 0
         for m in self.missions.values():
             for region, k in m.region_min.items():

@@ -180,7 +180,8 @@ def _targets(rows: list[dict], quick: bool) -> list[str]:
         faster = r["ratio"] < 1.0
         memory = r["mm_peak"] < 1024
         out.append(
-            f"- National round {r['size'].label}: proven optimal **{'met' if optimal else 'missed'}**"
+            f"- National round {r['size'].label}: proven optimal "
+            f"**{'met' if optimal else 'missed'}**"
             f", faster than the HiGHS reference **{'met' if faster else 'missed'}** (ratio "
             f"{r['ratio']:.2f}), peak memory under 1 GB **{'met' if memory else 'missed'}** "
             f"({r['mm_peak']:.0f} MB)."
