@@ -79,12 +79,16 @@ def main(argv: list[str] | None = None) -> int:
         help="run only this section (repeatable)",
     )
     parser.add_argument("--repeats", type=int, default=None, help="runs per timing (default 3)")
+    parser.add_argument(
+        "--national-repeats", type=int, default=1, help="runs per timing of ~100k rounds"
+    )
     parser.add_argument("--out", type=Path, default=common.ROOT / "BENCHMARKS.md")
     parser.add_argument("--work", type=Path, default=None, help="cache of rounds and results")
     args = parser.parse_args(argv)
     settings = common.SETTINGS
     settings.quick = args.quick
     settings.repeats = args.repeats or (1 if args.quick else 3)
+    settings.national_repeats = args.national_repeats
     settings.out = args.out.resolve()
     if args.work is not None:
         settings.work = args.work.resolve()

@@ -18,7 +18,13 @@ from locust import FastHttpUser, between, task
 DATA = json.loads(open(os.environ["BENCH_LOAD_DATA"], encoding="utf-8").read())  # noqa: SIM115
 MISSIONS = DATA["missions"]
 COUNTRIES = ["DE", "DK", "SE", "PL", "GB", "BE"]
-_accounts = itertools.count()
+# Seconds a user spends on a page before the next request (reading it).
+THINK = (
+    float(os.environ.get("BENCH_THINK_MIN", "5")),
+    float(os.environ.get("BENCH_THINK_MAX", "15")),
+)
+# Each phase of the benchmark gets its own accounts (fresh firms that have not applied yet).
+_accounts = itertools.count(int(os.environ.get("BENCH_ACCOUNT_OFFSET", "0")))
 _COOKIE = re.compile(r"(mm_session|mm_csrf)=([^;]+)")
 
 
@@ -26,7 +32,7 @@ class Browser(FastHttpUser):
     """A visitor looking through the open missions, as a page and through the API."""
 
     fixed_count = int(os.environ.get("BENCH_BROWSERS", "200"))
-    wait_time = between(1, 3)
+    wait_time = between(*THINK)
 
     @task(4)
     def mission_list(self) -> None:
@@ -60,7 +66,7 @@ class Applicant(FastHttpUser):
     """An SME that logs in, looks at missions and its applications, and applies."""
 
     fixed_count = int(os.environ.get("BENCH_APPLIERS", "20"))
-    wait_time = between(1, 3)
+    wait_time = between(*THINK)
 
     def on_start(self) -> None:
         number = next(_accounts) % len(DATA["smes"])

@@ -27,6 +27,7 @@ def plot(rows: list[dict], path: Path) -> None:
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import FuncFormatter, NullFormatter
 
     apps = [r["applications"] for r in rows]
     figure, (left, right) = plt.subplots(1, 2, figsize=(10, 4), dpi=100)
@@ -47,6 +48,12 @@ def plot(rows: list[dict], path: Path) -> None:
     right.set_title("Peak memory of the `solve` process")
     right.grid(True, which="both", alpha=0.3)
     right.legend()
+    thousands = FuncFormatter(lambda value, _: f"{value:,.0f}")
+    for axis in (left, right):
+        axis.xaxis.set_major_formatter(thousands)
+        axis.xaxis.set_minor_formatter(NullFormatter())
+    left.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
+    right.set_ylim(bottom=0)
     figure.suptitle("matchmaker solve on generated rounds (seed 1)")
     figure.tight_layout()
     figure.savefig(path)

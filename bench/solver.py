@@ -21,6 +21,21 @@ QUICK = [
 ]
 HIGHS_TIME_LIMIT = 900.0
 
+TRIED = """\
+What was tried for the regional target (investigation notes):
+
+- The command already imports the engine only inside `solve` (`python -X importtime`). Of the
+  engine's import, OR-Tools' `cp_model` loading pandas was the largest avoidable part (pandas
+  is only used by its `*_series` helpers): it now loads with a stand-in for pandas, and the
+  real pandas is imported if one of those helpers is ever called
+  (`matchmaker/optimisation/_ortools.py`, `tests/test_import_time.py`). What is left of the
+  start-up is Python, typer (which imports pydantic), rich, numpy and OR-Tools' own modules.
+- Seed 2 is the round where the budget binds: CP-SAT stops at its deterministic budget with a
+  gap of about 0.4 % and SCIP proves the optimum (see README, "How a round is solved"), so its
+  solve alone is around a second (0.3 s CP-SAT + 0.5 s SCIP when measured on a quiet moment).
+  Changing that search strategy was not attempted here; measurements of alternatives
+  (SCIP alone, other CP-SAT budgets) were too noisy on the shared machine to decide."""
+
 
 def rounds(quick: bool) -> list[tuple[str, list[Size]]]:
     return QUICK if quick else FULL
@@ -157,7 +172,7 @@ def run(quick: bool) -> str:
         ),
     ]
     if targets:
-        text += ["", "### Targets", "", *targets]
+        text += ["", "### Targets", "", *targets, "", TRIED]
     return "\n".join(text)
 
 
