@@ -52,6 +52,10 @@ What was found and tried (investigation notes; the figures above are this run's)
   they waited out the busy timeout and failed with "database is locked". Fixed: GET and HEAD
   requests now begin a deferred (read) transaction (`matchmaker/deps.py`,
   `tests/web/test_read_concurrency.py`).
+- Each login held SQLite's write lock while Argon2 checked the password (most of a second
+  under load), so concurrent logins and applications waited out the busy timeout and failed
+  with "database is locked". Fixed: the password is checked outside any transaction
+  (`matchmaker/services/accounts.py`, `tests/service/test_login_lock.py`).
 - The mission list built every mission entry twice (once more for the filter form) and looked
   up country names each time. Fixed: one distinct query for the form's countries, cached
   country names (`matchmaker/services/catalogue.py`, `firms.py`).
@@ -64,7 +68,10 @@ What was found and tried (investigation notes; the figures above are this run's)
   run exports the round inside the request, and storing its roster (one row per application)
   is one write transaction in the server process. Where the offered load exceeds what is left,
   requests queue until they time out (locust waits 60 s) or find the connection pool (5 + 10)
-  exhausted, and the error rate and p95 above follow from that.
+  exhausted, and the error rate and p95 above follow from that. Writes (logging in, applying)
+  that still fail during a run wait more than the 5 s busy timeout for the write lock, which
+  the run holds while the request that starts it exports the round and while the roster is
+  stored.
 - Not tried (larger changes): serving with several worker processes, caching the public
   mission list between changes, moving the roster write and the export out of the request
   and the server process (e.g. the PostgreSQL worker set-up, where `matchmaker worker` runs

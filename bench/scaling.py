@@ -41,10 +41,10 @@ def plot(rows: list[dict], path: Path) -> None:
     left.grid(True, which="both", alpha=0.3)
     left.legend()
     right.plot(apps, [r["peak"] for r in rows], "o-", color="tab:green")
-    right.axhline(1024, color="tab:red", linestyle=":", label="1 GB target")
+    right.axhline(1024, color="tab:red", linestyle=":", label="1 GiB target")
     right.set_xscale("log")
     right.set_xlabel("applications")
-    right.set_ylabel("peak resident memory (MB)")
+    right.set_ylabel("peak resident memory (MiB)")
     right.set_title("Peak memory of the `solve` process")
     right.grid(True, which="both", alpha=0.3)
     right.legend()
@@ -100,7 +100,7 @@ def run(quick: bool) -> str:
                 r["status"],
                 seconds(r["wall"]),
                 seconds(r["solve"]),
-                f"{r['peak']:.0f} MB",
+                f"{r['peak']:.0f} MiB",
                 r["repeats"],
                 f"{r['wall'] / max(1, r['applications']) * 1e6:,.0f}",
             ]

@@ -124,11 +124,11 @@ def run(quick: bool) -> str:
                 number(r["applications"]),
                 seconds(r["mm_wall"]),
                 seconds(r["mm_solve"]),
-                f"{r['mm_peak']:.0f} MB",
+                f"{r['mm_peak']:.0f} MiB",
                 _status(r["mm_status"], r["mm_gap"]),
                 number(r["mm_objective"]),
                 seconds(r["ref_wall"]),
-                f"{r['ref_peak']:.0f} MB",
+                f"{r['ref_peak']:.0f} MiB",
                 _status(r["ref_status"], r["ref_gap"]),
                 number(r["ref_objective"]),
                 f"{r['ratio']:.2f}",
@@ -193,12 +193,12 @@ def _targets(rows: list[dict], quick: bool) -> list[str]:
     for r in national:
         optimal = r["mm_status"] == "OPTIMAL"
         faster = r["ratio"] < 1.0
-        memory = r["mm_peak"] < 1024
+        memory = r["mm_peak"] < 1024  # 1 GiB
         out.append(
             f"- National round {r['size'].label}: proven optimal "
             f"**{'met' if optimal else 'missed'}**"
             f", faster than the HiGHS reference **{'met' if faster else 'missed'}** (ratio "
-            f"{r['ratio']:.2f}), peak memory under 1 GB **{'met' if memory else 'missed'}** "
-            f"({r['mm_peak']:.0f} MB)."
+            f"{r['ratio']:.2f}), peak memory under 1 GiB **{'met' if memory else 'missed'}** "
+            f"({r['mm_peak']:,.0f} MiB)."
         )
     return out

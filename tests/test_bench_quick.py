@@ -76,7 +76,7 @@ def test_solver_section_compares_both_optimal_objectives(quick_run):
         assert row[6] == row[10] and re.fullmatch(r"[\d,]+", row[6])
         assert float(row[11]) > 0
         assert row[12] == "yes"
-        assert re.fullmatch(r"\d+ MB", row[4]) and re.fullmatch(r"\d+ MB", row[8])
+        assert re.fullmatch(r"\d+ MiB", row[4]) and re.fullmatch(r"\d+ MiB", row[8])
     assert "their objectives are equal" in section
 
 
