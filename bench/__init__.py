@@ -1,1 +1,2 @@
-"""Benchmarks: section modules that each expose run(quick: bool) -> str (Markdown)."""
+"""matchmaker's benchmarks (`python -m bench`; section modules such as bench/meetings.py expose
+run(quick: bool) -> str of Markdown); not part of the installed package."""

@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Request, status
 from sqlmodel import Session
 
+from matchmaker import db
 from matchmaker.models import Role, User
 from matchmaker.services import accounts
 from matchmaker.settings import Settings
@@ -27,8 +28,15 @@ def get_settings_dep(request: Request) -> Settings:
 
 
 def get_db(request: Request) -> Iterator[Session]:
-    """A session on the application's engine; services commit, this only closes."""
+    """A session on the application's engine; services commit, this only closes.
+
+    GET and HEAD requests only read. On SQLite their transaction begins deferred instead of
+    taking the write lock up front, so pages and lists read concurrently (WAL) rather than
+    queueing one by one behind every writer, a matching run saving its roster included.
+    """
     with Session(request.app.state.engine) as session:
+        if request.method in ("GET", "HEAD"):
+            session.connection(execution_options={db.READ_ONLY: True})
         yield session
 
 

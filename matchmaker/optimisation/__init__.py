@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+# First: loads OR-Tools CP-SAT without pandas (see _ortools.py).
+from matchmaker.optimisation import _ortools  # noqa: F401
 from matchmaker.optimisation.model import (
     Progress,
     ProgressCallback,

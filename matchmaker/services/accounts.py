@@ -11,6 +11,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlmodel import Session, select
 
+from matchmaker import db
 from matchmaker.models import ApiToken, Organisation, OrganisationKind, Role, User, UserSession
 from matchmaker.services import audit
 
@@ -91,15 +92,27 @@ def register_user(
 
 
 def authenticate(*, session: Session, email: str, password: str) -> User | None:
-    """The active user with this email and password, or None (same work either way)."""
+    """The active user with this email and password, or None (same work either way).
+
+    The password is checked outside any transaction: hashing takes a good part of a second,
+    and on SQLite a write transaction would hold the database's write lock meanwhile, so
+    concurrent logins and other writers would queue behind it and time out.
+    """
+    fresh = not session.in_transaction()
+    if fresh:
+        session.connection(execution_options={db.READ_ONLY: True})
     user = session.exec(select(User).where(User.email == normalise_email(email))).first()
+    stored = user.password_hash if user else _DUMMY_HASH
+    active = user is not None and user.active
+    if fresh:
+        session.rollback()  # ends the read (nothing was written); `user` reloads on use
     try:
-        _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
+        _hasher.verify(stored, password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return None
-    if user is None or not user.active:
+    if user is None or not active:
         return None
-    if _hasher.check_needs_rehash(user.password_hash):
+    if _hasher.check_needs_rehash(stored):
         user.password_hash = hash_password(password)
         session.add(user)
         session.commit()

@@ -166,10 +166,16 @@ def open_rounds(*, session: Session) -> list[Round]:
 
 def filter_choices(*, session: Session) -> dict[str, list[tuple[str, str]]]:
     """The values the filter form offers, from what the open rounds hold."""
-    entries = open_missions(session=session)
-    countries = sorted({(e.mission.country, e.country_name) for e in entries}, key=lambda c: c[1])
+    codes = session.exec(
+        select(Mission.country)
+        .join(Round, col(Round.id) == col(Mission.round_id))
+        .where(Round.status == RoundStatus.open)
+        .distinct()
+    ).all()
+    countries = sorted({(code, country_name(code)) for code in codes}, key=lambda c: c[1])
+    rounds = open_rounds(session=session)
     sectors: dict[str, str] = {}
-    for round_row in open_rounds(session=session):
+    for round_row in rounds:
         for sector in session.exec(
             select(Sector).where(Sector.round_id == round_row.id).order_by(col(Sector.id))
         ):
@@ -179,7 +185,7 @@ def filter_choices(*, session: Session) -> dict[str, list[tuple[str, str]]]:
         "formats": [(f.value, f.value.replace("_", " ")) for f in MissionFormat],
         "countries": countries,
         "sectors": list(sectors.items()),
-        "rounds": [(r.id, r.name) for r in open_rounds(session=session)],
+        "rounds": [(r.id, r.name) for r in rounds],
     }
 
 

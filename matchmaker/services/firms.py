@@ -20,6 +20,7 @@ here, setting the firm's three readiness flags in the same transaction.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -124,6 +125,7 @@ def _merged(defaults: Iterable[Code], rows: Iterable[tuple[str, str]]) -> list[C
     return [*codes.values(), *extra.values()]
 
 
+@functools.cache
 def country_name(code: str) -> str:
     """The English short name of an ISO 3166-1 alpha-2 code (the code itself if unknown)."""
     country = pycountry.countries.get(alpha_2=code)
