@@ -91,6 +91,8 @@ class World:
     identities: dict[str, Identity]
     # Who must not see whose objects.
     peers: dict[str, str]
+    # Each identity's client, logged in with a session cookie (for the pages and forms).
+    clients: dict[str, Http] = field(default_factory=dict)
 
     def foreign_markers(self, name: str) -> set[str]:
         peer = self.peer_of(name)
@@ -122,6 +124,8 @@ def _register(client: Http, email: str, role: str, organisation: str) -> None:
                 "role": role,
                 "organisation": organisation,
             },
+            # Sent by hand: the cookie is Secure, and a live server may be plain HTTP.
+            headers={"Cookie": f"mm_csrf={token}"},
             follow_redirects=False,
         ),
         303,
@@ -231,9 +235,11 @@ def seed_world(
     until no matching run is queued or running (a worker's job on PostgreSQL).
     """
     identities: dict[str, Identity] = {}
+    clients: dict[str, Http] = {}
 
     def account(name: str, role: str, organisation: str) -> tuple[Http, Identity]:
         client = new_client()
+        clients[name] = client
         email = f"{name}{tag}@fuzz.example"
         _register(client, email, role, organisation)
         identity = Identity(name, role, email, _token(client, email))
@@ -272,6 +278,7 @@ def seed_world(
     finish_runs()
     finished = _ok(org_a.get(f"/api/runs/{run['id']}", headers=headers_a)).json()
     assert finished["state"] == "succeeded", finished
+    organiser_a.ids["run"] = {run["id"]}
     _ok(org_a.post(f"/api/runs/{run['id']}/publish", headers=headers_a))
     placements = {
         name: {p["id"] for p in _ok(client.get("/api/sme/placements", headers=who.headers)).json()}
@@ -302,6 +309,7 @@ def seed_world(
     branch.ids["mission"] = {mission["id"]}
     branch.markers.add(mission["title"])
     return World(
+        clients=clients,
         identities=identities,
         peers={
             "sme_a": "sme_b",

@@ -18,7 +18,7 @@ from tests.web.test_runs_support import finish_runs
 
 # Examples per operation and generation mode (positive, negative); the live script and
 # FUZZ_EXAMPLES take more.
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "6"))
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "5"))
 IDENTITIES = ("sme_a", "sme_b", "organiser_a", "organiser_b", "branch")
 
 
