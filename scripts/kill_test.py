@@ -104,6 +104,16 @@ class Acknowledged:
     cases: dict[int, tuple[int, str]] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
+    def count(self) -> int:
+        with self.lock:
+            return len(self.applications) + len(self.cases)
+
+    def wait_for_more(self, timeout: float) -> None:
+        """Wait until one more write is acknowledged (at most `timeout` seconds)."""
+        start, deadline = self.count(), time.monotonic() + timeout
+        while self.count() == start and time.monotonic() < deadline:
+            time.sleep(0.05)
+
 
 # --------------------------------------------------------------------------- set-up
 
@@ -589,7 +599,10 @@ def run(
             tokens = tokens_for(service.base, world)
             for number in range(1, kills + 1):
                 with Traffic(service.base, tokens, world, acks, rng, figures, next_pair):
-                    time.sleep(rng.uniform(0.3, 4.0))
+                    # Once writes flow (a busy machine answers the first ones late), a random
+                    # moment: while writes and runs go on.
+                    acks.wait_for_more(timeout=20)
+                    time.sleep(rng.uniform(0.0, 3.0))
                     service.kill()
                 figures.kills += 1
                 killed_active = set(active_runs(engine))

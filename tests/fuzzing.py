@@ -34,6 +34,7 @@ from hypothesis import HealthCheck, Phase, given, seed, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 from schemathesis.auths import AuthStorage
+from schemathesis.core.failures import Failure, ServerError
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 PASSWORD = "correct horse battery"
@@ -363,6 +364,7 @@ class Report:
     operations: int = 0
     examples: int = 0
     peer_probes: int = 0
+    server_errors: int = 0
     statuses: dict[int, int] = field(default_factory=dict)
     # Operations that answered at least once with a success (2xx): reached, not only refused.
     succeeded: set[str] = field(default_factory=set)
@@ -376,7 +378,7 @@ class Report:
             "examples": self.examples,
             "operations_with_a_2xx": len(self.succeeded),
             "peer_object_probes": self.peer_probes,
-            "server_errors": sum(n for code, n in self.statuses.items() if code >= 500),
+            "server_errors": self.server_errors,
             "failures": len(self.failures),
             "statuses": {str(k): v for k, v in sorted(self.statuses.items())},
             "seconds": round(self.seconds, 1),
@@ -452,6 +454,7 @@ def _probe_peer_objects(
                 **kwargs,
             )
         except (Exception, BaseExceptionGroup) as error:
+            report.server_errors += _is_server_error(error)
             report.failures.append(f"{label}: {_first_lines(error)}")
             continue
         status = response.status_code
@@ -519,7 +522,7 @@ def _fuzz_operation(
             )
             status = response.status_code
         except (Exception, BaseExceptionGroup) as error:  # a failed check: count it, go on
-            status = getattr(getattr(error, "response", None), "status_code", 0)
+            report.server_errors += _is_server_error(error)
             failures.append(f"{operation.label} [{mode.value}]: {_first_lines(error)}")
         else:
             report.statuses[status] = report.statuses.get(status, 0) + 1
@@ -534,6 +537,13 @@ def _fuzz_operation(
         if line not in seen:
             seen.add(line)
             report.failures.append(line)
+
+
+def _is_server_error(error: BaseException) -> bool:
+    """A 5xx answer (schemathesis' ServerError), or the app's own exception (in process)."""
+    if isinstance(error, BaseExceptionGroup):
+        return any(isinstance(e, ServerError) for e in error.exceptions)
+    return not isinstance(error, (AssertionError, Failure))
 
 
 def _first_lines(error: BaseException, limit: int = 40) -> str:

@@ -73,7 +73,7 @@ def test_schemathesis_finds_nothing_as_any_tenant(app: FastAPI, world: World) ->
     for report in reports:
         assert report.operations >= 50, figures
         assert report.failures == [], "\n".join(report.failures)
-        assert not any(code >= 500 for code in report.statuses), figures
+        assert report.server_errors == 0, figures
     # Every identity got past auth somewhere, and probed each of its peer's objects.
     assert all(report.succeeded for report in reports), figures
     assert all(reports[i].peer_probes >= 20 for i in range(4)), figures
