@@ -88,7 +88,7 @@ class Figures:
     runs_started: int = 0
     runs_succeeded: int = 0
     runs_interrupted: int = 0
-    runs_cut_during_solve_or_store: int = 0
+    runs_cut_while_running: int = 0
     applications_acknowledged: int = 0
     cases_acknowledged: int = 0
     checks: int = 0
@@ -605,9 +605,10 @@ def run(
                     time.sleep(rng.uniform(0.0, 3.0))
                     service.kill()
                 figures.kills += 1
-                killed_active = set(active_runs(engine))
-                figures.runs_cut_during_solve_or_store += sum(
-                    1 for state in active_runs(engine).values() if state == "running"
+                at_kill = active_runs(engine)
+                killed_active = set(at_kill) - cut_off  # this kill's, not an earlier one's
+                figures.runs_cut_while_running += sum(
+                    1 for run_id in killed_active if at_kill[run_id] == "running"
                 )
                 cut_off |= killed_active
                 check_database(engine, acks, figures)
