@@ -6,7 +6,8 @@ import secrets
 from collections.abc import Callable, Iterator
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request, status
+from fastapi import Depends, HTTPException, Request, Security, status
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session
 
 from matchmaker import db
@@ -67,7 +68,17 @@ def optional_user(request: Request, session: SessionDep) -> User | None:
     return None
 
 
-def current_user(user: Annotated[User | None, Depends(optional_user)]) -> User:
+# Declares the bearer scheme in the OpenAPI schema of the routes that need a user;
+# optional_user reads the header itself, so this never refuses anything.
+bearer_scheme = HTTPBearer(
+    auto_error=False, description="a token from POST /api/tokens (email and password)"
+)
+
+
+def current_user(
+    user: Annotated[User | None, Depends(optional_user)],
+    _declared: Annotated[HTTPAuthorizationCredentials | None, Security(bearer_scheme)],
+) -> User:
     if user is None:
         raise LoginRequired()
     return user

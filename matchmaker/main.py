@@ -36,8 +36,10 @@ _TITLES = {
 }
 
 
-def _routers() -> list[APIRouter]:
-    """Every `router` of the modules in matchmaker.web and matchmaker.api, in name order.
+def _routers() -> list[tuple[APIRouter, bool]]:
+    """Every `router` of the modules in matchmaker.web and matchmaker.api, in name order,
+    each with whether its routes belong in the OpenAPI schema (the JSON API's do; pages
+    and their form posts are for people, not programs).
 
     An audience's routes live in one module each; adding a module adds its routes.
     """
@@ -49,7 +51,7 @@ def _routers() -> list[APIRouter]:
         for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
             module = importlib.import_module(f"{package.__name__}.{info.name}")
             if isinstance(getattr(module, "router", None), APIRouter):
-                routers.append(module.router)
+                routers.append((module.router, package is matchmaker.api))
     return routers
 
 
@@ -95,8 +97,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     upgrade_to_head(app.state.engine)
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    for router in _routers():
-        app.include_router(router)
+    for router, documented in _routers():
+        app.include_router(router, include_in_schema=documented)
 
     @app.exception_handler(LoginRequired)
     async def login_required(request: Request, _: LoginRequired) -> Response:
@@ -127,6 +129,17 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, error: HTTPException) -> Response:
+        if _wants_json(request) and error.status_code == 400:
+            # FastAPI's answer to a body it cannot decode (not JSON, not UTF-8): invalid
+            # input like any other, so the API's 422 with its problem list.
+            problem = {
+                "loc": ["body"],
+                "msg": "the body is not readable JSON",
+                "type": "json_invalid",
+            }
+            return JSONResponse(
+                {"detail": [problem], "problems": [f"body: {problem['msg']}"]}, status_code=422
+            )
         if _wants_json(request):
             return JSONResponse(
                 {"detail": error.detail},

@@ -5,16 +5,19 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException, status
 from pydantic import BaseModel, ConfigDict, Field
 
+from matchmaker.api.errors import declare
 from matchmaker.deps import CurrentUser, SessionDep
 from matchmaker.models import UserPublic
 from matchmaker.services import accounts
 
 router = APIRouter(prefix="/api", tags=["accounts"])
 
-ERRORS = {
-    401: {"description": "Not logged in, or a wrong password or token"},
-    422: {"description": "Invalid request body, with the path of every problem"},
-}
+ERRORS = declare(
+    {
+        401: "Not logged in, or a wrong password or token",
+        422: "Invalid request body, with the path of every problem",
+    }
+)
 
 
 class TokenRequest(BaseModel):

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, HTTPException, status
 from pydantic import BaseModel, Field
 from sqlmodel import Session
 
+from matchmaker.api.errors import declare
 from matchmaker.api.organiser import (
     ERRORS,
     MissionChangeFields,
@@ -33,8 +34,12 @@ router = APIRouter(
 )
 BRANCH_ERRORS = {
     **ERRORS,
-    403: {"description": "Only branch organisations may do this"},
-    404: {"description": "No such round taking missions, or not a mission of yours"},
+    **declare(
+        {
+            403: "Only branch organisations may do this",
+            404: "No such round taking missions, or not a mission of yours",
+        }
+    ),
 }
 
 

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Query, status
 from fastapi.exceptions import RequestValidationError
 
+from matchmaker.api.errors import declare
 from matchmaker.deps import SessionDep
 from matchmaker.models import MissionFormat, MissionKind, MissionPublic, RoundStatus
 from matchmaker.services import NotFound, catalogue
@@ -15,10 +16,12 @@ from matchmaker.services.firms import is_country
 
 router = APIRouter(prefix="/api/missions", tags=["missions"])
 
-ERRORS = {
-    404: {"description": "No such mission, or its round is not public"},
-    422: {"description": "Invalid filter, with the path of every problem"},
-}
+ERRORS = declare(
+    {
+        404: "No such mission, or its round is not public",
+        422: "Invalid filter, with the path of every problem",
+    }
+)
 
 
 class MissionEntryPublic(MissionPublic):

@@ -12,6 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Session
 
+from matchmaker.api.errors import declare
 from matchmaker.deps import CurrentUser, SessionDep, require_role
 from matchmaker.models import (
     Mission,
@@ -38,13 +39,15 @@ router = APIRouter(
     dependencies=[Depends(require_role(Role.organiser))],
 )
 
-ERRORS: dict[int | str, dict[str, Any]] = {
-    401: {"description": "Not logged in: send a bearer token"},
-    403: {"description": "Only organisers may do this"},
-    404: {"description": "No such round, mission or case among yours"},
-    409: {"description": "Refused in the object's current state (status, or a stale version)"},
-    422: {"description": "Invalid input; `problems` names every field at fault"},
-}
+ERRORS = declare(
+    {
+        401: "Not logged in: send a bearer token",
+        403: "Only organisers may do this",
+        404: "No such round, mission or case among yours",
+        409: "Refused in the object's current state (status, or a stale version)",
+        422: "Invalid input; `problems` names every field at fault",
+    }
+)
 T = TypeVar("T")
 
 

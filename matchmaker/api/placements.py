@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from fastapi import APIRouter, Depends, HTTPException, status
 from pydantic import BaseModel, Field
 
+from matchmaker.api.errors import declare
 from matchmaker.deps import CurrentUser, SessionDep, require_role
 from matchmaker.models import Placement, Role
 from matchmaker.services import NotFound
@@ -20,13 +21,15 @@ router = APIRouter(prefix="/api", tags=["placements"])
 AS_SME = [Depends(require_role(Role.sme))]
 AS_ORGANISER = [Depends(require_role(Role.organiser))]
 
-ERRORS: dict[int | str, dict[str, Any]] = {
-    401: {"description": "Not logged in, or an invalid token"},
-    403: {"description": "Not a role that may do this"},
-    404: {"description": "No such placement of the firm (or among the organiser's rounds)"},
-    409: {"description": "Not possible in the placement's current state, or no room for it"},
-    422: {"description": "Invalid request, with the path of every problem"},
-}
+ERRORS = declare(
+    {
+        401: "Not logged in, or an invalid token",
+        403: "Not a role that may do this",
+        404: "No such placement of the firm (or among the organiser's rounds)",
+        409: "Not possible in the placement's current state, or no room for it",
+        422: "Invalid request, with the path of every problem",
+    }
+)
 
 T = TypeVar("T")
 

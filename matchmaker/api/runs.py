@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from matchmaker import jobs
+from matchmaker.api.errors import declare
 from matchmaker.deps import CurrentUser, SessionDep, require_role
 from matchmaker.models import MatchingRun, Role, RoundPublic, RunState
 from matchmaker.optimisation.scenario import ScenarioError
@@ -24,13 +25,15 @@ router = APIRouter(
     dependencies=[Depends(require_role(Role.organiser))],
 )
 
-ERRORS: dict[int | str, dict[str, Any]] = {
-    401: {"description": "Not logged in, or an invalid token"},
-    403: {"description": "Only organisers manage matching runs"},
-    404: {"description": "No such round, run or placement among the organiser's rounds"},
-    409: {"description": "Not possible in the current state (published round, run in progress)"},
-    422: {"description": "Invalid request, with the path of every problem"},
-}
+ERRORS = declare(
+    {
+        401: "Not logged in, or an invalid token",
+        403: "Only organisers manage matching runs",
+        404: "No such round, run or placement among the organiser's rounds",
+        409: "Not possible in the current state (published round, run in progress)",
+        422: "Invalid request, with the path of every problem",
+    }
+)
 
 T = TypeVar("T")
 
@@ -64,7 +67,14 @@ class RunView(BaseModel):
     percent: int | None
     status: str | None = Field(description="the result's status: OPTIMAL, FEASIBLE, INFEASIBLE")
     snapshot_sha256: str
+    result_sha256: str | None = Field(
+        description="SHA-256 of the result without its timing fields; re-solving the "
+        "snapshot with the same parameters, seed and OR-Tools version gives the same"
+    )
     ortools_version: str
+    ortools_version_differs: bool = Field(
+        description="the installed OR-Tools is another version than the run's"
+    )
     parameters: dict[str, Any]
     seed: int
     error: str | None
@@ -105,7 +115,9 @@ def run_view(run: MatchingRun) -> RunView:
         percent=progress["percent"],
         status=progress["status"],
         snapshot_sha256=run.snapshot_sha256,
+        result_sha256=run.result_sha256,
         ortools_version=run.ortools_version,
+        ortools_version_differs=run_service.ortools_differs(run),
         parameters=run.parameters,
         seed=run.seed,
         error=run.error,

@@ -14,6 +14,7 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Session
 
+from matchmaker.api.errors import declare
 from matchmaker.deps import CurrentUser, SessionDep, require_role
 from matchmaker.models import (
     ApplicationStatus,
@@ -38,13 +39,15 @@ from matchmaker.services.firms import Conflict, InputError
 
 router = APIRouter(prefix="/api/sme", tags=["sme"], dependencies=[Depends(require_role(Role.sme))])
 
-ERRORS: dict[int | str, dict[str, Any]] = {
-    401: {"description": "Not logged in, or an invalid token"},
-    403: {"description": "Only SME accounts may do this"},
-    404: {"description": "No such object among your firm's"},
-    409: {"description": "Refused in the current state (no firm yet, round not open, ...)"},
-    422: {"description": "Invalid request, with the path of every problem"},
-}
+ERRORS = declare(
+    {
+        401: "Not logged in, or an invalid token",
+        403: "Only SME accounts may do this",
+        404: "No such object among your firm's",
+        409: "Refused in the current state (no firm yet, round not open, ...)",
+        422: "Invalid request, with the path of every problem",
+    }
+)
 
 
 @contextmanager

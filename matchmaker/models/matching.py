@@ -36,6 +36,9 @@ class MatchingRun(SQLModel, table=True):
     parameters: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
     seed: int = Field(default=0)
     result: dict[str, Any] | None = Field(default=None, sa_type=JSON)
+    # SHA-256 of the result without its timing (services.runs.result_digest): re-solving
+    # the snapshot with the same parameters, seed and OR-Tools version gives the same.
+    result_sha256: str | None = Field(default=None, sa_type=String(64))
     error: str | None = Field(default=None, sa_type=Text)
     created_by: int | None = Field(
         default=None, foreign_key="user_account.id", ondelete="SET NULL", index=True
@@ -57,6 +60,7 @@ class MatchingRunPublic(SQLModel):
     ortools_version: str
     parameters: dict[str, Any]
     seed: int
+    result_sha256: str | None
     error: str | None
     created_at: datetime
     started_at: datetime | None

@@ -324,6 +324,13 @@ def read_scenario_file(content: bytes, filename: str | None = None) -> Any:
     except UnicodeDecodeError:
         raise ScenarioError(["(file): is not UTF-8 text"]) from None
     name = (filename or "").lower()
+    try:
+        return _parse(text, name)
+    except RecursionError:  # e.g. "[[[[..." thousands deep: no scenario nests like that
+        raise ScenarioError(["(file): is nested too deeply to be a scenario"]) from None
+
+
+def _parse(text: str, name: str) -> Any:
     if name.endswith((".yaml", ".yml")):
         return _yaml(text)
     try:

@@ -5,9 +5,9 @@ restart cut it off (marked at the next start; such a run, like a failed one, can
 again). Starting a run snapshots the round as a scenario document (with its locked
 placements) and stores it with its SHA-256, the OR-Tools version, the parameters and the
 seed, so the run can be reproduced. The solve happens outside any transaction; its progress
-is written in small throttled updates, and its result (the result document and one
-Placement row per application, placed or not) in ONE transaction that first checks the run
-is still running, so a crash or a competing recovery never leaves a half-written roster.
+is written in small throttled updates, and its result (the result document with its digest,
+and one Placement row per application, placed or not) in ONE transaction that first checks
+the run is still running, so a crash or a competing recovery never leaves a half-written roster.
 """
 
 from __future__ import annotations
@@ -164,6 +164,36 @@ def snapshot_digest(document: dict[str, Any]) -> str:
     """SHA-256 of the scenario document in a canonical JSON spelling (sorted keys, no spaces)."""
     text = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+# Result fields that measure the machine, not the roster: left out of the result digest.
+TIMING_FIELDS = ("solve_seconds",)
+
+
+def result_digest(document: dict[str, Any]) -> str:
+    """SHA-256 of a result document without its timing fields (TIMING_FIELDS), in the
+    canonical JSON spelling of snapshot_digest (sorted keys, no spaces, UTF-8).
+
+    Everything else counts: status, objective, bound and gap, every placement with its
+    score, every unplaced application with its reason and detail, the per-mission figures,
+    region shortfalls, budget, metrics, infeasibility explanations and the parameters.
+    """
+    kept = {key: value for key, value in document.items() if key not in TIMING_FIELDS}
+    return snapshot_digest(kept)
+
+
+def resolve_snapshot(run: MatchingRun) -> dict[str, Any]:
+    """Solve the run's stored snapshot again with its stored parameters and seed, and give
+    the result document (not stored: this is how a run is checked to be reproducible)."""
+    options = options_of(run)
+    outcome = solve_round(parse_scenario(run.input_snapshot), options)
+    return result_document(outcome, options)
+
+
+def ortools_differs(run: MatchingRun) -> bool:
+    """Whether the run was made with another OR-Tools version than the one installed
+    (re-solving its snapshot may then give another roster)."""
+    return run.ortools_version != ortools_version()
 
 
 def start_run(
@@ -401,6 +431,7 @@ def _finish(
         if run is None or run.state != RunState.running:
             return None  # interrupted meanwhile (recovery after a missed heartbeat)
         run.result = document
+        run.result_sha256 = result_digest(document)
         run.elapsed_seconds = round(outcome.solve_seconds, 3)
         run.best_objective = outcome.objective
         run.best_bound = outcome.best_bound

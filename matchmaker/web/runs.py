@@ -172,6 +172,7 @@ def run_page_response(
             else []
         ),
         plain_status=placement_service.PLAIN_STATUS,
+        ortools_installed=run_service.ortools_version(),
         error=error,
         statuses=PlacementStatus,
     )
