@@ -535,7 +535,8 @@ def _set_preferences(
 
 STATUS_TEXT = {
     PlacementStatus.placed: "You have a place on this mission. Accept or decline it.",
-    PlacementStatus.offered: "A place became free and is offered to you. Accept or decline it.",
+    # Publishing makes every placement an offer; the waiting list makes offers later too.
+    PlacementStatus.offered: "A place on this mission is offered to you. Accept or decline it.",
     PlacementStatus.accepted: "You accepted your place on this mission.",
     PlacementStatus.declined: "You declined the place on this mission.",
     PlacementStatus.withdrawn: "You withdrew from this mission.",
