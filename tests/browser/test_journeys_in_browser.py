@@ -173,3 +173,16 @@ def test_sme_applies_organiser_matches_and_publishes_sme_answers(live_server, br
     wait_for_text(browser, "Your result")
     submit(browser, "Decline")
     wait_for_text(browser, "You declined this place")
+    log_out(browser)
+
+    # The first SME withdraws from Hamburg: the waiting list now offers it the free fair place.
+    log_in(browser, base, "directie@aquanoord.nl")
+    wait_for_text(browser, "Log out")
+    browser.get(f"{base}/sme/applications")
+    browser.find_element(By.LINK_TEXT, "Your place").click()
+    wait_for_text(browser, "You have taken this place")
+    submit(browser, "Withdraw")
+    wait_for_text(browser, "Your firm withdrew from this mission")
+    browser.get(f"{base}/sme/applications")
+    assert "You withdrew from this mission" in result_row(browser, "Water business mission Hamburg")
+    assert "is offered to you" in result_row(browser, "Water fair Amsterdam")
