@@ -20,6 +20,7 @@ from matchmaker.services import dashboard as dashboard_service
 from matchmaker.services import exports as export_service
 from matchmaker.services import missions as mission_service
 from matchmaker.services import rounds as round_service
+from matchmaker.services import runs as run_service
 from matchmaker.services import verification as verification_service
 from matchmaker.services.rounds import Conflict, Invalid, Problem
 from matchmaker.web.rendering import render
@@ -242,7 +243,7 @@ def _round_page(
     error: str | None = None,
 ) -> Response:
     missions = mission_service.list_missions(session=session, round_id=round_row.id)
-    run = export_service.latest_succeeded_run(session=session, round_id=round_row.id)
+    run = run_service.roster_run(session=session, round_row=round_row)
     return render(
         request,
         "organiser/round.html",
