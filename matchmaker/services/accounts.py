@@ -283,7 +283,14 @@ def change_active(*, session: Session, actor: User, user_id: int, active: bool) 
     lets the person log in anew, and revives no old session or token. Raises AccountRefused
     when the account is in that state already (nothing is written then).
     """
-    user = session.get(User, user_id)
+    # The row stays locked to the commit, so two clicks at once make one change (PostgreSQL;
+    # SQLite's immediate transactions serialise them anyway).
+    user = session.exec(
+        select(User)
+        .where(User.id == user_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).first()
     if user is None or not _manageable(actor, user):
         raise NotFound("account", user_id)
     if user.active == active:

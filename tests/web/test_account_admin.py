@@ -3,6 +3,8 @@ its owner log in anew but revives nothing old. Organisers do it on a page and ov
 
 from __future__ import annotations
 
+import threading
+
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session, col, select
@@ -150,3 +152,25 @@ def test_a_disable_form_without_its_csrf_token_is_refused(app: FastAPI, clients:
     assert response.status_code == 403
     assert not logged_out(sme)
     assert audits(app, "disable") == []
+
+
+def test_two_disables_at_once_make_one_change(app: FastAPI, clients: Clients) -> None:
+    headers = bearer(clients.organiser)
+    target = user_id(app, clients.sme.email)  # type: ignore[attr-defined]
+    start = threading.Barrier(3)
+    statuses: list[int] = []
+
+    def send() -> None:
+        # No `with`: entering would run the app's lifespan once per thread.
+        client = TestClient(app, base_url="https://testserver")
+        start.wait()
+        response = client.post(f"/api/organiser/accounts/{target}/disable", headers=headers)
+        statuses.append(response.status_code)
+
+    threads = [threading.Thread(target=send) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(statuses) == [200, 409, 409]
+    assert len(audits(app, "disable")) == 1
