@@ -266,6 +266,7 @@ class CaseOut(BaseModel):
     verified: bool
     verified_by: int | None
     verified_at: datetime | None
+    review_note: str | None = Field(description="the reason given when the case was rejected")
     named_by: list[str]
 
 
@@ -284,6 +285,7 @@ def case_out(entry: verification_service.QueueEntry) -> CaseOut:
         verified=case.verified,
         verified_by=case.verified_by,
         verified_at=case.verified_at,
+        review_note=case.review_note,
         named_by=entry.named_by,
     )
 

@@ -105,6 +105,8 @@ class BusinessCase(BusinessCaseBase, table=True):
         default=None, foreign_key="user_account.id", ondelete="SET NULL", index=True
     )
     verified_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    # The organiser's reason for rejecting the case, shown to the firm (None otherwise).
+    review_note: str | None = Field(default=None, sa_type=Text)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
 
 
@@ -125,6 +127,7 @@ class BusinessCasePublic(BusinessCaseBase):
     external_id: str
     verified: bool
     verified_at: datetime | None
+    review_note: str | None = None
 
 
 # --------------------------------------------------------------------------- readiness scan

@@ -11,6 +11,7 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Date,
+    ForeignKey,
     Integer,
     String,
     Text,
@@ -61,6 +62,12 @@ class Round(RoundBase, table=True):
     organisation_id: int | None = Field(
         default=None, foreign_key="organisation.id", ondelete="SET NULL", index=True
     )
+    # The matching run whose roster was published (set when the round is published). The
+    # round and its runs refer to each other, so this key is added after both tables exist.
+    published_run_id: int | None = Field(
+        default=None,
+        sa_column_args=[ForeignKey("matching_run.id", ondelete="SET NULL", use_alter=True)],
+    )
     created_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
 
 
@@ -80,6 +87,7 @@ class RoundPublic(RoundBase):
     id: str
     status: RoundStatus
     organisation_id: int | None
+    published_run_id: int | None = None
     created_at: datetime
 
 

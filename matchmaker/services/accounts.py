@@ -12,13 +12,25 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from sqlmodel import Session, select
 
 from matchmaker import db
-from matchmaker.models import ApiToken, Organisation, OrganisationKind, Role, User, UserSession
-from matchmaker.services import audit
+from matchmaker.models import (
+    ApiToken,
+    Firm,
+    Organisation,
+    OrganisationKind,
+    Role,
+    User,
+    UserSession,
+)
+from matchmaker.services import NotFound, ServiceError, audit
 
 SESSION_LIFETIME = timedelta(hours=12)
 _hasher = PasswordHasher()
 # A fixed hash to verify against when the email is unknown, so timing does not tell.
 _DUMMY_HASH = _hasher.hash("not a password of anyone")
+
+
+class AccountRefused(ServiceError):
+    """An account change refused in the current state (HTTP 409)."""
 
 
 class AccountError(ValueError):
@@ -218,3 +230,71 @@ def set_active(*, session: Session, actor: User, user: User, active: bool) -> Us
     session.commit()
     session.refresh(user)
     return user
+
+
+# --------------------------------------------------------------------------- administration
+
+
+@dataclass(frozen=True, slots=True)
+class AccountEntry:
+    user: User
+    acts_for: str  # the organisation's or the firm's name; empty before an SME registers one
+
+
+def _manageable(actor: User, user: User) -> bool:
+    """Organisers manage SME and branch organisation accounts, and the other organisers of
+    their own organisation; never their own account (nobody locks themselves out)."""
+    if str(actor.role) != Role.organiser.value or user.id == actor.id:
+        return False
+    if str(user.role) == Role.organiser.value:
+        return actor.organisation_id is not None and user.organisation_id == actor.organisation_id
+    return True
+
+
+def manageable_accounts(*, session: Session, actor: User) -> list[AccountEntry]:
+    """The accounts this organiser may disable or enable, by role and email."""
+    users = [
+        user
+        for user in session.exec(select(User).order_by(User.role, User.email))  # type: ignore[arg-type]
+        if _manageable(actor, user)
+    ]
+    organisations = {o.id: o.name for o in session.exec(select(Organisation))}
+    firm_ids = {u.firm_id for u in users if u.firm_id is not None}
+    firms = (
+        {f.id: f.name for f in session.exec(select(Firm).where(Firm.id.in_(firm_ids)))}  # type: ignore[union-attr]
+        if firm_ids
+        else {}
+    )
+    return [
+        AccountEntry(
+            user=user,
+            acts_for=firms.get(user.firm_id, "")
+            if user.firm_id is not None
+            else organisations.get(user.organisation_id, ""),
+        )
+        for user in users
+    ]
+
+
+def change_active(*, session: Session, actor: User, user_id: int, active: bool) -> User:
+    """Disable or enable an account the organiser manages (NotFound for any other).
+
+    Disabling ends the account's sessions and tokens at once and for good: enabling it again
+    lets the person log in anew, and revives no old session or token. Raises AccountRefused
+    when the account is in that state already (nothing is written then).
+    """
+    # The row stays locked to the commit, so two clicks at once make one change (PostgreSQL;
+    # SQLite's immediate transactions serialise them anyway).
+    user = session.exec(
+        select(User)
+        .where(User.id == user_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).first()
+    if user is None or not _manageable(actor, user):
+        raise NotFound("account", user_id)
+    if user.active == active:
+        raise AccountRefused(
+            f"the account {user.email} is {'enabled' if active else 'disabled'} already"
+        )
+    return set_active(session=session, actor=actor, user=user, active=active)

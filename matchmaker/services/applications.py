@@ -36,19 +36,18 @@ from matchmaker.models import (
     ApplicationStatus,
     BusinessCase,
     Firm,
-    MatchingRun,
     Mission,
     MissionKind,
     Placement,
     PlacementStatus,
     Round,
     RoundStatus,
-    RunState,
     User,
 )
 from matchmaker.models.common import utcnow
 from matchmaker.optimisation.eligibility import INELIGIBLE_REASONS
 from matchmaker.services import NotFound, audit
+from matchmaker.services import runs as run_service
 from matchmaker.services.firms import (
     Conflict,
     InputError,
@@ -535,7 +534,8 @@ def _set_preferences(
 
 STATUS_TEXT = {
     PlacementStatus.placed: "You have a place on this mission. Accept or decline it.",
-    PlacementStatus.offered: "A place became free and is offered to you. Accept or decline it.",
+    # Publishing makes every placement an offer; the waiting list makes offers later too.
+    PlacementStatus.offered: "A place on this mission is offered to you. Accept or decline it.",
     PlacementStatus.accepted: "You accepted your place on this mission.",
     PlacementStatus.declined: "You declined the place on this mission.",
     PlacementStatus.withdrawn: "You withdrew from this mission.",
@@ -632,15 +632,6 @@ def explain(placement: Placement) -> Result:
     )
 
 
-def published_run(*, session: Session, round_id: str) -> MatchingRun | None:
-    """The run whose placements a published round shows: its latest succeeded run."""
-    return session.exec(
-        select(MatchingRun)
-        .where(MatchingRun.round_id == round_id, MatchingRun.state == RunState.succeeded)
-        .order_by(col(MatchingRun.id).desc())
-    ).first()
-
-
 def applications_of(*, session: Session, firm: Firm) -> list[ApplicationView]:
     """The firm's applications with their missions, cases and (once published) results:
     by round, submitted before withdrawn, then by rank."""
@@ -684,7 +675,7 @@ def _views(session: Session, applications: list[Application]) -> list[Applicatio
     for round_row in rounds.values():
         if round_row.status != RoundStatus.published:
             continue
-        run = published_run(session=session, round_id=round_row.id)
+        run = run_service.published_run(session=session, round_row=round_row)
         if run is None:
             continue
         ids = [a.id for a in applications if a.round_id == round_row.id]

@@ -26,6 +26,7 @@ from matchmaker.models import (
 )
 from matchmaker.services import exports
 from matchmaker.services import rounds as round_service
+from matchmaker.services import runs as run_service
 
 TAKEN = {s.value for s in exports.TAKEN}
 
@@ -257,8 +258,8 @@ def compute(
 
 
 def round_dashboard(*, session: Session, round_row: Round) -> Dashboard:
-    """The dashboard of a round from its latest succeeded matching run."""
-    run: MatchingRun | None = exports.latest_succeeded_run(session=session, round_id=round_row.id)
+    """The dashboard of a round from its roster run (the published one once published)."""
+    run: MatchingRun | None = run_service.roster_run(session=session, round_row=round_row)
     regions = round_service.regions_of(session=session, round_id=round_row.id)
     sectors = round_service.sectors_of(session=session, round_id=round_row.id)
     missions = list(

@@ -1,9 +1,10 @@
 """Exports: a mission's roster as CSV and Excel, and a round's mission dates as iCalendar.
 
-The roster comes from the placements of the round's latest succeeded matching run; before
-any run it lists the applications as "not yet matched". Text cells that a spreadsheet
-would run as a formula (starting with =, +, -, @, tab or carriage return) get a leading
-apostrophe, so a firm named "=HYPERLINK(...)" stays text.
+The roster comes from the placements of the round's roster run (the published run once the
+round is published, before that the newest succeeded run); before any run it lists the
+applications as "not yet matched". Text cells that a spreadsheet would run as a formula
+(starting with =, +, -, @, tab or carriage return) get a leading apostrophe, so a firm named
+"=HYPERLINK(...)" stays text.
 """
 
 from __future__ import annotations
@@ -33,9 +34,9 @@ from matchmaker.models import (
     PlacementStatus,
     Round,
     RoundFirm,
-    RunState,
 )
 from matchmaker.services import missions as mission_service
+from matchmaker.services import runs as run_service
 
 NOT_YET_MATCHED = "not yet matched"
 # Statuses that hold a seat on the mission.
@@ -87,16 +88,6 @@ def file_name(*parts: str, extension: str) -> str:
 
 
 # --------------------------------------------------------------------------- runs
-
-
-def latest_succeeded_run(*, session: Session, round_id: str) -> MatchingRun | None:
-    """The round's most recently finished successful matching run, if any."""
-    query = (
-        select(MatchingRun)
-        .where(MatchingRun.round_id == round_id, MatchingRun.state == RunState.succeeded)
-        .order_by(col(MatchingRun.finished_at).desc().nulls_last(), col(MatchingRun.id).desc())
-    )
-    return session.exec(query).first()
 
 
 def missions_not_running(run: MatchingRun | None) -> set[str]:
@@ -170,10 +161,11 @@ ROSTER_COLUMNS = (
 
 
 def mission_roster(*, session: Session, mission: Mission) -> Roster:
-    """Every application to the mission with where the latest succeeded run left it."""
+    """Every application to the mission with where the round's roster run left it (the
+    published run once the round is published, before that the newest succeeded run)."""
     round_row = session.get(Round, mission.round_id)
     assert round_row is not None
-    run = latest_succeeded_run(session=session, round_id=mission.round_id)
+    run = run_service.roster_run(session=session, round_row=round_row)
     placements: dict[int, Placement] = {}
     if run is not None:
         query = (
@@ -298,10 +290,10 @@ def _country_name(code: str) -> str:
 def round_calendar(*, session: Session, round_row: Round) -> bytes:
     """An iCalendar file with one all-day event per mission of the round.
 
-    A mission the latest succeeded run cancelled is marked CANCELLED; event ids are stable,
+    A mission the round's roster run cancelled is marked CANCELLED; event ids are stable,
     so a calendar that imported an earlier export updates its events instead of doubling them.
     """
-    cancelled = missions_not_running(latest_succeeded_run(session=session, round_id=round_row.id))
+    cancelled = missions_not_running(run_service.roster_run(session=session, round_row=round_row))
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//matchmaker//mission dates//EN")
     calendar.add("version", "2.0")

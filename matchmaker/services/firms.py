@@ -567,6 +567,7 @@ def update_case(
     case.verified = False
     case.verified_by = None
     case.verified_at = None
+    case.review_note = None  # back in the queue: an earlier rejection's note no longer applies
     session.add(case)
     audit.record(
         session=session,

@@ -165,7 +165,7 @@ def placed_firms(*, session: Session, mission: Mission) -> list[Firm]:
     round_row = session.get(Round, mission.round_id)
     if round_row is None or round_row.status != RoundStatus.published:
         return []
-    run = run_service.current_run(session=session, round_id=mission.round_id)
+    run = run_service.published_run(session=session, round_row=round_row)
     if run is None:
         return []
     firms = session.exec(

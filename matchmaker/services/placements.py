@@ -144,7 +144,7 @@ def firm_placements(*, session: Session, user: User) -> list[PlacementView]:
     current: dict[str, int | None] = {}
     for placement, application, mission, firm, round_row in rows:
         if round_row.id not in current:
-            run = run_service.current_run(session=session, round_id=round_row.id)
+            run = run_service.published_run(session=session, round_row=round_row)
             current[round_row.id] = run.id if run else None
         if placement.run_id == current[round_row.id]:
             views.append(PlacementView(placement, application, mission, firm, round_row))
@@ -274,8 +274,8 @@ def _change(
             .where(Placement.id == placement_id)
             .execution_options(populate_existing=True)
         ).one()
-        run = run_service.current_run(session=session, round_id=round_id)
-        if round_row.status != RoundStatus.published or run is None or run.id != placement.run_id:
+        run = run_service.published_run(session=session, round_row=round_row)
+        if run is None or run.id != placement.run_id:
             raise PlacementRefused("only placements of a published roster can change")
         if placement.status not in _ALLOWED[action]:
             raise PlacementRefused(

@@ -126,13 +126,29 @@ def list_runs(*, session: Session, round_id: str) -> Sequence[MatchingRun]:
 
 
 def current_run(*, session: Session, round_id: str) -> MatchingRun | None:
-    """The round's roster: its newest succeeded run (the published one once it is published)."""
+    """The round's newest succeeded run (see roster_run for the roster people see)."""
     return session.exec(
         select(MatchingRun)
         .where(MatchingRun.round_id == round_id, MatchingRun.state == RunState.succeeded)
         .order_by(col(MatchingRun.id).desc())
         .limit(1)
     ).first()
+
+
+def published_run(*, session: Session, round_row: Round) -> MatchingRun | None:
+    """The run whose roster the round published (None until it is published): what firms,
+    branch organisations and exports see, whatever runs exist besides."""
+    if round_row.status != RoundStatus.published or round_row.published_run_id is None:
+        return None
+    return session.get(MatchingRun, round_row.published_run_id)
+
+
+def roster_run(*, session: Session, round_row: Round) -> MatchingRun | None:
+    """The round's roster: the published run once published, before that the newest
+    succeeded run (the draft the organiser reviews)."""
+    if round_row.status == RoundStatus.published:
+        return published_run(session=session, round_row=round_row)
+    return current_run(session=session, round_id=round_row.id)
 
 
 def active_run(*, session: Session, round_id: str) -> MatchingRun | None:
@@ -731,6 +747,7 @@ def publish_run(*, session: Session, run_id: int, actor: User) -> Round:
             placement.updated_at = now
         before = {"status": str(round_row.status)}
         round_row.status = RoundStatus.published
+        round_row.published_run_id = run.id
         audit.record(
             session=session,
             actor=actor,

@@ -2,7 +2,8 @@
 
 A case's review state lives in its own columns: pending (not verified, never reviewed:
 verified_at is empty), verified (verified, with who and when), or rejected (not verified,
-with who and when it was reviewed). A rejection's note is kept in the audit row.
+with who and when it was reviewed, and the organiser's note for the firm). The note is also
+kept in the audit row.
 """
 
 from __future__ import annotations
@@ -163,6 +164,7 @@ def review(
     case.verified = verified
     case.verified_by = actor.id
     case.verified_at = datetime.now(UTC)
+    case.review_note = None if verified else note
     session.add(case)
     after = {
         "state": state_of(case).value,

@@ -12,13 +12,11 @@ from matchmaker.services import NotFound
 from matchmaker.services import exports as export_service
 from matchmaker.services import missions as mission_service
 from matchmaker.services import rounds as round_service
-from matchmaker.services.rounds import Conflict, Invalid
 from matchmaker.web.organiser import (
     FormDep,
+    create_from_form,
     mission_form_context,
     mission_text,
-    read_mission_form,
-    refuse_unreadable,
     save_mission,
 )
 from matchmaker.web.rendering import render
@@ -87,42 +85,10 @@ def create_mission(
     request: Request, session: SessionDep, user: CurrentUser, round_id: str, form: FormDep
 ) -> Response:
     round_row = _open_round(session, round_id)
-    values, problems, text, checked = read_mission_form(session, round_row, form)
-    values["scope"] = Scope.national.value
-    try:
-        external_id = str(form.get("external_id") or "")
-        refuse_unreadable(session, round_row, values, problems, external_id=external_id)
-        mission = mission_service.create_mission(
-            session=session,
-            actor=user,
-            round_row=round_row,
-            values=values,
-            external_id=external_id,
-            owner_organisation_id=user.organisation_id,
-        )
-    except Invalid as error:
-        context = mission_form_context(
-            session,
-            round_row,
-            text=text,
-            checked=checked,
-            errors=error.by_field(),
-            mission=None,
-            scope_fixed=True,
-        )
-        return render(request, FORM, status_code=422, **context)
-    except Conflict as error:
-        context = mission_form_context(
-            session,
-            round_row,
-            text=text,
-            checked=checked,
-            mission=None,
-            scope_fixed=True,
-            conflict=str(error),
-        )
-        return render(request, FORM, status_code=409, **context)
-    return RedirectResponse(f"/branch/missions/{mission.id}/placed", status_code=303)
+    created = create_from_form(request, session, user, round_row, form, template=FORM, branch=True)
+    if isinstance(created, Response):
+        return created
+    return RedirectResponse(f"/branch/missions/{created.id}/placed", status_code=303)
 
 
 @router.get("/missions/{mission_id}", response_class=HTMLResponse)

@@ -20,6 +20,7 @@ from matchmaker.services import dashboard as dashboard_service
 from matchmaker.services import exports as export_service
 from matchmaker.services import missions as mission_service
 from matchmaker.services import rounds as round_service
+from matchmaker.services import runs as run_service
 from matchmaker.services import verification as verification_service
 from matchmaker.services.rounds import Conflict, Invalid, Problem
 from matchmaker.web.rendering import render
@@ -242,7 +243,7 @@ def _round_page(
     error: str | None = None,
 ) -> Response:
     missions = mission_service.list_missions(session=session, round_id=round_row.id)
-    run = export_service.latest_succeeded_run(session=session, round_id=round_row.id)
+    run = run_service.roster_run(session=session, round_row=round_row)
     return render(
         request,
         "organiser/round.html",
@@ -416,33 +417,56 @@ def new_mission_form(
     )
 
 
-@router.post("/rounds/{round_id}/missions", response_class=HTMLResponse, dependencies=[CsrfChecked])
-def create_mission(
-    request: Request, session: SessionDep, user: CurrentUser, round_id: str, form: FormDep
-) -> Response:
-    round_row = _round(session, user, round_id)
+def create_from_form(
+    request: Request,
+    session: Session,
+    user: User,
+    round_row: Round,
+    form: FormData,
+    *,
+    template: str,
+    branch: bool,
+) -> Mission | Response:
+    """Create a mission from a new-mission form: the mission, or the form again with the
+    reason (422 or 409). A branch organisation's mission is national and its own."""
     values, problems, text, checked = read_mission_form(session, round_row, form)
+    if branch:
+        values["scope"] = mission_service.Scope.national.value
+    context = {"text": text, "checked": checked, "mission": None, "scope_fixed": branch}
     try:
         external_id = str(form.get("external_id") or "")
         refuse_unreadable(session, round_row, values, problems, external_id=external_id)
-        mission_service.create_mission(
+        return mission_service.create_mission(
             session=session,
             actor=user,
             round_row=round_row,
             values=values,
             external_id=external_id,
+            owner_organisation_id=user.organisation_id if branch else None,
         )
     except Invalid as error:
-        context = mission_form_context(
-            session, round_row, text=text, checked=checked, errors=error.by_field(), mission=None
-        )
-        return render(request, "organiser/mission_form.html", status_code=422, **context)
+        context = mission_form_context(session, round_row, errors=error.by_field(), **context)
+        return render(request, template, status_code=422, **context)
     except Conflict as error:
-        context = mission_form_context(
-            session, round_row, text=text, checked=checked, mission=None, conflict=str(error)
-        )
-        return render(request, "organiser/mission_form.html", status_code=409, **context)
-    return _see_other(round_url(round_id))
+        context = mission_form_context(session, round_row, conflict=str(error), **context)
+        return render(request, template, status_code=409, **context)
+
+
+@router.post("/rounds/{round_id}/missions", response_class=HTMLResponse, dependencies=[CsrfChecked])
+def create_mission(
+    request: Request, session: SessionDep, user: CurrentUser, round_id: str, form: FormDep
+) -> Response:
+    round_row = _round(session, user, round_id)
+    created = create_from_form(
+        request,
+        session,
+        user,
+        round_row,
+        form,
+        template="organiser/mission_form.html",
+        branch=False,
+    )
+    return created if isinstance(created, Response) else _see_other(round_url(round_id))
 
 
 @router.get("/rounds/{round_id}/missions/{mission_id}", response_class=HTMLResponse)

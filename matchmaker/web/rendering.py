@@ -8,9 +8,12 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
+from sqlmodel import Session
 
-from matchmaker import resources
-from matchmaker.deps import CSRF_COOKIE
+from matchmaker import db, resources
+from matchmaker.deps import CSRF_COOKIE, SESSION_COOKIE
+from matchmaker.models import User
+from matchmaker.services import accounts
 
 templates = Jinja2Templates(directory=str(resources.templates_dir()))
 
@@ -24,8 +27,24 @@ def csrf_token(request: Request) -> str:
     return token
 
 
+def page_user(request: Request) -> User | None:
+    """The logged-in user for the page's navigation. Routes with a user dependency have
+    found it already; pages without one (an error page for an unknown path) look it up."""
+    if hasattr(request.state, "user"):
+        return request.state.user
+    token = request.cookies.get(SESSION_COOKIE)
+    user = None
+    if token:
+        with Session(request.app.state.engine) as session:
+            session.connection(execution_options={db.READ_ONLY: True})
+            found = accounts.user_for_session(session=session, token=token)
+            user = found[0] if found is not None else None
+    request.state.user = user
+    return user
+
+
 def render(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
-    context.setdefault("user", getattr(request.state, "user", None))
+    context.setdefault("user", page_user(request))
     context["csrf_token"] = csrf_token(request)
     response = templates.TemplateResponse(request, name, context, status_code=status_code)
     if not request.cookies.get(CSRF_COOKIE):

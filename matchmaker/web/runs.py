@@ -150,7 +150,7 @@ def run_page_response(
     run = found(lambda: run_service.visible_run(session=session, run_id=run_id, user=user))
     round_row = session.get(Round, run.round_id)
     assert round_row is not None
-    current = run_service.current_run(session=session, round_id=run.round_id)
+    current = run_service.roster_run(session=session, round_row=round_row)
     active = run_service.active_run(session=session, round_id=run.round_id)
     is_current = current is not None and current.id == run.id
     published = round_row.status == RoundStatus.published

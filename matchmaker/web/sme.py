@@ -3,7 +3,8 @@ preferences, and the result of each application."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request, status
@@ -67,6 +68,23 @@ def _firm(session: Session, user: User) -> Firm | None:
 
 def _not_found(what: str) -> HTTPException:
     return HTTPException(status.HTTP_404_NOT_FOUND, f"no such {what}")
+
+
+def _own_firm(session: Session, user: User, what: str) -> Firm:
+    """The SME's own firm, or a 404 naming `what` (without a firm it owns no such object)."""
+    firm = _firm(session, user)
+    if firm is None:
+        raise _not_found(what)
+    return firm
+
+
+@contextmanager
+def _own(what: str) -> Iterator[None]:
+    """A service's NotFound (not this firm's object, or none at all) as the page's 404."""
+    try:
+        yield
+    except NotFound:
+        raise _not_found(what) from None
 
 
 # --------------------------------------------------------------------------- home
@@ -272,13 +290,9 @@ def take_readiness_scan(
 def readiness_result(
     request: Request, session: SessionDep, user: CurrentUser, scan_id: int
 ) -> Response:
-    firm = _firm(session, user)
-    if firm is None:
-        raise _not_found("readiness scan")
-    try:
+    firm = _own_firm(session, user, "readiness scan")
+    with _own("readiness scan"):
         scan = firm_service.scan_of(session=session, firm=firm, scan_id=scan_id)
-    except NotFound:
-        raise _not_found("readiness scan") from None
     return render(
         request, "sme/readiness_result.html", firm=firm, scan=scan, **scan_advice(firm, scan)
     )
@@ -390,13 +404,9 @@ def create_case(
 def edit_case_form(
     request: Request, session: SessionDep, user: CurrentUser, case_id: int
 ) -> Response:
-    firm = _firm(session, user)
-    if firm is None:
-        raise _not_found("business case")
-    try:
+    firm = _own_firm(session, user, "business case")
+    with _own("business case"):
         case = firm_service.case_of(session=session, firm=firm, case_id=case_id)
-    except NotFound:
-        raise _not_found("business case") from None
     return _case_form(request, session, case=case, values=firm_service.case_document(case))
 
 
@@ -404,16 +414,13 @@ def edit_case_form(
 def edit_case(
     request: Request, session: SessionDep, user: CurrentUser, case_id: int, fields: FormFields
 ) -> Response:
-    firm = _firm(session, user)
-    if firm is None:
-        raise _not_found("business case")
+    firm = _own_firm(session, user, "business case")
     values = _posted_case(fields)
     try:
-        firm_service.update_case(
-            session=session, actor=user, firm=firm, case_id=case_id, values=values
-        )
-    except NotFound:
-        raise _not_found("business case") from None
+        with _own("business case"):
+            firm_service.update_case(
+                session=session, actor=user, firm=firm, case_id=case_id, values=values
+            )
     except InputError as error:
         session.rollback()
         case = firm_service.case_of(session=session, firm=firm, case_id=case_id)
@@ -490,15 +497,11 @@ def apply(
 def application_detail(
     request: Request, session: SessionDep, user: CurrentUser, application_id: int
 ) -> Response:
-    firm = _firm(session, user)
-    if firm is None:
-        raise _not_found("application")
-    try:
+    firm = _own_firm(session, user, "application")
+    with _own("application"):
         view = application_service.application_view(
             session=session, firm=firm, application_id=application_id
         )
-    except NotFound:
-        raise _not_found("application") from None
     warnings = (
         application_service.eligibility_warnings(
             firm=firm, mission=view.mission, business_case=view.business_case
@@ -524,15 +527,12 @@ def application_detail(
 def withdraw(
     request: Request, session: SessionDep, user: CurrentUser, application_id: int
 ) -> Response:
-    firm = _firm(session, user)
-    if firm is None:
-        raise _not_found("application")
+    firm = _own_firm(session, user, "application")
     try:
-        application_service.withdraw(
-            session=session, actor=user, firm=firm, application_id=application_id
-        )
-    except NotFound:
-        raise _not_found("application") from None
+        with _own("application"):
+            application_service.withdraw(
+                session=session, actor=user, firm=firm, application_id=application_id
+            )
     except Conflict as refusal:
         raise HTTPException(status.HTTP_409_CONFLICT, str(refusal)) from None
     return _see("/sme/applications?notice=withdrawn")

@@ -36,8 +36,15 @@ def log_in(driver: WebDriver, base: str, email: str) -> None:
 
 def wait_for_text(driver: WebDriver, text: str, timeout: float = 10) -> None:
     """Wait until the page shows this text (after a click the next page loads asynchronously)."""
-    from selenium.common.exceptions import StaleElementReferenceException
+    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.support.ui import WebDriverWait
 
-    waiting = WebDriverWait(driver, timeout, ignored_exceptions=(StaleElementReferenceException,))
-    waiting.until(lambda d: text in d.find_element(By.TAG_NAME, "body").text)
+    def shows(d: WebDriver) -> bool:
+        try:
+            return text in d.find_element(By.TAG_NAME, "body").text
+        except WebDriverException:
+            # The old page's body went away while it was read ("stale element", or Chromium's
+            # "node does not belong to the document"): the next page is loading; look again.
+            return False
+
+    WebDriverWait(driver, timeout).until(shows)

@@ -34,3 +34,34 @@ def test_wrong_password_is_refused_with_a_message(live_server, browser) -> None:
     browser.find_element(By.XPATH, "//button[normalize-space()='Log in']").click()
     wait_for_text(browser, "wrong password")
     assert "wrong password" in browser.find_element(By.CSS_SELECTOR, "[role=alert]").text
+
+
+def test_an_organiser_disables_an_account_and_its_browser_session_ends(
+    live_server, browser
+) -> None:
+    base = live_server.url
+    register(browser, base, "verkoop@zuivelnoord.nl", "sme")
+    wait_for_text(browser, "Log out (verkoop@zuivelnoord.nl)")
+    sme_session = next(c for c in browser.get_cookies() if c["name"] == "mm_session")
+
+    browser.delete_all_cookies()
+    register(browser, base, "beheer@kvk-noord.nl", "organiser", organisation="KvK Noord")
+    wait_for_text(browser, "Log out")
+    browser.get(f"{base}/organiser")
+    browser.find_element(By.LINK_TEXT, "Accounts").click()
+    wait_for_text(browser, "verkoop@zuivelnoord.nl")
+    browser.find_element(
+        By.CSS_SELECTOR, "button[aria-label='Disable verkoop@zuivelnoord.nl']"
+    ).click()
+    wait_for_text(browser, "The account is disabled")
+    assert "disabled" in browser.find_element(By.CSS_SELECTOR, "table.accounts").text
+
+    # The SME's browser, with its session cookie as it was: the next page asks for a login.
+    browser.delete_all_cookies()
+    browser.add_cookie({k: sme_session[k] for k in ("name", "value", "path", "secure", "httpOnly")})
+    browser.get(f"{base}/sme")
+    wait_for_text(browser, "Log in")
+    assert browser.current_url.startswith(f"{base}/login")
+    assert "Log out" not in browser.find_element(By.TAG_NAME, "header").text
+    log_in(browser, base, "verkoop@zuivelnoord.nl")
+    wait_for_text(browser, "wrong password")

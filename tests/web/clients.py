@@ -59,13 +59,20 @@ class Clients:
 
     def __exit__(self, *exc: object) -> None:
         for client in self._made.values():
-            client.close()
+            client.__exit__(None, None, None)  # ends the app's lifespan: its job runner stops
 
     def new(self, role: str, name: str | None = None, **kwargs: Any) -> TestClient:
         client = TestClient(self.app, base_url="https://testserver")
         client.__enter__()
         client.email = register(client, role, **kwargs)  # type: ignore[attr-defined]
         self._made[name or f"{role}-{len(self._made)}"] = client
+        return client
+
+    def new_anonymous(self) -> TestClient:
+        """A client that is not logged in (closed with the others)."""
+        client = TestClient(self.app, base_url="https://testserver")
+        client.__enter__()
+        self._made[f"anonymous-{len(self._made)}"] = client
         return client
 
     def get(self, name: str) -> TestClient:

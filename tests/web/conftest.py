@@ -20,6 +20,11 @@ def app(database_url: str, tmp_path: Path) -> Iterator[FastAPI]:  # noqa: F811
     settings = Settings(database_url=database_url, environment="test", secret_key="t" * 48)
     application = create_app(settings)
     yield application
+    # A runner started by a request outside a lifespan (jobs.queue_for) stops here too.
+    queue = getattr(application.state, "job_queue", None)
+    if queue is not None:
+        queue.close()
+        application.state.job_queue = None
     application.state.engine.dispose()
 
 

@@ -320,3 +320,15 @@ def test_a_server_killed_mid_solve_leaves_an_interrupted_run_and_no_roster(
                 restarted.wait()
     finally:
         engine.dispose()
+
+
+def test_closing_the_test_clients_stops_the_apps_job_runner(app: FastAPI) -> None:
+    """Test clients end the app's lifespan when closed: no runner thread outlives its test."""
+    with Clients(app) as clients:
+        assert clients.sme.get("/sme").status_code == 200
+        runner = app.state.job_queue
+        sqlite = app.state.engine.dialect.name == "sqlite"
+        assert isinstance(runner, jobs.ThreadRunner) == sqlite
+    assert getattr(app.state, "job_queue", None) is None
+    if isinstance(runner, jobs.ThreadRunner):
+        assert not runner._thread.is_alive()

@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from matchmaker.models import Mission, Round, RoundStatus
+from matchmaker.services import runs as run_service
 from matchmaker.services.scenarios import import_scenario
 
 ROUND_ID = "2027-test"
@@ -149,6 +150,10 @@ def set_round_status(app: FastAPI, round_id: str, status: RoundStatus) -> None:
         round_row = session.get(Round, round_id)
         assert round_row is not None
         round_row.status = status
+        if status == RoundStatus.published and round_row.published_run_id is None:
+            # As publishing does: record the run it publishes (here the newest succeeded).
+            newest = run_service.current_run(session=session, round_id=round_id)
+            round_row.published_run_id = newest.id if newest else None
         session.add(round_row)
         session.commit()
 

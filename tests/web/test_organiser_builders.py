@@ -24,6 +24,7 @@ from matchmaker.models import (
     RunState,
 )
 from matchmaker.optimisation.scenario import parse_scenario
+from matchmaker.services import runs as run_service
 from matchmaker.services.scenarios import import_scenario
 
 _SCENARIO: dict[str, Any] = {
@@ -183,6 +184,10 @@ def set_status(app: FastAPI, round_id: str, status: RoundStatus) -> None:
         round_row = session.get(Round, round_id)
         assert round_row is not None
         round_row.status = status
+        if status == RoundStatus.published and round_row.published_run_id is None:
+            # As publishing does: record the run it publishes (here the newest succeeded).
+            newest = run_service.current_run(session=session, round_id=round_id)
+            round_row.published_run_id = newest.id if newest else None
         session.add(round_row)
         session.commit()
 

@@ -1,0 +1,80 @@
+"""Organiser API: the accounts an organiser manages, to disable or enable them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from fastapi import APIRouter, Depends, HTTPException, status
+from pydantic import BaseModel
+
+from matchmaker.deps import CurrentUser, SessionDep, require_role
+from matchmaker.models import Role, User
+from matchmaker.services import NotFound
+from matchmaker.services import accounts as account_service
+
+router = APIRouter(
+    prefix="/api/organiser/accounts",
+    tags=["organiser"],
+    dependencies=[Depends(require_role(Role.organiser))],
+)
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"description": "Not logged in: send a bearer token"},
+    403: {"description": "Only organisers may do this"},
+    404: {"description": "No such account among those you manage"},
+    409: {"description": "The account is in that state already"},
+}
+
+
+class AccountView(BaseModel):
+    id: int
+    email: str
+    role: Role
+    active: bool
+    acts_for: str
+    created_at: datetime
+
+
+def _view(user: User, acts_for: str) -> AccountView:
+    assert user.id is not None
+    return AccountView(
+        id=user.id,
+        email=user.email,
+        role=Role(user.role),
+        active=user.active,
+        acts_for=acts_for,
+        created_at=user.created_at,
+    )
+
+
+@router.get("", response_model=list[AccountView], responses=ERRORS)
+def list_accounts(session: SessionDep, user: CurrentUser) -> list[AccountView]:
+    """The accounts you may disable or enable: SMEs, branch organisations and the other
+    organisers of your organisation."""
+    entries = account_service.manageable_accounts(session=session, actor=user)
+    return [_view(entry.user, entry.acts_for) for entry in entries]
+
+
+def _change(session: SessionDep, user: CurrentUser, user_id: int, active: bool) -> AccountView:
+    try:
+        changed = account_service.change_active(
+            session=session, actor=user, user_id=user_id, active=active
+        )
+    except NotFound:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "no such account") from None
+    except account_service.AccountRefused as refusal:
+        raise HTTPException(status.HTTP_409_CONFLICT, str(refusal)) from None
+    return _view(changed, "")
+
+
+@router.post("/{user_id}/disable", response_model=AccountView, responses=ERRORS)
+def disable(session: SessionDep, user: CurrentUser, user_id: int) -> AccountView:
+    """Disable the account: its sessions and tokens end at once, and it cannot log in."""
+    return _change(session, user, user_id, active=False)
+
+
+@router.post("/{user_id}/enable", response_model=AccountView, responses=ERRORS)
+def enable(session: SessionDep, user: CurrentUser, user_id: int) -> AccountView:
+    """Enable the account again; its owner logs in anew (old sessions stay ended)."""
+    return _change(session, user, user_id, active=True)

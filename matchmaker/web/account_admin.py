@@ -1,0 +1,56 @@
+"""Organiser pages: the accounts an organiser manages, to disable or enable them."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, HTTPException, Request, status
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from matchmaker.deps import CsrfChecked, CurrentUser, SessionDep, require_role
+from matchmaker.models import Role
+from matchmaker.services import NotFound
+from matchmaker.services import accounts as account_service
+from matchmaker.web.rendering import render
+
+router = APIRouter(
+    prefix="/organiser/accounts",
+    tags=["pages: organiser"],
+    dependencies=[Depends(require_role(Role.organiser))],
+)
+
+NOTICES = {
+    "disabled": "The account is disabled: its sessions and tokens have ended.",
+    "enabled": "The account is enabled: its owner can log in again.",
+}
+
+
+@router.get("", response_class=HTMLResponse)
+def accounts_page(
+    request: Request, session: SessionDep, user: CurrentUser, notice: str | None = None
+) -> Response:
+    return render(
+        request,
+        "organiser/accounts.html",
+        entries=account_service.manageable_accounts(session=session, actor=user),
+        notice=NOTICES.get(notice or ""),
+    )
+
+
+def _change(session: SessionDep, user: CurrentUser, user_id: int, active: bool) -> Response:
+    try:
+        account_service.change_active(session=session, actor=user, user_id=user_id, active=active)
+    except NotFound:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "no such account") from None
+    except account_service.AccountRefused as refusal:
+        raise HTTPException(status.HTTP_409_CONFLICT, str(refusal)) from None
+    notice = "enabled" if active else "disabled"
+    return RedirectResponse(f"/organiser/accounts?notice={notice}", status_code=303)
+
+
+@router.post("/{user_id}/disable", dependencies=[CsrfChecked])
+def disable(session: SessionDep, user: CurrentUser, user_id: int) -> Response:
+    return _change(session, user, user_id, active=False)
+
+
+@router.post("/{user_id}/enable", dependencies=[CsrfChecked])
+def enable(session: SessionDep, user: CurrentUser, user_id: int) -> Response:
+    return _change(session, user, user_id, active=True)
