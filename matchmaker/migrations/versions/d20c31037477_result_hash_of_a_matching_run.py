@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "d20c31037477"
-down_revision: str | Sequence[str] | None = "4ae6effb3675"
+down_revision: str | Sequence[str] | None = "5b7e0c4a91d2"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 # Created 2026-11-27 08:18:12.141967
