@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import math
 import secrets
 from dataclasses import dataclass
@@ -24,6 +25,8 @@ from matchmaker.models import (
     UserSession,
 )
 from matchmaker.services import audit
+
+logger = logging.getLogger(__name__)
 
 SESSION_LIFETIME = timedelta(hours=12)
 # Login throttling: failed logins counted over a sliding window, per account and per address.
@@ -289,6 +292,7 @@ def login(*, session: Session, email: str, password: str, address: str, secret: 
     keys = _throttle_keys(email, address, secret)
     wait = _retry_after(session, keys, now)
     if wait is not None:
+        logger.warning("login refused for %d s: too many failures (from %s)", wait, address)
         raise Throttled(wait)
     user = authenticate(session=session, email=email, password=password)
     account_key = next(iter(keys))
@@ -309,4 +313,6 @@ def login(*, session: Session, email: str, password: str, address: str, secret: 
         after={"address": address},
     )
     session.commit()
+    # Neither the email (people type passwords into it) nor the password is logged.
+    logger.info("failed login from %s", address)
     raise AccountError("password", "unknown email address or wrong password")

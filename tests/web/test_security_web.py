@@ -18,6 +18,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 from sqlmodel import Session, col, func, select
+from starlette.requests import Request
 
 from matchmaker import resources, security
 from matchmaker.main import create_app
@@ -269,6 +270,21 @@ def test_the_failure_counts_hold_no_email_or_address(app: FastAPI, clients: Clie
         assert re.fullmatch(r"[0-9a-f]{64}", key)
 
 
+def test_the_client_address_is_read_from_forwarded_for_only_behind_a_trusted_proxy() -> None:
+    def address(peer: str, forwarded: str | None, proxies: list[str]) -> str:
+        headers = [(b"x-forwarded-for", forwarded.encode())] if forwarded else []
+        scope = {"type": "http", "client": (peer, 1), "headers": headers}
+        return security.client_address(Request(scope), proxies)
+
+    assert address("198.51.100.1", "203.0.113.5", []) == "198.51.100.1"
+    assert address("198.51.100.1", "203.0.113.5", ["10.0.0.0/8"]) == "198.51.100.1"
+    assert address("10.0.0.2", "203.0.113.5", ["10.0.0.0/8"]) == "203.0.113.5"
+    assert address("10.0.0.2", "6.6.6.6, 203.0.113.5, 10.0.0.3", ["10.0.0.0/8"]) == "203.0.113.5"
+    assert address("10.0.0.2", "10.0.0.4", ["10.0.0.0/8"]) == "10.0.0.4"
+    assert address("10.0.0.2", "not-an-ip", ["10.0.0.0/8"]) == "not-an-ip"
+    assert address("10.0.0.2", None, ["10.0.0.0/8", "bad"]) == "10.0.0.2"
+
+
 # --------------------------------------------------------------------------- mass assignment
 
 
@@ -508,5 +524,7 @@ def test_no_password_token_session_or_secret_key_reaches_the_logs(
     logged = "\n".join(
         f"{record.getMessage()} {record.args!r} {record.__dict__!r}" for record in all_logs.records
     )
+    assert "failed login from testclient" in logged  # the logs were captured
     for secret in (password, session_id, bearer_token, SECRET, "t" * 48, csrf(client)):
         assert secret not in logged
+    assert "logs@example.nl" not in logged
