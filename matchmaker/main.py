@@ -150,10 +150,14 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
 def _refusal(request: Request, status_code: int, message: str, problems: list[str]) -> Response:
     """The answer of a request the guards refuse before any route sees it."""
     if _wants_json(request):
-        body: dict[str, object] = {"detail": message}
-        if problems:
-            body["problems"] = problems
-        return JSONResponse(body, status_code=status_code)
+        if not problems:
+            return JSONResponse({"detail": message}, status_code=status_code)
+        # Invalid input answers like FastAPI's own 422: each problem with its location.
+        detail = []
+        for line in problems:
+            path, _, text = line.partition(": ")
+            detail.append({"loc": ["body", path], "msg": text, "type": "value_error"})
+        return JSONResponse({"detail": detail, "problems": problems}, status_code=status_code)
     return _error_page(request, status_code, message)
 
 

@@ -18,7 +18,14 @@ ERRORS = {
 }
 TOKEN_ERRORS = {
     **ERRORS,
-    429: {"description": "Too many failed logins for the account or address; see Retry-After"},
+    429: {
+        "description": "Too many failed logins for the account or address; see Retry-After",
+        "content": {
+            "application/json": {
+                "schema": {"type": "object", "properties": {"detail": {"type": "string"}}}
+            }
+        },
+    },
 }
 
 

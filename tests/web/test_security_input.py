@@ -189,6 +189,9 @@ def test_nul_and_control_characters_are_refused_naming_the_field(
     api = sme.post("/api/sme/firm", json={**FIRM_JSON, "name": "Acme\x00 BV"})
     assert api.status_code == 422
     assert api.json()["problems"] == ["name: must not contain NUL characters"]
+    assert api.json()["detail"] == [
+        {"loc": ["body", "name"], "msg": "must not contain NUL characters", "type": "value_error"}
+    ]
     nested = sme.post("/api/sme/firm", json={**FIRM_JSON, "exports_to": ["DE", "B\x1bE"]})
     assert nested.status_code == 422
     assert nested.json()["problems"] == [
