@@ -5,11 +5,14 @@ uploads checked whole before anything is written."""
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from fastapi import FastAPI
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlmodel import Session, func, select
 
 from matchmaker import security
@@ -61,6 +64,33 @@ def test_text_is_normalised_and_invisible_marks_dropped() -> None:
     document, problems = clean_tree({"firms": [{"name": "Cafe\u0301", "note": "a\x00"}]})
     assert document == {"firms": [{"name": "Café", "note": "a\x00"}]}
     assert problems == ["firms[0].note: must not contain NUL characters"]
+
+
+def _refusable(character: str) -> bool:
+    """A character clean() refuses: controls (but tab, newline, CR), surrogates, bidi marks."""
+    if character in "\t\n\r":
+        return False
+    return unicodedata.category(character) in ("Cc", "Cs") or character in (
+        "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f"
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(
+        alphabet=st.characters(codec="utf-8") | st.sampled_from("\u200b\ufeff\u0301\x00\u202e"),
+        max_size=40,
+    )
+)
+def test_clean_text_is_normalised_printable_and_stable(raw: str) -> None:
+    if any(_refusable(c) for c in raw):
+        with pytest.raises(TextError):
+            clean(raw)
+        return
+    cleaned = clean(raw)
+    assert unicodedata.is_normalized("NFC", cleaned)
+    assert not any(c in cleaned for c in "\u200b\ufeff\u2060")
+    assert clean(cleaned) == cleaned
 
 
 # --------------------------------------------------------------------------- body size

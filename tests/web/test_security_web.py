@@ -25,9 +25,11 @@ from matchmaker.main import create_app
 from matchmaker.models import Application, ApplicationStatus, BusinessCase, Firm, LoginFailure
 from matchmaker.services import accounts
 from matchmaker.settings import Settings
+from tests.web import test_runs_support as run_support
 from tests.web.clients import PASSWORD, Clients, csrf, post_form
 from tests.web.test_missions import open_round
 from tests.web.test_organiser_builders import import_round, mission_id, scenario
+from tests.web.test_runs_support import runner  # noqa: F401  (fixture)
 from tests.web.test_sme_applications import WATER_CASE
 from tests.web.test_sme_firm import FIRM, FIRM_JSON, register_firm
 
@@ -528,3 +530,34 @@ def test_no_password_token_session_or_secret_key_reaches_the_logs(
     for secret in (password, session_id, bearer_token, SECRET, "t" * 48, csrf(client)):
         assert secret not in logged
     assert "logs@example.nl" not in logged
+
+
+@pytest.mark.usefixtures("runner")
+def test_hostile_firm_names_are_escaped_on_run_and_placement_pages(
+    app: FastAPI, clients: Clients
+) -> None:
+    organiser = clients.organiser
+    document = run_support.waiting_round(capacity=2, applicants=3)
+    for firm in document["firms"]:
+        firm["name"] = f"{firm['id']} {HOSTILE}"
+    document["missions"][0]["title"] = HOSTILE
+    round_id = run_support.import_round(app, document, organiser)
+    run = run_support.run_round(app, organiser, round_id)
+    assert run["state"] == "succeeded"
+    assert organiser.post(f"/api/runs/{run['id']}/publish").status_code == 200
+    run_support.link_firm(app, clients.sme, round_id, "F1")
+    mine = run_support.placement_of(app, run["id"], "F1")
+    pages = [
+        (organiser, f"/organiser/runs/{run['id']}"),
+        (organiser, f"/organiser/rounds/{round_id}/runs"),
+        (organiser, f"/organiser/rounds/{round_id}/dashboard"),
+        (clients.sme, "/sme/placements"),
+        (clients.sme, f"/sme/placements/{mine.id}"),
+    ]
+    shown = 0
+    for client, url in pages:
+        page = client.get(url)
+        assert page.status_code == 200, url
+        assert "<script>" not in page.text and "<img" not in page.text, url
+        shown += page.text.count(ESCAPED)
+    assert shown >= 6
