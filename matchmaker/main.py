@@ -20,7 +20,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from matchmaker.db import create_db_engine, upgrade_to_head
 from matchmaker.deps import LoginRequired
-from matchmaker.security import BodyGuard, SecurityHeaders
+from matchmaker.security import BodyGuard, SecurityHeaders, declare_guard_answers
 from matchmaker.settings import Settings, get_settings
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -103,6 +103,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.add_middleware(BodyGuard, error=_refusal)
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=settings.host_names())
     app.add_middleware(SecurityHeaders)
+    declare_guard_answers(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for router in _routers():
         app.include_router(router)

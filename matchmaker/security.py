@@ -6,6 +6,7 @@ from __future__ import annotations
 import ipaddress
 import json
 from collections.abc import Awaitable, Callable, Iterable
+from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 from starlette.datastructures import Headers, MutableHeaders
@@ -281,3 +282,36 @@ def _in(address: str, networks: list) -> bool:
     except ValueError:
         return False
     return any(ip in network for network in networks)
+
+
+# --------------------------------------------------------------------------- schema
+
+
+def declare_guard_answers(app: Any) -> None:
+    """Add the guards' answers (413, 415) to every API operation that takes a body, so the
+    OpenAPI schema lists every status the API can give."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        schema = build()
+        error = {
+            "application/json": {
+                "schema": {"type": "object", "properties": {"detail": {"type": "string"}}}
+            }
+        }
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                if isinstance(operation, dict) and "requestBody" in operation:
+                    answers = operation.setdefault("responses", {})
+                    answers.setdefault(
+                        "413", {"description": "The body is larger than allowed", "content": error}
+                    )
+                    answers.setdefault(
+                        "415", {"description": "The body is not JSON", "content": error}
+                    )
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi

@@ -342,3 +342,19 @@ def test_an_unreadable_upload_writes_nothing(app: FastAPI, clients: Clients) -> 
         )
         assert response.status_code == 422, content
     assert count(app, Round) == before
+
+
+def test_the_schema_declares_the_guards_answers(app: FastAPI) -> None:
+    schema = app.openapi()
+    with_body = [
+        (method, path, operation)
+        for path, operations in schema["paths"].items()
+        for method, operation in operations.items()
+        if "requestBody" in operation
+    ]
+    assert len(with_body) >= 15
+    for method, path, operation in with_body:
+        for code in ("413", "415"):
+            answer = operation["responses"].get(code)
+            assert answer is not None and "application/json" in answer["content"], (method, path)
+    assert app.openapi() is schema  # built once
