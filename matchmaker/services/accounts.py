@@ -290,7 +290,12 @@ def login(*, session: Session, email: str, password: str, address: str, secret: 
     """
     now = _now()
     keys = _throttle_keys(email, address, secret)
+    # Count in a read of its own (no write lock on SQLite), ended before the password is
+    # hashed: authenticate() checks it outside any transaction.
+    if not session.in_transaction():
+        session.connection(execution_options={db.READ_ONLY: True})
     wait = _retry_after(session, keys, now)
+    session.rollback()
     if wait is not None:
         logger.warning("login refused for %d s: too many failures (from %s)", wait, address)
         raise Throttled(wait)
