@@ -20,7 +20,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from matchmaker.db import create_db_engine, upgrade_to_head
 from matchmaker.deps import LoginRequired
-from matchmaker.security import BodyGuard, SecurityHeaders, declare_guard_answers
+from matchmaker.security import BodyGuard, SecurityHeaders, declare_guard_answers, file_routes
 from matchmaker.settings import Settings, get_settings
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -100,13 +100,15 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     upgrade_to_head(app.state.engine)
 
     # Outermost last: headers go on every answer, including the guards' refusals.
-    app.add_middleware(BodyGuard, error=_refusal)
+    uploads: list = []  # the routes that take files, known once the routers are included
+    app.add_middleware(BodyGuard, error=_refusal, file_routes=uploads)
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=settings.host_names())
     app.add_middleware(SecurityHeaders)
     declare_guard_answers(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for router in _routers():
         app.include_router(router)
+    uploads.extend(file_routes(app.routes))
 
     @app.exception_handler(LoginRequired)
     async def login_required(request: Request, _: LoginRequired) -> Response:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import re
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
@@ -21,9 +22,9 @@ MAX_BODY_BYTES = 1024 * 1024
 # Scenario uploads may be as large as services.rounds.MAX_UPLOAD_BYTES (20 MiB) plus the
 # multipart envelope around the file.
 MAX_UPLOAD_BODY_BYTES = 21 * 1024 * 1024
-UPLOAD_PATHS = frozenset({"/organiser/import", "/api/organiser/rounds/import"})
-# Only these routes take multipart bodies (a file); every other form is urlencoded.
-MULTIPART_PATHS = frozenset({"/organiser/import"})
+# Routes that take a file (found in the app's routes, see file_routes) take multipart bodies
+# up to this larger cap; every other form is urlencoded. The JSON scenario import too.
+JSON_UPLOAD_PATHS = frozenset({"/api/organiser/rounds/import"})
 
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
@@ -100,9 +101,12 @@ class BodyGuard:
       over-long values are refused with 422 naming the field.
     """
 
-    def __init__(self, app: ASGIApp, *, error: ErrorResponder) -> None:
+    def __init__(
+        self, app: ASGIApp, *, error: ErrorResponder, file_routes: list[re.Pattern[str]]
+    ) -> None:
         self.app = app
         self.error = error
+        self.file_routes = file_routes  # filled in once the app's routes are known
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -110,7 +114,8 @@ class BodyGuard:
             return
         path: str = scope.get("path", "")
         headers = Headers(scope=scope)
-        limit = MAX_UPLOAD_BODY_BYTES if path in UPLOAD_PATHS else MAX_BODY_BYTES
+        takes_file = any(pattern.match(path) for pattern in self.file_routes)
+        limit = MAX_UPLOAD_BODY_BYTES if takes_file or path in JSON_UPLOAD_PATHS else MAX_BODY_BYTES
 
         async def refuse(status: int, message: str, problems: list[str] | None = None) -> None:
             response = self.error(Request(scope), status, message, problems or [])
@@ -139,7 +144,7 @@ class BodyGuard:
 
         media_type = headers.get("content-type", "").split(";")[0].strip().lower()
         if body:
-            expected = _expected_types(path)
+            expected = _expected_types(path, takes_file)
             if not _type_fits(media_type, expected):
                 await refuse(
                     415,
@@ -190,12 +195,29 @@ def _replay(body: bytes, receive: Receive) -> Callable[[], Awaitable[Message]]:
     return replayed
 
 
-def _expected_types(path: str) -> tuple[str, ...]:
+def _expected_types(path: str, takes_file: bool) -> tuple[str, ...]:
+    if takes_file:
+        return FORM_TYPES
     if path.startswith("/api/"):
         return ("application/json",)
-    if path in MULTIPART_PATHS:
-        return FORM_TYPES
     return ("application/x-www-form-urlencoded",)
+
+
+def file_routes(routes: Iterable[Any]) -> list[re.Pattern[str]]:
+    """The path patterns of the routes that take an uploaded file (multipart bodies)."""
+    from fastapi import params
+    from fastapi.routing import APIRoute
+
+    patterns = []
+    for route in routes:
+        inner = getattr(route, "original_router", None)
+        if inner is not None:
+            patterns.extend(file_routes(inner.routes))
+        elif isinstance(route, APIRoute) and any(
+            isinstance(field.field_info, params.File) for field in route.dependant.body_params
+        ):
+            patterns.append(route.path_regex)
+    return patterns
 
 
 def _type_fits(media_type: str, expected: Iterable[str]) -> bool:

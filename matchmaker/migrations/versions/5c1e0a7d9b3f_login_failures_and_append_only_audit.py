@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "5c1e0a7d9b3f"
-down_revision: str | Sequence[str] | None = "22214c2926e6"
+down_revision: str | Sequence[str] | None = "4ae6effb3675"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
