@@ -301,7 +301,8 @@ def serve(
             _load_demo(engine, Console())
     finally:
         engine.dispose()
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    # The app reads X-Forwarded-For itself, only from MATCHMAKER_TRUSTED_PROXIES.
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info", proxy_headers=False)
 
 
 def _load_demo(engine: Any, console: Console) -> None:

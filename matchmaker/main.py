@@ -16,9 +16,11 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from matchmaker.db import create_db_engine, upgrade_to_head
 from matchmaker.deps import LoginRequired
+from matchmaker.security import BodyGuard, SecurityHeaders, declare_guard_answers, file_routes
 from matchmaker.settings import Settings, get_settings
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -31,6 +33,7 @@ _TITLES = {
     405: "Not allowed",
     409: "Conflict",
     413: "Too large",
+    415: "Unsupported type",
     422: "Check the form",
     429: "Too many attempts",
 }
@@ -91,14 +94,23 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         summary="Fair, explained matchmaking of SMEs to trade missions, fairs and delegations.",
         version="0.1.0",
         lifespan=lifespan,
+        # The schema and its documentation pages are for developers, not the public.
+        openapi_url=None if settings.is_production else "/openapi.json",
     )
     app.state.settings = settings
     app.state.engine = engine or create_db_engine(settings.database_url)
     upgrade_to_head(app.state.engine)
 
+    # Outermost last: headers go on every answer, including the guards' refusals.
+    uploads: list = []  # the routes that take files, known once the routers are included
+    app.add_middleware(BodyGuard, error=_refusal, file_routes=uploads)
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=settings.host_names())
+    app.add_middleware(SecurityHeaders)
+    declare_guard_answers(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for router, documented in _routers():
         app.include_router(router, include_in_schema=documented)
+    uploads.extend(file_routes(app.routes))
 
     @app.exception_handler(LoginRequired)
     async def login_required(request: Request, _: LoginRequired) -> Response:
@@ -149,6 +161,20 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         return _error_page(request, error.status_code, str(error.detail))
 
     return app
+
+
+def _refusal(request: Request, status_code: int, message: str, problems: list[str]) -> Response:
+    """The answer of a request the guards refuse before any route sees it."""
+    if _wants_json(request):
+        if not problems:
+            return JSONResponse({"detail": message}, status_code=status_code)
+        # Invalid input answers like FastAPI's own 422: each problem with its location.
+        detail = []
+        for line in problems:
+            path, _, text = line.partition(": ")
+            detail.append({"loc": ["body", path], "msg": text, "type": "value_error"})
+        return JSONResponse({"detail": detail, "problems": problems}, status_code=status_code)
+    return _error_page(request, status_code, message)
 
 
 def _error_page(request: Request, status_code: int, message: str) -> Response:

@@ -59,6 +59,19 @@ class Settings(BaseSettings):
         description=f"at least {MIN_SECRET_KEY_LENGTH} characters; required outside development",
     )
 
+    allowed_hosts: str = Field(
+        default="",
+        validation_alias="MATCHMAKER_ALLOWED_HOSTS",
+        description="comma-separated host names the service answers to (e.g. "
+        "matchmaker.example.nl); localhost and 127.0.0.1 always, testserver outside production",
+    )
+    trusted_proxies: str = Field(
+        default="",
+        validation_alias="MATCHMAKER_TRUSTED_PROXIES",
+        description="comma-separated addresses or networks of reverse proxies whose "
+        "X-Forwarded-For header is believed (none by default)",
+    )
+
     @field_validator("database_url")
     @classmethod
     def _known_database(cls, value: str) -> str:
@@ -99,6 +112,22 @@ class Settings(BaseSettings):
     @property
     def is_development(self) -> bool:
         return self.environment is Environment.development
+
+    @property
+    def is_production(self) -> bool:
+        return self.environment is Environment.production
+
+    def host_names(self) -> list[str]:
+        """The Host header values the service accepts."""
+        hosts = [h.strip().lower() for h in self.allowed_hosts.split(",") if h.strip()]
+        hosts += ["localhost", "127.0.0.1"]
+        if not self.is_production:
+            hosts.append("testserver")
+        return list(dict.fromkeys(hosts))
+
+    def proxy_addresses(self) -> list[str]:
+        """The reverse proxies whose X-Forwarded-For is read (addresses or networks)."""
+        return [p.strip() for p in self.trusted_proxies.split(",") if p.strip()]
 
     def secret(self) -> str:
         """The secret key as text (always set once the settings are valid)."""

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException, status
+from fastapi import APIRouter, HTTPException, Request, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from matchmaker.api.errors import declare
-from matchmaker.deps import CurrentUser, SessionDep
+from matchmaker.deps import CurrentUser, SessionDep, SettingsDep
 from matchmaker.models import UserPublic
+from matchmaker.security import client_address
 from matchmaker.services import accounts
 
 router = APIRouter(prefix="/api", tags=["accounts"])
@@ -18,6 +19,10 @@ ERRORS = declare(
         422: "Invalid request body, with the path of every problem",
     }
 )
+TOKEN_ERRORS = {
+    **ERRORS,
+    **declare({429: "Too many failed logins for the account or address; see Retry-After"}),
+}
 
 
 class TokenRequest(BaseModel):
@@ -32,12 +37,30 @@ class TokenResponse(BaseModel):
     token_type: str = "bearer"
 
 
-@router.post("/tokens", response_model=TokenResponse, status_code=201, responses=ERRORS)
-def create_token(body: TokenRequest, session: SessionDep) -> TokenResponse:
-    """Exchange an email and password for a bearer token (shown once)."""
-    user = accounts.authenticate(session=session, email=body.email, password=body.password)
-    if user is None:
-        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "unknown email or wrong password")
+@router.post("/tokens", response_model=TokenResponse, status_code=201, responses=TOKEN_ERRORS)
+def create_token(
+    body: TokenRequest, request: Request, session: SessionDep, settings: SettingsDep
+) -> TokenResponse:
+    """Exchange an email and password for a bearer token (shown once); failed attempts are
+    throttled per account and per address like the login form."""
+    try:
+        user = accounts.login(
+            session=session,
+            email=body.email,
+            password=body.password,
+            address=client_address(request, settings.proxy_addresses()),
+            secret=settings.secret(),
+        )
+    except accounts.Throttled as error:
+        raise HTTPException(
+            status.HTTP_429_TOO_MANY_REQUESTS,
+            str(error),
+            headers={"Retry-After": str(error.retry_after)},
+        ) from None
+    except accounts.AccountError:
+        raise HTTPException(
+            status.HTTP_401_UNAUTHORIZED, "unknown email or wrong password"
+        ) from None
     token, _ = accounts.create_api_token(session=session, user=user, name=body.name)
     return TokenResponse(token=token)
 

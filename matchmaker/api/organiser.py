@@ -96,7 +96,7 @@ class RoundBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
     id: str = Field(min_length=1, max_length=64)
     name: str = Field(min_length=1, max_length=200)
-    description: str | None = None
+    description: str | None = Field(default=None, max_length=5000)
     max_places_per_firm: int = 1
     budget_eur: int | None = None
     regions: list[RegionBody] = Field(min_length=1)
@@ -149,20 +149,26 @@ def round_out(session: Session, round_row: Round) -> RoundOut:
     )
 
 
+# Caps on the size of text fields, above the service's own limits (which name the field).
+TEXT_CAP = 1000
+CODE_CAP = 64
+Code = Annotated[str, Field(max_length=CODE_CAP)]
+
+
 class MissionFieldsBody(BaseModel):
     """Every SPEC field of a mission; the service checks values against the round."""
 
     model_config = ConfigDict(extra="forbid")
-    title: str
+    title: str = Field(max_length=TEXT_CAP)
     kind: MissionKind
     format: MissionFormat
-    organiser: str
-    country: str = Field(description="ISO 3166-1 alpha-2, e.g. DE")
+    organiser: str = Field(max_length=TEXT_CAP)
+    country: str = Field(description="ISO 3166-1 alpha-2, e.g. DE", max_length=CODE_CAP)
     start_date: date
     end_date: date
     capacity: int
     min_participants: int = 0
-    sectors: list[str] = Field(default_factory=list, description="empty: every sector")
+    sectors: list[Code] = Field(default_factory=list, description="empty: every sector")
     slipstream_max: int | None = None
     sector_max: int | None = None
     region_min: dict[str, int] = Field(default_factory=dict)
@@ -181,16 +187,16 @@ class MissionChangeFields(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     version: int = Field(description="the version the change is based on (409 if it moved on)")
-    title: str | None = None
+    title: str | None = Field(default=None, max_length=TEXT_CAP)
     kind: MissionKind | None = None
     format: MissionFormat | None = None
-    organiser: str | None = None
-    country: str | None = None
+    organiser: str | None = Field(default=None, max_length=TEXT_CAP)
+    country: str | None = Field(default=None, max_length=CODE_CAP)
     start_date: date | None = None
     end_date: date | None = None
     capacity: int | None = None
     min_participants: int | None = None
-    sectors: list[str] | None = None
+    sectors: list[Code] | None = None
     slipstream_max: int | None = None
     sector_max: int | None = None
     region_min: dict[str, int] | None = None

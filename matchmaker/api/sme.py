@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Response, status
 from fastapi.exceptions import RequestValidationError
@@ -92,6 +92,10 @@ class FirmChoices(BaseModel):
     sectors: list[CodePublic]
 
 
+# A code or a short answer (countries, readiness answers); free text has its own caps.
+Short = Annotated[str, Field(max_length=64)]
+
+
 class FirmRegistration(BaseModel):
     model_config = ConfigDict(extra="forbid")
     kvk: str = Field(description="exactly 8 digits", examples=["01234567"], max_length=20)
@@ -103,7 +107,7 @@ class FirmRegistration(BaseModel):
     readiness_organisation: bool = False
     readiness_finance: bool = False
     missions_last_3_years: int = 0
-    exports_to: list[str] = Field(default_factory=list, max_length=300)
+    exports_to: list[Short] = Field(default_factory=list, max_length=300)
 
 
 class FirmChanges(BaseModel):
@@ -116,7 +120,7 @@ class FirmChanges(BaseModel):
     readiness_organisation: bool | None = None
     readiness_finance: bool | None = None
     missions_last_3_years: int | None = None
-    exports_to: list[str] | None = Field(default=None, max_length=300)
+    exports_to: list[Short] | None = Field(default=None, max_length=300)
 
 
 @router.get("/firm/choices", response_model=FirmChoices, responses=ERRORS)
@@ -182,7 +186,7 @@ class QuestionPublic(BaseModel):
 
 class ScanRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    answers: dict[str, str] = Field(
+    answers: dict[Short, Short] = Field(
         description="question key -> answer value (see GET /api/sme/readiness/questions)"
     )
 

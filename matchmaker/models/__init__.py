@@ -7,6 +7,7 @@ from sqlmodel import SQLModel
 from matchmaker.models.accounts import (
     ApiToken,
     ApiTokenPublic,
+    LoginFailure,
     Organisation,
     OrganisationCreate,
     OrganisationPublic,
@@ -92,6 +93,7 @@ __all__ = [
     "FirmPublic",
     "FirmUpdate",
     "LockedPair",
+    "LoginFailure",
     "MatchingRun",
     "MatchingRunPublic",
     "MeetingDay",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, String, Text
+from sqlalchemy import Boolean, ForeignKey, Index, String, Text
 from sqlmodel import Field, SQLModel
 
 from matchmaker.models.common import CODE_LENGTH, STATE_LENGTH, UtcDateTime, one_of, utcnow
@@ -131,3 +131,19 @@ class ApiTokenPublic(SQLModel):
     created_at: datetime
     last_used_at: datetime | None
     revoked_at: datetime | None
+
+
+class LoginFailure(SQLModel, table=True):
+    """A failed login, counted per account and per client address to throttle guessing.
+
+    key is a keyed digest of "account:<email>" or "address:<ip>", so the table holds neither
+    the email addresses people mistyped (sometimes a password) nor their addresses. Kept in
+    the database so every worker process sees the same counts and a restart resets none.
+    """
+
+    __tablename__ = "login_failure"
+    __table_args__ = (Index(None, "key", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(sa_type=String(DIGEST_LENGTH))
+    at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Index, String
+from sqlalchemy import JSON, Index, String, event
+from sqlalchemy.orm import Mapper, ORMExecuteState, Session
 from sqlmodel import Field, SQLModel
 
 from matchmaker.models.common import CODE_LENGTH, UtcDateTime, utcnow
@@ -41,3 +42,24 @@ class AuditLogPublic(SQLModel):
     before: dict[str, Any] | None
     after: dict[str, Any] | None
     at: datetime
+
+
+class AuditLogIsAppendOnly(RuntimeError):
+    """An attempt to change or delete a recorded audit row."""
+
+
+@event.listens_for(AuditLog, "before_update")
+@event.listens_for(AuditLog, "before_delete")
+def _refuse_change(mapper: Mapper[Any], connection: Any, target: AuditLog) -> None:
+    raise AuditLogIsAppendOnly(
+        f"audit row {target.id} cannot be changed or deleted: the audit log is append-only"
+    )
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _refuse_bulk_change(state: ORMExecuteState) -> None:
+    """Bulk UPDATE and DELETE statements bypass the row events; refuse them for audit_log."""
+    if (state.is_update or state.is_delete) and any(
+        mapper.class_ is AuditLog for mapper in state.all_mappers
+    ):
+        raise AuditLogIsAppendOnly("the audit log is append-only")

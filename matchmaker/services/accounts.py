@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
+import logging
+import math
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, delete, select
 
 from matchmaker import db
 from matchmaker.models import (
     ApiToken,
     Firm,
+    LoginFailure,
     Organisation,
     OrganisationKind,
     Role,
@@ -23,7 +27,13 @@ from matchmaker.models import (
 )
 from matchmaker.services import NotFound, ServiceError, audit
 
+logger = logging.getLogger(__name__)
+
 SESSION_LIFETIME = timedelta(hours=12)
+# Login throttling: failed logins counted over a sliding window, per account and per address.
+LOGIN_WINDOW = timedelta(minutes=15)
+MAX_FAILURES_PER_ACCOUNT = 5
+MAX_FAILURES_PER_ADDRESS = 20
 _hasher = PasswordHasher()
 # A fixed hash to verify against when the email is unknown, so timing does not tell.
 _DUMMY_HASH = _hasher.hash("not a password of anyone")
@@ -137,11 +147,16 @@ class NewSession:
     record: UserSession
 
 
-def start_session(*, session: Session, user: User) -> NewSession:
+def start_session(*, session: Session, user: User, audited: bool = True) -> NewSession:
+    """A new login session. audited=False when the caller's own audit row covers it (the
+    registration that logs the new account in)."""
     token = secrets.token_urlsafe(32)
     record = UserSession(id=_digest(token), user_id=user.id, expires_at=_now() + SESSION_LIFETIME)
     session.add(record)
-    audit.record(session=session, actor=user, action="login", object_type="user", object_id=user.id)
+    if audited:
+        audit.record(
+            session=session, actor=user, action="login", object_type="user", object_id=user.id
+        )
     session.commit()
     return NewSession(token=token, record=record)
 
@@ -298,3 +313,84 @@ def change_active(*, session: Session, actor: User, user_id: int, active: bool) 
             f"the account {user.email} is {'enabled' if active else 'disabled'} already"
         )
     return set_active(session=session, actor=actor, user=user, active=active)
+
+
+# --------------------------------------------------------------------------- login throttling
+
+
+class Throttled(Exception):
+    """Too many failed logins for this account or from this address; retry_after seconds."""
+
+    def __init__(self, retry_after: int):
+        self.retry_after = retry_after
+        super().__init__(f"too many failed logins; try again in {retry_after} seconds")
+
+
+def _throttle_keys(email: str, address: str, secret: str) -> dict[str, int]:
+    """The keyed digests the failures are counted under, with their limits."""
+
+    def key(text: str) -> str:
+        return hmac.new(secret.encode(), text.encode(), hashlib.sha256).hexdigest()
+
+    return {
+        key("account:" + normalise_email(email)): MAX_FAILURES_PER_ACCOUNT,
+        key("address:" + address): MAX_FAILURES_PER_ADDRESS,
+    }
+
+
+def _retry_after(session: Session, keys: dict[str, int], now: datetime) -> int | None:
+    """Seconds until every key is below its limit again, or None when none is at it."""
+    wait = 0.0
+    for key, limit in keys.items():
+        times = session.exec(
+            select(LoginFailure.at)
+            .where(LoginFailure.key == key, col(LoginFailure.at) > now - LOGIN_WINDOW)
+            .order_by(col(LoginFailure.at))
+        ).all()
+        if len(times) >= limit:
+            # Once this many of the oldest have left the window, one more attempt is allowed.
+            leaves = times[len(times) - limit] + LOGIN_WINDOW
+            wait = max(wait, (leaves - now).total_seconds())
+    return max(1, math.ceil(wait)) if wait > 0 else None
+
+
+def login(*, session: Session, email: str, password: str, address: str, secret: str) -> User:
+    """The user with this email and password, throttled per account and per address.
+
+    Raises Throttled (the password is not even checked then) or AccountError for a wrong
+    email or password; a failure is counted and audited, a success clears the account's
+    count. `secret` keys the digests the counts are stored under.
+    """
+    now = _now()
+    keys = _throttle_keys(email, address, secret)
+    # Count in a read of its own (no write lock on SQLite), ended before the password is
+    # hashed: authenticate() checks it outside any transaction.
+    if not session.in_transaction():
+        session.connection(execution_options={db.READ_ONLY: True})
+    wait = _retry_after(session, keys, now)
+    session.rollback()
+    if wait is not None:
+        logger.warning("login refused for %d s: too many failures (from %s)", wait, address)
+        raise Throttled(wait)
+    user = authenticate(session=session, email=email, password=password)
+    account_key = next(iter(keys))
+    if user is not None:
+        session.exec(delete(LoginFailure).where(col(LoginFailure.key) == account_key))
+        session.commit()
+        return user
+    session.exec(delete(LoginFailure).where(col(LoginFailure.at) <= now - LOGIN_WINDOW))
+    for key in keys:
+        session.add(LoginFailure(key=key, at=now))
+    known = session.exec(select(User.id).where(User.email == normalise_email(email))).first()
+    audit.record(
+        session=session,
+        actor=None,
+        action="login_failed",
+        object_type="user",
+        object_id=known if known is not None else "unknown",
+        after={"address": address},
+    )
+    session.commit()
+    # Neither the email (people type passwords into it) nor the password is logged.
+    logger.info("failed login from %s", address)
+    raise AccountError("password", "unknown email address or wrong password")

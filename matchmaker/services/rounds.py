@@ -22,6 +22,7 @@ from sqlalchemy import ColumnElement, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from matchmaker import text as free_text
 from matchmaker.models import Region, Round, RoundStatus, Sector, User
 from matchmaker.models.common import CODE_LENGTH
 from matchmaker.optimisation.scenario import (
@@ -34,6 +35,7 @@ from matchmaker.services import scenarios as scenario_service
 
 ROUND_ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+DESCRIPTION_LENGTH = 5000
 NAME_LENGTH = 200
 
 
@@ -171,6 +173,13 @@ def check_round(values: RoundInput) -> list[Problem]:
         )
     if len(values.name) > NAME_LENGTH:
         problems.append(Problem("name", f"is {len(values.name)} characters long, at most 200"))
+    if values.description is not None and len(values.description) > DESCRIPTION_LENGTH:
+        problems.append(
+            Problem(
+                "description",
+                f"is {len(values.description)} characters long, at most {DESCRIPTION_LENGTH}",
+            )
+        )
     if not values.regions:
         problems.append(Problem("regions", "name at least one region"))
     if not values.sectors:
@@ -353,8 +362,12 @@ def _yaml(text: str) -> Any:
 def import_round(*, session: Session, actor: User, document: Any) -> Round:
     """Load a scenario document as a new round of the actor's organisation: all rows or none.
 
-    Raises Invalid with every problem and its JSON path; nothing is written then.
+    Raises Invalid with every problem and its JSON path; nothing is written then. Every text
+    of the document is checked and normalised like form input first (matchmaker.text).
     """
+    document, text_problems = free_text.clean_tree(document)
+    if text_problems:
+        raise Invalid(problems_of(ScenarioError(text_problems)))
     try:
         return scenario_service.import_scenario(
             session=session,

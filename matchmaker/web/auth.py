@@ -7,8 +7,9 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from matchmaker.deps import SESSION_COOKIE, CsrfChecked, OptionalUser, SessionDep
+from matchmaker.deps import SESSION_COOKIE, CsrfChecked, OptionalUser, SessionDep, SettingsDep
 from matchmaker.models import Role
+from matchmaker.security import client_address
 from matchmaker.services import accounts
 from matchmaker.web.rendering import render
 
@@ -40,12 +41,31 @@ def login_form(request: Request, next: str | None = None) -> Response:
 def login(
     request: Request,
     session: SessionDep,
+    settings: SettingsDep,
     email: Annotated[str, Form(max_length=320)],
     password: Annotated[str, Form(max_length=200)],
     next: Annotated[str | None, Form(max_length=500)] = None,
 ) -> Response:
-    user = accounts.authenticate(session=session, email=email, password=password)
-    if user is None:
+    try:
+        user = accounts.login(
+            session=session,
+            email=email,
+            password=password,
+            address=client_address(request, settings.proxy_addresses()),
+            secret=settings.secret(),
+        )
+    except accounts.Throttled as error:
+        response = render(
+            request,
+            "auth/login.html",
+            status_code=429,
+            next=_safe_next(next),
+            error=f"Too many failed logins. Try again in {error.retry_after} seconds.",
+            email=email,
+        )
+        response.headers["Retry-After"] = str(error.retry_after)
+        return response
+    except accounts.AccountError:
         return render(
             request,
             "auth/login.html",
@@ -108,7 +128,8 @@ def register(
             errors={error.field: str(error)},
             values={"email": email, "role": role.value, "organisation": organisation},
         )
-    started = accounts.start_session(session=session, user=user)
+    # The registration's audit row stands for this first login as well.
+    started = accounts.start_session(session=session, user=user, audited=False)
     response = RedirectResponse(HOME_BY_ROLE[str(user.role)], status_code=303)
     response.set_cookie(
         SESSION_COOKIE,

@@ -57,6 +57,23 @@ def test_authenticate_hashes_outside_the_write_lock(
                 accounts.authenticate(session=session, email="a@example.org", password="wrong")
                 is None
             )
-        assert seen == ["free", "free"]
+        with Session(engine) as session:  # through the throttled login of the pages and API
+            with pytest.raises(accounts.AccountError):
+                accounts.login(
+                    session=session,
+                    email="a@example.org",
+                    password="wrong",
+                    address="192.0.2.1",
+                    secret="k" * 32,
+                )
+            user = accounts.login(
+                session=session,
+                email="a@example.org",
+                password="a password!",
+                address="192.0.2.1",
+                secret="k" * 32,
+            )
+            assert user.email == "a@example.org"
+        assert seen == ["free", "free", "free", "free"]
     finally:
         engine.dispose()

@@ -1,0 +1,610 @@
+"""Every state-changing route writes exactly one audit row, and no one can change the log."""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import delete, text, update
+from sqlalchemy.exc import DBAPIError
+from sqlmodel import Session, col, func, select
+
+from matchmaker.models import AuditLog, User
+from matchmaker.models.audit import AuditLogIsAppendOnly
+from tests.web import test_organiser_builders as organiser_builders
+from tests.web import test_runs_support as run_support
+from tests.web.clients import PASSWORD, Clients, csrf
+from tests.web.test_access_matrix import app_routes
+from tests.web.test_branch import API_DELEGATION, DELEGATION
+from tests.web.test_missions import ROUND_ID
+from tests.web.test_missions import open_round as open_catalogue_round
+from tests.web.test_organiser_missions import API_BODY, FORM
+from tests.web.test_readiness import READY
+from tests.web.test_runs_support import runner  # noqa: F401  (fixture)
+from tests.web.test_sme_applications import WATER_CASE
+from tests.web.test_sme_firm import FIRM, FIRM_JSON, register_firm
+from tests.web.test_waiting_list import one_free_place
+
+pytestmark = pytest.mark.usefixtures("runner")
+
+STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
+# Rows the matching job itself writes (as the system) while a run it was asked for goes on.
+JOB_ACTIONS = ("run.running", "run.succeeded", "run.failed", "run.interrupted")
+
+
+class World:
+    """The objects a route needs, made on first use in a fresh database."""
+
+    def __init__(self, app: FastAPI, clients: Clients):
+        self.app = app
+        self.clients = clients
+
+    # ------------------------------------------------------------------- organiser
+    @functools.cached_property
+    def organiser_round(self) -> str:
+        """An open round of the organiser's organisation (the small builder scenario)."""
+        organiser = self.clients.organiser
+        round_id = organiser_builders.import_round(
+            self.app, organiser, organiser_builders.scenario()
+        )
+        organiser_builders.set_status(self.app, round_id, organiser_builders.RoundStatus.open)
+        return round_id
+
+    @functools.cached_property
+    def draft_round(self) -> str:
+        round_id = organiser_builders.import_round(
+            self.app, self.clients.organiser, organiser_builders.scenario("draft-round")
+        )
+        return round_id
+
+    @functools.cached_property
+    def mission(self) -> int:
+        return organiser_builders.mission_id(self.app, self.organiser_round, "M-HAM")
+
+    @functools.cached_property
+    def pending_case(self) -> int:
+        """A business case of a firm applying in the organiser's round, waiting for review."""
+        self.organiser_round  # noqa: B018
+        cases = self.clients.organiser.get("/api/organiser/business-cases").json()
+        assert cases, "the builder scenario has cases waiting"
+        return cases[0]["id"]
+
+    # ------------------------------------------------------------------- runs, placements
+    @functools.cached_property
+    def run(self) -> dict[str, Any]:
+        """A finished run of a closed round R1: two places for five firms."""
+        organiser = self.clients.organiser
+        round_id = run_support.import_round(
+            self.app, run_support.waiting_round(capacity=2, applicants=5), organiser
+        )
+        run = run_support.run_round(self.app, organiser, round_id)
+        assert run["state"] == "succeeded", run
+        return run
+
+    @functools.cached_property
+    def failed_run(self) -> int:
+        """A run that failed (two locks on one place), so it may be started again."""
+        document = run_support.waiting_round("R-FAILED", capacity=1, applicants=3)
+        document["locked"] = [{"firm": "F1", "mission": "M1"}, {"firm": "F2", "mission": "M1"}]
+        organiser = self.clients.organiser
+        round_id = run_support.import_round(self.app, document, organiser)
+        run = run_support.run_round(self.app, organiser, round_id)
+        assert run["state"] == "failed", run
+        return run["id"]
+
+    @functools.cached_property
+    def published(self) -> int:
+        """The run, published; the SME client owns firm F1 (offered a place)."""
+        run_id = self.run["id"]
+        assert self.clients.organiser.post(f"/api/runs/{run_id}/publish").status_code == 200
+        run_support.link_firm(self.app, self.clients.sme, self.run["round_id"], "F1")
+        return run_id
+
+    @functools.cached_property
+    def waiting_placement(self) -> int:
+        """W1's application in a published round with a place free (another round)."""
+        run_id = one_free_place(self.app, self.clients.organiser, 1)
+        placement = run_support.placement_of(self.app, run_id, "W1")
+        assert placement.id is not None
+        return placement.id
+
+    def placement(self, firm: str) -> int:
+        placement = run_support.placement_of(self.app, self.run["id"], firm)
+        assert placement.id is not None
+        return placement.id
+
+    # ------------------------------------------------------------------- SME
+    @functools.cached_property
+    def firm(self) -> dict[str, Any]:
+        return register_firm(self.clients.sme, region="GR", sector="water")
+
+    @functools.cached_property
+    def case(self) -> int:
+        self.firm  # noqa: B018
+        created = self.clients.sme.post("/api/sme/cases", json=WATER_CASE)
+        assert created.status_code == 201, created.text
+        return created.json()["id"]
+
+    @functools.cached_property
+    def catalogue(self) -> dict[str, int]:
+        """An open round (of no organisation) with its missions' ids by scenario id."""
+        return open_catalogue_round(self.app)
+
+    @functools.cached_property
+    def application(self) -> int:
+        self.firm  # noqa: B018
+        body = {"mission_id": self.catalogue["M-FAIR-HANNOVER"], "rank": 1}
+        created = self.clients.sme.post("/api/sme/applications", json=body)
+        assert created.status_code == 201, created.text
+        return created.json()["id"]
+
+    # ------------------------------------------------------------------- branch
+    @functools.cached_property
+    def branch_mission(self) -> int:
+        created = self.clients.branch_org.post(
+            f"/api/branch/rounds/{self.organiser_round}/missions", json=API_DELEGATION
+        )
+        assert created.status_code == 201, created.text
+        return created.json()["id"]
+
+
+@dataclass(frozen=True)
+class Call:
+    """How to make one route succeed: who calls it, and with what."""
+
+    who: str  # a Clients name, or "anonymous"
+    url: Callable[[World], str]
+    form: Callable[[World], dict[str, Any]] | None = None
+    json: Callable[[World], Any] | None = None
+    files: dict[str, Any] | None = None
+
+
+def _fixed(value: Any) -> Callable[[World], Any]:
+    return lambda _w: value
+
+
+def _mission_form(w: World) -> dict[str, Any]:
+    return {k: v for k, v in FORM.items() if k != "external_id"} | {"version": "1"}
+
+
+def _delegation_form(w: World) -> dict[str, Any]:
+    return {k: v for k, v in DELEGATION.items() if k != "external_id"} | {"version": "1"}
+
+
+def _scenario_file() -> dict[str, Any]:
+    import json
+
+    document = organiser_builders.scenario("uploaded", kvk_offset=500)
+    return {"scenario": ("round.json", json.dumps(document).encode(), "application/json")}
+
+
+ROUND_FORM = {
+    "id": "form-round",
+    "name": "Noorden 2028",
+    "max_places_per_firm": "1",
+    "regions": "GR, Groningen\nFR, Fryslân",
+    "sectors": "water, Water\nenergy, Energy, focus",
+}
+ROUND_JSON = {
+    "id": "api-round",
+    "name": "Noorden 2029",
+    "max_places_per_firm": 1,
+    "regions": [{"code": "GR", "name": "Groningen"}],
+    "sectors": [{"code": "water", "name": "Water"}],
+}
+
+CALLS: dict[tuple[str, str], Call] = {
+    # accounts
+    ("POST", "/login"): Call(
+        "anonymous-with-account",
+        _fixed("/login"),
+        form=lambda w: {"email": w.clients.sme.email, "password": PASSWORD},  # type: ignore[attr-defined]
+    ),
+    ("POST", "/register"): Call(
+        "anonymous",
+        _fixed("/register"),
+        form=_fixed({"email": "new@example.nl", "password": PASSWORD, "role": "sme"}),
+    ),
+    ("POST", "/logout"): Call("sme", _fixed("/logout"), form=_fixed({})),
+    ("POST", "/api/tokens"): Call(
+        "anonymous-with-account",
+        _fixed("/api/tokens"),
+        json=lambda w: {"email": w.clients.sme.email, "password": PASSWORD},  # type: ignore[attr-defined]
+    ),
+    # organiser pages
+    ("POST", "/organiser/rounds"): Call(
+        "organiser", _fixed("/organiser/rounds"), form=_fixed(ROUND_FORM)
+    ),
+    ("POST", "/organiser/import"): Call(
+        "organiser", _fixed("/organiser/import"), files=_scenario_file()
+    ),
+    ("POST", "/organiser/rounds/{round_id}/open"): Call(
+        "organiser", lambda w: f"/organiser/rounds/{w.draft_round}/open", form=_fixed({})
+    ),
+    ("POST", "/organiser/rounds/{round_id}/close"): Call(
+        "organiser", lambda w: f"/organiser/rounds/{w.organiser_round}/close", form=_fixed({})
+    ),
+    ("POST", "/organiser/rounds/{round_id}/missions"): Call(
+        "organiser",
+        lambda w: f"/organiser/rounds/{w.organiser_round}/missions",
+        form=_fixed(FORM),
+    ),
+    ("POST", "/organiser/rounds/{round_id}/missions/{mission_id}"): Call(
+        "organiser",
+        lambda w: f"/organiser/rounds/{w.organiser_round}/missions/{w.mission}",
+        form=_mission_form,
+    ),
+    ("POST", "/organiser/business-cases/{case_id}/verify"): Call(
+        "organiser",
+        lambda w: f"/organiser/business-cases/{w.pending_case}/verify",
+        form=_fixed({}),
+    ),
+    ("POST", "/organiser/business-cases/{case_id}/reject"): Call(
+        "organiser",
+        lambda w: f"/organiser/business-cases/{w.pending_case}/reject",
+        form=_fixed({"note": "no letter attached"}),
+    ),
+    # organiser API
+    ("POST", "/api/organiser/rounds"): Call(
+        "organiser", _fixed("/api/organiser/rounds"), json=_fixed(ROUND_JSON)
+    ),
+    ("POST", "/api/organiser/rounds/import"): Call(
+        "organiser",
+        _fixed("/api/organiser/rounds/import"),
+        json=lambda w: organiser_builders.scenario("api-import", kvk_offset=700),
+    ),
+    ("POST", "/api/organiser/rounds/{round_id}/open"): Call(
+        "organiser", lambda w: f"/api/organiser/rounds/{w.draft_round}/open"
+    ),
+    ("POST", "/api/organiser/rounds/{round_id}/close"): Call(
+        "organiser", lambda w: f"/api/organiser/rounds/{w.organiser_round}/close"
+    ),
+    ("POST", "/api/organiser/rounds/{round_id}/missions"): Call(
+        "organiser",
+        lambda w: f"/api/organiser/rounds/{w.organiser_round}/missions",
+        json=_fixed(API_BODY),
+    ),
+    ("PATCH", "/api/organiser/rounds/{round_id}/missions/{mission_id}"): Call(
+        "organiser",
+        lambda w: f"/api/organiser/rounds/{w.organiser_round}/missions/{w.mission}",
+        json=_fixed({"version": 1, "capacity": 5}),
+    ),
+    ("POST", "/api/organiser/business-cases/{case_id}/verify"): Call(
+        "organiser", lambda w: f"/api/organiser/business-cases/{w.pending_case}/verify"
+    ),
+    ("POST", "/api/organiser/business-cases/{case_id}/reject"): Call(
+        "organiser",
+        lambda w: f"/api/organiser/business-cases/{w.pending_case}/reject",
+        json=_fixed({"note": "no letter attached"}),
+    ),
+    # runs
+    ("POST", "/organiser/rounds/{round_id}/runs"): Call(
+        "organiser",
+        lambda w: f"/organiser/rounds/{w.organiser_round}/runs",
+        form=_fixed({"time_limit": "5"}),
+    ),
+    ("POST", "/api/rounds/{round_id}/runs"): Call(
+        "organiser", lambda w: f"/api/rounds/{w.organiser_round}/runs", json=_fixed({})
+    ),
+    ("POST", "/organiser/runs/{run_id}/restart"): Call(
+        "organiser", lambda w: f"/organiser/runs/{w.failed_run}/restart", form=_fixed({})
+    ),
+    ("POST", "/api/runs/{run_id}/restart"): Call(
+        "organiser", lambda w: f"/api/runs/{w.failed_run}/restart"
+    ),
+    ("POST", "/organiser/runs/{run_id}/publish"): Call(
+        "organiser", lambda w: f"/organiser/runs/{w.run['id']}/publish", form=_fixed({})
+    ),
+    ("POST", "/api/runs/{run_id}/publish"): Call(
+        "organiser", lambda w: f"/api/runs/{w.run['id']}/publish"
+    ),
+    ("POST", "/organiser/placements/{placement_id}/lock"): Call(
+        "organiser", lambda w: f"/organiser/placements/{w.placement('F1')}/lock", form=_fixed({})
+    ),
+    ("POST", "/api/placements/{placement_id}/lock"): Call(
+        "organiser", lambda w: f"/api/placements/{w.placement('F1')}/lock"
+    ),
+    ("POST", "/organiser/placements/{placement_id}/unlock"): Call(
+        "organiser-locked",
+        lambda w: f"/organiser/placements/{w.placement('F1')}/unlock",
+        form=_fixed({}),
+    ),
+    ("POST", "/api/placements/{placement_id}/unlock"): Call(
+        "organiser-locked", lambda w: f"/api/placements/{w.placement('F1')}/unlock"
+    ),
+    # placements after publication
+    ("POST", "/sme/placements/{placement_id}/accept"): Call(
+        "sme-published", lambda w: f"/sme/placements/{w.placement('F1')}/accept", form=_fixed({})
+    ),
+    ("POST", "/sme/placements/{placement_id}/decline"): Call(
+        "sme-published", lambda w: f"/sme/placements/{w.placement('F1')}/decline", form=_fixed({})
+    ),
+    ("POST", "/sme/placements/{placement_id}/withdraw"): Call(
+        "sme-published",
+        lambda w: f"/sme/placements/{w.placement('F1')}/withdraw",
+        form=_fixed({}),
+    ),
+    ("POST", "/api/sme/placements/{placement_id}/accept"): Call(
+        "sme-published", lambda w: f"/api/sme/placements/{w.placement('F1')}/accept"
+    ),
+    ("POST", "/api/sme/placements/{placement_id}/decline"): Call(
+        "sme-published", lambda w: f"/api/sme/placements/{w.placement('F1')}/decline"
+    ),
+    ("POST", "/api/sme/placements/{placement_id}/withdraw"): Call(
+        "sme-published", lambda w: f"/api/sme/placements/{w.placement('F1')}/withdraw"
+    ),
+    ("POST", "/organiser/placements/{placement_id}/withdraw"): Call(
+        "organiser-published",
+        lambda w: f"/organiser/placements/{w.placement('F2')}/withdraw",
+        form=_fixed({}),
+    ),
+    ("POST", "/api/placements/{placement_id}/withdraw"): Call(
+        "organiser-published", lambda w: f"/api/placements/{w.placement('F2')}/withdraw"
+    ),
+    ("POST", "/organiser/placements/{placement_id}/offer"): Call(
+        "organiser",
+        lambda w: f"/organiser/placements/{w.waiting_placement}/offer",
+        form=_fixed({}),
+    ),
+    ("POST", "/api/placements/{placement_id}/offer"): Call(
+        "organiser", lambda w: f"/api/placements/{w.waiting_placement}/offer"
+    ),
+    # SME pages
+    ("POST", "/sme/firm"): Call("sme", _fixed("/sme/firm"), form=_fixed(FIRM)),
+    ("POST", "/sme/firm/edit"): Call(
+        "sme-firm",
+        _fixed("/sme/firm/edit"),
+        form=_fixed({**FIRM, "region": "GR", "sector": "water", "employees": "30"}),
+    ),
+    ("POST", "/sme/readiness"): Call("sme-firm", _fixed("/sme/readiness"), form=_fixed(READY)),
+    ("POST", "/sme/cases"): Call("sme-firm", _fixed("/sme/cases"), form=_fixed(WATER_CASE)),
+    ("POST", "/sme/cases/{case_id}/edit"): Call(
+        "sme-firm",
+        lambda w: f"/sme/cases/{w.case}/edit",
+        form=_fixed({**WATER_CASE, "summary": "filters and pumps"}),
+    ),
+    ("POST", "/sme/applications"): Call(
+        "sme-firm",
+        _fixed("/sme/applications"),
+        form=lambda w: {"mission_id": str(w.catalogue["M-FAIR-HANNOVER"]), "rank": "1"},
+    ),
+    ("POST", "/sme/applications/{application_id}/withdraw"): Call(
+        "sme-firm", lambda w: f"/sme/applications/{w.application}/withdraw", form=_fixed({})
+    ),
+    ("POST", "/sme/rounds/{round_id}/preferences"): Call(
+        "sme-firm",
+        lambda w: f"/sme/rounds/{w.catalogue and ROUND_ID}/preferences",
+        form=lambda w: {
+            "mission_id": [str(w.catalogue["M-FAIR-HANNOVER"])],
+            "rank": ["1"],
+            "business_case_id": [""],
+        },
+    ),
+    # SME API
+    ("POST", "/api/sme/firm"): Call("sme", _fixed("/api/sme/firm"), json=_fixed(FIRM_JSON)),
+    ("PATCH", "/api/sme/firm"): Call(
+        "sme-firm", _fixed("/api/sme/firm"), json=_fixed({"employees": 40})
+    ),
+    ("POST", "/api/sme/readiness"): Call(
+        "sme-firm", _fixed("/api/sme/readiness"), json=_fixed({"answers": READY})
+    ),
+    ("POST", "/api/sme/cases"): Call("sme-firm", _fixed("/api/sme/cases"), json=_fixed(WATER_CASE)),
+    ("PATCH", "/api/sme/cases/{case_id}"): Call(
+        "sme-firm", lambda w: f"/api/sme/cases/{w.case}", json=_fixed({"summary": "pumps"})
+    ),
+    ("POST", "/api/sme/applications"): Call(
+        "sme-firm",
+        _fixed("/api/sme/applications"),
+        json=lambda w: {"mission_id": w.catalogue["M-FAIR-HANNOVER"], "rank": 1},
+    ),
+    ("PATCH", "/api/sme/applications/{application_id}"): Call(
+        "sme-firm", lambda w: f"/api/sme/applications/{w.application}", json=_fixed({"rank": 2})
+    ),
+    ("POST", "/api/sme/applications/{application_id}/withdraw"): Call(
+        "sme-firm", lambda w: f"/api/sme/applications/{w.application}/withdraw"
+    ),
+    ("PUT", "/api/sme/rounds/{round_id}/preferences"): Call(
+        "sme-firm",
+        lambda w: f"/api/sme/rounds/{w.catalogue and ROUND_ID}/preferences",
+        json=lambda w: {"choices": [{"mission_id": w.catalogue["M-FAIR-HANNOVER"], "rank": 1}]},
+    ),
+    # branch organisation
+    ("POST", "/branch/rounds/{round_id}/missions"): Call(
+        "branch_org",
+        lambda w: f"/branch/rounds/{w.organiser_round}/missions",
+        form=_fixed(DELEGATION),
+    ),
+    ("POST", "/branch/missions/{mission_id}"): Call(
+        "branch_org", lambda w: f"/branch/missions/{w.branch_mission}", form=_delegation_form
+    ),
+    ("POST", "/api/branch/rounds/{round_id}/missions"): Call(
+        "branch_org",
+        lambda w: f"/api/branch/rounds/{w.organiser_round}/missions",
+        json=_fixed(API_DELEGATION),
+    ),
+    ("PATCH", "/api/branch/missions/{mission_id}"): Call(
+        "branch_org",
+        lambda w: f"/api/branch/missions/{w.branch_mission}",
+        json=_fixed({"version": 1, "capacity": 4}),
+    ),
+}
+
+
+def _prepare(world: World, who: str) -> tuple[TestClient, int | None]:
+    """The client making the call (after the state its route needs) and its user's id."""
+    clients = world.clients
+    if who == "anonymous":
+        client = TestClient(world.app, base_url="https://testserver")
+        return client, None
+    if who == "anonymous-with-account":
+        clients.sme  # noqa: B018  (the account logged in to)
+        return TestClient(world.app, base_url="https://testserver"), None
+    role, _, state = who.partition("-")
+    if state == "firm":
+        world.firm  # noqa: B018
+    elif state == "published":
+        world.published  # noqa: B018
+    elif state == "locked":
+        locked = clients.organiser.post(f"/api/placements/{world.placement('F1')}/lock")
+        assert locked.status_code == 200, locked.text
+    client = clients.get(role)
+    email = client.email  # type: ignore[attr-defined]
+    with Session(world.app.state.engine) as session:
+        user_id = session.exec(select(User.id).where(User.email == email)).one()
+    return client, user_id
+
+
+def _audit_rows(app: FastAPI, after_id: int) -> list[AuditLog]:
+    with Session(app.state.engine) as session:
+        rows = session.exec(
+            select(AuditLog).where(col(AuditLog.id) > after_id).order_by(col(AuditLog.id))
+        ).all()
+        for row in rows:
+            session.expunge(row)
+        return list(rows)
+
+
+def _last_audit_id(app: FastAPI) -> int:
+    with Session(app.state.engine) as session:
+        return session.exec(select(func.coalesce(func.max(AuditLog.id), 0))).one()
+
+
+# The meeting-day routes arrived on main just before this test was finished: their services
+# record audit rows (tests/web/test_meetings*.py check them), but this test does not call
+# them yet. Listed one by one, so any other new route still fails the enumeration below.
+_DAY = "/organiser/missions/{mission_id}/meetings"
+_API_DAY = "/api/missions/{mission_id}/meeting-day"
+_FIRM = "/sme/placements/{placement_id}"
+NOT_YET_CALLED = {
+    ("POST", _DAY),
+    ("POST", _DAY + "/partners"),
+    ("POST", _DAY + "/partners/import"),
+    ("POST", _DAY + "/partners/{partner_id}/delete"),
+    ("POST", _DAY + "/requests"),
+    ("POST", _DAY + "/schedule"),
+    ("POST", _DAY + "/publish"),
+    ("POST", "/organiser/meeting-requests/{request_id}/delete"),
+    ("POST", "/organiser/meeting-requests/{request_id}/lock"),
+    ("POST", "/organiser/meeting-requests/{request_id}/unlock"),
+    ("POST", _FIRM + "/meetings"),
+    ("POST", _FIRM + "/meetings/{request_id}/delete"),
+    ("PUT", _API_DAY),
+    ("POST", _API_DAY + "/partners"),
+    ("POST", _API_DAY + "/partners/import"),
+    ("DELETE", _API_DAY + "/partners/{partner_id}"),
+    ("POST", _API_DAY + "/requests"),
+    ("POST", _API_DAY + "/schedule"),
+    ("POST", _API_DAY + "/publish"),
+    ("DELETE", "/api/meeting-requests/{request_id}"),
+    ("POST", "/api/meeting-requests/{request_id}/lock"),
+    ("POST", "/api/meeting-requests/{request_id}/unlock"),
+    ("POST", "/api" + _FIRM + "/meeting-requests"),
+}
+
+
+def state_changing_routes(app: FastAPI) -> set[tuple[str, str]]:
+    return {(method, path) for method, path in app_routes(app) if method in STATE_CHANGING}
+
+
+def test_every_state_changing_route_has_a_call(app: FastAPI) -> None:
+    routes = state_changing_routes(app)
+    assert routes >= NOT_YET_CALLED, "listed as not yet called but gone"
+    routes -= NOT_YET_CALLED
+    assert routes - CALLS.keys() == set(), "state-changing routes this test does not call"
+    assert CALLS.keys() - routes == set(), "calls of routes that do not exist"
+    assert len(routes) >= 60
+
+
+@pytest.mark.parametrize("route", sorted(CALLS), ids=lambda r: f"{r[0]} {r[1]}")
+def test_the_route_writes_exactly_one_audit_row(
+    app: FastAPI, clients: Clients, route: tuple[str, str]
+) -> None:
+    method = route[0]
+    call = CALLS[route]
+    world = World(app, clients)
+    client, user_id = _prepare(world, call.who)
+    url = call.url(world)
+    assert not re.search(r"\{[^}]+\}", url), url
+    kwargs: dict[str, Any] = {"follow_redirects": False}
+    if call.json is not None:
+        kwargs["json"] = call.json(world)
+    if not url.startswith("/api/"):
+        kwargs["data"] = {"csrf_token": csrf(client), **(call.form(world) if call.form else {})}
+    if call.files is not None:
+        kwargs["files"] = call.files
+    last = _last_audit_id(app)
+    started = datetime.now(UTC)
+
+    response = client.request(method, url, **kwargs)
+
+    assert response.status_code in (200, 201, 202, 303), (route, response.text)
+    if response.status_code == 303:
+        assert not response.headers["location"].startswith("/login"), route
+    rows = [
+        row
+        for row in _audit_rows(app, last)
+        if not (row.actor_user_id is None and row.action in JOB_ACTIONS)
+    ]
+    assert len(rows) == 1, (route, [(r.action, r.object_type, r.object_id) for r in rows])
+    row = rows[0]
+    assert row.object_type and row.object_id, route
+    assert row.at.tzinfo is not None and row.at.utcoffset() == timedelta(0)
+    assert started - timedelta(seconds=1) <= row.at <= datetime.now(UTC) + timedelta(seconds=1)
+    if user_id is not None:
+        assert row.actor_user_id == user_id, (route, row.action)
+    elif route == ("POST", "/register"):
+        assert row.action == "register" and row.actor_user_id is not None
+    else:  # a login by name and password: the account that logged in
+        assert row.actor_user_id is not None and row.action in ("login", "create_token")
+
+
+def test_a_failed_login_is_audited_once_without_the_password(
+    app: FastAPI, clients: Clients
+) -> None:
+    email = clients.sme.email  # type: ignore[attr-defined]
+    client = TestClient(app, base_url="https://testserver")
+    last = _last_audit_id(app)
+    response = client.post(
+        "/login",
+        data={"csrf_token": csrf(client), "email": email, "password": "not the password"},
+        follow_redirects=False,
+    )
+    assert response.status_code == 400
+    rows = _audit_rows(app, last)
+    assert [(r.action, r.actor_user_id) for r in rows] == [("login_failed", None)]
+    assert "not the password" not in repr(rows[0].model_dump())
+
+
+def test_the_application_cannot_change_or_delete_audit_rows(app: FastAPI, clients: Clients) -> None:
+    clients.sme  # noqa: B018  (registering writes a row)
+    engine = app.state.engine
+    with Session(engine) as session:
+        row = session.exec(select(AuditLog)).first()
+        assert row is not None
+        row.action = "forged"
+        with pytest.raises(AuditLogIsAppendOnly):
+            session.commit()
+        session.rollback()
+        with pytest.raises(AuditLogIsAppendOnly):
+            session.delete(row)
+            session.commit()
+        session.rollback()
+        with pytest.raises(AuditLogIsAppendOnly):
+            session.exec(update(AuditLog).values(action="forged"))  # type: ignore[call-overload]
+        with pytest.raises(AuditLogIsAppendOnly):
+            session.exec(delete(AuditLog))  # type: ignore[call-overload]
+    # Below the ORM, the database itself refuses (a trigger on SQLite and PostgreSQL).
+    for statement in ("UPDATE audit_log SET action = 'forged'", "DELETE FROM audit_log"):
+        with engine.connect() as connection, pytest.raises(DBAPIError) as refused:
+            connection.execute(text(statement))
+        assert "append-only" in str(refused.value)
+    with Session(engine) as session:
+        assert session.exec(select(func.count()).where(AuditLog.action == "forged")).one() == 0
+        assert session.exec(select(func.count()).select_from(AuditLog)).one() >= 1
