@@ -145,6 +145,17 @@ class World:
         assert created.status_code == 201, created.text
         return created.json()["id"]
 
+    # ------------------------------------------------------------------- accounts
+    @functools.cached_property
+    def sme_user(self) -> int:
+        return self.clients.sme.get("/api/me").json()["id"]
+
+    @functools.cached_property
+    def disabled_sme(self) -> int:
+        url = f"/api/organiser/accounts/{self.sme_user}/disable"
+        assert self.clients.organiser.post(url).status_code == 200
+        return self.sme_user
+
     # ------------------------------------------------------------------- branch
     @functools.cached_property
     def branch_mission(self) -> int:
@@ -414,6 +425,19 @@ CALLS: dict[tuple[str, str], Call] = {
         "sme-firm",
         lambda w: f"/api/sme/rounds/{w.catalogue and ROUND_ID}/preferences",
         json=lambda w: {"choices": [{"mission_id": w.catalogue["M-FAIR-HANNOVER"], "rank": 1}]},
+    ),
+    # account administration
+    ("POST", "/organiser/accounts/{user_id}/disable"): Call(
+        "organiser", lambda w: f"/organiser/accounts/{w.sme_user}/disable", form=_fixed({})
+    ),
+    ("POST", "/organiser/accounts/{user_id}/enable"): Call(
+        "organiser", lambda w: f"/organiser/accounts/{w.disabled_sme}/enable", form=_fixed({})
+    ),
+    ("POST", "/api/organiser/accounts/{user_id}/disable"): Call(
+        "organiser", lambda w: f"/api/organiser/accounts/{w.sme_user}/disable"
+    ),
+    ("POST", "/api/organiser/accounts/{user_id}/enable"): Call(
+        "organiser", lambda w: f"/api/organiser/accounts/{w.disabled_sme}/enable"
     ),
     # branch organisation
     ("POST", "/branch/rounds/{round_id}/missions"): Call(
