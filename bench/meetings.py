@@ -50,8 +50,12 @@ What the model is, and what was tried (times measured while other work shared th
   bound, then "at most L breaks" for L = bound, bound + 1, ..., each level a feasibility
   problem with a time budget doubled per round; an infeasible level raises the bound.
   An open objective found no schedule at all on several instances with the same model.
-- Not done: LNS or greedy hints, symmetry breaking between equal meetings (one instance pair
-  has a duplicate meeting), stronger lower bounds for the table-bound crafted instances.
+- Symmetry breaking between twin requests (the same pair twice, as in the crafb instances):
+  the first takes the earlier slot.
+- Not done: LNS or greedy hints, stronger lower bounds for the table-bound crafted instances
+  (tic-13crafc, forum-13crafc, ticf-13crafc, forumt-14crafe, the crafb pair), and a way
+  through the two 302-meeting instances (forum-14, ticf-14crafa), where even "0 breaks
+  beyond the bound" found no schedule in a minute.
 """
 
 
