@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ortools.sat.python import cp_model
 
@@ -203,15 +203,27 @@ def _solve_from_below(finish, data, model, variables, left, *, workers, seed, pr
             objective = None if best is None else best[0]
             progress(MeetingProgress(time.perf_counter() - started, objective, bound, engine))
 
-    def attempt(add_rule, budget: float) -> tuple[int, cp_model.CpSolver]:
-        trial = model.clone()
-        add_rule(trial)
-        solver = _solver(workers=workers, seed=seed, time_limit=left(), work=budget)
-        return solver.solve(trial), solver
+    least_total = bound
 
-    def found(solver: cp_model.CpSolver) -> None:
+    def attempt(add_rule, budget: float, level: int) -> tuple[int, cp_model.CpSolver]:
+        if level == least_total:
+            # Every participant has exactly its fewest breaks: a leaner model with only as
+            # many blocks as that (one window for most), built afresh.
+            lean = replace(data, block_limits={p: k + 1 for p, k in variables.least.items()})
+            trial, lean_variables = build_model(lean)
+            add_rule(trial, lean_variables)
+            solver = _solver(workers=workers, seed=seed, time_limit=left(), work=budget)
+            code = solver.solve(trial)
+            return code, (solver, lean_variables)
+        trial = model.clone()
+        add_rule(trial, variables)
+        solver = _solver(workers=workers, seed=seed, time_limit=left(), work=budget)
+        return solver.solve(trial), (solver, variables)
+
+    def found(solved) -> None:
         nonlocal best
-        slots = _slots(solver, variables)
+        solver, solved_variables = solved
+        slots = _slots(solver, solved_variables)
         value = sum(breaks_of(data.problem, {m + 1: s + 1 for m, s in slots.items()}).values())
         if best is None or value < best[0]:
             best = (value, slots)
@@ -234,10 +246,13 @@ def _solve_from_below(finish, data, model, variables, left, *, workers, seed, pr
                 break
             report(f"CP-SAT, at most {level} breaks")
 
-            def at_most(trial: cp_model.CpModel, level: int = level) -> None:
-                trial.add(_total_in(trial, variables) <= level)
+            def at_most(trial: cp_model.CpModel, own: Variables, level: int = level) -> None:
+                if own is variables:
+                    trial.add(_total_in(trial, variables) <= level)
+                else:
+                    trial.add(own.total_breaks <= level)
 
-            code, solver = attempt(at_most, work)
+            code, solver = attempt(at_most, work, level)
             if code == cp_model.MODEL_INVALID:
                 raise RuntimeError(f"CP-SAT rejected the model: {model.validate()}")
             if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
