@@ -50,8 +50,26 @@ What the model is, and what was tried (times measured while other work shared th
   bound, then "at most L breaks" for L = bound, bound + 1, ..., each level a feasibility
   problem with a time budget doubled per round; an infeasible level raises the bound.
   An open objective found no schedule at all on several instances with the same model.
-- Not done: LNS or greedy hints, symmetry breaking between equal meetings (one instance pair
-  has a duplicate meeting), stronger lower bounds for the table-bound crafted instances.
+- How the time is shared between levels matters as much: giving every level the same budget
+  took 23.7 s on forum-13 and 51.9 s on ticf-13crafa; giving the bound's level the whole
+  budget and each level above half of the one below took 5.1 s and 14.4 s (budgets are in
+  CP-SAT's deterministic time, so one worker gives the same schedule on every run).
+- At the bound's level every participant has exactly its own fewest breaks, so that level
+  gets a lean model of its own with only that many blocks (one window for most
+  participants, no block choice per meeting): ticf-13crafa 14.4 s -> 0.9 s, forum-13
+  5.1 s -> 1.1 s.
+- interleave_search (deterministic with several workers) was 5-10 times slower on the level
+  problems (forum-13 at 0 breaks 12.7 s against 1.3 s, tic-14crafa 8.2 s against 1.7 s), so
+  the engine defaults to one worker (deterministic) and the benchmark runs two plain ones.
+- When no level finds a schedule, "any schedule at all" gets a quarter of the budget, so the
+  product always gets a (possibly poor) schedule when one exists: the 77-96 breaks in the
+  table are that fallback.
+- Symmetry breaking between twin requests (the same pair twice, as in the crafb instances):
+  the first takes the earlier slot.
+- Not done: LNS or greedy hints, stronger lower bounds for the table-bound crafted instances
+  (tic-13crafc, forum-13crafc, ticf-13crafc, forumt-14crafe, the crafb pair), and a way
+  through the two 302-meeting instances (forum-14, ticf-14crafa), where even "0 breaks
+  beyond the bound" found no schedule in a minute.
 """
 
 

@@ -35,7 +35,9 @@ def solve_day(
     ] = None,
     out: Annotated[Path | None, typer.Option("--out", help="Write the result file here.")] = None,
     seed: Annotated[int, typer.Option(min=0, help="Random seed of the search.")] = 0,
-    workers: Annotated[int, typer.Option(min=1, help="CP-SAT workers.")] = 2,
+    workers: Annotated[
+        int, typer.Option(min=1, help="CP-SAT workers (1: deterministic; 2: faster on 2 cores).")
+    ] = 1,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the result file on stdout.")
     ] = False,

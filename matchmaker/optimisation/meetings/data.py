@@ -23,6 +23,9 @@ class MeetingData:
     fixed_table: dict[int, int]  # meeting -> 0-based table
     required: list[bool]  # must be scheduled: require_all, or a fixed meeting
     fairness: int | None
+    # At most this many blocks per participant (None: as fairness allows); the search from
+    # below sets it to each participant's fewest breaks + 1 at the level where all are fewest.
+    block_limits: dict[int, int] | None = None
 
     @property
     def slots(self) -> int:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ortools.sat.python import cp_model
 
@@ -22,7 +22,7 @@ from matchmaker.optimisation.meetings.data import MeetingData, Variables, prepar
 from matchmaker.optimisation.meetings.problem import MeetingProblem
 from matchmaker.optimisation.meetings.result import MeetingResult, assign_tables, breaks_of
 
-DEFAULT_WORKERS = 2
+DEFAULT_WORKERS = 1  # deterministic; more workers are faster but may vary between runs
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,13 +68,19 @@ def build_model(
     return model, variables
 
 
-def _solver(*, workers: int, seed: int, time_limit: float | None) -> cp_model.CpSolver:
+def _solver(
+    *, workers: int, seed: int, time_limit: float | None, work: float | None = None
+) -> cp_model.CpSolver:
+    """CP-SAT with `workers` workers; `work` is a budget in deterministic time (about seconds,
+    but the same on every run), `time_limit` a wall-clock limit."""
     solver = cp_model.CpSolver()
     params = solver.parameters
     params.num_workers = max(1, workers)
     params.random_seed = seed
     if time_limit is not None:
         params.max_time_in_seconds = max(0.01, time_limit)
+    if work is not None:
+        params.max_deterministic_time = work
     return solver
 
 
@@ -173,15 +179,15 @@ def solve_meetings(
     )
 
 
-FIRST_STEP_SECONDS = 4.0  # the first time budget of one level; doubled on each round
+FIRST_STEP_WORK = 8.0  # deterministic time for the bound's level in the first round
 LEVELS_PER_ROUND = 3  # levels tried above the bound in one round
 
 
 def _solve_from_below(finish, data, model, variables, left, *, workers, seed, progress):
     """Every meeting required: search from the lower bound up instead of from a schedule down.
 
-    The implied constraints give each participant its fewest possible breaks. First try a
-    schedule where every participant has exactly that many (then it is optimal); then try
+    The implied constraints give each participant its fewest possible breaks; their sum is
+    the first bound (at that level every participant has exactly its fewest). Then try
     "at most L breaks in total" for L = bound, bound + 1, ...: a level proven infeasible
     raises the bound, a feasible one gives a schedule. Schedules with few breaks are nearly
     all windows of consecutive meetings, which propagate far better than an open objective.
@@ -197,64 +203,63 @@ def _solve_from_below(finish, data, model, variables, left, *, workers, seed, pr
             objective = None if best is None else best[0]
             progress(MeetingProgress(time.perf_counter() - started, objective, bound, engine))
 
-    def attempt(add_rule, budget: float) -> tuple[int, cp_model.CpSolver]:
-        trial = model.clone()
-        add_rule(trial)
-        remaining = left()
-        solver = _solver(
-            workers=workers,
-            seed=seed,
-            time_limit=budget if remaining is None else min(budget, remaining),
-        )
-        return solver.solve(trial), solver
+    least_total = bound
 
-    def found(solver: cp_model.CpSolver) -> None:
+    def attempt(add_rule, budget: float, level: int) -> tuple[int, cp_model.CpSolver]:
+        if level == least_total:
+            # Every participant has exactly its fewest breaks: a leaner model with only as
+            # many blocks as that (one window for most), built afresh.
+            lean = replace(data, block_limits={p: k + 1 for p, k in variables.least.items()})
+            trial, lean_variables = build_model(lean)
+            add_rule(trial, lean_variables)
+            solver = _solver(workers=workers, seed=seed, time_limit=left(), work=budget)
+            code = solver.solve(trial)
+            return code, (solver, lean_variables)
+        trial = model.clone()
+        add_rule(trial, variables)
+        solver = _solver(workers=workers, seed=seed, time_limit=left(), work=budget)
+        return solver.solve(trial), (solver, variables)
+
+    def found(solved) -> None:
         nonlocal best
-        slots = _slots(solver, variables)
+        solver, solved_variables = solved
+        slots = _slots(solver, solved_variables)
         value = sum(breaks_of(data.problem, {m + 1: s + 1 for m, s in slots.items()}).values())
         if best is None or value < best[0]:
             best = (value, slots)
 
-    def each_at_least(trial: cp_model.CpModel) -> None:
-        for p, breaks in variables.breaks.items():
-            trial.add(trial.get_int_var_from_proto_index(breaks.index) == variables.least.get(p, 0))
-
-    least_total = bound
     most = _most_breaks(variables)
-    budget = FIRST_STEP_SECONDS
-    structure_open = True  # "each participant at its fewest" not yet proven infeasible
+    budget = FIRST_STEP_WORK
     while (best is None or best[0] > bound) and bound <= most:
         if left() is not None and left() <= 0:
             break
-        attempts: list[int | None] = [None] if structure_open and bound == least_total else []
         ceiling = most + 1 if best is None else best[0]
-        attempts += list(range(bound, min(bound + LEVELS_PER_ROUND, ceiling)))
-        if best is None and most not in attempts:
-            attempts.append(most)  # any schedule at all (or proof that there is none)
-        for level in attempts:
+        # The bound gets the whole budget, each level above half the one below it.
+        attempts = [
+            (level, budget / 2**k)
+            for k, level in enumerate(range(bound, min(bound + LEVELS_PER_ROUND, ceiling)))
+        ]
+        if best is None and all(level != most for level, _ in attempts):
+            attempts.append((most, budget / 4))  # any schedule at all (or proof there is none)
+        for level, work in attempts:
             if left() is not None and left() <= 0:
                 break
-            if level is None:
-                report(f"CP-SAT, {bound} breaks, each participant its fewest")
-                code, solver = attempt(each_at_least, budget)
-            else:
-                report(f"CP-SAT, at most {level} breaks")
+            report(f"CP-SAT, at most {level} breaks")
 
-                def at_most(trial: cp_model.CpModel, level: int = level) -> None:
+            def at_most(trial: cp_model.CpModel, own: Variables, level: int = level) -> None:
+                if own is variables:
                     trial.add(_total_in(trial, variables) <= level)
+                else:
+                    trial.add(own.total_breaks <= level)
 
-                code, solver = attempt(at_most, budget)
+            code, solver = attempt(at_most, work, level)
             if code == cp_model.MODEL_INVALID:
                 raise RuntimeError(f"CP-SAT rejected the model: {model.validate()}")
             if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
                 found(solver)
                 break
             if code == cp_model.INFEASIBLE:
-                if level is None:
-                    structure_open = False
-                    bound = max(bound, least_total + 1)
-                else:
-                    bound = max(bound, level + 1)  # none with `level` breaks, nor with fewer
+                bound = max(bound, level + 1)  # none with `level` breaks, nor with fewer
         budget *= 2
     if best is None:
         if bound > most:

@@ -79,6 +79,8 @@ def build(data: MeetingData, model: cp_model.CpModel, variables: Variables) -> N
         required = all(m not in variables.scheduled for m in meetings)
         count = sum(variables.scheduled.get(m, 1) for m in meetings)  # meetings taking place
         limit = len(meetings) if variables.explaining else block_limit(data, len(meetings))
+        if data.block_limits is not None and not variables.explaining:
+            limit = min(limit, data.block_limits.get(p, limit))
         starts, ends, present, intervals = [], [], [], []
         for j in range(limit):
             start = model.new_int_var(0, data.slots - 1, f"block_start[{p},{j}]")
