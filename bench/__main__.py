@@ -84,6 +84,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--out", type=Path, default=common.ROOT / "BENCHMARKS.md")
     parser.add_argument("--work", type=Path, default=None, help="cache of rounds and results")
+    parser.add_argument(
+        "--update",
+        type=Path,
+        default=None,
+        help="also replace the chosen sections in this existing BENCHMARKS.md (keeping the rest)",
+    )
     args = parser.parse_args(argv)
     settings = common.SETTINGS
     settings.quick = args.quick
@@ -110,7 +116,43 @@ def main(argv: list[str] | None = None) -> int:
     parts.append(f"_Whole benchmark run: {time.perf_counter() - started:.0f} s._")
     settings.out.write_text("\n\n".join(parts) + "\n", encoding="utf-8")
     sys.stderr.write(f"[bench] wrote {settings.out}\n")
+    if args.update is not None:
+        update_sections(args.update, parts[1:-1], [t for _, t in chosen], argv)
+        sys.stderr.write(f"[bench] updated {args.update}\n")
     return 0 if ok else 1
+
+
+def update_sections(target: Path, texts: list[str], titles: list[str], argv: list[str]) -> None:
+    """Replace these sections of an existing BENCHMARKS.md with this run's text, as printed.
+
+    The other sections keep the figures of the run that made them; each replaced section
+    says which command and date its figures come from.
+    """
+    lines = target.read_text(encoding="utf-8").splitlines()
+    for title, text in zip(titles, texts, strict=True):
+        command = " ".join([COMMAND, *argv])
+        stamp = f"_Figures of this section: `{command}`, {time.strftime('%Y-%m-%d')}._"
+        block = [*text.splitlines(), "", stamp, ""]
+        start = next(
+            (i for i, line in enumerate(lines) if line.startswith("## ") and title in line), None
+        )
+        if start is None:
+            end_mark = next(
+                (i for i, line in enumerate(lines) if line.startswith("_Whole benchmark run")),
+                len(lines),
+            )
+            lines[end_mark:end_mark] = block
+            continue
+        end = next(
+            (
+                i
+                for i in range(start + 1, len(lines))
+                if lines[i].startswith("## ") or lines[i].startswith("_Whole benchmark run")
+            ),
+            len(lines),
+        )
+        lines[start:end] = block
+    target.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":
