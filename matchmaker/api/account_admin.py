@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException, status
 from pydantic import BaseModel
 
+from matchmaker.api.errors import declare
 from matchmaker.deps import CurrentUser, SessionDep, require_role
 from matchmaker.models import Role, User
 from matchmaker.services import NotFound
@@ -19,12 +19,14 @@ router = APIRouter(
     dependencies=[Depends(require_role(Role.organiser))],
 )
 
-ERRORS: dict[int | str, dict[str, Any]] = {
-    401: {"description": "Not logged in: send a bearer token"},
-    403: {"description": "Only organisers may do this"},
-    404: {"description": "No such account among those you manage"},
-    409: {"description": "The account is in that state already"},
-}
+ERRORS = declare(
+    {
+        401: "Not logged in: send a bearer token",
+        403: "Only organisers may do this",
+        404: "No such account among those you manage",
+        409: "The account is in that state already",
+    }
+)
 
 
 class AccountView(BaseModel):

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Session
 
 from matchmaker import jobs
+from matchmaker.api.errors import declare
 from matchmaker.deps import CurrentUser, SessionDep, require_role
 from matchmaker.models import (
     MeetingDay,
@@ -40,13 +41,15 @@ router = APIRouter(prefix="/api", tags=["meeting days"])
 AS_ORGANISER = [Depends(require_role(Role.organiser))]
 AS_SME = [Depends(require_role(Role.sme))]
 
-ERRORS: dict[int | str, dict[str, Any]] = {
-    401: {"description": "Not logged in, or an invalid token"},
-    403: {"description": "Not your role"},
-    404: {"description": "No such mission, day, run, request or placement among yours"},
-    409: {"description": "Refused in the day's state (published, a run in progress, ...)"},
-    422: {"description": "Invalid input; `problems` names every field (or row) at fault"},
-}
+ERRORS = declare(
+    {
+        401: "Not logged in, or an invalid token",
+        403: "Not your role",
+        404: "No such mission, day, run, request or placement among yours",
+        409: "Refused in the day's state (published, a run in progress, ...)",
+        422: "Invalid input; `problems` names every field (or row) at fault",
+    }
+)
 
 T = TypeVar("T")
 
