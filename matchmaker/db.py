@@ -107,6 +107,19 @@ def get_session() -> Iterator[Session]:
         yield session
 
 
+def begin_snapshot_read(session: Session) -> None:
+    """Begin a read transaction on the session that sees one consistent snapshot of the
+    database and takes no write lock (the session must not be in a transaction).
+
+    SQLite (WAL): a deferred transaction, whose first read fixes the snapshot. PostgreSQL:
+    REPEATABLE READ, so every statement sees the snapshot of the first one.
+    """
+    if session.get_bind().dialect.name == "sqlite":
+        session.connection(execution_options={READ_ONLY: True})
+    else:
+        session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+
+
 @contextmanager
 def session_scope(engine: Engine) -> Iterator[Session]:
     """A session that commits when the block ends and rolls back when it raises."""
