@@ -5,13 +5,18 @@ roster row by row)."""
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import threading
+import time
+from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import Engine, event, func, text
 from sqlmodel import Session, select
 
+from matchmaker import db, jobs
 from matchmaker.models import Placement, Role, Round, RunState, User
 from matchmaker.services import accounts, scenarios
 from matchmaker.services import runs as run_service
@@ -190,3 +195,40 @@ def test_the_roster_is_stored_with_one_bulk_insert(migrated_engine: Engine) -> N
         assert all(p.reason for p in placements if str(p.status) == "unplaced")
         assert all(p.reason is None for p in placements if str(p.status) == "placed")
         assert all(p.created_at is not None and p.score is not None for p in placements)
+
+
+def test_a_file_database_has_a_connection_for_every_request_thread(tmp_path: Path) -> None:
+    """40 request threads (anyio's default) plus the job runner each get a connection at
+    once instead of the 16th waiting out the pool timeout and answering 500."""
+    engine = db.create_db_engine(f"sqlite:///{tmp_path / 'pool.db'}", pool_timeout=0.5)
+    try:
+        connections = [
+            engine.connect().execution_options(**{db.READ_ONLY: True}) for _ in range(42)
+        ]
+        assert all(c.exec_driver_sql("SELECT 1").scalar() == 1 for c in connections)
+        for connection in connections:
+            connection.close()
+    finally:
+        engine.dispose()
+
+
+def test_the_job_runner_thread_runs_at_a_lower_priority(tmp_path: Path) -> None:
+    """Solves in the server process (SQLite) yield the CPU to requests; nice is per thread
+    on Linux. (With PostgreSQL, `matchmaker worker` processes solve.)"""
+    engine = db.create_db_engine(f"sqlite:///{tmp_path / 'runner.db'}")
+    db.upgrade_to_head(engine)
+    base = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    runner = jobs.ThreadRunner(engine)
+    try:
+        thread = next(t for t in threading.enumerate() if t.name == "matching-runs")
+        assert thread.native_id is not None
+        deadline = time.monotonic() + 5
+        while os.getpriority(os.PRIO_PROCESS, thread.native_id) == base:
+            assert time.monotonic() < deadline, "the runner's priority never changed"
+            time.sleep(0.01)
+        expected = min(19, base + jobs.RUNNER_NICENESS)
+        assert os.getpriority(os.PRIO_PROCESS, thread.native_id) == expected
+        assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == base
+    finally:
+        runner.close()
+        engine.dispose()
