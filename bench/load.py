@@ -59,23 +59,31 @@ What was found and tried (investigation notes; the figures above are this run's)
 - The mission list built every mission entry twice (once more for the filter form) and looked
   up country names each time. Fixed: one distinct query for the form's countries, cached
   country names (`matchmaker/services/catalogue.py`, `firms.py`).
+- Starting a run exported the round (about 2.6 s of Python for the 5,000-firm round) inside
+  the request's write transaction, and storing its roster added one ORM object and one
+  INSERT ... RETURNING per application in the finishing transaction, so logins and
+  applications during a run waited out the 5 s busy timeout. Fixed: the round is exported in
+  a read transaction of its own (one consistent snapshot) and only the run row is added under
+  the lock; the roster goes in with one executemany INSERT built before the transaction; the
+  job reads the snapshot without the lock (`matchmaker/services/runs.py`,
+  `tests/service/test_run_locks.py`).
+- Under a burst, more requests waited for a database connection than the pool held (5 + 10
+  for 40 request threads) and failed after 30 s with a 500. Fixed: a SQLite file database
+  gets a connection for every request thread (`matchmaker/db.py`). The in-process job
+  runner's thread solves at a lower CPU priority (nice 10), so requests get the cores first
+  (`matchmaker/jobs.py`).
 - The GIL is not what slows requests during a run: a solve of the 5,000-firm round in a thread
   left the main thread answering a 10 ms sleep in 12 ms (median) and 31 ms (p95), worst
   0.5 s while the model is built and the result explained; CP-SAT's search releases the GIL.
   A subprocess for the solve was therefore not added. What remains is capacity: one uvicorn
-  process spends roughly 10–40 ms of CPU on a mission list or mission page, a solve takes one
-  of the two cores for its whole length, and the load generator needs the other; starting a
-  run exports the round inside the request, and storing its roster (one row per application)
-  is one write transaction in the server process. Where the offered load exceeds what is left,
-  requests queue until they time out (locust waits 60 s) or find the connection pool (5 + 10)
-  exhausted, and the error rate and p95 above follow from that. Writes (logging in, applying)
-  that still fail during a run wait more than the 5 s busy timeout for the write lock, which
-  the run holds while the request that starts it exports the round and while the roster is
-  stored.
+  process spends roughly 5–15 ms of CPU on a mission list or mission page (a handful of
+  queries each, no query per row), a solve takes one of the two cores for its whole length,
+  and the load generator needs the other. Where the offered load exceeds what is left,
+  requests queue, and the p95 above follows from that.
 - Not tried (larger changes): serving with several worker processes, caching the public
-  mission list between changes, moving the roster write and the export out of the request
-  and the server process (e.g. the PostgreSQL worker set-up, where `matchmaker worker` runs
-  the solve in its own process)."""
+  mission list between changes, moving the export out of the request and the solve out of
+  the server process (e.g. the PostgreSQL worker set-up, where `matchmaker worker` runs the
+  solve in its own process)."""
 
 
 def _free_port() -> int:

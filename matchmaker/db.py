@@ -21,6 +21,11 @@ from matchmaker.settings import get_settings
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 5000
+# Connections for a file database: one for each of the server's request threads (anyio's
+# default limit, 40) and the job runner's, so a burst of requests queues for a thread
+# instead of failing after pool_timeout with "QueuePool limit ... reached" (a 500).
+SQLITE_POOL_SIZE = 10
+SQLITE_MAX_OVERFLOW = 35
 # An execution option for read-only work on SQLite: begin a deferred transaction instead
 # of taking the write lock up front, e.g. `session.connection(execution_options={...})`.
 READ_ONLY = "matchmaker_read_only"
@@ -66,6 +71,9 @@ def _create_sqlite_engine(url: URL, **kwargs: Any) -> Engine:
     if _is_memory(url):
         # One shared connection, or every session would see its own empty database.
         kwargs.setdefault("poolclass", StaticPool)
+    elif "poolclass" not in kwargs:
+        kwargs.setdefault("pool_size", SQLITE_POOL_SIZE)
+        kwargs.setdefault("max_overflow", SQLITE_MAX_OVERFLOW)
     engine = create_engine(url, connect_args=connect_args, **kwargs)
     memory = _is_memory(url)
 
@@ -105,6 +113,19 @@ def get_session() -> Iterator[Session]:
     """A session per request (a FastAPI dependency); services commit, this only closes."""
     with Session(get_engine()) as session:
         yield session
+
+
+def begin_snapshot_read(session: Session) -> None:
+    """Begin a read transaction on the session that sees one consistent snapshot of the
+    database and takes no write lock (the session must not be in a transaction).
+
+    SQLite (WAL): a deferred transaction, whose first read fixes the snapshot. PostgreSQL:
+    REPEATABLE READ, so every statement sees the snapshot of the first one.
+    """
+    if session.get_bind().dialect.name == "sqlite":
+        session.connection(execution_options={READ_ONLY: True})
+    else:
+        session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
 
 
 @contextmanager

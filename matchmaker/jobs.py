@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol
@@ -43,6 +44,9 @@ STALLED_WORKER_SECONDS = 30.0
 # The in-process runner also looks for queued runs this often without being woken.
 POLL_SECONDS = 2.0
 STOP_WAIT_SECONDS = 5.0
+# The in-process runner's solves run at this lower CPU priority (nice), so the server's
+# requests get the cores first while a solve goes on.
+RUNNER_NICENESS = 10
 # Any constant; only processes preparing the same database need to agree on it.
 _QUEUE_SCHEMA_LOCK_ID = 0x6D6A6F62  # "mjob"
 
@@ -145,6 +149,7 @@ class ThreadRunner:
         self._thread.join(STOP_WAIT_SECONDS)
 
     def _loop(self) -> None:
+        lower_thread_priority(RUNNER_NICENESS)
         while not self._stopping.is_set():
             try:
                 run_id = run_service.next_queued_run(engine=self._engine)
@@ -159,6 +164,16 @@ class ThreadRunner:
                 logger.exception("matching run job failed")
             self._wake.wait(POLL_SECONDS)
             self._wake.clear()
+
+
+def lower_thread_priority(niceness: int) -> None:
+    """Raise the calling thread's nice value by `niceness` (Linux keeps it per thread, and
+    threads it starts inherit it); where that is not possible, nothing changes."""
+    try:
+        thread = threading.get_native_id()
+        os.setpriority(os.PRIO_PROCESS, thread, os.getpriority(os.PRIO_PROCESS, thread) + niceness)
+    except (AttributeError, OSError):  # no setpriority (Windows) or not allowed
+        logger.debug("could not lower the job runner's priority", exc_info=True)
 
 
 # --------------------------------------------------------------------------- PostgreSQL

@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
-from sqlalchemy import Engine, update
+from sqlalchemy import Engine, Table, insert, update
+from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
 
 from matchmaker import db
@@ -60,6 +61,8 @@ HEARTBEAT_SECONDS = 5.0
 DEFAULT_TIME_LIMIT_SECONDS = 60.0
 MAX_TIME_LIMIT_SECONDS = 3600.0
 MAX_WORKERS = 8
+
+PLACEMENT_TABLE: Table = Placement.__table__  # type: ignore[attr-defined]
 
 # Called with the session and the new run's id inside the starting transaction: the job
 # queue either enqueues in that transaction (PostgreSQL) or once it commits (SQLite).
@@ -224,25 +227,26 @@ def start_run(
 
     Raises NotFound (not the organiser's round), RunRefused (the round is published, or a
     run is already queued or running) and ScenarioError (the round is not a valid scenario).
+
+    The round is exported in a read transaction of its own (one consistent snapshot, no
+    write lock: on SQLite other writers go on meanwhile); only checking the round and adding
+    the run row happen under the write lock, with the checks repeated there. A change that
+    commits between the two is treated like one made just after the run started.
     """
     visible_round(session=session, round_id=round_id, user=actor)
     try:
-        round_row = lock_round(session, round_id)
-        assert round_row is not None
-        if round_row.status == RoundStatus.published:
-            raise RunRefused(
-                "the round is published: its roster is final, and places that come free go "
-                "to the waiting list"
-            )
-        running = active_run(session=session, round_id=round_id)
-        if running is not None:
-            raise RunRefused(f"run {running.id} of this round is still {running.state}")
+        session.rollback()  # ends the request's transaction (it only read) and its lock
+        db.begin_snapshot_read(session)
+        _check_startable(session, round_id, for_update=False)
         document = export_round(session=session, round_id=round_id)
+        digest = snapshot_digest(document)
+        session.rollback()  # ends the read; nothing was written
+        _check_startable(session, round_id, for_update=True)
         run = MatchingRun(
             round_id=round_id,
             state=RunState.queued,
             input_snapshot=document,
-            snapshot_sha256=snapshot_digest(document),
+            snapshot_sha256=digest,
             ortools_version=ortools_version(),
             parameters=options.to_dict(),
             seed=options.seed,
@@ -272,6 +276,22 @@ def start_run(
         raise
     session.refresh(run)
     return run
+
+
+def _check_startable(session: Session, round_id: str, *, for_update: bool) -> None:
+    """RunRefused if the round is published or has a run queued or running (with
+    for_update, the round row is locked first: the check holds until the commit)."""
+    round_row = lock_round(session, round_id, for_update=for_update)
+    if round_row is None:
+        raise NotFound("round", round_id)
+    if round_row.status == RoundStatus.published:
+        raise RunRefused(
+            "the round is published: its roster is final, and places that come free go "
+            "to the waiting list"
+        )
+    running = active_run(session=session, round_id=round_id)
+    if running is not None:
+        raise RunRefused(f"run {running.id} of this round is still {running.state}")
 
 
 def restart_run(*, session: Session, run_id: int, actor: User, enqueue: Enqueue) -> MatchingRun:
@@ -323,6 +343,7 @@ def execute_run(*, engine: Engine, run_id: int) -> RunState | None:
     if not _claim(engine, run_id):
         return None
     with Session(engine) as session:
+        session.connection(execution_options={db.READ_ONLY: True})
         run = session.get(MatchingRun, run_id)
         assert run is not None
         snapshot, options = run.input_snapshot, options_of(run)
@@ -336,16 +357,25 @@ def execute_run(*, engine: Engine, run_id: int) -> RunState | None:
         return _finish_failed(engine, run_id, f"{type(error).__name__}: {error}")
     writer.stop()
     try:
-        return _finish(engine, run_id, outcome, document)
+        rows = _placement_rows(outcome, document)
+        return _finish(engine, run_id, outcome, document, rows)
     except Exception as error:  # e.g. the database refused the roster
         return _finish_failed(engine, run_id, f"storing the result failed: {error}")
 
 
+def _run_for_update(session: Session, run_id: int) -> MatchingRun | None:
+    """The run row, locked, without its input snapshot (large; not needed under the lock)."""
+    return session.exec(
+        select(MatchingRun)
+        .where(MatchingRun.id == run_id)
+        .options(defer(MatchingRun.input_snapshot))  # type: ignore[arg-type]
+        .with_for_update()
+    ).first()
+
+
 def _claim(engine: Engine, run_id: int) -> bool:
     with db.session_scope(engine) as session:
-        run = session.exec(
-            select(MatchingRun).where(MatchingRun.id == run_id).with_for_update()
-        ).first()
+        run = _run_for_update(session, run_id)
         if run is None or run.state != RunState.queued:
             return False
         now = utcnow()
@@ -427,9 +457,7 @@ class _ProgressWriter:
 
 def _finish_failed(engine: Engine, run_id: int, error: str) -> RunState | None:
     with db.session_scope(engine) as session:
-        run = session.exec(
-            select(MatchingRun).where(MatchingRun.id == run_id).with_for_update()
-        ).first()
+        run = _run_for_update(session, run_id)
         if run is None or run.state != RunState.running:
             return None
         _mark(session, run, RunState.failed, error)
@@ -437,13 +465,20 @@ def _finish_failed(engine: Engine, run_id: int, error: str) -> RunState | None:
 
 
 def _finish(
-    engine: Engine, run_id: int, outcome: SolveOutcome, document: dict[str, Any]
+    engine: Engine,
+    run_id: int,
+    outcome: SolveOutcome,
+    document: dict[str, Any],
+    rows: list[dict[str, Any]],
 ) -> RunState | None:
-    """Store the result and the placements of every application in one transaction."""
+    """Store the result and the placements of every application in one transaction.
+
+    The rows are made beforehand (`_placement_rows`), so the transaction, which holds
+    SQLite's write lock, only maps them to application ids and inserts them in one bulk
+    INSERT (executemany).
+    """
     with db.session_scope(engine) as session:
-        run = session.exec(
-            select(MatchingRun).where(MatchingRun.id == run_id).with_for_update()
-        ).first()
+        run = _run_for_update(session, run_id)
         if run is None or run.state != RunState.running:
             return None  # interrupted meanwhile (recovery after a missed heartbeat)
         run.result = document
@@ -454,7 +489,7 @@ def _finish(
         if outcome.status not in ("OPTIMAL", "FEASIBLE"):
             _mark(session, run, RunState.failed, _no_roster_message(document))
             return RunState.failed
-        _store_placements(session, run, outcome, document)
+        _store_placements(session, run, rows)
         _mark(session, run, RunState.succeeded, None)
         return RunState.succeeded
 
@@ -491,36 +526,54 @@ def _mark(session: Session, run: MatchingRun, state: RunState, error: str | None
     )
 
 
-def _store_placements(
-    session: Session, run: MatchingRun, outcome: SolveOutcome, document: dict[str, Any]
-) -> None:
+def _placement_rows(outcome: SolveOutcome, document: dict[str, Any]) -> list[dict[str, Any]]:
+    """One row per application of the solved scenario (by its firm and mission ids), made
+    outside any transaction; `_store_placements` adds the run and the application ids."""
     data = outcome.data
-    ids = application_ids(session=session, round_id=run.round_id)
     placed = set(outcome.placed)
     locked = set(data.locked)
     reasons = {(u["firm"], u["mission"]): (u["reason"], u["detail"]) for u in document["unplaced"]}
-    now = utcnow()
     rows = []
     for index, application in enumerate(data.applications):
         pair = (application.firm, application.mission)
-        application_id = ids.get(pair)
+        reason, detail = (None, None) if index in placed else reasons.get(pair, (None, None))
+        rows.append(
+            {
+                "pair": pair,
+                "status": PlacementStatus.placed if index in placed else PlacementStatus.unplaced,
+                "score": data.scores[index],
+                "locked": index in locked,
+                "reason": reason,
+                "detail": detail,
+            }
+        )
+    return rows
+
+
+def _store_placements(session: Session, run: MatchingRun, rows: list[dict[str, Any]]) -> None:
+    """Insert the run's placements with one executemany INSERT (SQLAlchemy Core)."""
+    ids = application_ids(session=session, round_id=run.round_id)
+    now = utcnow()
+    values = []
+    for row in rows:
+        application_id = ids.get(row["pair"])
         if application_id is None:
             continue  # deleted since the snapshot
-        reason, detail = reasons.get(pair, (None, None))
-        rows.append(
-            Placement(
-                run_id=run.id or 0,
-                application_id=application_id,
-                status=PlacementStatus.placed if index in placed else PlacementStatus.unplaced,
-                score=data.scores[index],
-                locked=index in locked,
-                reason=None if index in placed else reason,
-                detail=None if index in placed else detail,
-                created_at=now,
-                updated_at=now,
-            )
+        values.append(
+            {
+                "run_id": run.id,
+                "application_id": application_id,
+                "status": row["status"].value,
+                "score": row["score"],
+                "locked": row["locked"],
+                "reason": row["reason"],
+                "detail": row["detail"],
+                "created_at": now,
+                "updated_at": now,
+            }
         )
-    session.add_all(rows)
+    if values:
+        session.connection().execute(insert(PLACEMENT_TABLE), values)
 
 
 def application_ids(*, session: Session, round_id: str) -> dict[tuple[str, str], int]:

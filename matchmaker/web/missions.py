@@ -7,7 +7,7 @@ from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request, status
 from fastapi.responses import HTMLResponse, Response
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from matchmaker.deps import OptionalUser, SessionDep
 from matchmaker.models import Application, ApplicationStatus, Role, RoundStatus, User
@@ -64,17 +64,17 @@ def mission_list(
 
 
 def _applied_missions(session: Session, user: User | None) -> dict[int, Application]:
-    """The submitted applications of the user's firm, by mission (SMEs only)."""
+    """The submitted applications of the user's firm, by mission (SMEs only): one query,
+    not the full application views (results, cases) the SME's own pages show."""
     if user is None or user.role != Role.sme or user.firm_id is None:
         return {}
-    firm = firm_service.firm_of(session=session, user=user)
-    if firm is None:
-        return {}
-    return {
-        view.application.mission_id: view.application
-        for view in application_service.applications_of(session=session, firm=firm)
-        if view.application.status == ApplicationStatus.submitted
-    }
+    applications = session.exec(
+        select(Application).where(
+            Application.firm_id == user.firm_id,
+            Application.status == ApplicationStatus.submitted,
+        )
+    ).all()
+    return {application.mission_id: application for application in applications}
 
 
 @router.get("/missions/{mission_id}", response_class=HTMLResponse)
