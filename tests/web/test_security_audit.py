@@ -18,6 +18,8 @@ from sqlmodel import Session, col, func, select
 
 from matchmaker.models import AuditLog, User
 from matchmaker.models.audit import AuditLogIsAppendOnly
+from tests.web import access_meetings as meetings_routes
+from tests.web import test_meetings as meetings
 from tests.web import test_organiser_builders as organiser_builders
 from tests.web import test_runs_support as run_support
 from tests.web.clients import PASSWORD, Clients, csrf
@@ -36,7 +38,11 @@ pytestmark = pytest.mark.usefixtures("runner")
 
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 # Rows the matching job itself writes (as the system) while a run it was asked for goes on.
-JOB_ACTIONS = ("run.running", "run.succeeded", "run.failed", "run.interrupted")
+JOB_ACTIONS = tuple(
+    f"{kind}.{state}"
+    for kind in ("run", "meeting_schedule")
+    for state in ("running", "succeeded", "failed", "interrupted")
+)
 
 
 class World:
@@ -165,6 +171,46 @@ class World:
         assert created.status_code == 201, created.text
         return created.json()["id"]
 
+    # ------------------------------------------------------------------- meeting days
+    @functools.cached_property
+    def meetings(self) -> meetings.Setup:
+        """A published mission M1 (the SME client owns placed firm F1), no day yet."""
+        return meetings.published_mission(self.app, self.clients)
+
+    @functools.cached_property
+    def meeting_day(self) -> meetings.Setup:
+        """The mission's meeting day set up, with partners Ama and Kofi."""
+        s = self.meetings
+        meetings.set_up_day(s)
+        meetings.add_partners(s, "Ama", "Kofi")
+        return s
+
+    def partner(self, name: str) -> int:
+        return meetings.partner_ids(self.meeting_day.app)[name]
+
+    @functools.cached_property
+    def meeting_request(self) -> int:
+        """F1's request to meet Ama, made by the organiser."""
+        s = self.meeting_day
+        body = {"firm_id": s.firms["F1"], "partner_id": self.partner("Ama")}
+        made = s.organiser.post(f"{s.api}/requests", json=body)
+        assert made.status_code == 201, made.text
+        return made.json()["id"]
+
+    @functools.cached_property
+    def scheduled_request(self) -> int:
+        """The request, placed by a finished schedule run."""
+        request_id = self.meeting_request
+        assert meetings.schedule(self.meeting_day)["run"]["state"] == "succeeded"
+        return request_id
+
+    @functools.cached_property
+    def locked_request(self) -> int:
+        request_id = self.scheduled_request
+        locked = self.clients.organiser.post(f"/api/meeting-requests/{request_id}/lock")
+        assert locked.status_code == 200, locked.text
+        return request_id
+
 
 @dataclass(frozen=True)
 class Call:
@@ -175,6 +221,36 @@ class Call:
     form: Callable[[World], dict[str, Any]] | None = None
     json: Callable[[World], Any] | None = None
     files: dict[str, Any] | None = None
+
+
+def _day(w: World) -> str:
+    return w.meeting_day.day
+
+
+def _api_day(w: World) -> str:
+    return w.meeting_day.api
+
+
+def _firm_page(w: World) -> str:
+    return f"/sme/placements/{w.meeting_day.placements['F1']}"
+
+
+PARTNERS_CSV = {
+    "file": (
+        "partners.csv",
+        b"name,organisation,country,sector,email,forbidden_slots\n"
+        b"Esi Owusu,Tema Port,GH,logistics,esi@tema.gh,\n",
+        "text/csv",
+    )
+}
+PARTNER_FORM = {
+    "name": "Yaw",
+    "organisation": "Volta Power",
+    "country": "GH",
+    "sector": "energy",
+    "email": "yaw@volta.gh",
+    "forbidden_slots": "",
+}
 
 
 def _fixed(value: Any) -> Callable[[World], Any]:
@@ -439,6 +515,110 @@ CALLS: dict[tuple[str, str], Call] = {
     ("POST", "/api/organiser/accounts/{user_id}/enable"): Call(
         "organiser", lambda w: f"/api/organiser/accounts/{w.disabled_sme}/enable"
     ),
+    # meeting days: pages
+    ("POST", meetings_routes.DAY): Call(
+        "organiser", lambda w: w.meetings.day, form=_fixed(meetings.DAY_FORM)
+    ),
+    ("POST", meetings_routes.DAY + "/partners"): Call(
+        "organiser", lambda w: f"{_day(w)}/partners", form=_fixed(PARTNER_FORM)
+    ),
+    ("POST", meetings_routes.DAY + "/partners/import"): Call(
+        "organiser", lambda w: f"{_day(w)}/partners/import", files=PARTNERS_CSV
+    ),
+    ("POST", meetings_routes.DAY + "/partners/{partner_id}/delete"): Call(
+        "organiser", lambda w: f"{_day(w)}/partners/{w.partner('Kofi')}/delete", form=_fixed({})
+    ),
+    ("POST", meetings_routes.DAY + "/requests"): Call(
+        "organiser",
+        lambda w: f"{_day(w)}/requests",
+        form=lambda w: {"firm_id": w.meeting_day.firms["F3"], "partner_id": w.partner("Ama")},
+    ),
+    ("POST", meetings_routes.DAY + "/schedule"): Call(
+        "organiser",
+        lambda w: w.meeting_request and f"{_day(w)}/schedule",
+        form=_fixed({"time_limit": "10"}),
+    ),
+    ("POST", meetings_routes.DAY + "/publish"): Call(
+        "organiser", lambda w: w.scheduled_request and f"{_day(w)}/publish", form=_fixed({})
+    ),
+    ("POST", "/organiser/meeting-requests/{request_id}/delete"): Call(
+        "organiser",
+        lambda w: f"/organiser/meeting-requests/{w.meeting_request}/delete",
+        form=_fixed({}),
+    ),
+    ("POST", "/organiser/meeting-requests/{request_id}/lock"): Call(
+        "organiser",
+        lambda w: f"/organiser/meeting-requests/{w.scheduled_request}/lock",
+        form=_fixed({}),
+    ),
+    ("POST", "/organiser/meeting-requests/{request_id}/unlock"): Call(
+        "organiser",
+        lambda w: f"/organiser/meeting-requests/{w.locked_request}/unlock",
+        form=_fixed({}),
+    ),
+    ("POST", meetings_routes.FIRM + "/meetings"): Call(
+        "sme",
+        lambda w: f"{_firm_page(w)}/meetings",
+        form=lambda w: {"partner_id": w.partner("Kofi"), "session": "morning"},
+    ),
+    ("POST", meetings_routes.FIRM + "/meetings/{request_id}/delete"): Call(
+        "sme",
+        lambda w: f"{_firm_page(w)}/meetings/{w.meeting_request}/delete",
+        form=_fixed({}),
+    ),
+    # meeting days: API
+    ("PUT", meetings_routes.API_DAY): Call(
+        "organiser",
+        lambda w: w.meetings.api,
+        json=_fixed(
+            {
+                "date": "2027-01-12",
+                "start_time": "09:00",
+                "slot_minutes": 20,
+                "slots": 3,
+                "morning_slots": 2,
+                "tables": 1,
+            }
+        ),
+    ),
+    ("POST", meetings_routes.API_DAY + "/partners"): Call(
+        "organiser",
+        lambda w: f"{_api_day(w)}/partners",
+        json=_fixed({k: v for k, v in PARTNER_FORM.items() if k != "forbidden_slots"}),
+    ),
+    ("POST", meetings_routes.API_DAY + "/partners/import"): Call(
+        "organiser", lambda w: f"{_api_day(w)}/partners/import", files=PARTNERS_CSV
+    ),
+    ("DELETE", meetings_routes.API_DAY + "/partners/{partner_id}"): Call(
+        "organiser", lambda w: f"{_api_day(w)}/partners/{w.partner('Kofi')}"
+    ),
+    ("POST", meetings_routes.API_DAY + "/requests"): Call(
+        "organiser",
+        lambda w: f"{_api_day(w)}/requests",
+        json=lambda w: {"firm_id": w.meeting_day.firms["F3"], "partner_id": w.partner("Ama")},
+    ),
+    ("POST", meetings_routes.API_DAY + "/schedule"): Call(
+        "organiser",
+        lambda w: w.meeting_request and f"{_api_day(w)}/schedule",
+        json=_fixed({"time_limit": 10}),
+    ),
+    ("POST", meetings_routes.API_DAY + "/publish"): Call(
+        "organiser", lambda w: w.scheduled_request and f"{_api_day(w)}/publish"
+    ),
+    ("DELETE", "/api/meeting-requests/{request_id}"): Call(
+        "organiser", lambda w: f"/api/meeting-requests/{w.meeting_request}"
+    ),
+    ("POST", "/api/meeting-requests/{request_id}/lock"): Call(
+        "organiser", lambda w: f"/api/meeting-requests/{w.scheduled_request}/lock"
+    ),
+    ("POST", "/api/meeting-requests/{request_id}/unlock"): Call(
+        "organiser", lambda w: f"/api/meeting-requests/{w.locked_request}/unlock"
+    ),
+    ("POST", "/api" + meetings_routes.FIRM + "/meeting-requests"): Call(
+        "sme",
+        lambda w: f"/api{_firm_page(w)}/meeting-requests",
+        json=lambda w: {"partner_id": w.partner("Kofi")},
+    ),
     # branch organisation
     ("POST", "/branch/rounds/{round_id}/missions"): Call(
         "branch_org",
@@ -500,47 +680,12 @@ def _last_audit_id(app: FastAPI) -> int:
         return session.exec(select(func.coalesce(func.max(AuditLog.id), 0))).one()
 
 
-# The meeting-day routes arrived on main just before this test was finished: their services
-# record audit rows (tests/web/test_meetings*.py check them), but this test does not call
-# them yet. Listed one by one, so any other new route still fails the enumeration below.
-_DAY = "/organiser/missions/{mission_id}/meetings"
-_API_DAY = "/api/missions/{mission_id}/meeting-day"
-_FIRM = "/sme/placements/{placement_id}"
-NOT_YET_CALLED = {
-    ("POST", _DAY),
-    ("POST", _DAY + "/partners"),
-    ("POST", _DAY + "/partners/import"),
-    ("POST", _DAY + "/partners/{partner_id}/delete"),
-    ("POST", _DAY + "/requests"),
-    ("POST", _DAY + "/schedule"),
-    ("POST", _DAY + "/publish"),
-    ("POST", "/organiser/meeting-requests/{request_id}/delete"),
-    ("POST", "/organiser/meeting-requests/{request_id}/lock"),
-    ("POST", "/organiser/meeting-requests/{request_id}/unlock"),
-    ("POST", _FIRM + "/meetings"),
-    ("POST", _FIRM + "/meetings/{request_id}/delete"),
-    ("PUT", _API_DAY),
-    ("POST", _API_DAY + "/partners"),
-    ("POST", _API_DAY + "/partners/import"),
-    ("DELETE", _API_DAY + "/partners/{partner_id}"),
-    ("POST", _API_DAY + "/requests"),
-    ("POST", _API_DAY + "/schedule"),
-    ("POST", _API_DAY + "/publish"),
-    ("DELETE", "/api/meeting-requests/{request_id}"),
-    ("POST", "/api/meeting-requests/{request_id}/lock"),
-    ("POST", "/api/meeting-requests/{request_id}/unlock"),
-    ("POST", "/api" + _FIRM + "/meeting-requests"),
-}
-
-
 def state_changing_routes(app: FastAPI) -> set[tuple[str, str]]:
     return {(method, path) for method, path in app_routes(app) if method in STATE_CHANGING}
 
 
 def test_every_state_changing_route_has_a_call(app: FastAPI) -> None:
     routes = state_changing_routes(app)
-    assert routes >= NOT_YET_CALLED, "listed as not yet called but gone"
-    routes -= NOT_YET_CALLED
     assert routes - CALLS.keys() == set(), "state-changing routes this test does not call"
     assert CALLS.keys() - routes == set(), "calls of routes that do not exist"
     assert len(routes) >= 60
@@ -568,7 +713,7 @@ def test_the_route_writes_exactly_one_audit_row(
 
     response = client.request(method, url, **kwargs)
 
-    assert response.status_code in (200, 201, 202, 303), (route, response.text)
+    assert response.status_code in (200, 201, 202, 204, 303), (route, response.text)
     if response.status_code == 303:
         assert not response.headers["location"].startswith("/login"), route
     rows = [
