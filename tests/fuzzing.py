@@ -52,6 +52,8 @@ class Http(Protocol):
 
     def post(self, url: str, **kwargs: Any) -> Any: ...
 
+    def put(self, url: str, **kwargs: Any) -> Any: ...
+
 
 @dataclass
 class Identity:
@@ -227,6 +229,44 @@ def _sme(client: Http, identity: Identity, kvk: str, mission_ids: list[int]) -> 
         identity.ids["application"].add(applied["id"])
 
 
+def _meeting_day(client: Http, organiser: Identity, sme_client: Http, sme: Identity) -> None:
+    """A meeting day of organiser A on a mission where sme_a has a place, with a partner and
+    sme_a's firm's request to meet it."""
+    placed = [
+        p
+        for p in _ok(sme_client.get("/api/sme/placements", headers=sme.headers)).json()
+        if p["status"] in ("offered", "accepted")
+    ]
+    assert placed, "sme_a has a place in round A"
+    organiser.ids["meeting_mission"] = {placed[0]["mission_id"]}
+    sme.ids["meeting_placement"] = {placed[0]["id"]}
+    day = f"/api/missions/{placed[0]['mission_id']}/meeting-day"
+    headers = organiser.headers
+    body = {
+        "date": "2027-06-15",
+        "start_time": "09:00",
+        "slot_minutes": 20,
+        "slots": 4,
+        "morning_slots": 2,
+        "tables": 2,
+        "venue": f"{organiser.name}-marker venue",
+    }
+    _ok(client.put(day, headers=headers, json=body))
+    partner = {
+        "name": f"{organiser.name}-marker partner",
+        "organisation": f"{organiser.name}-marker company",
+        "country": "DE",
+        "sector": "water",
+    }
+    made = _ok(client.post(f"{day}/partners", headers=headers, json=partner), 201).json()
+    organiser.ids["partner"] = {made["id"]}
+    organiser.markers |= {partner["name"], partner["organisation"], body["venue"]}
+    firm_id = min(sme.ids["firm"])
+    wish = {"firm_id": firm_id, "partner_id": made["id"]}
+    request = _ok(client.post(f"{day}/requests", headers=headers, json=wish), 201).json()
+    organiser.ids["request"] = {request["id"]}
+
+
 def seed_world(
     new_client: Callable[[], Http], finish_runs: Callable[[], None], tag: str = ""
 ) -> World:
@@ -287,6 +327,7 @@ def seed_world(
     }
     sme_a.ids["placement"], sme_b.ids["placement"] = placements["sme_a"], placements["sme_b"]
     assert placements["sme_a"] and placements["sme_b"]
+    _meeting_day(org_a, organiser_a, sme_a_client, sme_a)
 
     # Round B stays a draft of organisation B, with a mission of the branch organisation.
     mission = _ok(

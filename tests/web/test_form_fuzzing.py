@@ -40,6 +40,11 @@ BUSINESS_TABLES = (
     "matching_run",
     "placement",
     "locked_pair",
+    "meeting_day",
+    "meeting_partner",
+    "meeting_request",
+    "meeting_schedule_run",
+    "scheduled_meeting",
 )
 
 NUMBERS = ["-1", "0", "-99999999999999999999", "99999999999999999999", "1e309", "NaN", "inf"]
@@ -73,7 +78,26 @@ HOSTILE = st.one_of(
 )
 VALUE = st.one_of(HOSTILE, st.lists(HOSTILE, min_size=2, max_size=3))
 
+# The forms taking a file (path -> the file's field), fuzzed by the upload test.
+MEETINGS = "/organiser/missions/{meeting_mission}/meetings"
+UPLOADS = {
+    "/organiser/import": "scenario",
+    MEETINGS + "/partners/import": "file",
+}
 MISSION = (*MISSION_FIELDS, "external_id", "sectors", "version")
+DAY = (
+    "day",
+    "start_time",
+    "slot_minutes",
+    "slots",
+    "morning_slots",
+    "lunch_minutes",
+    "tables",
+    "fairness",
+    "venue",
+)
+PARTNER = ("name", "organisation", "country", "sector", "email", "forbidden_slots")
+REQUEST = ("firm_id", "partner_id", "priority", "session")
 # (role, path with {kind} placeholders for the seeded objects, form fields)
 FORMS: list[tuple[str, str, tuple[str, ...]]] = [
     ("anonymous", "/login", ("email", "password", "next")),
@@ -110,6 +134,21 @@ FORMS: list[tuple[str, str, tuple[str, ...]]] = [
     ("organiser", "/organiser/runs/{run}/publish", ()),
     ("branch_org", "/branch/rounds/{round_b}/missions", MISSION),
     ("branch_org", "/branch/missions/{branch_mission}", MISSION),
+    # The meeting day of organiser A's mission where sme_a has a place.
+    ("organiser", MEETINGS, DAY),
+    ("organiser", MEETINGS + "/partners", PARTNER),
+    ("organiser", MEETINGS + "/requests", REQUEST),
+    ("sme", "/sme/placements/{meeting_placement}/meetings", REQUEST),
+    ("organiser", "/organiser/meeting-requests/{request}/lock", ()),
+    ("organiser", "/organiser/meeting-requests/{request}/unlock", ()),
+    ("organiser", MEETINGS + "/schedule", ("time_limit", "seed")),
+    ("organiser", MEETINGS + "/publish", ()),
+    ("sme", "/sme/placements/{meeting_placement}/meetings/{request}/delete", ()),
+    ("organiser", "/organiser/meeting-requests/{request}/delete", ()),
+    ("organiser", MEETINGS + "/partners/{partner}/delete", ()),
+    # Last: sme_b's account (no later form uses it) disabled, then enabled again.
+    ("organiser", "/organiser/accounts/{user_b}/disable", ()),
+    ("organiser", "/organiser/accounts/{user_b}/enable", ()),
 ]
 
 
@@ -121,7 +160,7 @@ def test_every_form_of_the_pages_is_fuzzed(app: FastAPI) -> None:
     covered = {re.sub(r"\{[^}]+\}", "{}", path) for _, path, _ in FORMS}
     left = {re.sub(r"\{[^}]+\}", "{}", p) for p in pages} - covered
     # Logging out has no fields; importing takes a file (test below).
-    assert left == {"/logout", "/organiser/import"}
+    assert left == {"/logout", *(re.sub(r"\{[^}]+\}", "{}", p) for p in UPLOADS)}
 
 
 def _ids(seeded: World) -> dict[str, Any]:
@@ -136,6 +175,11 @@ def _ids(seeded: World) -> dict[str, Any]:
         "mission_b": min(who["organiser_b"].ids["mission"]),
         "branch_mission": min(who["branch"].ids["mission"]),
         "run": min(who["organiser_a"].ids["run"]),
+        "meeting_placement": min(who["sme_a"].ids["meeting_placement"]),
+        "meeting_mission": min(who["organiser_a"].ids["meeting_mission"]),
+        "partner": min(who["organiser_a"].ids["partner"]),
+        "request": min(who["organiser_a"].ids["request"]),
+        "user_b": seeded.clients["sme_b"].get("/api/me").json()["id"],
     }
 
 
@@ -152,7 +196,8 @@ def _counts(app: FastAPI) -> dict[str, int]:
 def _client(app: FastAPI, seeded: World, role: str, path: str) -> TestClient:
     # Organiser B owns round B and its missions; round A (and its run) is organiser A's.
     names = {"sme": "sme_a", "organiser": "organiser_b", "branch_org": "branch"}
-    if role == "organiser" and ("{round_a}" in path or "{run}" in path):
+    theirs = ("{round_a}", "{run}", "{meeting_mission}", "{request}", "{user_b}")
+    if role == "organiser" and any(kind in path for kind in theirs):
         names["organiser"] = "organiser_a"
     if role == "anonymous":
         return TestClient(app, base_url="https://testserver")
@@ -207,7 +252,10 @@ def test_hostile_scenario_uploads_never_break_the_server_nor_half_write(
     world: World,  # noqa: F811
 ) -> None:
     client = world.clients["organiser_a"]
-    token = csrf(client)  # type: ignore[arg-type]
+    assert isinstance(client, TestClient)
+    token = csrf(client)
+    mission = min(world.identities["organiser_a"].ids["meeting_mission"])
+    targets = {path.format(meeting_mission=mission): name for path, name in UPLOADS.items()}
     contents = st.one_of(
         st.binary(max_size=200),
         st.sampled_from(
@@ -224,26 +272,28 @@ def test_hostile_scenario_uploads_never_break_the_server_nor_half_write(
             ]
         ),
     )
-    names = st.sampled_from(["round.json", "round.yaml", "round.xlsx", "x", "\x00.json", ""])
+    names = st.sampled_from(
+        ["round.json", "round.yaml", "round.xlsx", "p.csv", "x", "\x00.json", ""]
+    )
 
     @seed(20271127)
     @settings(
-        max_examples=EXAMPLES * 2,
+        max_examples=EXAMPLES * 4,
         derandomize=True,
         database=None,
         deadline=None,
         suppress_health_check=list(HealthCheck),
     )
-    @given(content=contents, name=names)
-    def upload(content: bytes, name: str) -> None:
+    @given(content=contents, name=names, url=st.sampled_from(sorted(targets)))
+    def upload(content: bytes, name: str, url: str) -> None:
         before = _counts(app)
         response = client.post(
-            "/organiser/import",
+            url,
             data={"csrf_token": token},
-            files={"scenario": (name, content, "application/octet-stream")},
+            files={targets[url]: (name, content, "application/octet-stream")},
             follow_redirects=False,
         )
-        assert response.status_code < 500, (name, content[:100], response.text[:1000])
+        assert response.status_code < 500, (url, name, content[:100], response.text[:1000])
         if response.status_code >= 400:
             assert _counts(app) == before
 
