@@ -130,6 +130,13 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
             return JSONResponse({"detail": "not found"}, status_code=404)
         return _error_page(request, 404, "There is no such page or object.")
 
+    @app.exception_handler(OverflowError)
+    async def beyond_sqlite(request: Request, error: OverflowError) -> Response:
+        # The same on SQLite: its driver cannot even bind an id beyond 64 bits.
+        if "SQLite INTEGER" not in str(error):
+            raise error
+        return await out_of_range(request, error)  # type: ignore[arg-type]
+
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, error: RequestValidationError) -> Response:
         problems = _problem_paths(error)
