@@ -26,9 +26,9 @@ from matchmaker.services import accounts
 from matchmaker.services import runs as run_service
 from matchmaker.services.scenarios import canonical_document, import_scenario
 from tests.service.conftest import (  # noqa: F401  (database_url: the backend-parametrised URL)
-    POSTGRES_ENV,
     _postgres_schema,
     database_url,
+    postgres_server_url,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -99,9 +99,7 @@ def test_the_worker_refuses_sqlite(tmp_path: Path) -> None:
 @pytest.fixture
 def postgres_url() -> Iterator[str]:
     """A fresh PostgreSQL schema (the worker's queue lives in PostgreSQL only)."""
-    base_url = os.environ.get(POSTGRES_ENV)
-    if not base_url:
-        pytest.skip(f"PostgreSQL tests need {POSTGRES_ENV} (e.g. postgresql://user@host/db)")
+    base_url = postgres_server_url()
     yield from _postgres_schema(base_url)
 
 

@@ -6,14 +6,11 @@ mode kills 30 times per database)."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
-from tests.service.conftest import POSTGRES_ENV
+from tests.service.conftest import postgres_server_url
 
 ROOT = Path(__file__).resolve().parents[1]
 KILLS = 3
@@ -53,6 +50,5 @@ def test_kill_9_on_sqlite(tmp_path: Path) -> None:
 
 
 def test_kill_9_on_postgresql(tmp_path: Path) -> None:
-    if not os.environ.get(POSTGRES_ENV):
-        pytest.skip(f"PostgreSQL tests need {POSTGRES_ENV} (e.g. postgresql://user@host/db)")
+    postgres_server_url()  # skips where no PostgreSQL server is configured
     _kill_test("postgresql", tmp_path)

@@ -24,10 +24,16 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'matchmaker.db'}"
         return
+    yield from _postgres_schema(postgres_server_url())
+
+
+def postgres_server_url() -> str:
+    """The configured PostgreSQL server; without one, the calling test is skipped (the only
+    tests that ever skip are the PostgreSQL runs where no server is configured)."""
     base_url = os.environ.get(POSTGRES_ENV)
     if not base_url:
         pytest.skip(f"PostgreSQL tests need {POSTGRES_ENV} (e.g. postgresql://user@host/db)")
-    yield from _postgres_schema(base_url)
+    return base_url
 
 
 def _postgres_schema(base_url: str) -> Iterator[str]:

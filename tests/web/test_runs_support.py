@@ -3,7 +3,6 @@ tiny rounds, linking test accounts to firms, and waiting for a run on either dat
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -31,7 +30,7 @@ from matchmaker.models import (
 from matchmaker.services.scenarios import import_scenario
 from matchmaker.settings import Settings
 from tests import builders as b
-from tests.service.conftest import POSTGRES_ENV, _postgres_schema
+from tests.service.conftest import _postgres_schema, postgres_server_url
 
 HOLDING = (PlacementStatus.placed, PlacementStatus.offered, PlacementStatus.accepted)
 
@@ -51,9 +50,7 @@ def make_app(url: str) -> FastAPI:
 def postgres_apps() -> Iterator[FastAPI]:
     """The app on a fresh PostgreSQL schema, for what only the procrastinate queue does
     (skipped, like every PostgreSQL test, where no server is configured)."""
-    base_url = os.environ.get(POSTGRES_ENV)
-    if not base_url:
-        pytest.skip(f"PostgreSQL tests need {POSTGRES_ENV} (e.g. postgresql://user@host/db)")
+    base_url = postgres_server_url()
     for url in _postgres_schema(base_url):
         application = make_app(url)
         yield application
