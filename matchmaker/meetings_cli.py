@@ -105,6 +105,8 @@ def print_day(console: Console, document: dict) -> None:
         f"in {document['solve_seconds']:.2f} s",
         highlight=False,
     )
+    if document.get("quality"):
+        console.print(f"schedule: {document['quality']}", highlight=False)
     unscheduled = [m for m in document["meetings"] if m["slot"] is None]
     for meeting in unscheduled:
         console.print(

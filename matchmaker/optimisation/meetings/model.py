@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 
 from ortools.sat.python import cp_model
 
-from matchmaker.optimisation.meetings import constraints, explain
+from matchmaker.optimisation.meetings import constraints, explain, greedy
 from matchmaker.optimisation.meetings.data import MeetingData, Variables, prepare
 from matchmaker.optimisation.meetings.problem import MeetingProblem
 from matchmaker.optimisation.meetings.result import MeetingResult, assign_tables, breaks_of
@@ -124,6 +124,21 @@ def solve_meetings(
         return finish("INFEASIBLE", conflicts=conflicts)
 
     model, variables = build_model(data)
+    # A quick constructive schedule first: shown at once, a hint for the search, and the
+    # answer when the search finds nothing better in time.
+    first = greedy.schedule(data)
+    if first is not None:
+        for m, var in variables.slot.items():
+            if m in first and not _is_constant(var):
+                model.add_hint(var, first[m])
+        for m, var in variables.scheduled.items():
+            if not _is_constant(var):
+                model.add_hint(var, int(m in first))
+        if not greedy.fair(data, first):
+            first = None
+    if first is not None and progress is not None:
+        value = sum(breaks_of(problem, {m + 1: s + 1 for m, s in first.items()}).values())
+        progress(MeetingProgress(time.perf_counter() - started, value, None, "quick first pass"))
     optional = sorted(variables.scheduled)
     priority = [meeting.priority for meeting in problem.meetings]
     proven_placement = True
@@ -143,9 +158,12 @@ def solve_meetings(
         if code == cp_model.MODEL_INVALID:
             raise RuntimeError(f"CP-SAT rejected the model: {model.validate()}")
         if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            if first is not None:
+                return _result(finish, data, first, "FEASIBLE", None, False)
             return finish("UNKNOWN")
         proven_placement = code == cp_model.OPTIMAL
         best = round(solver.objective_value)
+        model.clear_hints()
         hinted: set[int] = set()
         for var in [*variables.slot.values(), *variables.scheduled.values()]:
             if var.index not in hinted:  # constants are shared variables: hint each once
@@ -159,7 +177,15 @@ def solve_meetings(
 
     if not optional and variables.least:
         return _solve_from_below(
-            finish, data, model, variables, left, workers=workers, seed=seed, progress=progress
+            finish,
+            data,
+            model,
+            variables,
+            left,
+            workers=workers,
+            seed=seed,
+            progress=progress,
+            first=first,
         )
     # Phase 2 (or the only phase): the fewest breaks.
     model.minimize(variables.total_breaks)
@@ -172,6 +198,8 @@ def solve_meetings(
     if code == cp_model.MODEL_INVALID:
         raise RuntimeError(f"CP-SAT rejected the model: {model.validate()}")
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        if first is not None:
+            return _result(finish, data, first, "FEASIBLE", _bound(solver), proven_placement)
         return finish("UNKNOWN", bound=_bound(solver))
     status = "OPTIMAL" if code == cp_model.OPTIMAL and proven_placement else "FEASIBLE"
     return _result(
@@ -183,7 +211,7 @@ FIRST_STEP_WORK = 8.0  # deterministic time for the bound's level in the first r
 LEVELS_PER_ROUND = 3  # levels tried above the bound in one round
 
 
-def _solve_from_below(finish, data, model, variables, left, *, workers, seed, progress):
+def _solve_from_below(finish, data, model, variables, left, *, workers, seed, progress, first):
     """Every meeting required: search from the lower bound up instead of from a schedule down.
 
     The implied constraints give each participant its fewest possible breaks; their sum is
@@ -197,6 +225,11 @@ def _solve_from_below(finish, data, model, variables, left, *, workers, seed, pr
     started = time.perf_counter()
     bound = sum(variables.least.values())
     best: tuple[int, dict[int, int]] | None = None  # (breaks, 0-based slots)
+    if first is not None:  # the quick first pass: only levels below it are searched
+        best = (
+            sum(breaks_of(data.problem, {m + 1: s + 1 for m, s in first.items()}).values()),
+            first,
+        )
 
     def report(engine: str) -> None:
         if progress is not None:
@@ -272,6 +305,11 @@ def _solve_from_below(finish, data, model, variables, left, *, workers, seed, pr
     return _result(finish, data, best[1], status, min(bound, best[0]), True)
 
 
+def _is_constant(var: cp_model.IntVar) -> bool:
+    domain = var.proto.domain
+    return len(domain) == 2 and domain[0] == domain[1]
+
+
 def _total_in(trial: cp_model.CpModel, variables: Variables) -> cp_model.LinearExprT:
     """The total breaks over a cloned model's variables."""
     return sum(trial.get_int_var_from_proto_index(b.index) for b in variables.breaks.values())
@@ -313,4 +351,5 @@ def _result(finish, data: MeetingData, slot_of: dict[int, int], status, bound, p
         tables=tables,
         breaks=breaks,
         unscheduled=explain.explain_unscheduled(data, slot_of, proven=proven),
+        placement_proven=proven,
     )

@@ -5,6 +5,7 @@ Result document (format matchmaker-meetings-result/1), lists in input order:
     {"format": "matchmaker-meetings-result/1", "name": ..., "status": "OPTIMAL",
      "objective": 3,            total breaks (null unless a schedule was found)
      "bound": 3,                proven lower bound on the total breaks
+     "quality": "proven best",  or "at most 2 breaks more than the best possible" (null: none)
      "solve_seconds": 1.234,    model build and solve (no interpreter start-up)
      "fairness": 2, "requested": 10, "scheduled": 9, "unscheduled": 1,
      "meetings": [{"meeting": 1, "id": "r-17", "participants": ["acme", "gh-power"],
@@ -100,6 +101,24 @@ class MeetingResult:
     conflicts: list[Conflict] = field(default_factory=list)
     options: dict[str, Any] = field(default_factory=dict)
     locked: dict[int, tuple[int, int | None]] = field(default_factory=dict)
+    placement_proven: bool = True  # no schedule places more requests (by priority)
+
+    @property
+    def quality(self) -> str | None:
+        """How far the schedule is from the best possible, in plain words (None: no schedule)."""
+        if self.status == "OPTIMAL":
+            return "proven best"
+        if self.status != "FEASIBLE" or self.objective is None:
+            return None
+        gap = self.objective - (self.bound or 0)
+        text = (
+            "as few breaks as possible"
+            if gap == 0
+            else f"at most {gap} break{'s' if gap != 1 else ''} more than the best possible"
+        )
+        if not self.placement_proven:
+            text += "; more requests might fit (not proven within the time limit)"
+        return text
 
     @property
     def scheduled(self) -> int:
@@ -165,6 +184,7 @@ class MeetingResult:
             "status": self.status,
             "objective": self.objective,
             "bound": self.bound,
+            "quality": self.quality,
             "solve_seconds": round(self.solve_seconds, 3),
             "fairness": self.fairness,
             "slots": self.problem.slots,
