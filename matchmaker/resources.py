@@ -1,4 +1,4 @@
-"""Where the shipped templates and demo scenarios live, from a wheel or in a source checkout."""
+"""Where the shipped templates, demo scenarios and example meeting days live (wheel or checkout)."""
 
 from __future__ import annotations
 
@@ -34,3 +34,17 @@ def resolve_scenario(name_or_path: str) -> Path:
     if path.exists():
         return path
     return bundled_scenarios().get(name_or_path, path)
+
+
+def bundled_meeting_days() -> dict[str, Path]:
+    """The example meeting days by name (file name without extension)."""
+    folder = _data_dir("meeting-days")
+    return {p.stem: p for p in sorted(folder.glob("*.json"))} if folder.is_dir() else {}
+
+
+def resolve_meeting_day(name_or_path: str) -> Path:
+    """A path as given, or the bundled meeting day of that name when no such file exists."""
+    path = Path(name_or_path)
+    if path.exists():
+        return path
+    return bundled_meeting_days().get(name_or_path, path)

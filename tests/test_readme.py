@@ -57,4 +57,6 @@ def test_wheel_ships_the_demo_scenarios(tmp_path: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
     shipped = {Path(n).name for n in names if n.startswith("matchmaker/_data/scenarios/")}
     assert shipped == {p.name for p in (ROOT / "scenarios").glob("*.json")}
+    days = {Path(n).name for n in names if n.startswith("matchmaker/_data/meeting-days/")}
+    assert days == {p.name for p in (ROOT / "meeting-days").glob("*.json")} >= {"example-day.json"}
     assert "matchmaker/cli.py" in names

@@ -84,3 +84,60 @@ def test_dzn_instance_solves_with_fairness(tmp_path: Path) -> None:
     assert outcome.exit_code == 0, outcome.output
     result = json.loads(out.read_text(encoding="utf-8"))
     assert (result["status"], result["objective"], result["fairness"]) == ("OPTIMAL", 0, 2)
+
+
+def test_without_a_file_the_bundled_example_day_is_solved_with_readable_agendas() -> None:
+    from matchmaker.resources import bundled_meeting_days
+
+    assert "example-day" in bundled_meeting_days()
+    outcome = runner.invoke(app, ["meetings", "solve", "--start", "08:30", "--slot-minutes", "15"])
+    assert outcome.exit_code == 0, outcome.output
+    assert "status OPTIMAL" in outcome.output and "schedule: proven best" in outcome.output
+    assert "slot 1, 08:30, table " in outcome.output
+    assert "slot 2, 08:45, table " in outcome.output
+    assert ": Partner " in outcome.output and "Firm 01 BV (firm-01)" in outcome.output
+
+
+def test_unknown_day_name_and_bad_start_exit_2() -> None:
+    outcome = runner.invoke(app, ["meetings", "solve", "no-such-day"])
+    assert outcome.exit_code == 2
+    assert "no such file or bundled meeting day (bundled: example-day" in outcome.output
+    outcome = runner.invoke(app, ["meetings", "solve", "--start", "9h"])
+    assert outcome.exit_code == 2 and "--start" in outcome.output
+
+
+def test_generate_is_seeded_and_gives_a_valid_day(tmp_path: Path) -> None:
+    from matchmaker.optimisation.meetings import validate
+
+    first, second, other = tmp_path / "a.json", tmp_path / "b.json", tmp_path / "c.json"
+    for path, seed in ((first, "5"), (second, "5"), (other, "6")):
+        outcome = runner.invoke(
+            app, ["meetings", "generate", "--out", str(path), "--seed", seed, "--requests", "60"]
+        )
+        assert outcome.exit_code == 0, outcome.output
+    assert first.read_text(encoding="utf-8") == second.read_text(encoding="utf-8")
+    assert first.read_text(encoding="utf-8") != other.read_text(encoding="utf-8")
+    document = json.loads(first.read_text(encoding="utf-8"))
+    problem = validate(document)
+    assert len(problem.meetings) == 60
+    assert sum(1 for m in problem.meetings if m.fixed_slot is not None) == 4
+    assert {m.priority for m in problem.meetings} <= {1, 2, 3}
+    assert any(p.forbidden for p in problem.participants)
+    outcome = runner.invoke(app, ["meetings", "solve", str(first), "--time-limit", "20"])
+    assert outcome.exit_code == 0, outcome.output
+    outcome = runner.invoke(
+        app,
+        [
+            "meetings",
+            "generate",
+            "--out",
+            str(other),
+            "--firms",
+            "2",
+            "--partners",
+            "2",
+            "--requests",
+            "5",
+        ],
+    )
+    assert outcome.exit_code == 2 and "at most firms x partners = 4" in outcome.output

@@ -163,6 +163,7 @@ def solve_meetings(
             return finish("UNKNOWN")
         proven_placement = code == cp_model.OPTIMAL
         best = round(solver.objective_value)
+        first = _slots(solver, variables)  # the fallback: as many requests, breaks unminimised
         model.clear_hints()
         hinted: set[int] = set()
         for var in [*variables.slot.values(), *variables.scheduled.values()]:
@@ -172,8 +173,7 @@ def solve_meetings(
         model.clear_objective()
         model.add(placed >= best)
         if left() is not None and left() <= 0:
-            slot_of = _slots(solver, variables)
-            return _result(finish, data, slot_of, "FEASIBLE", None, proven_placement)
+            return _result(finish, data, first, "FEASIBLE", None, proven_placement)
 
     if not optional and variables.least:
         return _solve_from_below(
