@@ -87,6 +87,11 @@ What the model is, and what was tried (times measured while other work shared th
   (51-87 breaks where the optimum is 0-6) and for all but ticf-13crafa breaks the fairness
   bound d = 2, and on the tic/forumt days it cannot place every meeting at all, so it
   helps the product days, not this table.
+- Product days whose requests all fit (every one of the 200 placed in phase 1): solving the
+  rest from the bound up like the published days (half the time limit, then the open
+  objective from the best so far), 10 s, load 4.7: breaks 112/113, 43/108, 49/61 (seeds
+  0-2, 1/2 workers) against 112/15, 16/11, 14/51 with the open objective alone (load 3.5);
+  seed 1 with 2 workers was once proven optimal at 0 breaks in 7.5 s. Not kept.
 - Not done: LNS, stronger lower bounds for the table-bound crafted instances
   (tic-13crafc, forum-13crafc, ticf-13crafc, forumt-14crafe, the crafb pair), and a way
   through the two 302-meeting instances (forum-14, ticf-14crafa), where even "0 breaks
