@@ -7,6 +7,7 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from matchmaker.models import Organisation, Role
@@ -65,7 +66,12 @@ def register(
 
 def invite(app: FastAPI, role: str, *, email: str, organisation: str) -> str:
     """The path of a one-time invitation link into a new organisation of this name."""
-    with Session(app.state.engine) as session:
+    return invite_on(app.state.engine, role, email=email, organisation=organisation)
+
+
+def invite_on(engine: Engine, role: str, *, email: str, organisation: str) -> str:
+    """The same on a database's engine (a live server's, say)."""
+    with Session(engine) as session:
         created = new_organisation(session, role, organisation)
         invitation = invitations.create_invitation(
             session=session, actor=None, organisation=created, role=Role(role), email=email

@@ -101,7 +101,7 @@ REQUEST = ("firm_id", "partner_id", "priority", "session")
 # (role, path with {kind} placeholders for the seeded objects, form fields)
 FORMS: list[tuple[str, str, tuple[str, ...]]] = [
     ("anonymous", "/login", ("email", "password", "next")),
-    ("anonymous", "/register", ("email", "password", "role", "organisation")),
+    ("anonymous", "/register", ("email", "password")),
     ("sme", "/sme/firm", (*FIRM_FIELDS, "exports_to")),
     ("sme", "/sme/firm/edit", (*FIRM_FIELDS, "exports_to")),
     ("sme", "/sme/readiness", tuple(q.key for q in QUESTIONS)),
