@@ -55,7 +55,7 @@ def invitation_path(token: str) -> str:
     return f"/invitations/{token}"
 
 
-def _organisation_name(name: str | None) -> str:
+def check_organisation_name(name: str | None) -> str:
     name = (name or "").strip()
     if not name:
         raise AccountError("organisation", "name the organisation")
@@ -68,7 +68,7 @@ def find_or_create_organisation(
     *, session: Session, kind: OrganisationKind, name: str
 ) -> Organisation:
     """The oldest organisation of this kind with exactly this name, or a new one."""
-    name = _organisation_name(name)
+    name = check_organisation_name(name)
     found = session.exec(
         select(Organisation)
         .where(Organisation.name == name, Organisation.kind == kind)
@@ -144,7 +144,7 @@ def invite(
     if actor_role is Role.organiser and role is Role.branch_org:
         check_email(email)  # refuse a bad address before an organisation is made for it
         organisation = Organisation(
-            name=_organisation_name(branch_organisation), kind=OrganisationKind.branch_org
+            name=check_organisation_name(branch_organisation), kind=OrganisationKind.branch_org
         )
         session.add(organisation)
         session.flush()
