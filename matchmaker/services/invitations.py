@@ -99,6 +99,7 @@ def create_invitation(
     if role not in KIND_OF_ROLE or KIND_OF_ROLE[role] != OrganisationKind(organisation.kind):
         raise AccountError("role", "an invitation is for an organiser or a branch organisation")
     token = secrets.token_urlsafe(32)
+    now = _now()
     record = Invitation(
         token_hash=_digest(token),
         email=email,
@@ -106,7 +107,8 @@ def create_invitation(
         organisation_id=organisation.id,  # type: ignore[arg-type]
         issuer_organisation_id=actor.organisation_id if actor is not None else None,
         created_by_user_id=actor.id if actor is not None else None,
-        expires_at=_now() + lifetime,
+        created_at=now,
+        expires_at=now + lifetime,
     )
     session.add(record)
     session.flush()
