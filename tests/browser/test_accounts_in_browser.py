@@ -45,7 +45,14 @@ def test_an_organiser_disables_an_account_and_its_browser_session_ends(
     sme_session = next(c for c in browser.get_cookies() if c["name"] == "mm_session")
 
     browser.delete_all_cookies()
-    register(browser, base, "beheer@kvk-noord.nl", "organiser", organisation="KvK Noord")
+    register(
+        browser,
+        base,
+        "beheer@kvk-noord.nl",
+        "organiser",
+        organisation="KvK Noord",
+        app=live_server.app,
+    )
     wait_for_text(browser, "Log out")
     browser.get(f"{base}/organiser")
     browser.find_element(By.LINK_TEXT, "Accounts").click()
