@@ -239,7 +239,14 @@ def test_dashboard_charts_render_with_nothing_from_elsewhere(live_server, browse
     round_id = spring_round(engine)
     match_and_publish(engine, round_id)
     base = live_server.url
-    register(browser, base, "cijfers@kvk-noord.nl", "organiser", organisation="KvK Noord")
+    register(
+        browser,
+        base,
+        "cijfers@kvk-noord.nl",
+        "organiser",
+        organisation="KvK Noord",
+        app=live_server.app,
+    )
     wait_for_text(browser, "Log out")
     browser.get(f"{base}/organiser/rounds/{round_id}/dashboard")
     charts = browser.find_elements(By.CSS_SELECTOR, "main svg.chart-svg")
