@@ -423,6 +423,10 @@ from matchmaker.meetings_cli import meetings_app  # noqa: E402  (after the share
 
 app.add_typer(meetings_app, name="meetings")
 
+from matchmaker.users_cli import users_app  # noqa: E402
+
+app.add_typer(users_app, name="users")
+
 
 if __name__ == "__main__":  # pragma: no cover
     app()

@@ -19,6 +19,7 @@ import os
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -33,8 +34,22 @@ from matchmaker import db  # noqa: E402
 from matchmaker.models import MatchingRun, RunState  # noqa: E402
 from scripts.kill_test import POSTGRES_ENV, Service, database, free_port  # noqa: E402
 from tests.fuzzing import fuzz, seed_world, summary  # noqa: E402
+from tests.web.clients import invite_on  # noqa: E402
 
 IDENTITIES = ("sme_a", "sme_b", "organiser_a", "organiser_b", "branch")
+
+
+def invite_over(url: str) -> Callable[[str, str, str], str]:
+    """Invitation links made on the server's database, as the operator's command makes them."""
+
+    def invite(role: str, email: str, organisation: str) -> str:
+        engine = db.create_db_engine(url)
+        try:
+            return invite_on(engine, role, email=email, organisation=organisation)
+        finally:
+            engine.dispose()
+
+    return invite
 
 
 def wait_for_runs(url: str, timeout: float = 120) -> None:
@@ -77,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
                 clients.append(client)
                 return client
 
-            world = seed_world(new_client, lambda: wait_for_runs(url))
+            world = seed_world(new_client, lambda: wait_for_runs(url), invite_over(url))
             schema = schemathesis.openapi.from_url(f"{service.base}/openapi.json")
             reports = [
                 fuzz(

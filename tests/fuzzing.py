@@ -43,6 +43,11 @@ ROUND_B = "fuzz-round-b"
 SEED = 20271127
 
 
+# Makes an invitation link (a path) for (role, email, organisation name): the operator's
+# part, which no HTTP route plays.
+Invite = Callable[[str, str, str], str]
+
+
 class Http(Protocol):
     """What seeding needs of a client: httpx.Client or Starlette's TestClient."""
 
@@ -114,25 +119,20 @@ def _ok(response: Any, *codes: int) -> Any:
     return response
 
 
-def _register(client: Http, email: str, role: str, organisation: str) -> None:
+def _register(client: Http, email: str, role: str, organisation: str, invite: Invite) -> None:
+    """An account, logged in on this client: an SME registers and logs in; an organiser or
+    a branch organisation accepts an invitation link (`invite` makes it)."""
     client.get("/login")
     token = client.cookies.get("mm_csrf")
-    _ok(
-        client.post(
-            "/register",
-            data={
-                "csrf_token": token,
-                "email": email,
-                "password": PASSWORD,
-                "role": role,
-                "organisation": organisation,
-            },
-            # Sent by hand: the cookie is Secure, and a live server may be plain HTTP.
-            headers={"Cookie": f"mm_csrf={token}"},
-            follow_redirects=False,
-        ),
-        303,
-    )
+    # Sent by hand: the cookie is Secure, and a live server may be plain HTTP.
+    form = {"headers": {"Cookie": f"mm_csrf={token}"}, "follow_redirects": False}
+    if role == "sme":
+        fields = {"csrf_token": token, "email": email, "password": PASSWORD}
+        _ok(client.post("/register", data=fields, **form), 303)
+        _ok(client.post("/login", data=fields, **form), 303)
+        return
+    link = invite(role, email, organisation)
+    _ok(client.post(link, data={"csrf_token": token, "password": PASSWORD}, **form), 303)
 
 
 def _token(client: Http, email: str) -> str:
@@ -268,12 +268,16 @@ def _meeting_day(client: Http, organiser: Identity, sme_client: Http, sme: Ident
 
 
 def seed_world(
-    new_client: Callable[[], Http], finish_runs: Callable[[], None], tag: str = ""
+    new_client: Callable[[], Http],
+    finish_runs: Callable[[], None],
+    invite: Invite,
+    tag: str = "",
 ) -> World:
     """Fill an empty service with two tenants of each audience (see the module docstring).
 
     `new_client` gives a fresh client (own cookies) on the service; `finish_runs` waits
-    until no matching run is queued or running (a worker's job on PostgreSQL).
+    until no matching run is queued or running (a worker's job on PostgreSQL); `invite`
+    makes the invitation links of the organiser and branch organisation accounts.
     """
     identities: dict[str, Identity] = {}
     clients: dict[str, Http] = {}
@@ -282,7 +286,7 @@ def seed_world(
         client = new_client()
         clients[name] = client
         email = f"{name}{tag}@fuzz.example"
-        _register(client, email, role, organisation)
+        _register(client, email, role, organisation, invite)
         identity = Identity(name, role, email, _token(client, email))
         identity.markers.add(email)
         identities[name] = identity

@@ -7,6 +7,7 @@ from sqlmodel import SQLModel
 from matchmaker.models.accounts import (
     ApiToken,
     ApiTokenPublic,
+    Invitation,
     LoginFailure,
     Organisation,
     OrganisationCreate,
@@ -92,6 +93,7 @@ __all__ = [
     "FirmCreate",
     "FirmPublic",
     "FirmUpdate",
+    "Invitation",
     "LockedPair",
     "LoginFailure",
     "MatchingRun",

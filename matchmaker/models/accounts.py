@@ -147,3 +147,37 @@ class LoginFailure(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(sa_type=String(DIGEST_LENGTH))
     at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
+
+
+# --------------------------------------------------------------------------- invitations
+
+INVITED_ROLES = (Role.organiser, Role.branch_org)
+
+
+class Invitation(SQLModel, table=True):
+    """A one-time link that makes an organiser or branch organisation account.
+
+    organisation_id is the organisation the new account acts for; issuer_organisation_id
+    the organisation of whoever invited (NULL when an operator did, on the command line).
+    Only the SHA-256 digest of the link's token is stored. A link works until it is used,
+    revoked or expired, whichever comes first.
+    """
+
+    __tablename__ = "invitation"
+    __table_args__ = (one_of("role", INVITED_ROLES),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(sa_type=String(DIGEST_LENGTH), unique=True)
+    email: str = Field(sa_type=String(EMAIL_LENGTH))
+    role: Role = Field(sa_type=String(STATE_LENGTH))
+    organisation_id: int = Field(foreign_key="organisation.id", ondelete="CASCADE", index=True)
+    issuer_organisation_id: int | None = Field(
+        default=None, foreign_key="organisation.id", ondelete="SET NULL", index=True
+    )
+    created_by_user_id: int | None = Field(
+        default=None, foreign_key="user_account.id", ondelete="SET NULL"
+    )
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
+    expires_at: datetime = Field(sa_type=UtcDateTime)
+    used_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    revoked_at: datetime | None = Field(default=None, sa_type=UtcDateTime)

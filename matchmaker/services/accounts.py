@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, delete, select
 
 from matchmaker import db
@@ -67,6 +68,61 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
+def check_email(email: str) -> str:
+    """The address normalised, or AccountError naming the field."""
+    email = normalise_email(email)
+    if "@" not in email or len(email) < 3 or len(email) > 320:
+        raise AccountError("email", "enter a valid email address")
+    return email
+
+
+def check_password(password: str) -> None:
+    if not 10 <= len(password) <= 200:
+        raise AccountError("password", "a password has 10 to 200 characters")
+
+
+def register_sme(*, session: Session, email: str, password: str) -> None:
+    """Self-registration: a new SME account, answered alike whether or not the address has
+    an account already (nothing tells which).
+
+    Only invalid input raises (AccountError, the same for either case). Otherwise the
+    password is hashed either way, before the transaction (hashing takes a good part of a
+    second; the write lock is not held meanwhile), and one audit row is written either way:
+    "register" for a new account, "register_existing" (no actor) for an address taken
+    already, whose account stays as it was. Once mail exists its owner is told by mail.
+    """
+    email = check_email(email)
+    check_password(password)
+    password_hash = hash_password(password)
+    existing = session.exec(select(User.id).where(User.email == email)).first()
+    if existing is None:
+        user = User(email=email, password_hash=password_hash, role=Role.sme)
+        session.add(user)
+        try:
+            session.flush()
+        except IntegrityError:  # the same address registered at the same moment
+            session.rollback()
+            existing = session.exec(select(User.id).where(User.email == email)).one()
+        else:
+            audit.record(
+                session=session,
+                actor=user,
+                action="register",
+                object_type="user",
+                object_id=user.id,
+                after={"email": email, "role": Role.sme.value},
+            )
+    if existing is not None:
+        audit.record(
+            session=session,
+            actor=None,
+            action="register_existing",
+            object_type="user",
+            object_id=existing,
+        )
+    session.commit()
+
+
 def register_user(
     *,
     session: Session,
@@ -75,12 +131,13 @@ def register_user(
     role: Role,
     organisation_name: str | None = None,
 ) -> User:
-    """Create a user (and, for organisers and branch organisations, their organisation)."""
-    email = normalise_email(email)
-    if "@" not in email or len(email) < 3 or len(email) > 320:
-        raise AccountError("email", "enter a valid email address")
-    if not 10 <= len(password) <= 200:
-        raise AccountError("password", "a password has 10 to 200 characters")
+    """Create a user (and, for organisers and branch organisations, a new organisation).
+
+    For code only (the demo, benchmarks, scripts): people register through register_sme,
+    and organiser accounts come from invitations or the operator's command.
+    """
+    email = check_email(email)
+    check_password(password)
     if session.exec(select(User).where(User.email == email)).first() is not None:
         raise AccountError("email", "an account with this email address exists already")
     organisation = None

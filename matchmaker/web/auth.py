@@ -8,7 +8,6 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from matchmaker.deps import SESSION_COOKIE, CsrfChecked, OptionalUser, SessionDep, SettingsDep
-from matchmaker.models import Role
 from matchmaker.security import client_address
 from matchmaker.services import accounts
 from matchmaker.web.rendering import render
@@ -33,8 +32,11 @@ def home(request: Request, user: OptionalUser) -> Response:
 
 
 @router.get("/login", response_class=HTMLResponse)
-def login_form(request: Request, next: str | None = None) -> Response:
-    return render(request, "auth/login.html", next=_safe_next(next), error=None)
+def login_form(
+    request: Request, next: str | None = None, registered: str | None = None
+) -> Response:
+    notice = REGISTERED if registered else None
+    return render(request, "auth/login.html", next=_safe_next(next), error=None, notice=notice)
 
 
 @router.post("/login", response_class=HTMLResponse, dependencies=[CsrfChecked])
@@ -98,6 +100,13 @@ def logout(request: Request, session: SessionDep, user: OptionalUser) -> Respons
     return response
 
 
+REGISTERED = (
+    "Thank you. If this e-mail address was new, your account is ready: log in with it and "
+    "the password you chose. If it had an account already, that account is unchanged: log in "
+    "with its own password."
+)
+
+
 @router.get("/register", response_class=HTMLResponse)
 def register_form(request: Request) -> Response:
     return render(request, "auth/register.html", errors={}, values={})
@@ -109,35 +118,21 @@ def register(
     session: SessionDep,
     email: Annotated[str, Form(max_length=320)],
     password: Annotated[str, Form(max_length=200)],
-    role: Annotated[Role, Form()],
-    organisation: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
+    """A new SME account (never another role: other fields, `role` included, are ignored).
+
+    The answer is the same whether or not the address has an account already (a redirect to
+    the login form with the same notice), so nobody learns from it who is registered; the
+    new account then logs in like any other.
+    """
     try:
-        user = accounts.register_user(
-            session=session,
-            email=email,
-            password=password,
-            role=role,
-            organisation_name=organisation,
-        )
+        accounts.register_sme(session=session, email=email, password=password)
     except accounts.AccountError as error:
         return render(
             request,
             "auth/register.html",
             status_code=400,
             errors={error.field: str(error)},
-            values={"email": email, "role": role.value, "organisation": organisation},
+            values={"email": email},
         )
-    # The registration's audit row stands for this first login as well.
-    started = accounts.start_session(session=session, user=user, audited=False)
-    response = RedirectResponse(HOME_BY_ROLE[str(user.role)], status_code=303)
-    response.set_cookie(
-        SESSION_COOKIE,
-        started.token,
-        secure=True,
-        httponly=True,
-        samesite="lax",
-        path="/",
-        max_age=int(accounts.SESSION_LIFETIME.total_seconds()),
-    )
-    return response
+    return RedirectResponse("/login?registered=1", status_code=303)

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
+
+from tests.web.clients import invite
 
 PASSWORD = "correct horse battery"
 
@@ -19,12 +23,29 @@ def submit(driver: WebDriver, label: str) -> None:
     driver.find_element(By.XPATH, f"//button[normalize-space()='{label}']").click()
 
 
-def register(driver: WebDriver, base: str, email: str, role: str, organisation: str = "") -> None:
-    driver.get(f"{base}/register")
-    fill(driver, email=email, password=PASSWORD)
-    driver.find_element(By.CSS_SELECTOR, f"input[name=role][value={role}]").click()
-    if organisation:
-        fill(driver, organisation=organisation)
+def register(
+    driver: WebDriver,
+    base: str,
+    email: str,
+    role: str,
+    organisation: str = "",
+    *,
+    app: Any = None,
+) -> None:
+    """A new account, logged in: an SME registers on the form and then logs in; an
+    organiser or branch organisation (`app`: the live server's) accepts an invitation into a
+    new organisation of that name on the invitation page."""
+    if role == "sme":
+        driver.get(f"{base}/register")
+        fill(driver, email=email, password=PASSWORD)
+        submit(driver, "Create account")
+        wait_for_text(driver, "If this e-mail address was new")
+        log_in(driver, base, email)
+        return
+    assert app is not None, "organisers and branch organisations come by invitation"
+    driver.get(base + invite(app, role, email=email, organisation=organisation or "Organisation"))
+    wait_for_text(driver, "Your invitation")
+    fill(driver, password=PASSWORD)
     submit(driver, "Create account")
 
 

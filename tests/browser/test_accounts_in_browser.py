@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from selenium.webdriver.common.by import By
 
-from tests.browser.pages import log_in, register, wait_for_text
+from tests.browser.pages import PASSWORD, log_in, register, wait_for_text
 
 
 def test_register_log_out_and_log_in_again(live_server, browser) -> None:
@@ -45,7 +45,14 @@ def test_an_organiser_disables_an_account_and_its_browser_session_ends(
     sme_session = next(c for c in browser.get_cookies() if c["name"] == "mm_session")
 
     browser.delete_all_cookies()
-    register(browser, base, "beheer@kvk-noord.nl", "organiser", organisation="KvK Noord")
+    register(
+        browser,
+        base,
+        "beheer@kvk-noord.nl",
+        "organiser",
+        organisation="KvK Noord",
+        app=live_server.app,
+    )
     wait_for_text(browser, "Log out")
     browser.get(f"{base}/organiser")
     browser.find_element(By.LINK_TEXT, "Accounts").click()
@@ -65,3 +72,33 @@ def test_an_organiser_disables_an_account_and_its_browser_session_ends(
     assert "Log out" not in browser.find_element(By.TAG_NAME, "header").text
     log_in(browser, base, "verkoop@zuivelnoord.nl")
     wait_for_text(browser, "wrong password")
+
+
+def test_an_organiser_invites_a_colleague_who_accepts_in_the_browser(live_server, browser) -> None:
+    base = live_server.url
+    register(
+        browser,
+        base,
+        "beheer@kvk-noord.nl",
+        "organiser",
+        organisation="KvK Noord",
+        app=live_server.app,
+    )
+    wait_for_text(browser, "Log out")
+    browser.get(f"{base}/organiser")
+    browser.find_element(By.LINK_TEXT, "Invitations").click()
+    wait_for_text(browser, "No open invitations")
+    browser.find_element(By.NAME, "email").send_keys("collega@kvk-noord.nl")
+    browser.find_element(By.XPATH, "//button[normalize-space()='Create invitation']").click()
+    wait_for_text(browser, "pass this link on")
+    link = browser.find_element(By.ID, "invitation-link").text
+    assert link.startswith(f"{base}/invitations/")
+
+    browser.delete_all_cookies()
+    browser.get(link)
+    wait_for_text(browser, "You are invited as organiser of KvK Noord")
+    browser.find_element(By.NAME, "password").send_keys(PASSWORD)
+    browser.find_element(By.XPATH, "//button[normalize-space()='Create account']").click()
+    wait_for_text(browser, "Log out (collega@kvk-noord.nl)")
+    browser.get(link)
+    wait_for_text(browser, "This invitation link cannot be used")

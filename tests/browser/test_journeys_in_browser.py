@@ -95,7 +95,14 @@ def test_sme_applies_organiser_matches_and_publishes_sme_answers(live_server, br
         session.commit()
     base = live_server.url
 
-    register(browser, base, "rondes@kvk-noord.nl", "organiser", organisation="KvK Noord")
+    register(
+        browser,
+        base,
+        "rondes@kvk-noord.nl",
+        "organiser",
+        organisation="KvK Noord",
+        app=live_server.app,
+    )
     wait_for_text(browser, "Log out")
     browser.get(f"{base}/organiser/rounds/{ROUND}")
     submit(browser, "Open the round for applications")

@@ -125,7 +125,7 @@ def _schedule_all(browser, run_number: int) -> None:
 
 def test_the_meeting_day_end_to_end(live_server, browser, tmp_path: Path) -> None:
     base, app = live_server.url, live_server.app
-    register(browser, base, ORGANISER, "organiser", organisation="KvK Noord")
+    register(browser, base, ORGANISER, "organiser", organisation="KvK Noord", app=live_server.app)
     wait_for_text(browser, "Log out")
     mission_id, placement_id = _published_round(app, ORGANISER)
     day_page = f"{base}/organiser/missions/{mission_id}/meetings"

@@ -18,7 +18,14 @@ def test_organiser_runs_locks_and_publishes(live_server, browser) -> None:
         round_id = import_scenario(session=session, document=document).id
         session.commit()
     base = live_server.url
-    register(browser, base, "missies@kvk-noord.nl", "organiser", organisation="KvK Noord")
+    register(
+        browser,
+        base,
+        "missies@kvk-noord.nl",
+        "organiser",
+        organisation="KvK Noord",
+        app=live_server.app,
+    )
     wait_for_text(browser, "Log out")
 
     browser.get(f"{base}/organiser/rounds/{round_id}")

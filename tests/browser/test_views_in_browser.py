@@ -104,7 +104,14 @@ def test_branch_organisation_offers_a_delegation_and_sees_who_was_placed(
     engine = live_server.app.state.engine
     round_id = spring_round(engine, RoundStatus.open)
     base = live_server.url
-    register(browser, base, "delegaties@windenergie.nl", "branch_org", organisation="Wind NL")
+    register(
+        browser,
+        base,
+        "delegaties@windenergie.nl",
+        "branch_org",
+        organisation="Wind NL",
+        app=live_server.app,
+    )
     wait_for_text(browser, "Log out")
     browser.get(f"{base}/branch")
     browser.find_element(By.LINK_TEXT, "Offer a national mission").click()
@@ -168,7 +175,14 @@ def test_organiser_exports_download_with_the_browser_session(live_server, browse
     round_id = spring_round(engine)
     match_and_publish(engine, round_id)
     base = live_server.url
-    register(browser, base, "export@kvk-noord.nl", "organiser", organisation="KvK Noord")
+    register(
+        browser,
+        base,
+        "export@kvk-noord.nl",
+        "organiser",
+        organisation="KvK Noord",
+        app=live_server.app,
+    )
     wait_for_text(browser, "Log out")
     browser.get(f"{base}/organiser/rounds/{round_id}")
     links = {
@@ -225,7 +239,14 @@ def test_dashboard_charts_render_with_nothing_from_elsewhere(live_server, browse
     round_id = spring_round(engine)
     match_and_publish(engine, round_id)
     base = live_server.url
-    register(browser, base, "cijfers@kvk-noord.nl", "organiser", organisation="KvK Noord")
+    register(
+        browser,
+        base,
+        "cijfers@kvk-noord.nl",
+        "organiser",
+        organisation="KvK Noord",
+        app=live_server.app,
+    )
     wait_for_text(browser, "Log out")
     browser.get(f"{base}/organiser/rounds/{round_id}/dashboard")
     charts = browser.find_elements(By.CSS_SELECTOR, "main svg.chart-svg")

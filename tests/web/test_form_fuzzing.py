@@ -28,6 +28,7 @@ EXAMPLES = 12
 BUSINESS_TABLES = (
     "organisation",
     "user_account",
+    "invitation",
     "firm",
     "round",
     "region",
@@ -101,7 +102,7 @@ REQUEST = ("firm_id", "partner_id", "priority", "session")
 # (role, path with {kind} placeholders for the seeded objects, form fields)
 FORMS: list[tuple[str, str, tuple[str, ...]]] = [
     ("anonymous", "/login", ("email", "password", "next")),
-    ("anonymous", "/register", ("email", "password", "role", "organisation")),
+    ("anonymous", "/register", ("email", "password")),
     ("sme", "/sme/firm", (*FIRM_FIELDS, "exports_to")),
     ("sme", "/sme/firm/edit", (*FIRM_FIELDS, "exports_to")),
     ("sme", "/sme/readiness", tuple(q.key for q in QUESTIONS)),
@@ -146,6 +147,11 @@ FORMS: list[tuple[str, str, tuple[str, ...]]] = [
     ("sme", "/sme/placements/{meeting_placement}/meetings/{request}/delete", ()),
     ("organiser", "/organiser/meeting-requests/{request}/delete", ()),
     ("organiser", MEETINGS + "/partners/{partner}/delete", ()),
+    ("organiser", "/organiser/invitations", ("email", "role", "organisation")),
+    ("organiser", "/organiser/invitations/{invitation}/revoke", ()),
+    ("branch_org", "/branch/invitations", ("email", "role")),
+    ("branch_org", "/branch/invitations/{branch_invitation}/revoke", ()),
+    ("anonymous", "/invitations/{invitation_token}", ("password", "email")),
     # Last: sme_b's account (no later form uses it) disabled, then enabled again.
     ("organiser", "/organiser/accounts/{user_b}/disable", ()),
     ("organiser", "/organiser/accounts/{user_b}/enable", ()),
@@ -180,7 +186,19 @@ def _ids(seeded: World) -> dict[str, Any]:
         "partner": min(who["organiser_a"].ids["partner"]),
         "request": min(who["organiser_a"].ids["request"]),
         "user_b": seeded.clients["sme_b"].get("/api/me").json()["id"],
+        "invitation": _invitation(seeded, "organiser_b", "organiser")["id"],
+        "branch_invitation": _invitation(seeded, "branch", "branch")["id"],
+        "invitation_token": _invitation(seeded, "organiser_b", "organiser")["token"],
     }
+
+
+def _invitation(seeded: World, name: str, audience: str) -> dict[str, Any]:
+    role = "organiser" if audience == "organiser" else "branch_org"
+    created = seeded.clients[name].post(
+        f"/api/{audience}/invitations", json={"email": f"fuzz-{name}@example.nl", "role": role}
+    )
+    assert created.status_code == 201, created.text
+    return created.json()
 
 
 def _counts(app: FastAPI) -> dict[str, int]:

@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 
 from matchmaker import jobs
 from tests.fuzzing import World, dump, fuzz, seed_world
+from tests.web.clients import invite
 from tests.web.test_runs_support import finish_runs
 
 # Examples per operation and generation mode (positive, negative); the live script and
@@ -33,7 +34,11 @@ def world(app: FastAPI) -> Iterator[World]:
         return client
 
     try:
-        yield seed_world(new_client, lambda: finish_runs(app))
+        yield seed_world(
+            new_client,
+            lambda: finish_runs(app),
+            lambda role, email, name: invite(app, role, email=email, organisation=name),
+        )
     finally:
         for client in clients:
             client.close()

@@ -162,6 +162,26 @@ class World:
         assert self.clients.organiser.post(url).status_code == 200
         return self.sme_user
 
+    # ------------------------------------------------------------------- invitations
+    def invitation(self, role: str) -> dict[str, Any]:
+        """An open invitation made by the organiser's or the branch organisation's client."""
+        client = self.clients.get(role)
+        prefix = "organiser" if role == "organiser" else "branch"
+        created = client.post(
+            f"/api/{prefix}/invitations",
+            json={"email": f"invited-{role}@example.nl", "role": role},
+        )
+        assert created.status_code == 201, created.text
+        return created.json()
+
+    @functools.cached_property
+    def organiser_invitation(self) -> dict[str, Any]:
+        return self.invitation("organiser")
+
+    @functools.cached_property
+    def branch_invitation(self) -> dict[str, Any]:
+        return self.invitation("branch_org")
+
     # ------------------------------------------------------------------- branch
     @functools.cached_property
     def branch_mission(self) -> int:
@@ -515,6 +535,51 @@ CALLS: dict[tuple[str, str], Call] = {
     ("POST", "/api/organiser/accounts/{user_id}/enable"): Call(
         "organiser", lambda w: f"/api/organiser/accounts/{w.disabled_sme}/enable"
     ),
+    # invitations
+    ("POST", "/organiser/invitations"): Call(
+        "organiser",
+        _fixed("/organiser/invitations"),
+        form=_fixed({"email": "colleague@example.nl", "role": "organiser"}),
+    ),
+    ("POST", "/organiser/invitations/{invitation_id}/revoke"): Call(
+        "organiser",
+        lambda w: f"/organiser/invitations/{w.organiser_invitation['id']}/revoke",
+        form=_fixed({}),
+    ),
+    ("POST", "/branch/invitations"): Call(
+        "branch_org", _fixed("/branch/invitations"), form=_fixed({"email": "b@example.nl"})
+    ),
+    ("POST", "/branch/invitations/{invitation_id}/revoke"): Call(
+        "branch_org",
+        lambda w: f"/branch/invitations/{w.branch_invitation['id']}/revoke",
+        form=_fixed({}),
+    ),
+    ("POST", "/api/organiser/invitations"): Call(
+        "organiser",
+        _fixed("/api/organiser/invitations"),
+        json=_fixed({"email": "wind@example.nl", "role": "branch_org", "organisation": "Wind"}),
+    ),
+    ("POST", "/api/organiser/invitations/{invitation_id}/revoke"): Call(
+        "organiser", lambda w: f"/api/organiser/invitations/{w.organiser_invitation['id']}/revoke"
+    ),
+    ("POST", "/api/branch/invitations"): Call(
+        "branch_org",
+        _fixed("/api/branch/invitations"),
+        json=_fixed({"email": "c@example.nl", "role": "branch_org"}),
+    ),
+    ("POST", "/api/branch/invitations/{invitation_id}/revoke"): Call(
+        "branch_org", lambda w: f"/api/branch/invitations/{w.branch_invitation['id']}/revoke"
+    ),
+    ("POST", "/invitations/{token}"): Call(
+        "anonymous",
+        lambda w: w.organiser_invitation["path"],
+        form=_fixed({"password": PASSWORD}),
+    ),
+    ("POST", "/api/invitations/{token}/accept"): Call(
+        "anonymous",
+        lambda w: f"/api{w.branch_invitation['path']}/accept",
+        json=_fixed({"password": PASSWORD}),
+    ),
     # meeting days: pages
     ("POST", meetings_routes.DAY): Call(
         "organiser", lambda w: w.meetings.day, form=_fixed(meetings.DAY_FORM)
@@ -714,8 +779,8 @@ def test_the_route_writes_exactly_one_audit_row(
     response = client.request(method, url, **kwargs)
 
     assert response.status_code in (200, 201, 202, 204, 303), (route, response.text)
-    if response.status_code == 303:
-        assert not response.headers["location"].startswith("/login"), route
+    if response.status_code == 303:  # not sent to log in first (registering sends there after)
+        assert not response.headers["location"].startswith("/login?next="), route
     rows = [
         row
         for row in _audit_rows(app, last)
@@ -730,6 +795,8 @@ def test_the_route_writes_exactly_one_audit_row(
         assert row.actor_user_id == user_id, (route, row.action)
     elif route == ("POST", "/register"):
         assert row.action == "register" and row.actor_user_id is not None
+    elif route in (("POST", "/invitations/{token}"), ("POST", "/api/invitations/{token}/accept")):
+        assert row.action == "accept_invitation" and row.actor_user_id is not None
     else:  # a login by name and password: the account that logged in
         assert row.actor_user_id is not None and row.action in ("login", "create_token")
 

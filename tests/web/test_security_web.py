@@ -22,7 +22,14 @@ from starlette.requests import Request
 
 from matchmaker import resources, security
 from matchmaker.main import create_app
-from matchmaker.models import Application, ApplicationStatus, BusinessCase, Firm, LoginFailure
+from matchmaker.models import (
+    Application,
+    ApplicationStatus,
+    BusinessCase,
+    Firm,
+    LoginFailure,
+    Organisation,
+)
 from matchmaker.services import accounts
 from matchmaker.settings import Settings
 from tests.web import test_runs_support as run_support
@@ -373,10 +380,24 @@ def test_forms_ignore_fields_they_do_not_take(app: FastAPI, clients: Clients) ->
     response = post_form(
         registered,
         "/register",
-        {"email": "x@example.nl", "password": PASSWORD, "role": "sme", "active": "0", "id": "1"},
+        {
+            "email": "x@example.nl",
+            "password": PASSWORD,
+            "role": "organiser",
+            "organisation": "Self-made organisers",
+            "organisation_id": "1",
+            "active": "0",
+            "id": "1",
+        },
     )
     assert response.status_code == 303
-    assert registered.get("/api/me").json()["role"] == "sme"
+    assert _login(registered, "x@example.nl", PASSWORD).status_code == 303
+    me = registered.get("/api/me").json()
+    assert (me["role"], me["organisation_id"], me["active"]) == ("sme", None, True)
+    assert me["id"] != 1
+    with Session(app.state.engine) as session:
+        names = session.exec(select(Organisation.name)).all()
+    assert "Self-made organisers" not in names
 
 
 # --------------------------------------------------------------------------- escaping
@@ -504,17 +525,9 @@ def test_no_password_token_session_or_secret_key_reaches_the_logs(
 ) -> None:
     password = "Pa55-word-that-must-not-leak"
     client = TestClient(app, base_url="https://testserver")
-    registered = post_form(
-        client,
-        "/register",
-        {
-            "email": "logs@example.nl",
-            "password": password,
-            "role": "organiser",
-            "organisation": "O",
-        },
-    )
+    registered = post_form(client, "/register", {"email": "logs@example.nl", "password": password})
     assert registered.status_code == 303
+    assert _login(client, "logs@example.nl", password).status_code == 303
     session_id = client.cookies["mm_session"]
     other = TestClient(app, base_url="https://testserver")
     assert _login(other, "logs@example.nl", password + "x").status_code == 400

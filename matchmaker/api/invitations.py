@@ -1,0 +1,213 @@
+"""API: invitations to organiser and branch organisation accounts, and accepting one."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from fastapi import APIRouter, Depends, HTTPException, status
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel, ConfigDict, Field
+
+from matchmaker.api.errors import declare
+from matchmaker.deps import CurrentUser, SessionDep, require_role
+from matchmaker.models import Invitation, Role, UserPublic
+from matchmaker.services import NotFound
+from matchmaker.services import accounts as account_service
+from matchmaker.services import invitations as invitation_service
+
+router = APIRouter(prefix="/api", tags=["invitations"])
+
+ERRORS = declare(
+    {
+        401: "Not logged in: send a bearer token",
+        403: "Your role may not do this",
+        404: "No such invitation among those of your organisation",
+        409: "The invitation is used, revoked or expired already",
+        422: "Invalid request body, with the path of every problem",
+    }
+)
+LINK_ERRORS = declare(
+    {
+        404: "The link is unknown, used, expired or revoked (all answer alike)",
+        409: "An account with the invitation's e-mail address exists already",
+        422: "Invalid request body, with the path of every problem",
+    }
+)
+
+
+class InvitationRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    email: str = Field(max_length=320)
+    role: Role = Field(description="organiser (a colleague) or branch_org")
+    organisation: str | None = Field(
+        default=None,
+        max_length=200,
+        description="for an organiser inviting a branch_org account: the new branch "
+        "organisation's name (it is created now)",
+    )
+
+
+class InvitationView(BaseModel):
+    id: int
+    email: str
+    role: Role
+    organisation_id: int
+    organisation: str
+    created_at: datetime
+    expires_at: datetime
+    used_at: datetime | None
+    revoked_at: datetime | None
+
+
+class CreatedInvitation(InvitationView):
+    token: str = Field(description="shown once; only its digest is stored")
+    path: str = Field(description="the one-time link's path, to pass on to the person")
+
+
+class PendingView(BaseModel):
+    email: str
+    role: Role
+    organisation: str
+
+
+class AcceptRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    password: str = Field(min_length=10, max_length=200)
+
+
+def _view(invitation: Invitation, organisation: str) -> InvitationView:
+    assert invitation.id is not None
+    return InvitationView(
+        id=invitation.id,
+        email=invitation.email,
+        role=Role(str(invitation.role)),
+        organisation_id=invitation.organisation_id,
+        organisation=organisation,
+        created_at=invitation.created_at,
+        expires_at=invitation.expires_at,
+        used_at=invitation.used_at,
+        revoked_at=invitation.revoked_at,
+    )
+
+
+def _routes_for(role: Role, prefix: str) -> None:
+    """Create, list and revoke for one audience (organisers or branch organisations)."""
+    only = [Depends(require_role(role))]
+
+    def list_invitations(session: SessionDep, user: CurrentUser) -> list[InvitationView]:
+        """The open invitations into or made by your organisation, newest first."""
+        entries = invitation_service.open_invitations(session=session, actor=user)
+        return [_view(entry.invitation, entry.organisation) for entry in entries]
+
+    def create_invitation(
+        body: InvitationRequest, session: SessionDep, user: CurrentUser
+    ) -> CreatedInvitation:
+        """A one-time link (7 days) for an account: organisers invite colleagues (role
+        organiser) or a new branch organisation's first account (role branch_org, with
+        `organisation`); branch organisations invite colleagues (role branch_org). No mail
+        is sent yet: pass the link on."""
+        try:
+            created = invitation_service.invite(
+                session=session,
+                actor=user,
+                email=body.email,
+                role=body.role,
+                branch_organisation=body.organisation,
+            )
+        except account_service.AccountError as error:
+            raise RequestValidationError(
+                [{"loc": ("body", error.field), "msg": str(error), "type": "value_error"}]
+            ) from None
+        except account_service.AccountRefused as refusal:
+            raise HTTPException(status.HTTP_409_CONFLICT, str(refusal)) from None
+        entry = next(
+            e
+            for e in invitation_service.open_invitations(session=session, actor=user)
+            if e.invitation.id == created.record.id
+        )
+        return CreatedInvitation(
+            **_view(created.record, entry.organisation).model_dump(),
+            token=created.token,
+            path=created.path(),
+        )
+
+    def revoke_invitation(
+        session: SessionDep, user: CurrentUser, invitation_id: int
+    ) -> InvitationView:
+        """Withdraw an open invitation: its link stops working."""
+        try:
+            revoked = invitation_service.revoke(
+                session=session, actor=user, invitation_id=invitation_id
+            )
+        except NotFound:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, "no such invitation") from None
+        except account_service.AccountRefused as refusal:
+            raise HTTPException(status.HTTP_409_CONFLICT, str(refusal)) from None
+        return _view(revoked, "")
+
+    tags = ["organiser" if role is Role.organiser else "branch organisation"]
+    base = f"/{prefix}/invitations"
+    name = prefix.replace("/", "_")
+    router.add_api_route(
+        base,
+        list_invitations,
+        methods=["GET"],
+        response_model=list[InvitationView],
+        responses=ERRORS,
+        dependencies=only,
+        tags=tags,
+        name=f"list_invitations_{name}",
+    )
+    router.add_api_route(
+        base,
+        create_invitation,
+        methods=["POST"],
+        status_code=201,
+        response_model=CreatedInvitation,
+        responses=ERRORS,
+        dependencies=only,
+        tags=tags,
+        name=f"create_invitation_{name}",
+    )
+    router.add_api_route(
+        f"{base}/{{invitation_id}}/revoke",
+        revoke_invitation,
+        methods=["POST"],
+        response_model=InvitationView,
+        responses=ERRORS,
+        dependencies=only,
+        tags=tags,
+        name=f"revoke_invitation_{name}",
+    )
+
+
+_routes_for(Role.organiser, "organiser")
+_routes_for(Role.branch_org, "branch")
+
+
+@router.get("/invitations/{token}", response_model=PendingView, responses=LINK_ERRORS)
+def pending_invitation(session: SessionDep, token: str) -> PendingView:
+    """What an invitation link offers: the e-mail address, role and organisation."""
+    try:
+        offer = invitation_service.pending(session=session, token=token)
+    except invitation_service.InvitationUnusable:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "no usable invitation") from None
+    return PendingView(email=offer.email, role=offer.role, organisation=offer.organisation)
+
+
+@router.post(
+    "/invitations/{token}/accept",
+    response_model=UserPublic,
+    status_code=201,
+    responses=LINK_ERRORS,
+)
+def accept_invitation(body: AcceptRequest, session: SessionDep, token: str) -> UserPublic:
+    """Make the invited account with this password (the link is used up); then get a
+    token from POST /api/tokens."""
+    try:
+        user = invitation_service.accept(session=session, token=token, password=body.password)
+    except invitation_service.InvitationUnusable:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "no usable invitation") from None
+    except account_service.AccountError as error:
+        raise HTTPException(status.HTTP_409_CONFLICT, str(error)) from None
+    return UserPublic.model_validate(user, from_attributes=True)
