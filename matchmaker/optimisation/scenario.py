@@ -13,6 +13,9 @@ from typing import Any
 
 import pycountry
 
+from matchmaker import text as free_text
+from matchmaker.optimisation import documents
+
 SCENARIO_FORMAT = "matchmaker-scenario/1"
 KINDS = ("promotional", "business")
 FORMATS = ("trade_mission", "trade_fair", "branch_delegation")
@@ -181,27 +184,12 @@ class Scenario:
 
 
 def load_document(path: str | Path) -> Any:
-    """Read a scenario file (JSON, or YAML by extension); a syntax error is a ScenarioError."""
-    path = Path(path)
+    """Read a scenario file (JSON, or YAML by extension) within the caps of
+    matchmaker.optimisation.documents; an unreadable file is a ScenarioError."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ScenarioError([f"{path}: no such file"]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ScenarioError([f"{path}: cannot be read ({exc})"]) from None
-    if path.suffix.lower() in (".yaml", ".yml"):
-        import yaml
-
-        try:
-            return yaml.safe_load(text)
-        except yaml.YAMLError as exc:
-            raise ScenarioError([f"{path}: not valid YAML ({exc})"]) from None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ScenarioError(
-            [f"{path}: not valid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"]
-        ) from None
+        return documents.read_file(path)
+    except documents.DocumentError as exc:
+        raise ScenarioError([f"{path}: {exc}"]) from None
 
 
 # --------------------------------------------------------------------------- validation
@@ -242,8 +230,9 @@ class _Checker:
         if not allow_empty and not value.strip():
             self.fail(path, "must not be empty")
             return None
-        if "\x00" in value:
-            self.fail(path, "must not contain NUL characters")
+        reason = free_text.problem(value)
+        if reason is not None:
+            self.fail(path, reason)
             return None
         return value
 

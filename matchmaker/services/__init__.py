@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from sqlmodel import Session
+
 
 class ServiceError(Exception):
     """A request the service refuses; the API and pages turn it into one error shape."""
@@ -14,3 +16,22 @@ class NotFound(ServiceError, LookupError):
         self.kind = kind
         self.identifier = identifier
         super().__init__(f"{kind} {identifier!r} not found")
+
+
+def end_reads(session: Session) -> None:
+    """End the session's transaction, in which it has only read (the request's user lookup),
+    keeping what it loaded: an upload is then parsed outside any transaction, so no write
+    lock is held (SQLite) and no snapshot kept open while it is read.
+
+    The service's own transaction begins at its next statement, after the parsing.
+    """
+    if not session.in_transaction():
+        return
+    if session.new or session.dirty or session.deleted:
+        raise RuntimeError("end_reads() on a session with unsaved changes")
+    expire = session.expire_on_commit
+    session.expire_on_commit = False
+    try:
+        session.commit()  # nothing to write: releases the connection and its lock
+    finally:
+        session.expire_on_commit = expire

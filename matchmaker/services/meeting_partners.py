@@ -3,7 +3,6 @@ none, every bad row named), exported as CSV with formula-like cells neutralised.
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 import re
@@ -12,7 +11,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import pycountry
-from openpyxl import load_workbook
 from sqlmodel import Session, select
 
 from matchmaker.models import (
@@ -21,7 +19,7 @@ from matchmaker.models import (
     Partner,
     User,
 )
-from matchmaker.services import audit
+from matchmaker.services import audit, end_reads, tables
 from matchmaker.services.firms import InputError
 from matchmaker.services.meetings import (
     MAX_IMPORT_BYTES,
@@ -179,34 +177,15 @@ _REQUIRED_COLUMNS = ("name", "organisation", "country", "sector")
 
 
 def read_partner_rows(filename: str, content: bytes) -> list[tuple[int, dict[str, str]]]:
-    """(row number, values by column) from a CSV or Excel (.xlsx) file with a header row.
+    """(row number, values by column) from a CSV or Excel (.xlsx) file with a header row,
+    read within the caps of services.tables (rows counted while they are read).
 
-    Raises InputError naming the file's problem (format, header)."""
-    if len(content) > MAX_IMPORT_BYTES:
-        raise InputError({"file": f"the file is larger than {MAX_IMPORT_BYTES // 1000} kB"})
-    if not content.strip():
-        raise InputError({"file": "the file is empty"})
-    rows: list[list[Any]]
-    if filename.lower().endswith(".xlsx") or content[:2] == b"PK":
-        try:
-            workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        except Exception:
-            raise InputError({"file": "not a readable Excel (.xlsx) workbook"}) from None
-        sheet = workbook.worksheets[0]
-        rows = [list(r) for r in sheet.iter_rows(values_only=True)]
-        workbook.close()
-    else:
-        try:
-            text = content.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise InputError({"file": "a CSV file must be UTF-8 text"}) from None
-        dialect: type[csv.Dialect] | csv.Dialect = csv.excel
-        with contextlib.suppress(csv.Error):
-            dialect = csv.Sniffer().sniff(text.splitlines()[0], delimiters=",;\t")
-        rows = [list(r) for r in csv.reader(io.StringIO(text), dialect)]
-    if not rows:
-        raise InputError({"file": "the file is empty"})
-    header = [str(h or "").strip().lower().replace(" ", "_") for h in rows[0]]
+    Raises InputError naming the file's problem (format, header, size) or every bad cell
+    by row and column (a control character, a cell too long)."""
+    table = tables.read_table(
+        content, filename, max_rows=MAX_IMPORT_ROWS, max_bytes=MAX_IMPORT_BYTES
+    )
+    header = [h.lower().replace(" ", "_") for h in table.header]
     missing = [c for c in _REQUIRED_COLUMNS if c not in header]
     if missing:
         raise InputError(
@@ -220,26 +199,14 @@ def read_partner_rows(filename: str, content: bytes) -> list[tuple[int, dict[str
     if unknown:
         raise InputError({"file": "unknown column(s): " + ", ".join(unknown)})
     result = []
-    for number, row in enumerate(rows[1:], start=2):
-        values = {
-            header[i]: _cell_text(v) for i, v in enumerate(row) if i < len(header) and header[i]
-        }
+    for number, row in table.rows:
+        values = {header[i]: v for i, v in enumerate(row) if i < len(header) and header[i]}
         if not any(values.values()):
-            continue  # a blank line
+            continue  # values only in columns without a name
         result.append((number, values))
-    if len(result) > MAX_IMPORT_ROWS:
-        raise InputError({"file": f"at most {MAX_IMPORT_ROWS} partners per file"})
     if not result:
         raise InputError({"file": "the file has a header but no partners"})
     return result
-
-
-def _cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
 
 
 def import_partners(
@@ -248,6 +215,7 @@ def import_partners(
     """Add every partner of a CSV or Excel file, or none: each bad row is listed by its row
     number and field ("row 4, country: ...")."""
     day = visible_day(session=session, mission_id=mission_id, user=actor)
+    end_reads(session)  # the file is read outside any transaction: no write lock held
     rows = read_partner_rows(filename, content)
     try:
         day = editable_day(session, day)

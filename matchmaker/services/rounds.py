@@ -11,13 +11,11 @@ same button at once give one change and one clear refusal.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import yaml
 from sqlalchemy import ColumnElement, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
@@ -25,16 +23,17 @@ from sqlmodel import Session, col, select
 from matchmaker import text as free_text
 from matchmaker.models import Region, Round, RoundStatus, Sector, User
 from matchmaker.models.common import CODE_LENGTH
+from matchmaker.optimisation import documents
 from matchmaker.optimisation.scenario import (
     SCENARIO_FORMAT,
     ScenarioError,
     parse_scenario,
 )
-from matchmaker.services import NotFound, ServiceError, audit
+from matchmaker.services import NotFound, ServiceError, audit, end_reads
 from matchmaker.services import scenarios as scenario_service
 
 ROUND_ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+MAX_UPLOAD_BYTES = documents.MAX_BYTES
 DESCRIPTION_LENGTH = 5000
 NAME_LENGTH = 200
 
@@ -323,48 +322,38 @@ def _move(*, session: Session, actor: User, round_id: str, action: str) -> Round
 
 
 def read_scenario_file(content: bytes, filename: str | None = None) -> Any:
-    """The document in an uploaded JSON or YAML file; unreadable files raise ScenarioError."""
-    if len(content) > MAX_UPLOAD_BYTES:
-        raise ScenarioError([f"(file): is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB"])
-    if not content.strip():
-        raise ScenarioError(["(file): is empty"])
+    """The document in an uploaded JSON or YAML file, read within the caps of
+    matchmaker.optimisation.documents; unreadable files raise ScenarioError."""
     try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ScenarioError(["(file): is not UTF-8 text"]) from None
-    name = (filename or "").lower()
-    try:
-        return _parse(text, name)
-    except RecursionError:  # e.g. "[[[[..." thousands deep: no scenario nests like that
-        raise ScenarioError(["(file): is nested too deeply to be a scenario"]) from None
+        return documents.read_upload(content, filename)
+    except documents.DocumentError as error:
+        raise ScenarioError([f"(file): {error}"]) from None
 
 
-def _parse(text: str, name: str) -> Any:
-    if name.endswith((".yaml", ".yml")):
-        return _yaml(text)
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as error:
-        if name.endswith(".json") or text.lstrip().startswith(("{", "[")):
-            raise ScenarioError(
-                [f"(file): not valid JSON at line {error.lineno} column {error.colno}: {error.msg}"]
-            ) from None
-    return _yaml(text)
+def import_file(
+    *, session: Session, actor: User, content: bytes, filename: str | None = None
+) -> Round:
+    """Import an uploaded scenario file as a new round: the file is read (within its caps)
+    outside any transaction, then written like import_round.
 
-
-def _yaml(text: str) -> Any:
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        raise ScenarioError([f"(file): not valid JSON or YAML ({error})"]) from None
+    Raises ScenarioError for a file that cannot be read, else as import_round."""
+    end_reads(session)
+    document = read_scenario_file(content, filename)
+    return import_round(session=session, actor=actor, document=document)
 
 
 def import_round(*, session: Session, actor: User, document: Any) -> Round:
     """Load a scenario document as a new round of the actor's organisation: all rows or none.
 
     Raises Invalid with every problem and its JSON path; nothing is written then. Every text
-    of the document is checked and normalised like form input first (matchmaker.text).
+    of the document is checked and normalised like form input first (matchmaker.text), and
+    the whole document is checked outside any transaction, before the import's own begins.
     """
+    end_reads(session)
+    try:
+        documents.check_tree(document)
+    except documents.DocumentError as error:
+        raise Invalid([Problem("(body)", str(error))]) from None
     document, text_problems = free_text.clean_tree(document)
     if text_problems:
         raise Invalid(problems_of(ScenarioError(text_problems)))

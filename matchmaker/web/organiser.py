@@ -213,8 +213,9 @@ def import_scenario(
 ) -> Response:
     try:
         content = scenario.file.read(round_service.MAX_UPLOAD_BYTES + 1)
-        document = round_service.read_scenario_file(content, scenario.filename)
-        round_row = round_service.import_round(session=session, actor=user, document=document)
+        round_row = round_service.import_file(
+            session=session, actor=user, content=content, filename=scenario.filename
+        )
     except ScenarioError as error:
         problems = [str(p) for p in round_service.problems_of(error)]
         return render(request, "organiser/import.html", status_code=422, problems=problems)

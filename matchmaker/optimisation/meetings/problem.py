@@ -37,6 +37,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from matchmaker.optimisation import documents
+
 MEETINGS_FORMAT = "matchmaker-meetings/1"
 SESSIONS = ("any", "morning", "afternoon")
 MAX_SLOTS = 500
@@ -151,11 +153,9 @@ def load_problem(path: str | Path) -> MeetingProblem:
 
         return parse_dzn(text, name=path.name.removesuffix(".dzn").removesuffix(".original"))
     try:
-        document = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise MeetingProblemError(
-            [f"{path}: not valid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"]
-        ) from None
+        document = documents.load_json(text)
+    except documents.DocumentError as exc:
+        raise MeetingProblemError([f"{path}: {exc}"]) from None
     return validate(document)
 
 
