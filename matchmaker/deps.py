@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Callable, Iterator
 from typing import Annotated
 
@@ -10,14 +9,12 @@ from fastapi import Depends, HTTPException, Request, Security, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session
 
-from matchmaker import db
+from matchmaker import csrf, db
 from matchmaker.models import Role, User
 from matchmaker.services import accounts
 from matchmaker.settings import Settings
 
-SESSION_COOKIE = "mm_session"
-CSRF_COOKIE = "mm_csrf"
-CSRF_FIELD = "csrf_token"
+SESSION_COOKIE = csrf.SESSION_COOKIE
 
 
 class LoginRequired(Exception):
@@ -62,10 +59,27 @@ def optional_user(request: Request, session: SessionDep) -> User | None:
     if token:
         found = accounts.user_for_session(session=session, token=token)
         if found is not None:
+            _check_api_write(request)
             request.state.user = found[0]
             return found[0]
     request.state.user = None
     return None
+
+
+def _check_api_write(request: Request) -> None:
+    """A JSON API write made with the session cookie carries the session's CSRF token in
+    the X-CSRF-Token header: the cookie alone is a browser's ambient credential, which
+    another site can make it send. (Page forms are checked by csrf_protect; bearer tokens
+    are never sent by a browser on its own.)"""
+    if request.method in csrf.SAFE_METHODS or not request.url.path.startswith("/api/"):
+        return
+    secret = request.app.state.settings.secret()
+    if not csrf.matches(secret, request.cookies, request.headers.get(csrf.HEADER)):
+        raise HTTPException(
+            status.HTTP_403_FORBIDDEN,
+            f"a write with the session cookie needs its CSRF token in the {csrf.HEADER} "
+            "header (or use a bearer token from POST /api/tokens)",
+        )
 
 
 # Declares the bearer scheme in the OpenAPI schema of the routes that need a user;
@@ -101,13 +115,15 @@ def require_role(*roles: Role) -> Callable[[User], User]:
 
 
 async def csrf_protect(request: Request) -> None:
-    """Form posts carry the token of the CSRF cookie (double submit; cookies are SameSite)."""
+    """Form posts carry the CSRF token of this browser's session (or, before login, of its
+    nonce cookie) in a field or the X-CSRF-Token header; a keyed hash, so a planted cookie
+    and field pair does not pass."""
     if request.headers.get("authorization", "").lower().startswith("bearer "):
         return  # API clients with a bearer token are not a browser's ambient credentials
-    form = await request.form()
-    sent = form.get(CSRF_FIELD)
-    cookie = request.cookies.get(CSRF_COOKIE)
-    if not (isinstance(sent, str) and cookie and secrets.compare_digest(sent, cookie)):
+    sent = request.headers.get(csrf.HEADER)
+    if sent is None:
+        sent = (await request.form()).get(csrf.FIELD)
+    if not csrf.matches(request.app.state.settings.secret(), request.cookies, sent):
         raise HTTPException(
             status.HTTP_403_FORBIDDEN,
             "the form has expired or was not sent from this site; reload it",

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -122,10 +123,11 @@ def _ok(response: Any, *codes: int) -> Any:
 def _register(client: Http, email: str, role: str, organisation: str, invite: Invite) -> None:
     """An account, logged in on this client: an SME registers and logs in; an organiser or
     a branch organisation accepts an invitation link (`invite` makes it)."""
-    client.get("/login")
-    token = client.cookies.get("mm_csrf")
+    page = client.get("/login")
+    nonce = client.cookies.get("mm_csrf")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)[1]  # type: ignore[index]
     # Sent by hand: the cookie is Secure, and a live server may be plain HTTP.
-    form = {"headers": {"Cookie": f"mm_csrf={token}"}, "follow_redirects": False}
+    form = {"headers": {"Cookie": f"mm_csrf={nonce}"}, "follow_redirects": False}
     if role == "sme":
         fields = {"csrf_token": token, "email": email, "password": PASSWORD}
         _ok(client.post("/register", data=fields, **form), 303)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from typing import Any
 
 from fastapi import Request
@@ -10,8 +9,8 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from sqlmodel import Session
 
-from matchmaker import db, resources
-from matchmaker.deps import CSRF_COOKIE, SESSION_COOKIE
+from matchmaker import csrf, db, resources
+from matchmaker.deps import SESSION_COOKIE
 from matchmaker.models import User
 from matchmaker.services import accounts
 
@@ -19,12 +18,16 @@ templates = Jinja2Templates(directory=str(resources.templates_dir()))
 
 
 def csrf_token(request: Request) -> str:
-    """The CSRF token of this browser, minted once per browser and kept in a cookie."""
-    token = request.cookies.get(CSRF_COOKIE) or getattr(request.state, "new_csrf", None)
-    if not token:
-        token = secrets.token_urlsafe(32)
-        request.state.new_csrf = token
-    return token
+    """The CSRF token of this browser's session; before login, of a nonce minted once per
+    browser and kept in a cookie (set by render)."""
+    secret = request.app.state.settings.secret()
+    token = csrf.token_of(secret, request.cookies)
+    if token is not None:
+        return token
+    nonce = getattr(request.state, "new_csrf_nonce", None)
+    if nonce is None:
+        nonce = request.state.new_csrf_nonce = csrf.new_nonce()
+    return csrf.token_for(secret, "browser", nonce)
 
 
 def page_user(request: Request) -> User | None:
@@ -47,10 +50,11 @@ def render(request: Request, name: str, status_code: int = 200, **context: Any) 
     context.setdefault("user", page_user(request))
     context["csrf_token"] = csrf_token(request)
     response = templates.TemplateResponse(request, name, context, status_code=status_code)
-    if not request.cookies.get(CSRF_COOKIE):
+    nonce = getattr(request.state, "new_csrf_nonce", None)
+    if nonce is not None:
         response.set_cookie(
-            CSRF_COOKIE,
-            context["csrf_token"],
+            csrf.NONCE_COOKIE,
+            nonce,
             secure=True,
             httponly=True,
             samesite="strict",

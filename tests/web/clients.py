@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from matchmaker import csrf as csrf_tokens
 from matchmaker.models import Organisation, Role
 from matchmaker.services import invitations
 
@@ -18,13 +19,21 @@ _numbers = itertools.count(1)
 
 
 def csrf(client: TestClient) -> str:
-    """The CSRF token of this client's browser (fetching a page mints it)."""
-    token = client.cookies.get("mm_csrf")
-    if token is None:
+    """The CSRF token this client's pages carry: bound to its session once logged in, to
+    the nonce cookie a page sets before (fetched here when it has neither)."""
+    cookies = _sent_cookies(client)
+    if not (cookies.get("mm_session") or cookies.get("mm_csrf")):
         client.get("/login")
-        token = client.cookies.get("mm_csrf")
-    assert token, "pages set the CSRF cookie"
+        cookies = _sent_cookies(client)
+        assert cookies.get("mm_csrf"), "pages set the CSRF nonce cookie"
+    token = csrf_tokens.token_of(client.app.state.settings.secret(), cookies)  # type: ignore[attr-defined]
+    assert token is not None
     return token
+
+
+def _sent_cookies(client: TestClient) -> dict[str, str]:
+    """The cookies as the server reads them (of a name set twice, the last one)."""
+    return {cookie.name: cookie.value or "" for cookie in client.cookies.jar}
 
 
 def post_form(
@@ -86,6 +95,24 @@ def new_organisation(session: Session, role: str, name: str) -> Organisation:
     return organisation
 
 
+class Browser(TestClient):
+    """A test client that behaves as the site's pages do: a JSON API write made with the
+    session cookie carries the page's CSRF token in the X-CSRF-Token header (a client that
+    sends its own header, or a bearer token, is left as it is)."""
+
+    def request(self, method: str, url: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        headers = dict(kwargs.pop("headers", None) or {})
+        names = {name.lower() for name in headers}
+        if (
+            method.upper() not in csrf_tokens.SAFE_METHODS
+            and str(url).startswith("/api/")
+            and not names & {"x-csrf-token", "authorization"}
+            and _sent_cookies(self).get("mm_session")
+        ):
+            headers[csrf_tokens.HEADER] = csrf(self)
+        return super().request(method, url, headers=headers or None, **kwargs)
+
+
 class Clients:
     """A logged-in client per role, created on first use (each its own browser)."""
 
@@ -101,7 +128,7 @@ class Clients:
             client.__exit__(None, None, None)  # ends the app's lifespan: its job runner stops
 
     def new(self, role: str, name: str | None = None, **kwargs: Any) -> TestClient:
-        client = TestClient(self.app, base_url="https://testserver")
+        client = Browser(self.app, base_url="https://testserver")
         client.__enter__()
         client.email = register(client, role, **kwargs)  # type: ignore[attr-defined]
         self._made[name or f"{role}-{len(self._made)}"] = client
@@ -109,7 +136,7 @@ class Clients:
 
     def new_anonymous(self) -> TestClient:
         """A client that is not logged in (closed with the others)."""
-        client = TestClient(self.app, base_url="https://testserver")
+        client = Browser(self.app, base_url="https://testserver")
         client.__enter__()
         self._made[f"anonymous-{len(self._made)}"] = client
         return client

@@ -14,11 +14,11 @@ from sqlmodel import Session, col, func, select, update
 
 from matchmaker.models import AuditLog, Invitation, Organisation, User
 from matchmaker.services import accounts, invitations
-from tests.web.clients import PASSWORD, Clients, csrf, post_form
+from tests.web.clients import PASSWORD, Browser, Clients, csrf, post_form
 
 
 def anonymous(app: FastAPI) -> TestClient:
-    return TestClient(app, base_url="https://testserver")
+    return Browser(app, base_url="https://testserver")
 
 
 def log_in(client: TestClient, email: str, password: str = PASSWORD) -> int:
@@ -27,7 +27,8 @@ def log_in(client: TestClient, email: str, password: str = PASSWORD) -> int:
 
 def without_tokens(text: str) -> str:
     """A page with its per-browser CSRF token blanked out."""
-    return re.sub(r'name="csrf_token" value="[^"]*"', 'name="csrf_token" value=""', text)
+    text = re.sub(r'name="csrf_token" value="[^"]*"', 'name="csrf_token" value=""', text)
+    return re.sub(r'name="csrf-token" content="[^"]*"', 'name="csrf-token" content=""', text)
 
 
 def count(app: FastAPI, table: type) -> int:

@@ -11,7 +11,7 @@ from sqlmodel import Session, func, select
 from matchmaker.models import AuditLog, Region, Round, Sector
 from matchmaker.optimisation.scenario import parse_scenario
 from matchmaker.services.scenarios import canonical_document
-from tests.web.clients import Clients, post_form
+from tests.web.clients import Clients, csrf, post_form
 from tests.web.test_organiser_builders import import_round, scenario
 
 NEW_ROUND = {
@@ -157,7 +157,7 @@ def test_importing_a_json_file_creates_the_round_and_export_gives_it_back(
     content = json.dumps(document).encode()
     response = clients.organiser.post(
         "/organiser/import",
-        data={"csrf_token": clients.organiser.cookies["mm_csrf"]},
+        data={"csrf_token": csrf(clients.organiser)},
         files={"scenario": ("round.json", content, "application/json")},
         follow_redirects=False,
     )
@@ -184,7 +184,7 @@ def test_importing_a_yaml_file_works_too(clients: Clients) -> None:
     organiser.get("/organiser/import")
     response = organiser.post(
         "/organiser/import",
-        data={"csrf_token": organiser.cookies["mm_csrf"]},
+        data={"csrf_token": csrf(organiser)},
         files={"scenario": ("round.yaml", content, "application/yaml")},
         follow_redirects=False,
     )
@@ -206,7 +206,7 @@ def test_a_bad_scenario_file_lists_every_problem_and_writes_nothing(
     organiser.get("/organiser/import")
     response = organiser.post(
         "/organiser/import",
-        data={"csrf_token": organiser.cookies["mm_csrf"]},
+        data={"csrf_token": csrf(organiser)},
         files={"scenario": ("broken.json", json.dumps(document).encode(), "application/json")},
         follow_redirects=False,
     )
@@ -223,7 +223,7 @@ def test_a_bad_scenario_file_lists_every_problem_and_writes_nothing(
 
     unreadable = organiser.post(
         "/organiser/import",
-        data={"csrf_token": organiser.cookies["mm_csrf"]},
+        data={"csrf_token": csrf(organiser)},
         files={"scenario": ("broken.json", b'{"format": ', "application/json")},
         follow_redirects=False,
     )

@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 
 from matchmaker import jobs
 from tests.fuzzing import World, dump, fuzz, seed_world
-from tests.web.clients import invite
+from tests.web.clients import Browser, invite
 from tests.web.test_runs_support import finish_runs
 
 # Examples per operation and generation mode (positive, negative); the live script and
@@ -29,7 +29,7 @@ def world(app: FastAPI) -> Iterator[World]:
     clients: list[TestClient] = []
 
     def new_client() -> TestClient:
-        client = TestClient(app, base_url="https://testserver")
+        client = Browser(app, base_url="https://testserver")
         clients.append(client)
         return client
 

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, col, func, select
 
 from matchmaker.models import Application, ApplicationStatus, AuditLog, RoundStatus
-from tests.web.clients import Clients, post_form
+from tests.web.clients import Clients, csrf, post_form
 from tests.web.test_missions import ROUND_ID, open_round, set_round_status
 from tests.web.test_sme_firm import bearer, register_firm
 
@@ -226,7 +226,7 @@ def test_rank_several_missions_on_the_preference_page(app: FastAPI, clients: Cli
     def send(ranks: list[str], cases: list[str]) -> Any:
         # Every row posts its three fields, so the lists line up as on the page.
         fields = {
-            "csrf_token": sme.cookies.get("mm_csrf"),
+            "csrf_token": csrf(sme),
             "mission_id": [str(m) for m in order],
             "rank": ranks,
             "business_case_id": cases,
