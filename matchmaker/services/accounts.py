@@ -9,6 +9,7 @@ import math
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import NamedTuple
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -31,10 +32,15 @@ from matchmaker.services import NotFound, ServiceError, audit
 logger = logging.getLogger(__name__)
 
 SESSION_LIFETIME = timedelta(hours=12)
-# Login throttling: failed logins counted over a sliding window, per account and per address.
+# Login throttling: failed logins counted over a sliding window, per account from one
+# address, per address over all accounts, and per account over all addresses. The last one
+# only stops addresses that have failed for that account themselves: a guesser spread over
+# many addresses gets one try from each, while the owner, typing the right password from an
+# address that has not failed for the account, is never locked out by someone else.
 LOGIN_WINDOW = timedelta(minutes=15)
-MAX_FAILURES_PER_ACCOUNT = 5
+MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS = 5
 MAX_FAILURES_PER_ADDRESS = 20
+MAX_FAILURES_PER_ACCOUNT = 5
 _hasher = PasswordHasher()
 # A fixed hash to verify against when the email is unknown, so timing does not tell.
 _DUMMY_HASH = _hasher.hash("not a password of anyone")
@@ -383,27 +389,45 @@ class Throttled(Exception):
         super().__init__(f"too many failed logins; try again in {retry_after} seconds")
 
 
-def _throttle_keys(email: str, address: str, secret: str) -> dict[str, int]:
-    """The keyed digests the failures are counted under, with their limits."""
+class _Keys(NamedTuple):
+    """The keyed digests failed logins are counted under."""
 
+    pair: str  # this account from this address
+    address: str  # this address, any account
+    account: str  # this account, any address
+
+
+def _throttle_keys(email: str, address: str, secret: str) -> _Keys:
     def key(text: str) -> str:
         return hmac.new(secret.encode(), text.encode(), hashlib.sha256).hexdigest()
 
-    return {
-        key("account:" + normalise_email(email)): MAX_FAILURES_PER_ACCOUNT,
-        key("address:" + address): MAX_FAILURES_PER_ADDRESS,
-    }
+    account = "account:" + normalise_email(email)
+    return _Keys(
+        pair=key(account + "|address:" + address),
+        address=key("address:" + address),
+        account=key(account),
+    )
 
 
-def _retry_after(session: Session, keys: dict[str, int], now: datetime) -> int | None:
-    """Seconds until every key is below its limit again, or None when none is at it."""
-    wait = 0.0
-    for key, limit in keys.items():
-        times = session.exec(
+def _failures(session: Session, key: str, now: datetime) -> list[datetime]:
+    return list(
+        session.exec(
             select(LoginFailure.at)
             .where(LoginFailure.key == key, col(LoginFailure.at) > now - LOGIN_WINDOW)
             .order_by(col(LoginFailure.at))
         ).all()
+    )
+
+
+def _retry_after(session: Session, keys: _Keys, now: datetime) -> int | None:
+    """Seconds until this address may try this account again, or None when it may now."""
+    pair = _failures(session, keys.pair, now)
+    limits = [(pair, MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS)]
+    limits.append((_failures(session, keys.address, now), MAX_FAILURES_PER_ADDRESS))
+    if pair:  # only an address that has failed for the account is held by its total
+        limits.append((_failures(session, keys.account, now), MAX_FAILURES_PER_ACCOUNT))
+    wait = 0.0
+    for times, limit in limits:
         if len(times) >= limit:
             # Once this many of the oldest have left the window, one more attempt is allowed.
             leaves = times[len(times) - limit] + LOGIN_WINDOW
@@ -416,7 +440,8 @@ def login(*, session: Session, email: str, password: str, address: str, secret: 
 
     Raises Throttled (the password is not even checked then) or AccountError for a wrong
     email or password; a failure is counted and audited, a success clears the account's
-    count. `secret` keys the digests the counts are stored under.
+    counts. `secret` keys the digests the counts are stored under (no email or address is
+    stored). See LOGIN_WINDOW for the three counts and why the owner is not locked out.
     """
     now = _now()
     keys = _throttle_keys(email, address, secret)
@@ -430,9 +455,10 @@ def login(*, session: Session, email: str, password: str, address: str, secret: 
         logger.warning("login refused for %d s: too many failures (from %s)", wait, address)
         raise Throttled(wait)
     user = authenticate(session=session, email=email, password=password)
-    account_key = next(iter(keys))
     if user is not None:
-        session.exec(delete(LoginFailure).where(col(LoginFailure.key) == account_key))
+        # The owner is in: its account's counts start again (the address's stays).
+        cleared = col(LoginFailure.key).in_([keys.pair, keys.account])
+        session.exec(delete(LoginFailure).where(cleared))
         session.commit()
         return user
     session.exec(delete(LoginFailure).where(col(LoginFailure.at) <= now - LOGIN_WINDOW))

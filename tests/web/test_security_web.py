@@ -181,34 +181,57 @@ def _login(client: TestClient, email: str, password: str, **headers: str) -> Any
     )
 
 
-def test_an_account_is_throttled_after_five_failures_even_with_the_right_password(
+def test_guessers_are_throttled_and_the_owner_is_not_locked_out(
     app: FastAPI, clients: Clients
 ) -> None:
+    """Guesses spread over addresses: once the account has five failures, each address that
+    failed for it is held, while the owner, from an address that has not failed for the
+    account, logs in with the right password at once (the issue: five failures anywhere
+    locked the owner out)."""
     email = clients.sme.email  # type: ignore[attr-defined]
-    # Each failure from another address: the account's own count stops the sixth.
-    for n in range(accounts.MAX_FAILURES_PER_ACCOUNT):
-        guesser = TestClient(app, base_url="https://testserver", client=(f"198.51.100.{n}", 1))
+
+    def browser(address: str) -> TestClient:
+        return TestClient(app, base_url="https://testserver", client=(address, 1))
+
+    guessers = [browser(f"198.51.100.{n}") for n in range(accounts.MAX_FAILURES_PER_ACCOUNT)]
+    for n, guesser in enumerate(guessers):
         assert _login(guesser, email, f"guess number {n}").status_code == 400
-    fresh = TestClient(app, base_url="https://testserver", client=("203.0.113.7", 1))
-    blocked = _login(fresh, email, PASSWORD)
+    # Every guesser is now held for this account, even with the right password...
+    blocked = _login(guessers[0], email, PASSWORD)
     assert blocked.status_code == 429
     retry = int(blocked.headers["retry-after"])
     assert 0 < retry <= accounts.LOGIN_WINDOW.total_seconds()
     assert "Too many failed logins" in blocked.text
     assert "mm_session" not in blocked.cookies
-    api = fresh.post("/api/tokens", json={"email": email.upper(), "password": PASSWORD})
+    api = guessers[1].post("/api/tokens", json={"email": email.upper(), "password": PASSWORD})
     assert api.status_code == 429 and api.headers["retry-after"].isdigit()
-    # Another account from the same address is not affected.
+    # ...a new address gets one guess, and is held after it...
+    newcomer = browser("198.51.100.200")
+    assert _login(newcomer, email, "one more guess").status_code == 400
+    assert _login(newcomer, email, "and another").status_code == 429
+    # ...and the owner, from an address of its own, is let in.
+    owner = browser("203.0.113.7")
+    assert _login(owner, email, PASSWORD).status_code == 303
+    # Another account from a held address is not affected.
     other = clients.new("organiser")
-    assert _login(fresh, other.email, PASSWORD).status_code == 303  # type: ignore[attr-defined]
+    assert _login(guessers[0], other.email, PASSWORD).status_code == 303  # type: ignore[attr-defined]
 
+
+def test_one_address_is_held_after_five_failures_for_one_account(
+    app: FastAPI, clients: Clients
+) -> None:
+    email = clients.sme.email  # type: ignore[attr-defined]
+    typo = TestClient(app, base_url="https://testserver", client=("203.0.113.8", 1))
+    for n in range(accounts.MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS):
+        assert _login(typo, email, f"typo {n}").status_code == 400
+    assert _login(typo, email, PASSWORD).status_code == 429
     # Once the failures are older than the window, the right password works again.
     with Session(app.state.engine) as session:
         for failure in session.exec(select(LoginFailure)):
             failure.at -= accounts.LOGIN_WINDOW + timedelta(seconds=1)
             session.add(failure)
         session.commit()
-    assert _login(fresh, email, PASSWORD).status_code == 303
+    assert _login(typo, email, PASSWORD).status_code == 303
 
 
 def test_a_success_clears_the_accounts_count(app: FastAPI, clients: Clients) -> None:
@@ -274,7 +297,7 @@ def test_the_failure_counts_hold_no_email_or_address(app: FastAPI, clients: Clie
     _login(client, "Secret.Person@example.nl", "my-password-typed-as-email")
     with Session(app.state.engine) as session:
         keys = session.exec(select(LoginFailure.key)).all()
-    assert len(keys) == 2
+    assert len(keys) == 3  # the account from this address, the address, the account
     for key in keys:
         assert re.fullmatch(r"[0-9a-f]{64}", key)
 
