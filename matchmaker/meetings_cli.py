@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -108,7 +109,7 @@ def solve_day(
 def _clock(text: str) -> int | None:
     """Minutes after midnight of HH:MM, or None."""
     hours, _, minutes = text.partition(":")
-    if not (hours.isdigit() and minutes.isdigit() and len(minutes) == 2):
+    if not (re.fullmatch("[0-9]{1,2}", hours) and re.fullmatch("[0-9]{2}", minutes)):
         return None
     value = int(hours) * 60 + int(minutes)
     return value if int(hours) < 24 and int(minutes) < 60 else None

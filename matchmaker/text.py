@@ -89,3 +89,32 @@ def clean_tree(value: Any, path: str = "") -> tuple[Any, list[str]]:
         return item
 
     return walk(value, path), problems
+
+
+# Numbers typed by people: ASCII digits only. Python's int() and str.isdigit(), like `\d`,
+# also take Arabic-Indic, fullwidth and other digits ("١٢٣٤٥٦٧٨" is int 12345678), so a
+# lookalike of a registered KvK number would pass.
+ASCII_DIGITS = re.compile(r"[0-9]+")
+_ASCII_INTEGER = re.compile(r"-?[0-9]+")
+
+# Identifiers that travel in URLs (round ids): ASCII letters, digits, '.', '_' and '-',
+# starting with a letter or digit, and never '..'.
+SLUG = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+SLUG_RULE = "use letters, digits, '.', '_' and '-' only, starting with a letter or digit, no '..'"
+
+
+def is_digits(value: object) -> bool:
+    """Whether this is a string of ASCII digits (at least one)."""
+    return isinstance(value, str) and ASCII_DIGITS.fullmatch(value) is not None
+
+
+def ascii_int(value: str) -> int | None:
+    """The integer a person typed (surrounding blanks allowed, ASCII digits and an optional
+    minus only), or None for anything else."""
+    text = value.strip()
+    return int(text) if _ASCII_INTEGER.fullmatch(text) else None
+
+
+def is_slug(value: object) -> bool:
+    """Whether this identifier can travel in a URL path as it is."""
+    return isinstance(value, str) and SLUG.fullmatch(value) is not None and ".." not in value

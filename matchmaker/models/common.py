@@ -23,7 +23,7 @@ SQLModel.metadata.naming_convention = NAMING_CONVENTION
 # Lengths of identifier-like columns; free text uses TEXT and has no length limit.
 CODE_LENGTH = 64
 STATE_LENGTH = 32
-KVK_PATTERN = r"^\d{8}$"
+KVK_PATTERN = r"^[0-9]{8}$"  # ASCII digits only: \d takes any script's digits
 COUNTRY_PATTERN = r"^[A-Z]{2}$"  # ISO 3166-1 alpha-2
 
 

@@ -194,8 +194,8 @@ def load_document(path: str | Path) -> Any:
 
 # --------------------------------------------------------------------------- validation
 
-_KVK = re.compile(r"\d{8}")
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_KVK = re.compile(r"[0-9]{8}")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 class _Checker:
@@ -794,7 +794,9 @@ def _parse_weights(check: _Checker, value: Any) -> Weights | None:
     else:
         for key, points in raw_ranks.items():
             path = f"weights.rank_points.{key}"
-            if not (isinstance(key, str | int) and str(key).isdigit() and int(key) >= 1):
+            if not (
+                isinstance(key, str | int) and re.fullmatch(r"[0-9]+", str(key)) and int(key) >= 1
+            ):
                 check.fail(path, "is not a rank (a whole number >= 1)")
             elif check.integer(points, path) is not None:
                 rank_points[int(key)] = points

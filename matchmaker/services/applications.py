@@ -55,6 +55,7 @@ from matchmaker.services.firms import (
     is_row_id,
     round_codes,
 )
+from matchmaker.text import is_digits
 
 MAX_RANK = 99
 _UNSET: Any = object()
@@ -165,7 +166,7 @@ def _whole_number(value: Any) -> int | None:
         return None
     if isinstance(value, int):
         return value
-    if isinstance(value, str) and value.strip().isdigit():
+    if isinstance(value, str) and is_digits(value.strip()):
         return int(value.strip())
     return None
 

@@ -45,7 +45,7 @@ from matchmaker.models import (
 )
 from matchmaker.services import NotFound, ServiceError, audit, readiness
 
-KVK = re.compile(r"\d{8}")
+KVK = re.compile(r"[0-9]{8}")  # ASCII digits only (\d takes any script's)
 MAX_EMPLOYEES = 1_000_000
 MAX_MISSIONS_LAST_3_YEARS = 1000
 MAX_SUMMARY = 5000
@@ -187,7 +187,7 @@ class _Cleaner:
         return value
 
     def integer(self, field: str, value: Any, *, maximum: int, label: str) -> int | None:
-        if isinstance(value, str) and re.fullmatch(r"\s*\d+\s*", value):
+        if isinstance(value, str) and re.fullmatch(r"\s*[0-9]+\s*", value):
             value = int(value)
         if isinstance(value, bool) or not isinstance(value, int):
             self.fail(field, f"enter the {label} as a whole number")

@@ -53,7 +53,7 @@ def _slot_list(value: str | Sequence[int], slots: int) -> tuple[list[int], str |
         parts = [str(p) for p in value]
     numbers: set[int] = set()
     for part in parts:
-        if not re.fullmatch(r"\d{1,3}", part):
+        if not re.fullmatch(r"[0-9]{1,3}", part):
             return [], f"{part!r} is not a slot number"
         number = int(part)
         if not 1 <= number <= slots:

@@ -35,6 +35,7 @@ from matchmaker.optimisation.scenario import MAX_INTEGER
 from matchmaker.services import NotFound, audit
 from matchmaker.services import rounds as round_service
 from matchmaker.services.rounds import Conflict, Invalid, Problem
+from matchmaker.text import ascii_int
 
 MISSION_FIELDS = (
     "title",
@@ -418,11 +419,10 @@ def _form_int(
         if required:
             problems.append(Problem(name, "is required"))
         return blank
-    try:
-        return int(text)
-    except ValueError:
+    number = ascii_int(text)
+    if number is None:
         problems.append(Problem(name, f"{text!r} is not a whole number"))
-        return None
+    return number
 
 
 def _form_date(problems: list[Problem], name: str, raw: str | None) -> date | None:

@@ -31,8 +31,8 @@ from matchmaker.optimisation.scenario import (
 )
 from matchmaker.services import NotFound, ServiceError, audit, end_reads
 from matchmaker.services import scenarios as scenario_service
+from matchmaker.text import SLUG_RULE, is_slug
 
-ROUND_ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 MAX_UPLOAD_BYTES = documents.MAX_BYTES
 DESCRIPTION_LENGTH = 5000
 NAME_LENGTH = 200
@@ -160,12 +160,8 @@ class RoundInput:
 def check_round(values: RoundInput) -> list[Problem]:
     """Every problem of a new round: the scenario rules (parse_scenario) and what storage adds."""
     problems: list[Problem] = []
-    if not ROUND_ID_PATTERN.fullmatch(values.id):
-        problems.append(
-            Problem(
-                "id", "use letters, digits, '.', '_' and '-' only, starting with a letter or digit"
-            )
-        )
+    if not is_slug(values.id):
+        problems.append(Problem("id", SLUG_RULE))
     elif len(values.id) > CODE_LENGTH:
         problems.append(
             Problem("id", f"is {len(values.id)} characters long, at most {CODE_LENGTH}")

@@ -56,6 +56,7 @@ from matchmaker.optimisation.scenario import (
 from matchmaker.optimisation.scenario import Firm as ScenarioFirm
 from matchmaker.optimisation.scenario import Mission as ScenarioMission
 from matchmaker.services import NotFound
+from matchmaker.text import SLUG_RULE, is_slug
 
 INT32_MAX = 2**31 - 1
 INT64_MAX = 2**63 - 1
@@ -406,6 +407,9 @@ def _storage_problems(scenario: Scenario) -> list[str]:
             problems.append(f"{path}: {value} is too large (at most {limit})")
 
     text("round.id", scenario.round.id)
+    if scenario.round.id is not None and not is_slug(scenario.round.id):
+        # The id is the round's address (/organiser/rounds/<id>): "../../x" would be unreachable.
+        problems.append(f"round.id: {scenario.round.id!r}: {SLUG_RULE}")
     number("round.max_places_per_firm", scenario.round.max_places_per_firm)
     number("round.budget_eur", scenario.round.budget_eur, INT64_MAX)
     for index, region in enumerate(scenario.regions):

@@ -85,19 +85,21 @@ def parse_day_form(form: dict[str, str]) -> DayInput:
         values["day"] = date.fromisoformat(form.get("day", "").strip())
     except ValueError:
         problems["day"] = "a date like 2027-03-15"
-    match = re.fullmatch(r"(\d{1,2}):(\d{2})(?::\d{2})?", form.get("start_time", "").strip())
+    match = re.fullmatch(
+        r"([0-9]{1,2}):([0-9]{2})(?::[0-9]{2})?", form.get("start_time", "").strip()
+    )
     if match and int(match[1]) < 24 and int(match[2]) < 60:
         values["start_time"] = time(int(match[1]), int(match[2]))
     else:
         problems["start_time"] = "a time like 09:00"
     for name in ("slot_minutes", "slots", "morning_slots", "lunch_minutes", "tables"):
         text = form.get(name, "").strip() or ("0" if name == "lunch_minutes" else "")
-        if re.fullmatch(r"\d{1,4}", text):
+        if re.fullmatch(r"[0-9]{1,4}", text):
             values[name] = int(text)
         else:
             problems[name] = "a whole number"
     fairness = form.get("fairness", "").strip()
-    if fairness and not re.fullmatch(r"\d{1,3}", fairness):
+    if fairness and not re.fullmatch(r"[0-9]{1,3}", fairness):
         problems["fairness"] = "a whole number, or empty for no bound"
     values["fairness"] = int(fairness) if fairness and "fairness" not in problems else None
     values["venue"] = form.get("venue", "").strip() or None

@@ -23,6 +23,7 @@ from matchmaker.services import rounds as round_service
 from matchmaker.services import runs as run_service
 from matchmaker.services import verification as verification_service
 from matchmaker.services.rounds import Conflict, Invalid, Problem
+from matchmaker.text import ascii_int
 from matchmaker.web.rendering import render
 
 router = APIRouter(
@@ -111,19 +112,19 @@ def _round_input(form: FormData) -> tuple[round_service.RoundInput, list[Problem
     def number(name: str, default: Any) -> Any:
         if not text.get(name):
             return default
-        try:
-            return int(text[name])
-        except ValueError:
+        number = ascii_int(text[name])
+        if number is None:
             problems.append(Problem(name, f"{text[name]!r} is not a whole number"))
             return default
+        return number
 
     regions = []
     for line_number, parts in enumerate(_lines(text.get("regions", "")), start=1):
         priority = 0
         if len(parts) > 2 and parts[2]:
-            try:
-                priority = int(parts[2])
-            except ValueError:
+            priority = ascii_int(parts[2])
+            if priority is None:
+                priority = 0
                 problems.append(
                     Problem("regions", f"line {line_number}: priority {parts[2]!r} is not a number")
                 )
@@ -529,10 +530,9 @@ def save_mission(
     values, problems, text, checked = read_mission_form(session, round_row, form)
     if branch:
         values["scope"] = mission_service.Scope.national.value
-    try:
-        version = int(str(form.get("version") or ""))
-    except ValueError:
-        raise HTTPException(400, "the form lacks the mission's version; reload it") from None
+    version = ascii_int(str(form.get("version") or ""))
+    if version is None:
+        raise HTTPException(400, "the form lacks the mission's version; reload it")
     try:
         if mission.version != version:
             raise mission_service.Stale(mission, version)

@@ -27,6 +27,7 @@ from matchmaker.services import NotFound, catalogue, readiness
 from matchmaker.services import applications as application_service
 from matchmaker.services import firms as firm_service
 from matchmaker.services.firms import Conflict, InputError
+from matchmaker.text import is_digits
 from matchmaker.web.missions import detail_context
 from matchmaker.web.rendering import render
 
@@ -650,7 +651,7 @@ def set_preferences(
         if isinstance(refusal, InputError):
             for path, message in refusal.problems.items():
                 index, _, field = path.removeprefix("choices[").partition("].")
-                mission = choices[int(index)].mission_id if index.isdigit() else 0
+                mission = choices[int(index)].mission_id if is_digits(index) else 0
                 errors.setdefault(mission, {})[field] = message
         return _preferences_page(
             request,
