@@ -338,11 +338,19 @@ def import_round(
     scenario: Annotated[
         str, typer.Argument(help="Scenario file (JSON or YAML), or a bundled scenario's name.")
     ],
+    organisation: Annotated[
+        str | None,
+        typer.Option(
+            help="The organiser's organisation the round belongs to (its exact name). Without "
+            "it the round belongs to nobody: no organiser sees it until it is imported again."
+        ),
+    ] = None,
 ) -> None:
     """Load a scenario file into the database as a round with the scenario's round.id
     (all rows or none; exit 2 listing every problem)."""
-    from sqlmodel import Session
+    from sqlmodel import Session, select
 
+    from matchmaker.models import Organisation
     from matchmaker.optimisation.scenario import ScenarioError, load_document
     from matchmaker.services.scenarios import import_scenario
 
@@ -351,14 +359,40 @@ def import_round(
     engine = _database(err, settings.database_url)
     try:
         with Session(engine) as session:
+            owner = None
+            if organisation is not None:
+                owner = session.exec(
+                    select(Organisation).where(
+                        Organisation.name == organisation, Organisation.kind == "organiser"
+                    )
+                ).first()
+                if owner is None:
+                    err.print(
+                        f"[bold red]No organiser organisation is called {organisation!r}[/] "
+                        "(make one with `matchmaker users add --role organiser`)",
+                        highlight=False,
+                    )
+                    raise typer.Exit(2)
             try:
                 document = load_document(resources.resolve_scenario(scenario))
-                round_row = import_scenario(session=session, document=document)
+                round_row = import_scenario(
+                    session=session,
+                    document=document,
+                    organisation_id=owner.id if owner is not None else None,
+                )
             except ScenarioError as error:
                 raise _fail_input(err, error.problems) from None
             Console().print(
-                f"imported round [bold]{round_row.id}[/]: {round_row.name}", highlight=False
+                f"imported round [bold]{round_row.id}[/]: {round_row.name}"
+                + (f" (organisation {owner.name})" if owner is not None else ""),
+                highlight=False,
             )
+            if owner is None:
+                err.print(
+                    "The round belongs to no organisation, so no organiser sees it; "
+                    "import it with --organisation NAME to give it to one.",
+                    highlight=False,
+                )
     finally:
         engine.dispose()
 

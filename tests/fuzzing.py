@@ -318,6 +318,33 @@ def seed_world(
     headers_a = organiser_a.headers
     _ok(org_a.post(f"/api/organiser/rounds/{ROUND_A}/open", headers=headers_a))
     missions_a = sorted(organiser_a.ids["mission"])
+    invite = {"invite": True}
+    _ok(
+        org_a.post(
+            f"/api/organiser/rounds/{ROUND_A}/branch-missions", headers=headers_a, json=invite
+        )
+    )
+    # Round A invites branch missions while it is open: the branch organisation offers one
+    # (public, like every mission of an open round, so not a marker). Round B stays a draft.
+    mission = _ok(
+        branch_client.post(
+            f"/api/branch/rounds/{ROUND_A}/missions",
+            headers=branch.headers,
+            json={
+                "title": "Branch-marker delegation",
+                "kind": "promotional",
+                "format": "trade_mission",
+                "organiser": "Branch association",
+                "country": "FR",
+                "start_date": "2027-09-01",
+                "end_date": "2027-09-02",
+                "capacity": 3,
+                "sectors": ["water"],
+            },
+        ),
+        201,
+    ).json()
+    branch.ids["mission"] = {mission["id"]}
     _sme(sme_a_client, sme_a, "10000001", missions_a)
     _sme(sme_b_client, sme_b, "20000002", missions_a)
     _ok(org_a.post(f"/api/organiser/rounds/{ROUND_A}/close", headers=headers_a))
@@ -335,27 +362,6 @@ def seed_world(
     assert placements["sme_a"] and placements["sme_b"]
     _meeting_day(org_a, organiser_a, sme_a_client, sme_a)
 
-    # Round B stays a draft of organisation B, with a mission of the branch organisation.
-    mission = _ok(
-        branch_client.post(
-            f"/api/branch/rounds/{ROUND_B}/missions",
-            headers=branch.headers,
-            json={
-                "title": "Branch-marker delegation",
-                "kind": "promotional",
-                "format": "trade_mission",
-                "organiser": "Branch association",
-                "country": "FR",
-                "start_date": "2027-09-01",
-                "end_date": "2027-09-02",
-                "capacity": 3,
-                "sectors": ["water"],
-            },
-        ),
-        201,
-    ).json()
-    branch.ids["mission"] = {mission["id"]}
-    branch.markers.add(mission["title"])
     return World(
         clients=clients,
         identities=identities,

@@ -23,6 +23,7 @@ from matchmaker.api.organiser import (
 )
 from matchmaker.deps import CurrentUser, SessionDep, require_role
 from matchmaker.models import Mission, MissionPublic, Role, Round, RoundStatus, Scope, User
+from matchmaker.services import NotFound
 from matchmaker.services import exports as export_service
 from matchmaker.services import missions as mission_service
 from matchmaker.services import rounds as round_service
@@ -70,10 +71,12 @@ class PlacedOut(BaseModel):
 
 
 def _round_taking_missions(session: Session, round_id: str) -> Round:
-    round_row = session.get(Round, round_id)
-    if round_row is None or round_row.status not in (RoundStatus.draft, RoundStatus.open):
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no round {round_id!r} is taking missions")
-    return round_row
+    try:
+        return round_service.round_taking_missions(session=session, round_id=round_id)
+    except NotFound:
+        raise HTTPException(
+            status.HTTP_404_NOT_FOUND, f"no round {round_id!r} is taking missions"
+        ) from None
 
 
 def _own(session: Session, user: User, mission_id: int) -> Mission:

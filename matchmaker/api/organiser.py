@@ -124,6 +124,7 @@ class RoundOut(BaseModel):
     budget_eur: int | None
     organisation_id: int | None
     created_at: datetime
+    invites_branch_missions: bool
     regions: list[RegionOut]
     sectors: list[SectorOut]
 
@@ -138,6 +139,7 @@ def round_out(session: Session, round_row: Round) -> RoundOut:
         budget_eur=round_row.budget_eur,
         organisation_id=round_row.organisation_id,
         created_at=round_row.created_at,
+        invites_branch_missions=round_row.invites_branch_missions,
         regions=[
             RegionOut(code=r.code, name=r.name, priority=r.priority)
             for r in round_service.regions_of(session=session, round_id=round_row.id)
@@ -362,6 +364,25 @@ def close_round(round_id: str, session: SessionDep, user: CurrentUser) -> RoundO
     """open -> closed (409 from any other status)."""
     round_row = call(
         lambda: round_service.close_round(session=session, actor=user, round_id=round_id)
+    )
+    return round_out(session, round_row)
+
+
+class BranchMissionsBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    invite: bool = Field(description="whether branch organisations may offer national missions")
+
+
+@router.post("/rounds/{round_id}/branch-missions", response_model=RoundOut, responses=ERRORS)
+def invite_branch_missions(
+    round_id: str, body: BranchMissionsBody, session: SessionDep, user: CurrentUser
+) -> RoundOut:
+    """Invite branch organisations' national missions (they see the round once it is open)
+    or stop inviting them."""
+    round_row = call(
+        lambda: round_service.invite_branch_missions(
+            session=session, actor=user, round_id=round_id, invite=body.invite
+        )
     )
     return round_out(session, round_row)
 

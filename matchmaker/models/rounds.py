@@ -69,6 +69,9 @@ class Round(RoundBase, table=True):
         sa_column_args=[ForeignKey("matching_run.id", ondelete="SET NULL", use_alter=True)],
     )
     created_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
+    # Whether branch organisations may see the round (once open) and offer national
+    # missions in it; a round never shows them its drafts.
+    invites_branch_missions: bool = Field(default=False)
 
 
 class RoundCreate(RoundBase):
@@ -89,6 +92,7 @@ class RoundPublic(RoundBase):
     organisation_id: int | None
     published_run_id: int | None = None
     created_at: datetime
+    invites_branch_missions: bool = False
 
 
 # --------------------------------------------------------------------------- regions, sectors

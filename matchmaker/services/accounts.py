@@ -27,7 +27,7 @@ from matchmaker.models import (
     User,
     UserSession,
 )
-from matchmaker.services import NotFound, ServiceError, audit
+from matchmaker.services import NotFound, ServiceError, audit, tenancy
 
 logger = logging.getLogger(__name__)
 
@@ -319,22 +319,49 @@ class AccountEntry:
     acts_for: str  # the organisation's or the firm's name; empty before an SME registers one
 
 
-def _manageable(actor: User, user: User) -> bool:
-    """Organisers manage SME and branch organisation accounts, and the other organisers of
-    their own organisation; never their own account (nobody locks themselves out)."""
+@dataclass(frozen=True, slots=True)
+class _World:
+    """The firm and branch organisation ids of an organiser's world (services.tenancy)."""
+
+    firms: frozenset[int]
+    branches: frozenset[int]
+
+
+def _world(session: Session, actor: User) -> _World:
+    if str(actor.role) != Role.organiser.value or actor.organisation_id is None:
+        return _World(frozenset(), frozenset())
+    firms = frozenset(row[0] for row in session.execute(tenancy.world_firm_ids(actor)))
+    branch_query = tenancy.world_branch_organisation_ids(actor)
+    branches = frozenset(row[0] for row in session.execute(branch_query))
+    return _World(firms, branches)
+
+
+def _manageable(world: _World, actor: User, user: User) -> bool:
+    """Organisers manage the accounts in their organisation's world (services.tenancy):
+    the other organisers of their organisation, the SME accounts of its firms and the
+    accounts of its branch organisations; never their own account (nobody locks themselves
+    out), never anyone else's."""
     if str(actor.role) != Role.organiser.value or user.id == actor.id:
         return False
-    if str(user.role) == Role.organiser.value:
-        return actor.organisation_id is not None and user.organisation_id == actor.organisation_id
-    return True
+    if actor.organisation_id is None:
+        return False
+    role = str(user.role)
+    if role == Role.organiser.value:
+        return user.organisation_id == actor.organisation_id
+    if role == Role.sme.value:
+        return user.firm_id is not None and user.firm_id in world.firms
+    if role == Role.branch_org.value:
+        return user.organisation_id is not None and user.organisation_id in world.branches
+    return False
 
 
 def manageable_accounts(*, session: Session, actor: User) -> list[AccountEntry]:
     """The accounts this organiser may disable or enable, by role and email."""
+    world = _world(session, actor)
     users = [
         user
         for user in session.exec(select(User).order_by(User.role, User.email))  # type: ignore[arg-type]
-        if _manageable(actor, user)
+        if _manageable(world, actor, user)
     ]
     organisations = {o.id: o.name for o in session.exec(select(Organisation))}
     firm_ids = {u.firm_id for u in users if u.firm_id is not None}
@@ -369,7 +396,7 @@ def change_active(*, session: Session, actor: User, user_id: int, active: bool) 
         .with_for_update()
         .execution_options(populate_existing=True)
     ).first()
-    if user is None or not _manageable(actor, user):
+    if user is None or not _manageable(_world(session, actor), actor, user):
         raise NotFound("account", user_id)
     if user.active == active:
         raise AccountRefused(

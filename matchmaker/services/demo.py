@@ -119,6 +119,7 @@ def set_up(*, session: Session, document: dict[str, Any]) -> DemoSetup:
         assert round_row is not None
         round_row.status = RoundStatus.open
         round_row.organisation_id = organisations[Role.organiser].id
+        round_row.invites_branch_missions = True  # the demo's branch organisation takes part
         audit.record(
             session=session,
             actor=None,

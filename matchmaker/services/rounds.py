@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, or_, update
+from sqlalchemy import ColumnElement, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -29,7 +29,7 @@ from matchmaker.optimisation.scenario import (
     ScenarioError,
     parse_scenario,
 )
-from matchmaker.services import NotFound, ServiceError, audit, end_reads
+from matchmaker.services import NotFound, ServiceError, audit, end_reads, tenancy
 from matchmaker.services import scenarios as scenario_service
 from matchmaker.text import SLUG_RULE, is_slug
 
@@ -85,10 +85,7 @@ def problems_of(error: ScenarioError) -> list[Problem]:
 
 
 def _visible_to(user: User) -> ColumnElement[bool]:
-    return or_(
-        col(Round.organisation_id) == user.organisation_id,
-        col(Round.organisation_id).is_(None),
-    )
+    return tenancy.owns_round(user)
 
 
 def list_rounds(*, session: Session, user: User) -> list[Round]:
@@ -108,13 +105,24 @@ def get_round(*, session: Session, user: User, round_id: str) -> Round:
 
 
 def rounds_taking_missions(*, session: Session) -> list[Round]:
-    """Rounds in draft or open, where a branch organisation may offer national missions."""
+    """Open rounds that invite branch missions, where a branch organisation may offer
+    national missions (never drafts, never rounds that do not invite them)."""
     query = (
         select(Round)
-        .where(col(Round.status).in_([RoundStatus.draft, RoundStatus.open]))
+        .where(tenancy.rounds_inviting_branches())
         .order_by(col(Round.created_at).desc(), col(Round.id))
     )
     return list(session.exec(query))
+
+
+def round_taking_missions(*, session: Session, round_id: str) -> Round:
+    """One round a branch organisation may offer a mission in; NotFound for any other."""
+    found = session.exec(
+        select(Round).where(Round.id == round_id, tenancy.rounds_inviting_branches())
+    ).first()
+    if found is None:
+        raise NotFound("round", round_id)
+    return found
 
 
 def regions_of(*, session: Session, round_id: str) -> list[Region]:
@@ -286,6 +294,28 @@ def open_round(*, session: Session, actor: User, round_id: str) -> Round:
 def close_round(*, session: Session, actor: User, round_id: str) -> Round:
     """open -> closed: applications end; the round is ready for matching."""
     return _move(session=session, actor=actor, round_id=round_id, action="close")
+
+
+def invite_branch_missions(*, session: Session, actor: User, round_id: str, invite: bool) -> Round:
+    """Let branch organisations see the round once it is open and offer national missions
+    in it, or stop that (missions already offered stay)."""
+    round_row = get_round(session=session, user=actor, round_id=round_id)
+    before = round_row.invites_branch_missions
+    if before != invite:
+        round_row.invites_branch_missions = invite
+        session.add(round_row)
+        audit.record(
+            session=session,
+            actor=actor,
+            action="round.invite_branch_missions",
+            object_type="round",
+            object_id=round_id,
+            before={"invites_branch_missions": before},
+            after={"invites_branch_missions": invite},
+        )
+        session.commit()
+        session.refresh(round_row)
+    return round_row
 
 
 def _move(*, session: Session, actor: User, round_id: str, action: str) -> Round:

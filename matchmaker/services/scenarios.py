@@ -350,13 +350,10 @@ def _conflicts(
             )
             continue
         first_use[firm.kvk] = index
-        if firm.kvk in registered:
-            differences = _firm_differences(firm, *registered[firm.kvk])
-            if differences:
-                problems.append(
-                    f"firms[{index}].kvk: {firm.kvk} is registered as firm "
-                    f"{registered[firm.kvk][0].name!r} with other {', '.join(differences)}"
-                )
+        if firm.kvk in registered and _firm_differences(firm, *registered[firm.kvk]):
+            # Only that the number is taken: the registered firm may be another
+            # organisation's, and neither its name nor its details are the importer's.
+            problems.append(f"firms[{index}].kvk: KvK number {firm.kvk} is already taken")
     return problems
 
 

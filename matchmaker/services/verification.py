@@ -24,7 +24,7 @@ from matchmaker.models import (
     Round,
     User,
 )
-from matchmaker.services import NotFound, audit
+from matchmaker.services import NotFound, audit, tenancy
 from matchmaker.services import rounds as round_service
 from matchmaker.services.rounds import Invalid, Problem
 
@@ -38,7 +38,8 @@ class ReviewState(StrEnum):
 
 
 class QueueScope(StrEnum):
-    """Cases of firms that applied in the organiser's rounds, or every firm's cases."""
+    """Cases of firms with a submitted application in the organiser's rounds ("mine"), or
+    of every firm in its organisation's world (services.tenancy): never other firms."""
 
     mine = "mine"
     all = "all"
@@ -69,7 +70,11 @@ def queue(
 ) -> list[QueueEntry]:
     """Business cases in one review state, oldest first, with the applications naming them."""
     rounds = {r.id: r for r in round_service.list_rounds(session=session, user=user)}
-    query = select(BusinessCase, Firm).join(Firm, col(Firm.id) == col(BusinessCase.firm_id))
+    query = (
+        select(BusinessCase, Firm)
+        .join(Firm, col(Firm.id) == col(BusinessCase.firm_id))
+        .where(col(BusinessCase.firm_id).in_(tenancy.world_firm_ids(user)))
+    )
     if state is ReviewState.verified:
         query = query.where(col(BusinessCase.verified).is_(True))
     else:
@@ -91,6 +96,14 @@ def queue(
     _add_applications(session, entries, rounds)
     _add_reviewers(session, entries)
     return entries
+
+
+def visible_case(*, session: Session, user: User, case_id: int) -> BusinessCase:
+    """A business case of a firm in the organiser's world; NotFound for any other."""
+    case = session.get(BusinessCase, case_id)
+    if case is None or not tenancy.firm_in_world(session=session, user=user, firm_id=case.firm_id):
+        raise NotFound("business case", case_id)
+    return case
 
 
 def describe(*, session: Session, user: User, case: BusinessCase) -> QueueEntry:
@@ -150,9 +163,7 @@ def review(
 
     A decision may be revised: a rejected case can be verified later and the other way round.
     """
-    case = session.get(BusinessCase, case_id)
-    if case is None:
-        raise NotFound("business case", case_id)
+    case = visible_case(session=session, user=actor, case_id=case_id)
     note = (note or "").strip() or None
     if note is not None and len(note) > NOTE_LENGTH:
         raise Invalid([Problem("note", f"is {len(note)} characters long, at most {NOTE_LENGTH}")])

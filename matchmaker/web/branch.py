@@ -31,11 +31,11 @@ FORM = "branch/mission_form.html"
 
 
 def _open_round(session: Session, round_id: str) -> Round:
-    """A round taking national missions (draft or open); any other answers 404."""
-    round_row = session.get(Round, round_id)
-    if round_row is None or round_row.status not in (RoundStatus.draft, RoundStatus.open):
-        raise HTTPException(404, f"no round {round_id!r} is taking missions")
-    return round_row
+    """An open round inviting national missions; any other answers 404."""
+    try:
+        return round_service.round_taking_missions(session=session, round_id=round_id)
+    except NotFound:
+        raise HTTPException(404, f"no round {round_id!r} is taking missions") from None
 
 
 def _own_mission(session: Session, user: User, mission_id: int) -> Mission:

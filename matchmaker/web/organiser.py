@@ -290,6 +290,19 @@ def close_round(
     return _move(request, session, user, round_id, "close")
 
 
+@router.post("/rounds/{round_id}/branch-missions", dependencies=[CsrfChecked])
+def invite_branch_missions(
+    session: SessionDep, user: CurrentUser, round_id: str, form: FormDep
+) -> Response:
+    invite = str(form.get("invite") or "") == "1"
+    not_found(
+        lambda: round_service.invite_branch_missions(
+            session=session, actor=user, round_id=round_id, invite=invite
+        )
+    )
+    return _see_other(round_url(round_id))
+
+
 @router.get("/rounds/{round_id}/scenario.json")
 def export_scenario(session: SessionDep, user: CurrentUser, round_id: str) -> Response:
     try:

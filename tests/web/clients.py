@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from matchmaker import csrf as csrf_tokens
 from matchmaker.models import Organisation, Role
@@ -159,3 +159,46 @@ class Clients:
     @property
     def branch_org(self) -> TestClient:
         return self.get("branch_org")
+
+
+def into_world(app: FastAPI, organiser: TestClient, sme: TestClient) -> int:
+    """Bring the SME's firm into the organiser's organisation's world, as importing a round
+    with that firm does: a firm of its own first if it has none, then a place among the firms
+    of a round of that organisation. The firm's id."""
+    from matchmaker.models import Round, RoundFirm, User
+    from tests.web.test_sme_firm import register_firm
+
+    firm = sme.get("/api/sme/firm")
+    firm_id = firm.json()["id"] if firm.status_code == 200 else register_firm(sme)["id"]
+    with Session(app.state.engine) as session:
+        owner = session.exec(
+            select(User).where(User.email == organiser.email)  # type: ignore[attr-defined]
+        ).one()
+        round_id = f"world-of-{owner.organisation_id}"
+        if session.get(Round, round_id) is None:
+            session.add(
+                Round(id=round_id, name="Their world", organisation_id=owner.organisation_id)
+            )
+            session.flush()
+        session.add(RoundFirm(round_id=round_id, firm_id=firm_id, external_id=f"F{firm_id}"))
+        session.commit()
+    return firm_id
+
+
+def branch_into_world(app: FastAPI, organiser: TestClient, branch: TestClient) -> None:
+    """Bring the branch organisation into the organiser's world, as inviting it does (an
+    invitation of the organiser for someone of that branch organisation)."""
+    from matchmaker.models import User
+
+    with Session(app.state.engine) as session:
+        inviter = session.exec(select(User).where(User.email == organiser.email)).one()  # type: ignore[attr-defined]
+        member = session.exec(select(User).where(User.email == branch.email)).one()  # type: ignore[attr-defined]
+        organisation = session.get(Organisation, member.organisation_id)
+        assert organisation is not None
+        invitations.create_invitation(
+            session=session,
+            actor=inviter,
+            organisation=organisation,
+            role=Role.branch_org,
+            email=f"colleague-{next(_numbers)}@example.nl",
+        )

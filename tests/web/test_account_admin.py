@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, col, select
 
 from matchmaker.models import AuditLog, User
-from tests.web.clients import PASSWORD, Clients, post_form
+from tests.web.clients import PASSWORD, Clients, branch_into_world, into_world, post_form
 from tests.web.test_sme_firm import bearer
 
 
@@ -42,6 +42,7 @@ def log_in(client: TestClient, email: str) -> int:
 
 def test_disabling_ends_sessions_and_tokens_for_good(app: FastAPI, clients: Clients) -> None:
     sme, organiser = clients.sme, clients.organiser
+    into_world(app, organiser, sme)
     token = bearer(sme)
     old_cookie = sme.cookies.get("mm_session")
     assert sme.get("/sme", follow_redirects=False).status_code in (200, 303)
@@ -94,6 +95,7 @@ def test_disabling_ends_sessions_and_tokens_for_good(app: FastAPI, clients: Clie
 
 def test_the_api_disables_and_enables_accounts(app: FastAPI, clients: Clients) -> None:
     branch, organiser = clients.branch_org, clients.organiser
+    branch_into_world(app, organiser, branch)
     branch_token = bearer(branch)
     headers = bearer(organiser)
     listed = organiser.get("/api/organiser/accounts", headers=headers).json()
@@ -147,6 +149,7 @@ def test_organisers_cannot_disable_themselves_or_other_organisations(
 
 def test_a_disable_form_without_its_csrf_token_is_refused(app: FastAPI, clients: Clients) -> None:
     sme, organiser = clients.sme, clients.organiser
+    into_world(app, organiser, sme)
     target = user_id(app, sme.email)  # type: ignore[attr-defined]
     response = organiser.post(f"/organiser/accounts/{target}/disable", follow_redirects=False)
     assert response.status_code == 403
@@ -156,6 +159,7 @@ def test_a_disable_form_without_its_csrf_token_is_refused(app: FastAPI, clients:
 
 def test_two_disables_at_once_make_one_change(app: FastAPI, clients: Clients) -> None:
     headers = bearer(clients.organiser)
+    into_world(app, clients.organiser, clients.sme)
     target = user_id(app, clients.sme.email)  # type: ignore[attr-defined]
     start = threading.Barrier(3)
     statuses: list[int] = []

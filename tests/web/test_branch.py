@@ -47,8 +47,13 @@ API_DELEGATION = {
 
 
 def open_round(clients: Clients, app: FastAPI) -> str:
+    """An open round of the organiser's that invites branch missions (by its API)."""
     round_id = import_round(app, clients.organiser, scenario())
     set_status(app, round_id, RoundStatus.open)
+    invited = clients.organiser.post(
+        f"/api/organiser/rounds/{round_id}/branch-missions", json={"invite": True}
+    )
+    assert invited.status_code == 200 and invited.json()["invites_branch_missions"] is True
     return round_id
 
 
@@ -162,11 +167,32 @@ def test_another_organisations_mission_answers_404(clients: Clients, app: FastAP
     assert stored(app, pk).capacity == 3
 
 
-def test_only_draft_and_open_rounds_take_branch_missions(clients: Clients, app: FastAPI) -> None:
-    branch = clients.branch_org
+def test_only_open_rounds_that_invite_them_take_branch_missions(
+    clients: Clients, app: FastAPI
+) -> None:
+    """The issue: a branch organisation listed every organisation's draft rounds. Now it
+    sees open rounds that invite branch missions, and no other."""
+    branch, organiser = clients.branch_org, clients.organiser
+    draft = import_round(app, organiser, scenario("draft-invited", kvk_offset=500))
+    invite = {"invite": True}
+    assert organiser.post(f"/api/organiser/rounds/{draft}/branch-missions", json=invite).is_success
+    uninvited = import_round(app, organiser, scenario("open-uninvited", kvk_offset=600))
+    set_status(app, uninvited, RoundStatus.open)
     round_id = open_round(clients, app)
     pk = branch.post(f"/api/branch/rounds/{round_id}/missions", json=API_DELEGATION).json()["id"]
     assert [r["id"] for r in branch.get("/api/branch/rounds").json()] == [round_id]
+    listed = branch.get("/branch").text
+    assert draft not in listed and uninvited not in listed
+    for hidden in (draft, uninvited):
+        assert branch.get(f"/branch/rounds/{hidden}/missions/new").status_code == 404
+        refused = branch.post(f"/api/branch/rounds/{hidden}/missions", json=API_DELEGATION)
+        assert refused.status_code == 404
+    # The organiser stops inviting: the round is gone from the branch's list.
+    stop = {"invite": False}
+    assert organiser.post(f"/api/organiser/rounds/{round_id}/branch-missions", json=stop).is_success
+    assert branch.get("/api/branch/rounds").json() == []
+    again = organiser.post(f"/api/organiser/rounds/{round_id}/branch-missions", json=invite)
+    assert again.is_success
 
     set_status(app, round_id, RoundStatus.closed)
     assert branch.get("/api/branch/rounds").json() == []

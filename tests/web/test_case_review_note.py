@@ -15,8 +15,8 @@ REASON = "No letter of intent yet: attach the letter of the port utility and sen
 
 
 def test_the_firm_sees_why_its_case_was_rejected(app: FastAPI, clients: Clients) -> None:
-    ids = open_round(app)
     sme, organiser = clients.sme, clients.organiser
+    ids = open_round(app, owner=organiser)
     case_id = water_firm(sme)["case_id"]
     # An application names the case, so it is in the organiser's queue.
     applied = sme.post(
@@ -55,8 +55,8 @@ def test_the_firm_sees_why_its_case_was_rejected(app: FastAPI, clients: Clients)
 
 
 def test_verifying_after_a_rejection_clears_the_reason(app: FastAPI, clients: Clients) -> None:
-    ids = open_round(app)
     sme, organiser = clients.sme, clients.organiser
+    ids = open_round(app, owner=organiser)
     case_id = water_firm(sme)["case_id"]
     sme.post(
         "/api/sme/applications",

@@ -120,6 +120,7 @@ FORMS: list[tuple[str, str, tuple[str, ...]]] = [
         ("id", "name", "description", "max_places_per_firm", "budget_eur", "regions", "sectors"),
     ),
     ("organiser", "/organiser/rounds/{round_b}/open", ()),
+    ("organiser", "/organiser/rounds/{round_b}/branch-missions", ("invite",)),
     ("organiser", "/organiser/rounds/{round_b}/close", ()),
     ("organiser", "/organiser/rounds/{round_b}/missions", MISSION),
     ("organiser", "/organiser/rounds/{round_b}/missions/{mission_b}", MISSION),

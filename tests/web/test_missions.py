@@ -133,11 +133,17 @@ def open_round(
     app: FastAPI,
     document: dict[str, Any] | None = None,
     status: RoundStatus = RoundStatus.open,
+    *,
+    owner: TestClient | None = None,
 ) -> dict[str, int]:
-    """Import a scenario as a round with the given status; its missions' ids by scenario id."""
+    """Import a scenario as a round with the given status, of the owner's organisation (of
+    none without one: no organiser sees it then); its missions' ids by scenario id."""
     document = document or scenario_document()
+    organisation_id = owner.get("/api/me").json()["organisation_id"] if owner else None
     with Session(app.state.engine) as session:
-        round_row = import_scenario(session=session, document=document)
+        round_row = import_scenario(
+            session=session, document=document, organisation_id=organisation_id
+        )
         round_row.status = status
         session.add(round_row)
         session.commit()

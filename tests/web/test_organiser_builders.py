@@ -179,6 +179,16 @@ def mission_id(app: FastAPI, round_id: str, external_id: str) -> int:
         return mission.id
 
 
+def invite_branches(app: FastAPI, round_id: str) -> None:
+    """Let branch organisations offer national missions in the round."""
+    with Session(app.state.engine) as session:
+        round_row = session.get(Round, round_id)
+        assert round_row is not None
+        round_row.invites_branch_missions = True
+        session.add(round_row)
+        session.commit()
+
+
 def set_status(app: FastAPI, round_id: str, status: RoundStatus) -> None:
     with Session(app.state.engine) as session:
         round_row = session.get(Round, round_id)

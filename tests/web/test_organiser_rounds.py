@@ -141,13 +141,14 @@ def test_another_organisations_round_answers_404(clients: Clients, app: FastAPI)
     assert other.get("/api/organiser/rounds").json() == []
 
 
-def test_a_round_of_no_organisation_is_shared_by_every_organiser(
-    clients: Clients, app: FastAPI
-) -> None:
+def test_a_round_of_no_organisation_is_nobodys(clients: Clients, app: FastAPI) -> None:
+    """A round imported without an organisation (the operator's command without
+    --organisation) is seen by no organiser: before, every organiser shared it."""
     import_round(app, None, scenario("cli-import"))
-    assert clients.organiser.get("/organiser/rounds/cli-import").status_code == 200
+    assert clients.organiser.get("/organiser/rounds/cli-import").status_code == 404
+    assert clients.organiser.get("/api/organiser/rounds/cli-import").status_code == 404
     other = clients.new("organiser", organisation="Exportclub Drenthe")
-    assert [r["id"] for r in other.get("/api/organiser/rounds").json()] == ["cli-import"]
+    assert other.get("/api/organiser/rounds").json() == []
 
 
 def test_importing_a_json_file_creates_the_round_and_export_gives_it_back(

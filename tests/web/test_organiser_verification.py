@@ -38,12 +38,21 @@ def test_the_queue_lists_unverified_cases_of_firms_in_my_rounds(
     assert "Noord test round: Water business mission Hamburg" in page.text
     assert "membrane units" not in page.text  # verified already
     assert "Elsewhere Energy" not in page.text  # a firm of another organiser's round
-    assert "Elsewhere Energy" in organiser.get("/organiser/business-cases?scope=all").text
+    # "All" is every firm of the organiser's world, never another organisation's firms (the
+    # issue: scope=all listed every firm's cases, names, KvK numbers and summaries).
+    assert "Elsewhere Energy" not in organiser.get("/organiser/business-cases?scope=all").text
+    assert "Elsewhere Energy" in other.get("/organiser/business-cases?scope=all").text
 
     listed = organiser.get("/api/organiser/business-cases").json()
     assert [(c["kvk"], c["state"], c["country"]) for c in listed] == [("10000002", "pending", "DE")]
     everyone = organiser.get("/api/organiser/business-cases?scope=all").json()
-    assert {c["kvk"] for c in everyone} == {"10000002", "10000502"}
+    assert {c["kvk"] for c in everyone} == {"10000002"}
+    for state in ("verified", "pending", "rejected"):
+        theirs = organiser.get(f"/api/organiser/business-cases?state={state}&scope=all").json()
+        assert not {c["kvk"] for c in theirs} & {"10000501", "10000502", "10000503"}
+    assert {c["kvk"] for c in other.get("/api/organiser/business-cases?scope=all").json()} == {
+        "10000502"
+    }
     verified = organiser.get("/api/organiser/business-cases?state=verified").json()
     assert [c["kvk"] for c in verified] == ["10000001"]
 

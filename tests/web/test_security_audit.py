@@ -22,7 +22,7 @@ from tests.web import access_meetings as meetings_routes
 from tests.web import test_meetings as meetings
 from tests.web import test_organiser_builders as organiser_builders
 from tests.web import test_runs_support as run_support
-from tests.web.clients import PASSWORD, Clients, csrf
+from tests.web.clients import PASSWORD, Clients, csrf, into_world
 from tests.web.test_access_matrix import app_routes
 from tests.web.test_branch import API_DELEGATION, DELEGATION
 from tests.web.test_missions import ROUND_ID
@@ -61,6 +61,7 @@ class World:
             self.app, organiser, organiser_builders.scenario()
         )
         organiser_builders.set_status(self.app, round_id, organiser_builders.RoundStatus.open)
+        organiser_builders.invite_branches(self.app, round_id)
         return round_id
 
     @functools.cached_property
@@ -154,6 +155,8 @@ class World:
     # ------------------------------------------------------------------- accounts
     @functools.cached_property
     def sme_user(self) -> int:
+        """The SME's account, its firm in the organiser's world."""
+        into_world(self.app, self.clients.organiser, self.clients.sme)
         return self.clients.sme.get("/api/me").json()["id"]
 
     @functools.cached_property
@@ -338,6 +341,11 @@ CALLS: dict[tuple[str, str], Call] = {
     ("POST", "/organiser/rounds/{round_id}/close"): Call(
         "organiser", lambda w: f"/organiser/rounds/{w.organiser_round}/close", form=_fixed({})
     ),
+    ("POST", "/organiser/rounds/{round_id}/branch-missions"): Call(
+        "organiser",
+        lambda w: f"/organiser/rounds/{w.draft_round}/branch-missions",
+        form=_fixed({"invite": "1"}),
+    ),
     ("POST", "/organiser/rounds/{round_id}/missions"): Call(
         "organiser",
         lambda w: f"/organiser/rounds/{w.organiser_round}/missions",
@@ -372,6 +380,11 @@ CALLS: dict[tuple[str, str], Call] = {
     ),
     ("POST", "/api/organiser/rounds/{round_id}/close"): Call(
         "organiser", lambda w: f"/api/organiser/rounds/{w.organiser_round}/close"
+    ),
+    ("POST", "/api/organiser/rounds/{round_id}/branch-missions"): Call(
+        "organiser",
+        lambda w: f"/api/organiser/rounds/{w.draft_round}/branch-missions",
+        json=_fixed({"invite": True}),
     ),
     ("POST", "/api/organiser/rounds/{round_id}/missions"): Call(
         "organiser",
