@@ -299,6 +299,7 @@ def seed_world(
     sme_a_client, sme_a = account("sme_a", "sme", "")
     sme_b_client, sme_b = account("sme_b", "sme", "")
     branch_client, branch = account("branch", "branch_org", "Branch-marker association")
+    branch_b_client, branch_b = account("branch_b", "branch_org", "Second branch association")
 
     for client, organiser, round_id in (
         (org_a, organiser_a, ROUND_A),
@@ -326,25 +327,26 @@ def seed_world(
     )
     # Round A invites branch missions while it is open: the branch organisation offers one
     # (public, like every mission of an open round, so not a marker). Round B stays a draft.
-    mission = _ok(
-        branch_client.post(
-            f"/api/branch/rounds/{ROUND_A}/missions",
-            headers=branch.headers,
-            json={
-                "title": "Branch-marker delegation",
-                "kind": "promotional",
-                "format": "trade_mission",
-                "organiser": "Branch association",
-                "country": "FR",
-                "start_date": "2027-09-01",
-                "end_date": "2027-09-02",
-                "capacity": 3,
-                "sectors": ["water"],
-            },
-        ),
-        201,
-    ).json()
-    branch.ids["mission"] = {mission["id"]}
+    for client, who in ((branch_client, branch), (branch_b_client, branch_b)):
+        mission = _ok(
+            client.post(
+                f"/api/branch/rounds/{ROUND_A}/missions",
+                headers=who.headers,
+                json={
+                    "title": f"Delegation of {who.name}",
+                    "kind": "promotional",
+                    "format": "trade_mission",
+                    "organiser": "Branch association",
+                    "country": "FR",
+                    "start_date": "2027-09-01",
+                    "end_date": "2027-09-02",
+                    "capacity": 3,
+                    "sectors": ["water"],
+                },
+            ),
+            201,
+        ).json()
+        who.ids["mission"] = {mission["id"]}
     _sme(sme_a_client, sme_a, "10000001", missions_a)
     _sme(sme_b_client, sme_b, "20000002", missions_a)
     _ok(org_a.post(f"/api/organiser/rounds/{ROUND_A}/close", headers=headers_a))
@@ -361,6 +363,13 @@ def seed_world(
     sme_a.ids["placement"], sme_b.ids["placement"] = placements["sme_a"], placements["sme_b"]
     assert placements["sme_a"] and placements["sme_b"]
     _meeting_day(org_a, organiser_a, sme_a_client, sme_a)
+    # What organiser A's world holds of its firms: their placements, cases and accounts.
+    organiser_a.ids["placement"] = placements["sme_a"] | placements["sme_b"]
+    organiser_a.ids["case"] = sme_a.ids["case"] | sme_b.ids["case"]
+    organiser_a.ids["user"] = {
+        _ok(client.get("/api/me", headers=who.headers)).json()["id"]
+        for client, who in ((sme_a_client, sme_a), (sme_b_client, sme_b))
+    }
 
     return World(
         clients=clients,
@@ -370,6 +379,8 @@ def seed_world(
             "sme_b": "sme_a",
             "organiser_a": "organiser_b",
             "organiser_b": "organiser_a",
+            "branch": "branch_b",
+            "branch_b": "branch",
         },
     )
 
