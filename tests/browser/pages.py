@@ -69,3 +69,51 @@ def wait_for_text(driver: WebDriver, text: str, timeout: float = 10) -> None:
             return False
 
     WebDriverWait(driver, timeout).until(shows)
+
+
+def adopt_rounds(app, email: str) -> None:
+    """Give the test's rounds to this organiser's organisation, inviting branch missions, as
+    `matchmaker import --organisation` and the round page's toggle would."""
+    import time
+
+    from sqlmodel import Session, select
+
+    from matchmaker.models import Round, User
+
+    deadline = time.monotonic() + 15  # the browser may still be accepting the invitation
+    with Session(app.state.engine) as session:
+        while (user := session.exec(select(User).where(User.email == email)).first()) is None:
+            assert time.monotonic() < deadline, f"no account {email}"
+            time.sleep(0.1)
+            session.rollback()
+        for round_row in session.exec(select(Round)):
+            round_row.organisation_id = user.organisation_id
+            round_row.invites_branch_missions = True
+            session.add(round_row)
+        session.commit()
+
+
+def firm_into_world(app, organiser_email: str, sme_email: str) -> None:
+    """A firm for the SME's account, taking part in a round of the organiser's organisation
+    (as importing a round with that firm does), so the organiser may manage the account."""
+    from sqlmodel import Session, select
+
+    from matchmaker.models import Firm, Round, RoundFirm, User
+
+    with Session(app.state.engine) as session:
+        organiser = session.exec(select(User).where(User.email == organiser_email)).one()
+        sme = session.exec(select(User).where(User.email == sme_email)).one()
+        firm = Firm(
+            kvk="87654321",
+            name="Zuivel Noord BV",
+            region="FR",
+            sector="agrifood",
+            employees=8,
+            owner_user_id=sme.id,
+        )
+        round_row = Round(id="world", name="World", organisation_id=organiser.organisation_id)
+        session.add_all([firm, round_row])
+        session.flush()
+        sme.firm_id = firm.id
+        session.add_all([sme, RoundFirm(round_id="world", firm_id=firm.id, external_id="F1")])
+        session.commit()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from selenium.webdriver.common.by import By
 
-from tests.browser.pages import PASSWORD, log_in, register, wait_for_text
+from tests.browser.pages import PASSWORD, firm_into_world, log_in, register, wait_for_text
 
 
 def test_register_log_out_and_log_in_again(live_server, browser) -> None:
@@ -53,6 +53,7 @@ def test_an_organiser_disables_an_account_and_its_browser_session_ends(
         organisation="KvK Noord",
         app=live_server.app,
     )
+    firm_into_world(live_server.app, "beheer@kvk-noord.nl", "verkoop@zuivelnoord.nl")
     wait_for_text(browser, "Log out")
     browser.get(f"{base}/organiser")
     browser.find_element(By.LINK_TEXT, "Accounts").click()

@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from matchmaker.services.scenarios import import_scenario
 from tests import builders as b
-from tests.browser.pages import fill, log_in, register, submit, wait_for_text
+from tests.browser.pages import adopt_rounds, fill, log_in, register, submit, wait_for_text
 
 ROUND = "R-WALK"
 
@@ -103,6 +103,7 @@ def test_sme_applies_organiser_matches_and_publishes_sme_answers(live_server, br
         organisation="KvK Noord",
         app=live_server.app,
     )
+    adopt_rounds(live_server.app, "rondes@kvk-noord.nl")
     wait_for_text(browser, "Log out")
     browser.get(f"{base}/organiser/rounds/{ROUND}")
     submit(browser, "Open the round for applications")

@@ -44,10 +44,11 @@ def _published_round(app, organiser_email: str) -> tuple[int, int]:
         round_row = import_scenario(
             session=session, document=waiting_round(capacity=3, applicants=3)
         )
+        organiser = session.exec(select(User).where(User.email == organiser_email)).one()
         round_row.status = RoundStatus.closed
+        round_row.organisation_id = organiser.organisation_id
         session.add(round_row)
         session.commit()
-        organiser = session.exec(select(User).where(User.email == organiser_email)).one()
         run = run_service.start_run(
             session=session,
             round_id="R1",

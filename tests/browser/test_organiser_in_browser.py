@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from matchmaker import resources
 from matchmaker.services.scenarios import import_scenario
-from tests.browser.pages import register, submit, wait_for_text
+from tests.browser.pages import adopt_rounds, register, submit, wait_for_text
 
 
 def test_organiser_runs_locks_and_publishes(live_server, browser) -> None:
@@ -26,6 +26,7 @@ def test_organiser_runs_locks_and_publishes(live_server, browser) -> None:
         organisation="KvK Noord",
         app=live_server.app,
     )
+    adopt_rounds(live_server.app, "missies@kvk-noord.nl")
     wait_for_text(browser, "Log out")
 
     browser.get(f"{base}/organiser/rounds/{round_id}")

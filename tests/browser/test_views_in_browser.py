@@ -23,7 +23,7 @@ from matchmaker.models import Application, Firm, MatchingRun, Mission, Role, Rou
 from matchmaker.services import accounts
 from matchmaker.services import runs as run_service
 from matchmaker.services.scenarios import import_scenario
-from tests.browser.pages import PASSWORD, fill, register, submit, wait_for_text
+from tests.browser.pages import PASSWORD, adopt_rounds, fill, register, submit, wait_for_text
 
 
 def spring_round(engine: Engine, status: RoundStatus = RoundStatus.draft) -> str:
@@ -31,6 +31,7 @@ def spring_round(engine: Engine, status: RoundStatus = RoundStatus.draft) -> str
     with Session(engine) as session:
         round_row = import_scenario(session=session, document=document)
         round_row.status = status
+        round_row.invites_branch_missions = True
         session.add(round_row)
         session.commit()
         return round_row.id
@@ -49,6 +50,7 @@ def match_and_publish(engine: Engine, round_id: str) -> int:
         round_row = session.get(Round, round_id)
         assert round_row is not None
         round_row.status = RoundStatus.closed
+        round_row.organisation_id = organiser.organisation_id
         session.add(round_row)
         session.commit()
         run = run_service.start_run(
@@ -184,6 +186,7 @@ def test_organiser_exports_download_with_the_browser_session(live_server, browse
         app=live_server.app,
     )
     wait_for_text(browser, "Log out")
+    adopt_rounds(live_server.app, "export@kvk-noord.nl")
     browser.get(f"{base}/organiser/rounds/{round_id}")
     links = {
         link.get_attribute("href").removeprefix(base)
@@ -248,6 +251,7 @@ def test_dashboard_charts_render_with_nothing_from_elsewhere(live_server, browse
         app=live_server.app,
     )
     wait_for_text(browser, "Log out")
+    adopt_rounds(live_server.app, "cijfers@kvk-noord.nl")
     browser.get(f"{base}/organiser/rounds/{round_id}/dashboard")
     charts = browser.find_elements(By.CSS_SELECTOR, "main svg.chart-svg")
     assert len(charts) >= 4, len(charts)
