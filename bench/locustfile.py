@@ -26,6 +26,8 @@ THINK = (
 # Each phase of the benchmark gets its own accounts (fresh firms that have not applied yet).
 _accounts = itertools.count(int(os.environ.get("BENCH_ACCOUNT_OFFSET", "0")))
 _COOKIE = re.compile(r"(mm_session|mm_csrf)=([^;]+)")
+# The CSRF token a page carries (bound to the session, or before login to the nonce cookie).
+_TOKEN = re.compile(r'name="csrf[-_]token" (?:value|content)="([^"]+)"')
 
 
 class Browser(FastHttpUser):
@@ -74,13 +76,14 @@ class Applicant(FastHttpUser):
         self.to_apply = list(DATA["apply_missions"])
         random.shuffle(self.to_apply)
         self.rank = 1
+        self.csrf = ""
         self._remember(self.client.get("/login", name="GET /login"))
         response = self.client.post(
             "/login",
             data={
                 "email": DATA["smes"][number],
                 "password": DATA["sme_password"],
-                "csrf_token": self.cookies.get("mm_csrf", ""),
+                "csrf_token": self.csrf,
             },
             headers=self._headers(),
             allow_redirects=False,
@@ -89,8 +92,12 @@ class Applicant(FastHttpUser):
         self._remember(response)
         if "mm_session" not in self.cookies:
             response.failure("login gave no session cookie")
+        self._remember(self.client.get("/sme", headers=self._headers(), name="GET /sme"))
 
     def _remember(self, response) -> None:
+        found = _TOKEN.search(response.text or "")
+        if found:
+            self.csrf = found.group(1)
         for name, value in response.headers.items():
             if name.lower() == "set-cookie":
                 for match in _COOKIE.finditer(value):
@@ -128,7 +135,7 @@ class Applicant(FastHttpUser):
             data={
                 "mission_id": str(mission),
                 "rank": str(self.rank),
-                "csrf_token": self.cookies.get("mm_csrf", ""),
+                "csrf_token": self.csrf,
             },
             headers=self._headers(),
             allow_redirects=False,
