@@ -14,18 +14,26 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, Connection, make_url
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session
 
 from matchmaker.settings import get_settings
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
-SQLITE_BUSY_TIMEOUT_MS = 5000
-# Connections for a file database: one for each of the server's request threads (anyio's
-# default limit, 40) and the job runner's, so a burst of requests queues for a thread
-# instead of failing after pool_timeout with "QueuePool limit ... reached" (a 500).
-SQLITE_POOL_SIZE = 10
-SQLITE_MAX_OVERFLOW = 35
+# How long a write waits for a lock (SQLite's write lock, a PostgreSQL row lock) or for a
+# pooled connection before it gives up; the request then answers 503 with Retry-After.
+DEFAULT_LOCK_TIMEOUT_SECONDS = 5.0
+# Connections per engine: one for each of the server's request threads (anyio's default
+# limit, 40) and the job runner's, so a burst of requests queues for a thread instead of
+# waiting for a connection (on PostgreSQL too; its default max_connections is 100).
+POOL_SIZE = 10
+MAX_OVERFLOW = 35
+# SQLite's primary result codes for a lock another connection holds.
+_SQLITE_BUSY, _SQLITE_LOCKED = 5, 6
+# PostgreSQL's SQLSTATEs for contention: serialization failure, deadlock, lock not available.
+_PG_CONTENTION = frozenset({"40001", "40P01", "55P03"})
 # An execution option for read-only work on SQLite: begin a deferred transaction instead
 # of taking the write lock up front, e.g. `session.connection(execution_options={...})`.
 READ_ONLY = "matchmaker_read_only"
@@ -46,34 +54,62 @@ def normalise_database_url(url: str | URL) -> URL:
     return parsed
 
 
-def create_db_engine(url: str | URL, **kwargs: Any) -> Engine:
-    """An engine for SQLite (WAL, busy timeout, foreign keys, IMMEDIATE writes) or PostgreSQL."""
+def create_db_engine(
+    url: str | URL, *, lock_timeout: float = DEFAULT_LOCK_TIMEOUT_SECONDS, **kwargs: Any
+) -> Engine:
+    """An engine for SQLite (WAL, busy timeout, foreign keys, IMMEDIATE writes) or PostgreSQL
+    (lock_timeout); either waits at most `lock_timeout` seconds for a lock or a connection."""
     parsed = normalise_database_url(url)
     backend = parsed.get_backend_name()
     if backend == "sqlite":
-        return _create_sqlite_engine(parsed, **kwargs)
+        return _create_sqlite_engine(parsed, lock_timeout, **kwargs)
     if backend == "postgresql":
         kwargs.setdefault("pool_pre_ping", True)
-        return create_engine(parsed, **kwargs)
+        kwargs.setdefault("pool_size", POOL_SIZE)
+        kwargs.setdefault("max_overflow", MAX_OVERFLOW)
+        kwargs.setdefault("pool_timeout", lock_timeout)
+        connect_args = dict(kwargs.pop("connect_args", {}))
+        options = connect_args.get("options", "")
+        connect_args["options"] = f"{options} -c lock_timeout={round(lock_timeout * 1000)}".strip()
+        return create_engine(parsed, connect_args=connect_args, **kwargs)
     raise ValueError(f"unsupported database {backend!r}: use sqlite or postgresql")
+
+
+def is_contention(error: BaseException) -> bool:
+    """Whether a database error means only "busy now, try again": a lock held past the lock
+    timeout, a serialization failure or deadlock (rolled back), or no free connection."""
+    if isinstance(error, SQLAlchemyTimeoutError):
+        return True
+    if not isinstance(error, DBAPIError):
+        return False
+    original = error.orig
+    code = getattr(original, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (_SQLITE_BUSY, _SQLITE_LOCKED)
+    if getattr(original, "sqlstate", None) in _PG_CONTENTION:
+        return True
+    message = str(original).lower()
+    return "database is locked" in message or "database table is locked" in message
 
 
 def _is_memory(url: URL) -> bool:
     return url.database in (None, "", ":memory:") or bool(url.query.get("mode") == "memory")
 
 
-def _create_sqlite_engine(url: URL, **kwargs: Any) -> Engine:
+def _create_sqlite_engine(url: URL, lock_timeout: float, **kwargs: Any) -> Engine:
     connect_args = dict(kwargs.pop("connect_args", {}))
     # Sessions move between threads (FastAPI's thread pool, background jobs); each
     # connection is still used by one thread at a time through the pool.
     connect_args.setdefault("check_same_thread", False)
-    connect_args.setdefault("timeout", SQLITE_BUSY_TIMEOUT_MS / 1000)
+    connect_args.setdefault("timeout", lock_timeout)
+    busy_timeout_ms = round(connect_args["timeout"] * 1000)
     if _is_memory(url):
         # One shared connection, or every session would see its own empty database.
         kwargs.setdefault("poolclass", StaticPool)
     elif "poolclass" not in kwargs:
-        kwargs.setdefault("pool_size", SQLITE_POOL_SIZE)
-        kwargs.setdefault("max_overflow", SQLITE_MAX_OVERFLOW)
+        kwargs.setdefault("pool_size", POOL_SIZE)
+        kwargs.setdefault("max_overflow", MAX_OVERFLOW)
+        kwargs.setdefault("pool_timeout", lock_timeout)
     engine = create_engine(url, connect_args=connect_args, **kwargs)
     memory = _is_memory(url)
 
@@ -86,7 +122,7 @@ def _create_sqlite_engine(url: URL, **kwargs: Any) -> Engine:
         try:
             if not memory:
                 cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+            cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
             cursor.execute("PRAGMA foreign_keys=ON")
         finally:
             cursor.close()

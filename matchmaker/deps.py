@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from matchmaker import csrf, db
 from matchmaker.models import Role, User
-from matchmaker.services import accounts
+from matchmaker.services import accounts, end_reads
 from matchmaker.settings import Settings
 
 SESSION_COOKIE = csrf.SESSION_COOKIE
@@ -31,11 +31,19 @@ def get_db(request: Request) -> Iterator[Session]:
     GET and HEAD requests only read. On SQLite their transaction begins deferred instead of
     taking the write lock up front, so pages and lists read concurrently (WAL) rather than
     queueing one by one behind every writer, a matching run saving its roster included.
+
+    Writes keep what they committed loaded (no expiry on commit): the answer is built from
+    it without a second transaction, which on SQLite would queue for the write lock again
+    and could fail after the write was already saved.
     """
-    with Session(request.app.state.engine) as session:
-        if request.method in ("GET", "HEAD"):
+    reads = request.method in READ_METHODS
+    with Session(request.app.state.engine, expire_on_commit=reads) as session:
+        if reads:
             session.connection(execution_options={db.READ_ONLY: True})
         yield session
+
+
+READ_METHODS = frozenset({"GET", "HEAD"})
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
@@ -43,7 +51,25 @@ SessionDep = Annotated[Session, Depends(get_db)]
 
 
 def optional_user(request: Request, session: SessionDep) -> User | None:
-    """The user of a bearer token (API clients) or of the session cookie (people), if any."""
+    """The user of a bearer token (API clients) or of the session cookie (people), if any.
+
+    On a write the lookup is a read transaction of its own, ended before the route runs:
+    finding out who is asking never takes SQLite's write lock, so a burst of requests does
+    not queue for the lock before even one of them is known to be allowed.
+    """
+    alone = request.method not in READ_METHODS and not session.in_transaction()
+    if alone:
+        session.connection(execution_options={db.READ_ONLY: True})
+    try:
+        user = _find_user(request, session)
+    finally:
+        if alone:
+            end_reads(session)  # nothing written; ends the read, keeps the user loaded
+    request.state.user = user
+    return user
+
+
+def _find_user(request: Request, session: Session) -> User | None:
     header = request.headers.get("authorization", "")
     if header.lower().startswith("bearer "):
         user = accounts.user_for_token(session=session, token=header[7:].strip())
@@ -53,16 +79,13 @@ def optional_user(request: Request, session: SessionDep) -> User | None:
                 "invalid or revoked token",
                 headers={"WWW-Authenticate": "Bearer"},
             )
-        request.state.user = user
         return user
     token = request.cookies.get(SESSION_COOKIE)
     if token:
         found = accounts.user_for_session(session=session, token=token)
         if found is not None:
             _check_api_write(request)
-            request.state.user = found[0]
             return found[0]
-    request.state.user = None
     return None
 
 

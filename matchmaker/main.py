@@ -14,11 +14,12 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DataError
+from sqlalchemy.exc import DataError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
-from matchmaker.db import create_db_engine, upgrade_to_head
+from matchmaker.db import create_db_engine, is_contention, upgrade_to_head
 from matchmaker.deps import LoginRequired
 from matchmaker.security import BodyGuard, SecurityHeaders, declare_guard_answers, file_routes
 from matchmaker.settings import Settings, get_settings
@@ -36,7 +37,11 @@ _TITLES = {
     415: "Unsupported type",
     422: "Check the form",
     429: "Too many attempts",
+    503: "Busy, try again",
 }
+# Seconds a client is asked to wait before it retries a write the database was too busy for.
+BUSY_RETRY_AFTER_SECONDS = 2
+BUSY_MESSAGE = "the service is busy right now and did not save anything; try again in a few seconds"
 
 
 def _routers() -> list[tuple[APIRouter, bool]]:
@@ -98,7 +103,9 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         openapi_url=None if settings.is_production else "/openapi.json",
     )
     app.state.settings = settings
-    app.state.engine = engine or create_db_engine(settings.database_url)
+    app.state.engine = engine or create_db_engine(
+        settings.database_url, lock_timeout=settings.db_lock_timeout
+    )
     upgrade_to_head(app.state.engine)
 
     # Outermost last: headers go on every answer, including the guards' refusals.
@@ -136,6 +143,32 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         if "SQLite INTEGER" not in str(error):
             raise error
         return await out_of_range(request, error)  # type: ignore[arg-type]
+
+    @app.exception_handler(OperationalError)
+    @app.exception_handler(PoolTimeout)
+    async def database_busy(request: Request, error: Exception) -> Response:
+        # A lock or a connection not had within the lock timeout: the transaction was rolled
+        # back (the session closed before this handler runs), so the client may simply retry.
+        if not is_contention(error):
+            raise error
+        headers = {"Retry-After": str(BUSY_RETRY_AFTER_SECONDS)}
+        if _wants_json(request):
+            return JSONResponse({"detail": BUSY_MESSAGE}, status_code=503, headers=headers)
+        # The user the request had found belongs to the session just rolled back and closed;
+        # the page's navigation looks it up again, or shows none while the pool is exhausted.
+        from matchmaker.web.rendering import page_user
+
+        if hasattr(request.state, "user"):
+            del request.state.user
+        try:
+            page_user(request)
+        except (OperationalError, PoolTimeout) as again:
+            if not is_contention(again):
+                raise
+            request.state.user = None
+        page = _error_page(request, 503, BUSY_MESSAGE[0].upper() + BUSY_MESSAGE[1:] + ".")
+        page.headers.update(headers)
+        return page
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, error: RequestValidationError) -> Response:

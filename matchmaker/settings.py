@@ -59,6 +59,15 @@ class Settings(BaseSettings):
         description=f"at least {MIN_SECRET_KEY_LENGTH} characters; required outside development",
     )
 
+    db_lock_timeout: float = Field(
+        default=5.0,
+        gt=0,
+        le=600,
+        validation_alias="MATCHMAKER_DB_LOCK_TIMEOUT",
+        description="seconds a request waits for a database lock or connection before it "
+        "answers 503 with Retry-After (SQLite's busy timeout, PostgreSQL's lock_timeout)",
+    )
+
     allowed_hosts: str = Field(
         default="",
         validation_alias="MATCHMAKER_ALLOWED_HOSTS",

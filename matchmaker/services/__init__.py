@@ -35,3 +35,18 @@ def end_reads(session: Session) -> None:
         session.commit()  # nothing to write: releases the connection and its lock
     finally:
         session.expire_on_commit = expire
+
+
+def read_back(session: Session, *objects: object) -> None:
+    """Reload objects after a commit, for the answer, in a read of its own: on SQLite it
+    never queues for the write lock, so a change already saved cannot fail afterwards."""
+    if session.in_transaction():
+        for item in objects:
+            session.refresh(item)
+        return
+    from matchmaker.db import READ_ONLY
+
+    session.connection(execution_options={READ_ONLY: True})
+    for item in objects:
+        session.refresh(item)
+    end_reads(session)

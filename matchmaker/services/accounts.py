@@ -27,7 +27,7 @@ from matchmaker.models import (
     User,
     UserSession,
 )
-from matchmaker.services import NotFound, ServiceError, audit, tenancy
+from matchmaker.services import NotFound, ServiceError, audit, read_back, tenancy
 
 logger = logging.getLogger(__name__)
 
@@ -172,7 +172,7 @@ def register_user(
         after={"email": email, "role": role.value},
     )
     session.commit()
-    session.refresh(user)
+    read_back(session, user)
     return user
 
 
@@ -265,7 +265,7 @@ def create_api_token(*, session: Session, user: User, name: str) -> tuple[str, A
         after={"name": record.name},
     )
     session.commit()
-    session.refresh(record)
+    read_back(session, record)
     return token, record
 
 
@@ -306,7 +306,7 @@ def set_active(*, session: Session, actor: User, user: User, active: bool) -> Us
         after={"active": active},
     )
     session.commit()
-    session.refresh(user)
+    read_back(session, user)
     return user
 
 

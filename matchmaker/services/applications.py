@@ -46,7 +46,7 @@ from matchmaker.models import (
 )
 from matchmaker.models.common import utcnow
 from matchmaker.optimisation.eligibility import INELIGIBLE_REASONS
-from matchmaker.services import NotFound, audit
+from matchmaker.services import NotFound, audit, read_back
 from matchmaker.services import runs as run_service
 from matchmaker.services.firms import (
     Conflict,
@@ -310,7 +310,7 @@ def _apply(
         after=_document(application),
     )
     session.commit()
-    session.refresh(application)
+    read_back(session, application)
     return application, True
 
 
@@ -361,7 +361,7 @@ def change(
         after=_document(application),
     )
     session.commit()
-    session.refresh(application)
+    read_back(session, application)
     return application
 
 
@@ -390,7 +390,7 @@ def withdraw(*, session: Session, actor: User, firm: Firm, application_id: int) 
         after=_document(application),
     )
     session.commit()
-    session.refresh(application)
+    read_back(session, application)
     return application
 
 

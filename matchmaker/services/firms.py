@@ -43,7 +43,7 @@ from matchmaker.models import (
     Sector,
     User,
 )
-from matchmaker.services import NotFound, ServiceError, audit, readiness
+from matchmaker.services import NotFound, ServiceError, audit, read_back, readiness
 
 KVK = re.compile(r"[0-9]{8}")  # ASCII digits only (\d takes any script's)
 MAX_EMPLOYEES = 1_000_000
@@ -368,7 +368,7 @@ def register_firm(*, session: Session, actor: User, values: Mapping[str, Any]) -
         # Another request registered this KvK number between the check and the insert.
         session.rollback()
         raise InputError({"kvk": _KVK_TAKEN}) from None
-    session.refresh(firm)
+    read_back(session, firm)
     return firm
 
 
@@ -415,7 +415,7 @@ def update_firm(*, session: Session, actor: User, firm: Firm, values: Mapping[st
         after={k: getattr(firm, k) for k in changed},
     )
     session.commit()
-    session.refresh(firm)
+    read_back(session, firm)
     return firm
 
 
@@ -544,7 +544,7 @@ def create_case(
         after=case_document(case),
     )
     session.commit()
-    session.refresh(case)
+    read_back(session, case)
     return case
 
 
@@ -579,7 +579,7 @@ def update_case(
         after=case_document(case),
     )
     session.commit()
-    session.refresh(case)
+    read_back(session, case)
     return case
 
 
@@ -621,7 +621,7 @@ def record_scan(
         },
     )
     session.commit()
-    session.refresh(scan)
+    read_back(session, scan)
     return scan
 
 

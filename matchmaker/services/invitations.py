@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from matchmaker.models import Invitation, Organisation, OrganisationKind, Role, User
-from matchmaker.services import NotFound, audit
+from matchmaker.services import NotFound, audit, read_back
 from matchmaker.services.accounts import (
     AccountError,
     AccountRefused,
@@ -121,7 +121,7 @@ def create_invitation(
         after={"email": email, "role": role.value, "organisation_id": organisation.id},
     )
     session.commit()
-    session.refresh(record)
+    read_back(session, record)
     return NewInvitation(token=token, record=record)
 
 
@@ -218,7 +218,7 @@ def revoke(*, session: Session, actor: User, invitation_id: int) -> Invitation:
         after={"revoked_at": now.isoformat()},
     )
     session.commit()
-    session.refresh(record)
+    read_back(session, record)
     return record
 
 
@@ -301,7 +301,7 @@ def accept(*, session: Session, token: str, password: str) -> User:
         },
     )
     session.commit()
-    session.refresh(user)
+    read_back(session, user)
     return user
 
 
@@ -333,8 +333,7 @@ def operator_add_user(
         after={"email": email, "role": role.value, "organisation_id": found.id, "by": "operator"},
     )
     session.commit()
-    session.refresh(user)
-    session.refresh(found)
+    read_back(session, user, found)
     return user, found
 
 
@@ -347,5 +346,5 @@ def operator_invite(
         raise AccountError("role", "the command makes organiser and branch_org accounts")
     found = find_or_create_organisation(session=session, kind=KIND_OF_ROLE[role], name=organisation)
     new = create_invitation(session=session, actor=None, organisation=found, role=role, email=email)
-    session.refresh(found)
+    read_back(session, found)
     return new, found

@@ -19,7 +19,7 @@ from matchmaker.models import (
     Partner,
     User,
 )
-from matchmaker.services import audit, end_reads, tables
+from matchmaker.services import audit, end_reads, read_back, tables
 from matchmaker.services.firms import InputError
 from matchmaker.services.meetings import (
     MAX_IMPORT_BYTES,
@@ -139,7 +139,7 @@ def add_partner(*, session: Session, mission_id: int, actor: User, values: Partn
     except BaseException:
         session.rollback()
         raise
-    session.refresh(partner)
+    read_back(session, partner)
     return partner
 
 
@@ -261,7 +261,7 @@ def import_partners(
         session.rollback()
         raise
     for partner in partners:
-        session.refresh(partner)
+        read_back(session, partner)
     return partners
 
 

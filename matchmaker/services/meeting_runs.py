@@ -34,7 +34,7 @@ from matchmaker.optimisation.meetings import (
     solve_meetings,
     validate,
 )
-from matchmaker.services import audit
+from matchmaker.services import audit, read_back
 from matchmaker.services import runs as run_service
 from matchmaker.services.firms import InputError
 from matchmaker.services.meetings import (
@@ -132,7 +132,7 @@ def start_schedule(
     except BaseException:
         session.rollback()
         raise
-    session.refresh(run)
+    read_back(session, run)
     return run
 
 
@@ -415,7 +415,7 @@ def set_lock(*, session: Session, request_id: int, actor: User, locked: bool) ->
     except BaseException:
         session.rollback()
         raise
-    session.refresh(request)
+    read_back(session, request)
     return request
 
 
@@ -449,5 +449,5 @@ def publish_day(*, session: Session, mission_id: int, actor: User) -> MeetingDay
     except BaseException:
         session.rollback()
         raise
-    session.refresh(day)
+    read_back(session, day)
     return day

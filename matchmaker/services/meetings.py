@@ -42,7 +42,7 @@ from matchmaker.models import (
 from matchmaker.optimisation.meetings import (
     MEETINGS_FORMAT,
 )
-from matchmaker.services import NotFound, ServiceError, audit
+from matchmaker.services import NotFound, ServiceError, audit, read_back
 from matchmaker.services import runs as run_service
 from matchmaker.services.firms import InputError
 
@@ -357,7 +357,7 @@ def set_up_day(*, session: Session, mission_id: int, actor: User, values: DayInp
     except BaseException:
         session.rollback()
         raise
-    session.refresh(day)
+    read_back(session, day)
     return day
 
 
@@ -458,7 +458,7 @@ def _add_request(
     except BaseException:
         session.rollback()
         raise
-    session.refresh(request)
+    read_back(session, request)
     return request
 
 

@@ -32,7 +32,7 @@ from matchmaker.models import (
 )
 from matchmaker.models.common import CODE_LENGTH
 from matchmaker.optimisation.scenario import MAX_INTEGER
-from matchmaker.services import NotFound, audit
+from matchmaker.services import NotFound, audit, read_back
 from matchmaker.services import rounds as round_service
 from matchmaker.services.rounds import Conflict, Invalid, Problem
 from matchmaker.text import ascii_int
@@ -348,7 +348,7 @@ def create_mission(
         raise Invalid(
             [Problem("external_id", f"the round has a mission {external_id!r} already")]
         ) from None
-    session.refresh(mission)
+    read_back(session, mission)
     return mission
 
 
@@ -387,7 +387,7 @@ def update_mission(
     ).rowcount
     if applied != 1:
         session.rollback()
-        session.refresh(mission)
+        read_back(session, mission)
         raise Stale(mission, version)
     audit.record(
         session=session,
@@ -399,7 +399,7 @@ def update_mission(
         after={"version": version + 1, **document_of(changed)},
     )
     session.commit()
-    session.refresh(mission)
+    read_back(session, mission)
     return mission
 
 

@@ -34,7 +34,7 @@ from matchmaker.optimisation import (
     result_document,
     solve_round,
 )
-from matchmaker.services import NotFound, ServiceError, audit
+from matchmaker.services import NotFound, ServiceError, audit, read_back
 from matchmaker.services import runs as run_service
 from matchmaker.services.scenarios import export_round
 
@@ -285,6 +285,7 @@ def _change(
         before = {"status": str(placement.status)}
         plan: _Plan | None = None
         if action == "offer":
+            _check_room(session, run, placement)
             plan = _plan(session, round_id, run, offered=placement)
         elif placement.status in HOLDING_STATUSES and action in ("decline", "withdraw"):
             plan = _plan(session, round_id, run, freed=placement)
@@ -323,9 +324,9 @@ def _change(
     except BaseException:
         session.rollback()
         raise
-    session.refresh(placement)
+    read_back(session, placement)
     for made in offers:
-        session.refresh(made)
+        read_back(session, made)
     return Change(placement, offers)
 
 
@@ -435,6 +436,22 @@ def _plan(
             mission["min_participants"] = min(mission["min_participants"], mission["capacity"])
     document["locked"] = [{"firm": firm, "mission": mission} for firm, mission in sorted(locked)]
     return _Plan(document, pair_of, placements, locked)
+
+
+def _check_room(session: Session, run: MatchingRun, placement: Placement) -> None:
+    """Refuse at once an offer on a mission whose places are all held: no re-solve can fit
+    it, and a burst of offers for the last place then holds the round's lock only briefly."""
+    mission = session.exec(
+        select(Mission)
+        .join(Application, col(Application.mission_id) == col(Mission.id))
+        .where(Application.id == placement.application_id)
+    ).one()
+    held = holding_counts(session=session, run_id=run.id or 0).get(mission.id or 0, 0)
+    if held >= mission.capacity:
+        raise PlacementRefused(
+            "the round has no room for this application next to the current placements: "
+            f"all {mission.capacity} places of {mission.title} are taken"
+        )
 
 
 def _solve(document: dict[str, Any], run: MatchingRun) -> tuple[SolveOutcome, dict[str, Any]]:

@@ -29,7 +29,7 @@ from matchmaker.optimisation.scenario import (
     ScenarioError,
     parse_scenario,
 )
-from matchmaker.services import NotFound, ServiceError, audit, end_reads, tenancy
+from matchmaker.services import NotFound, ServiceError, audit, end_reads, read_back, tenancy
 from matchmaker.services import scenarios as scenario_service
 from matchmaker.text import SLUG_RULE, is_slug
 
@@ -265,7 +265,7 @@ def create_round(*, session: Session, actor: User, values: RoundInput) -> Round:
     except IntegrityError:
         session.rollback()
         raise Invalid([Problem("id", f"a round with id {values.id!r} already exists")]) from None
-    session.refresh(round_row)
+    read_back(session, round_row)
     return round_row
 
 
@@ -314,7 +314,7 @@ def invite_branch_missions(*, session: Session, actor: User, round_id: str, invi
             after={"invites_branch_missions": invite},
         )
         session.commit()
-        session.refresh(round_row)
+        read_back(session, round_row)
     return round_row
 
 
@@ -328,7 +328,7 @@ def _move(*, session: Session, actor: User, round_id: str, action: str) -> Round
     ).rowcount
     if changed != 1:
         session.rollback()
-        session.refresh(round_row)
+        read_back(session, round_row)
         raise Conflict(_REFUSALS[(action, RoundStatus(round_row.status))])
     audit.record(
         session=session,
@@ -340,7 +340,7 @@ def _move(*, session: Session, actor: User, round_id: str, action: str) -> Round
         after={"status": target.value},
     )
     session.commit()
-    session.refresh(round_row)
+    read_back(session, round_row)
     return round_row
 
 

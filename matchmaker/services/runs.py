@@ -50,7 +50,7 @@ from matchmaker.optimisation import (
     result_document,
     solve_round,
 )
-from matchmaker.services import NotFound, ServiceError, audit
+from matchmaker.services import NotFound, ServiceError, audit, read_back
 from matchmaker.services.scenarios import export_round
 
 ACTIVE_STATES = (RunState.queued, RunState.running)
@@ -274,7 +274,7 @@ def start_run(
     except BaseException:
         session.rollback()
         raise
-    session.refresh(run)
+    read_back(session, run)
     return run
 
 
@@ -726,7 +726,7 @@ def set_lock(*, session: Session, placement_id: int, actor: User, locked: bool) 
     try:
         round_row = lock_round(session, run.round_id)
         assert round_row is not None
-        session.refresh(placement)
+        read_back(session, placement)
         newest = current_run(session=session, round_id=run.round_id)
         if round_row.status == RoundStatus.published:
             raise RunRefused("the round is published; its placements can no longer be locked")
@@ -763,7 +763,7 @@ def set_lock(*, session: Session, placement_id: int, actor: User, locked: bool) 
     except BaseException:
         session.rollback()
         raise
-    session.refresh(placement)
+    read_back(session, placement)
     return placement
 
 
@@ -819,7 +819,7 @@ def publish_run(*, session: Session, run_id: int, actor: User) -> Round:
     except BaseException:
         session.rollback()
         raise
-    session.refresh(round_row)
+    read_back(session, round_row)
     return round_row
 
 

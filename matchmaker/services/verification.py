@@ -24,7 +24,7 @@ from matchmaker.models import (
     Round,
     User,
 )
-from matchmaker.services import NotFound, audit, tenancy
+from matchmaker.services import NotFound, audit, read_back, tenancy
 from matchmaker.services import rounds as round_service
 from matchmaker.services.rounds import Invalid, Problem
 
@@ -194,5 +194,5 @@ def review(
         after=after,
     )
     session.commit()
-    session.refresh(case)
+    read_back(session, case)
     return case

@@ -32,7 +32,8 @@ def test_sqlite_connections_use_wal_busy_timeout_and_foreign_keys(sqlite_engine:
         for connection in (first, second):
             pragma = connection.exec_driver_sql
             assert pragma("PRAGMA journal_mode").scalar() == "wal"
-            assert pragma("PRAGMA busy_timeout").scalar() == db.SQLITE_BUSY_TIMEOUT_MS == 5000
+            busy_ms = pragma("PRAGMA busy_timeout").scalar()
+            assert busy_ms == db.DEFAULT_LOCK_TIMEOUT_SECONDS * 1000 == 5000
             assert pragma("PRAGMA foreign_keys").scalar() == 1
 
 
