@@ -69,8 +69,13 @@ def create_db_engine(
         kwargs.setdefault("max_overflow", MAX_OVERFLOW)
         kwargs.setdefault("pool_timeout", lock_timeout)
         connect_args = dict(kwargs.pop("connect_args", {}))
-        options = connect_args.get("options", "")
-        connect_args["options"] = f"{options} -c lock_timeout={round(lock_timeout * 1000)}".strip()
+        # Explicit connect_args replace the URL's own `options` (a search_path, say): merge.
+        options = connect_args.get("options", parsed.query.get("options", ""))
+        if not isinstance(options, str):
+            options = " ".join(options)
+        if "lock_timeout" not in options:
+            options = f"{options} -c lock_timeout={round(lock_timeout * 1000)}".strip()
+        connect_args["options"] = options
         return create_engine(parsed, connect_args=connect_args, **kwargs)
     raise ValueError(f"unsupported database {backend!r}: use sqlite or postgresql")
 

@@ -310,8 +310,9 @@ def _in(address: str, networks: list) -> bool:
 
 
 def declare_guard_answers(app: Any) -> None:
-    """Add the guards' answers (413, 415) to every API operation that takes a body, so the
-    OpenAPI schema lists every status the API can give."""
+    """Add the guards' answers (413, 415) to every API operation that takes a body, and the
+    busy database's 503 to every operation, so the OpenAPI schema lists every status the API
+    can give."""
     build = app.openapi
 
     def openapi() -> dict[str, Any]:
@@ -325,7 +326,18 @@ def declare_guard_answers(app: Any) -> None:
         }
         for operations in schema.get("paths", {}).values():
             for operation in operations.values():
-                if isinstance(operation, dict) and "requestBody" in operation:
+                if not isinstance(operation, dict):
+                    continue
+                operation.setdefault("responses", {}).setdefault(
+                    "503",
+                    {
+                        "description": "The database was too busy; nothing was saved, retry "
+                        "after the seconds in Retry-After",
+                        "content": error,
+                        "headers": {"Retry-After": {"schema": {"type": "integer"}}},
+                    },
+                )
+                if "requestBody" in operation:
                     answers = operation.setdefault("responses", {})
                     answers.setdefault(
                         "413", {"description": "The body is larger than allowed", "content": error}
