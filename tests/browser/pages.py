@@ -71,23 +71,35 @@ def wait_for_text(driver: WebDriver, text: str, timeout: float = 10) -> None:
     WebDriverWait(driver, timeout).until(shows)
 
 
-def adopt_rounds(app, email: str) -> None:
-    """Give the test's rounds to this organiser's organisation, inviting branch missions, as
-    `matchmaker import --organisation` and the round page's toggle would."""
+def account_of(app, email: str):
+    """The account with this e-mail address, waiting for it: after a click the browser may
+    still be accepting the invitation or registering."""
     import time
 
     from sqlmodel import Session, select
 
-    from matchmaker.models import Round, User
+    from matchmaker.models import User
 
-    deadline = time.monotonic() + 15  # the browser may still be accepting the invitation
+    deadline = time.monotonic() + 15
     with Session(app.state.engine) as session:
         while (user := session.exec(select(User).where(User.email == email)).first()) is None:
             assert time.monotonic() < deadline, f"no account {email}"
             time.sleep(0.1)
             session.rollback()
+        return user
+
+
+def adopt_rounds(app, email: str) -> None:
+    """Give the test's rounds to this organiser's organisation, inviting branch missions, as
+    `matchmaker import --organisation` and the round page's toggle would."""
+    from sqlmodel import Session, select
+
+    from matchmaker.models import Round
+
+    organisation_id = account_of(app, email).organisation_id
+    with Session(app.state.engine) as session:
         for round_row in session.exec(select(Round)):
-            round_row.organisation_id = user.organisation_id
+            round_row.organisation_id = organisation_id
             round_row.invites_branch_missions = True
             session.add(round_row)
         session.commit()
@@ -96,13 +108,14 @@ def adopt_rounds(app, email: str) -> None:
 def firm_into_world(app, organiser_email: str, sme_email: str) -> None:
     """A firm for the SME's account, taking part in a round of the organiser's organisation
     (as importing a round with that firm does), so the organiser may manage the account."""
-    from sqlmodel import Session, select
+    from sqlmodel import Session
 
     from matchmaker.models import Firm, Round, RoundFirm, User
 
+    organisation_id = account_of(app, organiser_email).organisation_id
+    sme_id = account_of(app, sme_email).id
     with Session(app.state.engine) as session:
-        organiser = session.exec(select(User).where(User.email == organiser_email)).one()
-        sme = session.exec(select(User).where(User.email == sme_email)).one()
+        sme = session.get(User, sme_id)
         firm = Firm(
             kvk="87654321",
             name="Zuivel Noord BV",
@@ -111,7 +124,7 @@ def firm_into_world(app, organiser_email: str, sme_email: str) -> None:
             employees=8,
             owner_user_id=sme.id,
         )
-        round_row = Round(id="world", name="World", organisation_id=organiser.organisation_id)
+        round_row = Round(id="world", name="World", organisation_id=organisation_id)
         session.add_all([firm, round_row])
         session.flush()
         sme.firm_id = firm.id

@@ -29,7 +29,7 @@ from matchmaker.models import (
 )
 from matchmaker.services import runs as run_service
 from matchmaker.services.scenarios import import_scenario
-from tests.browser.pages import fill, log_in, register, submit, wait_for_text
+from tests.browser.pages import account_of, fill, log_in, register, submit, wait_for_text
 from tests.web.test_runs_support import waiting_round
 
 ORGANISER = "events@kvk-noord.nl"
@@ -40,13 +40,14 @@ def _published_round(app, organiser_email: str) -> tuple[int, int]:
     """Round R1 (mission M1, three places, three firms) matched and published by the
     organiser; returns the mission id and F1's placement id."""
     engine = app.state.engine
+    organisation_id = account_of(app, organiser_email).organisation_id
     with Session(engine) as session:
         round_row = import_scenario(
             session=session, document=waiting_round(capacity=3, applicants=3)
         )
         organiser = session.exec(select(User).where(User.email == organiser_email)).one()
         round_row.status = RoundStatus.closed
-        round_row.organisation_id = organiser.organisation_id
+        round_row.organisation_id = organisation_id
         session.add(round_row)
         session.commit()
         run = run_service.start_run(
@@ -80,6 +81,7 @@ def _published_round(app, organiser_email: str) -> tuple[int, int]:
 
 
 def _link_sme(app, email: str) -> None:
+    account_of(app, email)  # the browser may still be registering
     with Session(app.state.engine) as session:
         firm = session.exec(
             select(Firm)
