@@ -22,6 +22,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from matchmaker.db import create_db_engine, is_contention, upgrade_to_head
 from matchmaker.deps import LoginRequired
 from matchmaker.security import BodyGuard, SecurityHeaders, declare_guard_answers, file_routes
+from matchmaker.services.errors import Invalid, ServiceError
 from matchmaker.settings import Settings, get_settings
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -70,6 +71,21 @@ def _problem_paths(error: RequestValidationError) -> list[str]:
         location = ".".join(str(part) for part in item.get("loc", ()) if part != "body")
         problems.append(f"{location}: {item.get('msg', 'invalid')}")
     return problems
+
+
+# Where a problem's path starts with one of these, it already says where the input was.
+_LOCATIONS = ("body", "query", "path", "header", "cookie")
+
+
+def _locations(error: Invalid) -> list[dict[str, object]]:
+    """A service's problems in the shape of FastAPI's own 422 detail (loc, msg, type)."""
+    detail = []
+    for problem in error.problems:
+        location = problem.location()
+        if location[0] not in _LOCATIONS:
+            location = ("body", *location)
+        detail.append({"loc": list(location), "msg": problem.message, "type": "value_error"})
+    return detail
 
 
 def _wants_json(request: Request) -> bool:
@@ -169,6 +185,22 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         page = _error_page(request, 503, BUSY_MESSAGE[0].upper() + BUSY_MESSAGE[1:] + ".")
         page.headers.update(headers)
         return page
+
+    @app.exception_handler(ServiceError)
+    async def refused(request: Request, error: ServiceError) -> Response:
+        # The one place a service's refusal becomes an answer: its status, its message,
+        # and for invalid input every problem with its path.
+        if not _wants_json(request):
+            page = _error_page(request, error.status, str(error))
+            page.headers.update(error.headers)
+            return page
+        if isinstance(error, Invalid):
+            return JSONResponse(
+                {"detail": _locations(error), "problems": error.lines()},
+                status_code=error.status,
+                headers=error.headers,
+            )
+        return JSONResponse({"detail": str(error)}, status_code=error.status, headers=error.headers)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, error: RequestValidationError) -> Response:

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from fastapi import APIRouter, Depends, HTTPException, status
+from fastapi import APIRouter, Depends
 from pydantic import BaseModel
 
 from matchmaker.api.errors import declare
 from matchmaker.deps import CurrentUser, SessionDep, require_role
 from matchmaker.models import Role, User
-from matchmaker.services import NotFound
 from matchmaker.services import accounts as account_service
 
 router = APIRouter(
@@ -59,14 +58,9 @@ def list_accounts(session: SessionDep, user: CurrentUser) -> list[AccountView]:
 
 
 def _change(session: SessionDep, user: CurrentUser, user_id: int, active: bool) -> AccountView:
-    try:
-        changed = account_service.change_active(
-            session=session, actor=user, user_id=user_id, active=active
-        )
-    except NotFound:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, "no such account") from None
-    except account_service.AccountRefused as refusal:
-        raise HTTPException(status.HTTP_409_CONFLICT, str(refusal)) from None
+    changed = account_service.change_active(
+        session=session, actor=user, user_id=user_id, active=active
+    )
     return _view(changed, "")
 
 

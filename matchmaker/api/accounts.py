@@ -51,12 +51,6 @@ def create_token(
             address=client_address(request, settings.proxy_addresses()),
             secret=settings.secret(),
         )
-    except accounts.Throttled as error:
-        raise HTTPException(
-            status.HTTP_429_TOO_MANY_REQUESTS,
-            str(error),
-            headers={"Retry-After": str(error.retry_after)},
-        ) from None
     except accounts.AccountError:
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED, "unknown email or wrong password"

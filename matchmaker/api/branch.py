@@ -6,7 +6,7 @@ mission answers 404. Its missions are always national in scope.
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, HTTPException, status
+from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 from sqlmodel import Session
 
@@ -16,14 +16,12 @@ from matchmaker.api.organiser import (
     MissionChangeFields,
     MissionFieldsBody,
     RoundOut,
-    call,
     mission_out,
     mission_values,
     round_out,
 )
 from matchmaker.deps import CurrentUser, SessionDep, require_role
 from matchmaker.models import Mission, MissionPublic, Role, Round, RoundStatus, Scope, User
-from matchmaker.services import NotFound
 from matchmaker.services import exports as export_service
 from matchmaker.services import missions as mission_service
 from matchmaker.services import rounds as round_service
@@ -71,18 +69,11 @@ class PlacedOut(BaseModel):
 
 
 def _round_taking_missions(session: Session, round_id: str) -> Round:
-    try:
-        return round_service.round_taking_missions(session=session, round_id=round_id)
-    except NotFound:
-        raise HTTPException(
-            status.HTTP_404_NOT_FOUND, f"no round {round_id!r} is taking missions"
-        ) from None
+    return round_service.round_taking_missions(session=session, round_id=round_id)
 
 
 def _own(session: Session, user: User, mission_id: int) -> Mission:
-    return call(
-        lambda: mission_service.get_owned(session=session, user=user, mission_id=mission_id)
-    )
+    return mission_service.get_owned(session=session, user=user, mission_id=mission_id)
 
 
 @router.get("/rounds", response_model=list[RoundOut], responses=BRANCH_ERRORS)
@@ -109,15 +100,13 @@ def create_mission(
     """Offer a national mission or delegation in a round taking missions."""
     round_row = _round_taking_missions(session, round_id)
     values = {**mission_values(body), "scope": Scope.national.value}
-    mission = call(
-        lambda: mission_service.create_mission(
-            session=session,
-            actor=user,
-            round_row=round_row,
-            values=values,
-            external_id=body.external_id,
-            owner_organisation_id=user.organisation_id,
-        )
+    mission = mission_service.create_mission(
+        session=session,
+        actor=user,
+        round_row=round_row,
+        values=values,
+        external_id=body.external_id,
+        owner_organisation_id=user.organisation_id,
     )
     return mission_out(mission)
 
@@ -134,15 +123,13 @@ def update_mission(
     """Change fields of your mission as of `version`; 409 if it changed since, or if the round
     no longer takes changes."""
     mission = _own(session, user, mission_id)
-    updated = call(
-        lambda: mission_service.update_mission(
-            session=session,
-            actor=user,
-            mission=mission,
-            version=body.version,
-            changes=mission_values(body, only_set=True),
-            branch=True,
-        )
+    updated = mission_service.update_mission(
+        session=session,
+        actor=user,
+        mission=mission,
+        version=body.version,
+        changes=mission_values(body, only_set=True),
+        branch=True,
     )
     return mission_out(updated)
 

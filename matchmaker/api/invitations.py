@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from fastapi import APIRouter, Depends, HTTPException, status
-from fastapi.exceptions import RequestValidationError
+from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field
 
 from matchmaker.api.errors import declare
 from matchmaker.deps import CurrentUser, SessionDep, require_role
 from matchmaker.models import Invitation, Role, UserPublic
-from matchmaker.services import NotFound
+from matchmaker.services import Conflict
 from matchmaker.services import accounts as account_service
 from matchmaker.services import invitations as invitation_service
 
@@ -106,20 +105,13 @@ def _routes_for(role: Role, prefix: str) -> None:
         organiser) or a new branch organisation's first account (role branch_org, with
         `organisation`); branch organisations invite colleagues (role branch_org). No mail
         is sent yet: pass the link on."""
-        try:
-            created = invitation_service.invite(
-                session=session,
-                actor=user,
-                email=body.email,
-                role=body.role,
-                branch_organisation=body.organisation,
-            )
-        except account_service.AccountError as error:
-            raise RequestValidationError(
-                [{"loc": ("body", error.field), "msg": str(error), "type": "value_error"}]
-            ) from None
-        except account_service.AccountRefused as refusal:
-            raise HTTPException(status.HTTP_409_CONFLICT, str(refusal)) from None
+        created = invitation_service.invite(
+            session=session,
+            actor=user,
+            email=body.email,
+            role=body.role,
+            branch_organisation=body.organisation,
+        )
         entry = next(
             e
             for e in invitation_service.open_invitations(session=session, actor=user)
@@ -135,14 +127,9 @@ def _routes_for(role: Role, prefix: str) -> None:
         session: SessionDep, user: CurrentUser, invitation_id: int
     ) -> InvitationView:
         """Withdraw an open invitation: its link stops working."""
-        try:
-            revoked = invitation_service.revoke(
-                session=session, actor=user, invitation_id=invitation_id
-            )
-        except NotFound:
-            raise HTTPException(status.HTTP_404_NOT_FOUND, "no such invitation") from None
-        except account_service.AccountRefused as refusal:
-            raise HTTPException(status.HTTP_409_CONFLICT, str(refusal)) from None
+        revoked = invitation_service.revoke(
+            session=session, actor=user, invitation_id=invitation_id
+        )
         return _view(revoked, "")
 
     tags = ["organiser" if role is Role.organiser else "branch organisation"]
@@ -188,10 +175,7 @@ _routes_for(Role.branch_org, "branch")
 @router.get("/invitations/{token}", response_model=PendingView, responses=LINK_ERRORS)
 def pending_invitation(session: SessionDep, token: str) -> PendingView:
     """What an invitation link offers: the e-mail address, role and organisation."""
-    try:
-        offer = invitation_service.pending(session=session, token=token)
-    except invitation_service.InvitationUnusable:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, "no usable invitation") from None
+    offer = invitation_service.pending(session=session, token=token)
     return PendingView(email=offer.email, role=offer.role, organisation=offer.organisation)
 
 
@@ -206,8 +190,6 @@ def accept_invitation(body: AcceptRequest, session: SessionDep, token: str) -> U
     token from POST /api/tokens."""
     try:
         user = invitation_service.accept(session=session, token=token, password=body.password)
-    except invitation_service.InvitationUnusable:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, "no usable invitation") from None
-    except account_service.AccountError as error:
-        raise HTTPException(status.HTTP_409_CONFLICT, str(error)) from None
+    except account_service.AccountError as error:  # the address has an account already
+        raise Conflict(str(error)) from None
     return UserPublic.model_validate(user, from_attributes=True)

@@ -3,14 +3,10 @@ publishing; a placed firm's own requests and agenda."""
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
 from datetime import date, datetime, time
 from typing import Annotated, Any, TypeVar
 
-from fastapi import APIRouter, Depends, File, HTTPException, Request, UploadFile, status
-from fastapi.exceptions import RequestValidationError
+from fastapi import APIRouter, Depends, File, HTTPException, Request, UploadFile
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Session
@@ -28,14 +24,12 @@ from matchmaker.models import (
     Role,
     User,
 )
-from matchmaker.services import NotFound
 from matchmaker.services import agendas as agenda_service
 from matchmaker.services import meeting_partners as partner_service
 from matchmaker.services import meeting_runs as schedule_service
 from matchmaker.services import meetings as meeting_service
-from matchmaker.services.firms import InputError
 from matchmaker.services.meeting_partners import PartnerInput
-from matchmaker.services.meetings import DayInput, MeetingRefused
+from matchmaker.services.meetings import DayInput
 
 router = APIRouter(prefix="/api", tags=["meeting days"])
 AS_ORGANISER = [Depends(require_role(Role.organiser))]
@@ -52,32 +46,6 @@ ERRORS = declare(
 )
 
 T = TypeVar("T")
-
-
-def invalid(problems: Mapping[str, str]) -> RequestValidationError:
-    return RequestValidationError(
-        [
-            {"loc": ("body", *re.split(r"[.]", path)), "msg": message, "type": "value_error"}
-            for path, message in problems.items()
-        ]
-    )
-
-
-@contextmanager
-def service_errors() -> Iterator[None]:
-    try:
-        yield
-    except InputError as error:
-        raise invalid(error.problems) from None
-    except NotFound as error:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, str(error)) from None
-    except MeetingRefused as error:
-        raise HTTPException(status.HTTP_409_CONFLICT, str(error)) from None
-
-
-def call(action: Callable[[], T]) -> T:
-    with service_errors():
-        return action()
 
 
 # --------------------------------------------------------------------------- shapes
@@ -315,9 +283,7 @@ def agenda_out(agenda: agenda_service.Agenda) -> AgendaOut:
 
 
 def _day(session: Session, user: User, mission_id: int) -> MeetingDay:
-    return call(
-        lambda: meeting_service.visible_day(session=session, mission_id=mission_id, user=user)
-    )
+    return meeting_service.visible_day(session=session, mission_id=mission_id, user=user)
 
 
 @router.get(
@@ -349,10 +315,8 @@ def put_day(session: SessionDep, user: CurrentUser, mission_id: int, body: DayBo
         fairness=body.fairness,
         venue=body.venue,
     )
-    day = call(
-        lambda: meeting_service.set_up_day(
-            session=session, mission_id=mission_id, actor=user, values=values
-        )
+    day = meeting_service.set_up_day(
+        session=session, mission_id=mission_id, actor=user, values=values
     )
     return day_out(day)
 
@@ -379,10 +343,8 @@ def add_partner(
     session: SessionDep, user: CurrentUser, mission_id: int, body: PartnerBody
 ) -> PartnerOut:
     values = PartnerInput(**body.model_dump())
-    partner = call(
-        lambda: partner_service.add_partner(
-            session=session, mission_id=mission_id, actor=user, values=values
-        )
+    partner = partner_service.add_partner(
+        session=session, mission_id=mission_id, actor=user, values=values
     )
     return partner_out(partner)
 
@@ -397,10 +359,8 @@ def remove_partner(
     session: SessionDep, user: CurrentUser, mission_id: int, partner_id: int
 ) -> Response:
     """Remove a partner and the meetings requested with it (before publication)."""
-    call(
-        lambda: partner_service.remove_partner(
-            session=session, mission_id=mission_id, partner_id=partner_id, actor=user
-        )
+    partner_service.remove_partner(
+        session=session, mission_id=mission_id, partner_id=partner_id, actor=user
     )
     return Response(status_code=204)
 
@@ -420,14 +380,12 @@ def import_partners(
 ) -> list[PartnerOut]:
     """Add every partner of the file, or none: 422 lists each bad row by number and field."""
     content = file.file.read(meeting_service.MAX_IMPORT_BYTES + 1)
-    partners = call(
-        lambda: partner_service.import_partners(
-            session=session,
-            mission_id=mission_id,
-            actor=user,
-            filename=file.filename or "",
-            content=content,
-        )
+    partners = partner_service.import_partners(
+        session=session,
+        mission_id=mission_id,
+        actor=user,
+        filename=file.filename or "",
+        content=content,
     )
     return [partner_out(p) for p in partners]
 
@@ -462,16 +420,14 @@ def _request_row(session: Session, request: MeetingRequest) -> RequestOut:
 def add_request(
     session: SessionDep, user: CurrentUser, mission_id: int, body: RequestBody
 ) -> RequestOut:
-    request = call(
-        lambda: meeting_service.add_request(
-            session=session,
-            mission_id=mission_id,
-            actor=user,
-            firm_id=body.firm_id,
-            partner_id=body.partner_id,
-            priority=body.priority,
-            session_part=body.session.value,
-        )
+    request = meeting_service.add_request(
+        session=session,
+        mission_id=mission_id,
+        actor=user,
+        firm_id=body.firm_id,
+        partner_id=body.partner_id,
+        priority=body.priority,
+        session_part=body.session.value,
     )
     return _request_row(session, request)
 
@@ -480,7 +436,7 @@ def add_request(
     "/meeting-requests/{request_id}", status_code=204, responses=ERRORS, dependencies=AS_ORGANISER
 )
 def delete_request(session: SessionDep, user: CurrentUser, request_id: int) -> Response:
-    call(lambda: meeting_service.delete_request(session=session, request_id=request_id, actor=user))
+    meeting_service.delete_request(session=session, request_id=request_id, actor=user)
     return Response(status_code=204)
 
 
@@ -500,16 +456,14 @@ def schedule_all(
 ) -> RunOut:
     """Queue "schedule all" as a background job; poll GET /api/meeting-runs/{id}."""
     body = body or ScheduleBody()
-    run = call(
-        lambda: schedule_service.start_schedule(
-            session=session,
-            mission_id=mission_id,
-            actor=user,
-            options=schedule_service.ScheduleOptions(
-                time_limit=body.time_limit, seed=body.seed, workers=body.workers
-            ),
-            enqueue=jobs.queue_for(request.app).defer_meetings,
-        )
+    run = schedule_service.start_schedule(
+        session=session,
+        mission_id=mission_id,
+        actor=user,
+        options=schedule_service.ScheduleOptions(
+            time_limit=body.time_limit, seed=body.seed, workers=body.workers
+        ),
+        enqueue=jobs.queue_for(request.app).defer_meetings,
     )
     return run_out(run)
 
@@ -554,16 +508,12 @@ def agendas(session: SessionDep, user: CurrentUser, mission_id: int) -> list[Age
     "/meeting-runs/{run_id}", response_model=RunOut, responses=ERRORS, dependencies=AS_ORGANISER
 )
 def get_run(session: SessionDep, user: CurrentUser, run_id: int) -> RunOut:
-    return run_out(
-        call(lambda: meeting_service.visible_run(session=session, run_id=run_id, user=user))
-    )
+    return run_out(meeting_service.visible_run(session=session, run_id=run_id, user=user))
 
 
 def _lock(session: Session, user: User, request_id: int, locked: bool) -> RequestOut:
-    request = call(
-        lambda: schedule_service.set_lock(
-            session=session, request_id=request_id, actor=user, locked=locked
-        )
+    request = schedule_service.set_lock(
+        session=session, request_id=request_id, actor=user, locked=locked
     )
     return _request_row(session, request)
 
@@ -596,9 +546,7 @@ def unlock(session: SessionDep, user: CurrentUser, request_id: int) -> RequestOu
     dependencies=AS_ORGANISER,
 )
 def publish(session: SessionDep, user: CurrentUser, mission_id: int) -> DayOut:
-    day = call(
-        lambda: schedule_service.publish_day(session=session, mission_id=mission_id, actor=user)
-    )
+    day = schedule_service.publish_day(session=session, mission_id=mission_id, actor=user)
     return day_out(day)
 
 
@@ -613,9 +561,7 @@ def publish(session: SessionDep, user: CurrentUser, mission_id: int) -> DayOut:
 )
 def own_requests(session: SessionDep, user: CurrentUser, placement_id: int) -> list[RequestOut]:
     """The firm's requests; slot, table and reason only once the day is published."""
-    view = call(
-        lambda: meeting_service.firm_day(session=session, placement_id=placement_id, user=user)
-    )
+    view = meeting_service.firm_day(session=session, placement_id=placement_id, user=user)
     if view.day is None:
         return []
     published = view.day.status == "published"
@@ -637,15 +583,13 @@ def own_requests(session: SessionDep, user: CurrentUser, placement_id: int) -> l
 def add_own_request(
     session: SessionDep, user: CurrentUser, placement_id: int, body: OwnRequestBody
 ) -> RequestOut:
-    request = call(
-        lambda: meeting_service.add_own_request(
-            session=session,
-            placement_id=placement_id,
-            user=user,
-            partner_id=body.partner_id,
-            priority=body.priority,
-            session_part=body.session.value,
-        )
+    request = meeting_service.add_own_request(
+        session=session,
+        placement_id=placement_id,
+        user=user,
+        partner_id=body.partner_id,
+        priority=body.priority,
+        session_part=body.session.value,
     )
     row = _request_row(session, request)
     return row.model_copy(
@@ -661,9 +605,7 @@ def add_own_request(
 )
 def own_partners(session: SessionDep, user: CurrentUser, placement_id: int) -> list[PartnerOut]:
     """The partners of the firm's mission's meeting day (whom it can request)."""
-    view = call(
-        lambda: meeting_service.firm_day(session=session, placement_id=placement_id, user=user)
-    )
+    view = meeting_service.firm_day(session=session, placement_id=placement_id, user=user)
     if view.day is None:
         return []
     return [
@@ -680,9 +622,7 @@ def own_partners(session: SessionDep, user: CurrentUser, placement_id: int) -> l
 )
 def own_agenda(session: SessionDep, user: CurrentUser, placement_id: int) -> AgendaOut:
     """The firm's agenda once the day is published (404 before)."""
-    view = call(
-        lambda: meeting_service.firm_day(session=session, placement_id=placement_id, user=user)
-    )
+    view = meeting_service.firm_day(session=session, placement_id=placement_id, user=user)
     if view.day is None or view.day.status != "published":
         raise HTTPException(404, "the agenda is not published yet")
     return agenda_out(agenda_service.agenda(session=session, day=view.day, firm=view.firm))

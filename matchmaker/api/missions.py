@@ -5,13 +5,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query, status
-from fastapi.exceptions import RequestValidationError
+from fastapi import APIRouter, Query
 
 from matchmaker.api.errors import declare
 from matchmaker.deps import SessionDep
 from matchmaker.models import MissionFormat, MissionKind, MissionPublic, RoundStatus
-from matchmaker.services import NotFound, catalogue
+from matchmaker.services import Invalid, catalogue
 from matchmaker.services.firms import is_country
 
 router = APIRouter(prefix="/api/missions", tags=["missions"])
@@ -81,20 +80,12 @@ def list_open_missions(
         problems["country"] = f"{country!r} is not an ISO 3166-1 alpha-2 country code"
     catalogue.check_range(filters, problems)
     if problems:
-        raise RequestValidationError(
-            [
-                {"loc": ("query", field), "msg": message, "type": "value_error"}
-                for field, message in problems.items()
-            ]
-        )
+        raise Invalid({f"query.{field}": message for field, message in problems.items()})
     return [entry_public(e) for e in catalogue.open_missions(session=session, filters=filters)]
 
 
 @router.get("/{mission_id}", response_model=MissionEntryPublic, responses=ERRORS)
 def get_mission(mission_id: int, session: SessionDep) -> MissionEntryPublic:
     """One mission of a round that is open, closed or published."""
-    try:
-        entry = catalogue.public_mission(session=session, mission_id=mission_id)
-    except NotFound:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, "no such mission") from None
+    entry = catalogue.public_mission(session=session, mission_id=mission_id)
     return entry_public(entry)

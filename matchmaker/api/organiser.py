@@ -3,12 +3,10 @@ queue, rosters and the dashboard figures."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, datetime
 from typing import Annotated, Any, TypeVar
 
-from fastapi import APIRouter, Body, Depends, HTTPException, status
-from fastapi.exceptions import RequestValidationError
+from fastapi import APIRouter, Body, Depends
 from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Session
 
@@ -25,13 +23,11 @@ from matchmaker.models import (
     Scope,
     User,
 )
-from matchmaker.services import NotFound
 from matchmaker.services import dashboard as dashboard_service
 from matchmaker.services import exports as export_service
 from matchmaker.services import missions as mission_service
 from matchmaker.services import rounds as round_service
 from matchmaker.services import verification as verification_service
-from matchmaker.services.rounds import Conflict, Invalid
 
 router = APIRouter(
     prefix="/api/organiser",
@@ -49,28 +45,6 @@ ERRORS = declare(
     }
 )
 T = TypeVar("T")
-
-
-def call(action: Callable[[], T]) -> T:
-    """Run a service call, turning its refusals into the API's error answers."""
-    try:
-        return action()
-    except NotFound as error:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, str(error)) from None
-    except Invalid as error:
-        raise invalid(error) from None
-    except Conflict as error:
-        raise HTTPException(status.HTTP_409_CONFLICT, str(error)) from None
-
-
-def invalid(error: Invalid) -> RequestValidationError:
-    """The service's problems in the shape of FastAPI's own 422 (the app adds `problems`)."""
-    return RequestValidationError(
-        [
-            {"loc": ("body", *p.path.split(".")), "msg": p.message, "type": "value_error"}
-            for p in error.problems
-        ]
-    )
 
 
 # --------------------------------------------------------------------------- shapes
@@ -307,7 +281,7 @@ class RejectBody(BaseModel):
 
 
 def _round(session: Session, user: User, round_id: str) -> Round:
-    return call(lambda: round_service.get_round(session=session, user=user, round_id=round_id))
+    return round_service.get_round(session=session, user=user, round_id=round_id)
 
 
 @router.get("/rounds", response_model=list[RoundOut], responses=ERRORS)
@@ -328,7 +302,7 @@ def create_round(body: RoundBody, session: SessionDep, user: CurrentUser) -> Rou
         regions=[round_service.RegionInput(r.code, r.name, r.priority) for r in body.regions],
         sectors=[round_service.SectorInput(s.code, s.name, s.focus) for s in body.sectors],
     )
-    round_row = call(lambda: round_service.create_round(session=session, actor=user, values=values))
+    round_row = round_service.create_round(session=session, actor=user, values=values)
     return round_out(session, round_row)
 
 
@@ -339,9 +313,7 @@ def import_round(
     user: CurrentUser,
 ) -> RoundOut:
     """Import a scenario as a new round: every row or none; 422 lists each problem's path."""
-    round_row = call(
-        lambda: round_service.import_round(session=session, actor=user, document=document)
-    )
+    round_row = round_service.import_round(session=session, actor=user, document=document)
     return round_out(session, round_row)
 
 
@@ -353,18 +325,14 @@ def get_round(round_id: str, session: SessionDep, user: CurrentUser) -> RoundOut
 @router.post("/rounds/{round_id}/open", response_model=RoundOut, responses=ERRORS)
 def open_round(round_id: str, session: SessionDep, user: CurrentUser) -> RoundOut:
     """draft -> open (409 from any other status)."""
-    round_row = call(
-        lambda: round_service.open_round(session=session, actor=user, round_id=round_id)
-    )
+    round_row = round_service.open_round(session=session, actor=user, round_id=round_id)
     return round_out(session, round_row)
 
 
 @router.post("/rounds/{round_id}/close", response_model=RoundOut, responses=ERRORS)
 def close_round(round_id: str, session: SessionDep, user: CurrentUser) -> RoundOut:
     """open -> closed (409 from any other status)."""
-    round_row = call(
-        lambda: round_service.close_round(session=session, actor=user, round_id=round_id)
-    )
+    round_row = round_service.close_round(session=session, actor=user, round_id=round_id)
     return round_out(session, round_row)
 
 
@@ -379,10 +347,8 @@ def invite_branch_missions(
 ) -> RoundOut:
     """Invite branch organisations' national missions (they see the round once it is open)
     or stop inviting them."""
-    round_row = call(
-        lambda: round_service.invite_branch_missions(
-            session=session, actor=user, round_id=round_id, invite=body.invite
-        )
+    round_row = round_service.invite_branch_missions(
+        session=session, actor=user, round_id=round_id, invite=body.invite
     )
     return round_out(session, round_row)
 
@@ -390,7 +356,7 @@ def invite_branch_missions(
 @router.get("/rounds/{round_id}/scenario", responses=ERRORS)
 def export_round(round_id: str, session: SessionDep, user: CurrentUser) -> dict[str, Any]:
     """The round as a scenario document; importing it gives the same round."""
-    return call(lambda: round_service.export_round(session=session, user=user, round_id=round_id))
+    return round_service.export_round(session=session, user=user, round_id=round_id)
 
 
 @router.get(
@@ -407,10 +373,8 @@ def dashboard(round_id: str, session: SessionDep, user: CurrentUser) -> Any:
 
 
 def _mission(session: Session, user: User, round_id: str, mission_id: int) -> Mission:
-    return call(
-        lambda: mission_service.get_for_organiser(
-            session=session, user=user, round_id=round_id, mission_id=mission_id
-        )
+    return mission_service.get_for_organiser(
+        session=session, user=user, round_id=round_id, mission_id=mission_id
     )
 
 
@@ -430,14 +394,12 @@ def create_mission(
 ) -> MissionPublic:
     """Add a mission or fair to the round (until it is published)."""
     round_row = _round(session, user, round_id)
-    mission = call(
-        lambda: mission_service.create_mission(
-            session=session,
-            actor=user,
-            round_row=round_row,
-            values=mission_values(body),
-            external_id=body.external_id,
-        )
+    mission = mission_service.create_mission(
+        session=session,
+        actor=user,
+        round_row=round_row,
+        values=mission_values(body),
+        external_id=body.external_id,
     )
     return mission_out(mission)
 
@@ -459,14 +421,12 @@ def update_mission(
 ) -> MissionPublic:
     """Change fields of the mission as of `version`; 409 if someone changed it since."""
     mission = _mission(session, user, round_id, mission_id)
-    updated = call(
-        lambda: mission_service.update_mission(
-            session=session,
-            actor=user,
-            mission=mission,
-            version=body.version,
-            changes=mission_values(body, only_set=True),
-        )
+    updated = mission_service.update_mission(
+        session=session,
+        actor=user,
+        mission=mission,
+        version=body.version,
+        changes=mission_values(body, only_set=True),
     )
     return mission_out(updated)
 
@@ -498,11 +458,7 @@ def business_cases(
 @router.post("/business-cases/{case_id}/verify", response_model=CaseOut, responses=ERRORS)
 def verify_case(case_id: int, session: SessionDep, user: CurrentUser) -> CaseOut:
     """Mark the case verified, with you as verifier and now as the time."""
-    case = call(
-        lambda: verification_service.review(
-            session=session, actor=user, case_id=case_id, verified=True
-        )
-    )
+    case = verification_service.review(session=session, actor=user, case_id=case_id, verified=True)
     return case_out(verification_service.describe(session=session, user=user, case=case))
 
 
@@ -515,9 +471,7 @@ def reject_case(
 ) -> CaseOut:
     """Reject the case (it stays unverified), with an optional note saying what is missing."""
     note = body.note if body is not None else None
-    case = call(
-        lambda: verification_service.review(
-            session=session, actor=user, case_id=case_id, verified=False, note=note
-        )
+    case = verification_service.review(
+        session=session, actor=user, case_id=case_id, verified=False, note=note
     )
     return case_out(verification_service.describe(session=session, user=user, case=case))

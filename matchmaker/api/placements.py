@@ -3,19 +3,17 @@ withdraw), and the organiser's offers from the waiting list and recorded withdra
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from typing import TypeVar
 
-from fastapi import APIRouter, Depends, HTTPException, status
+from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 
 from matchmaker.api.errors import declare
 from matchmaker.deps import CurrentUser, SessionDep, require_role
 from matchmaker.models import Placement, Role
-from matchmaker.services import NotFound
 from matchmaker.services import placements as placement_service
-from matchmaker.services.placements import PlacementRefused, PlacementView
+from matchmaker.services.placements import PlacementView
 
 router = APIRouter(prefix="/api", tags=["placements"])
 AS_SME = [Depends(require_role(Role.sme))]
@@ -99,13 +97,8 @@ def change_view(placement: Placement, offers: list[Placement]) -> PlacementChang
     )
 
 
-def answer(call: Callable[[], placement_service.Change]) -> PlacementChange:
-    try:
-        change = call()
-    except NotFound as error:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, str(error)) from None
-    except PlacementRefused as error:
-        raise HTTPException(status.HTTP_409_CONFLICT, str(error)) from None
+def answered(change: placement_service.Change) -> PlacementChange:
+    """The changed placement and the offers the change made, as the API shows them."""
     return change_view(change.placement, change.offers)
 
 
@@ -127,12 +120,7 @@ def my_placements(session: SessionDep, user: CurrentUser) -> list[FirmPlacement]
     responses=ERRORS,
 )
 def my_placement(session: SessionDep, user: CurrentUser, placement_id: int) -> FirmPlacement:
-    try:
-        view = placement_service.firm_placement(
-            session=session, placement_id=placement_id, user=user
-        )
-    except NotFound as error:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, str(error)) from None
+    view = placement_service.firm_placement(session=session, placement_id=placement_id, user=user)
     return firm_view(view)
 
 
@@ -144,9 +132,7 @@ def my_placement(session: SessionDep, user: CurrentUser, placement_id: int) -> F
 )
 def accept(session: SessionDep, user: CurrentUser, placement_id: int) -> PlacementChange:
     """Accept an offered place."""
-    return answer(
-        lambda: placement_service.accept(session=session, placement_id=placement_id, user=user)
-    )
+    return answered(placement_service.accept(session=session, placement_id=placement_id, user=user))
 
 
 @router.post(
@@ -157,8 +143,8 @@ def accept(session: SessionDep, user: CurrentUser, placement_id: int) -> Placeme
 )
 def decline(session: SessionDep, user: CurrentUser, placement_id: int) -> PlacementChange:
     """Decline an offered place; the re-solve offers it to the waiting list."""
-    return answer(
-        lambda: placement_service.decline(session=session, placement_id=placement_id, user=user)
+    return answered(
+        placement_service.decline(session=session, placement_id=placement_id, user=user)
     )
 
 
@@ -171,8 +157,8 @@ def decline(session: SessionDep, user: CurrentUser, placement_id: int) -> Placem
 def withdraw(session: SessionDep, user: CurrentUser, placement_id: int) -> PlacementChange:
     """Withdraw from an offered or accepted place (it goes to the waiting list) or from the
     waiting list."""
-    return answer(
-        lambda: placement_service.withdraw(session=session, placement_id=placement_id, actor=user)
+    return answered(
+        placement_service.withdraw(session=session, placement_id=placement_id, actor=user)
     )
 
 
@@ -188,9 +174,7 @@ def withdraw(session: SessionDep, user: CurrentUser, placement_id: int) -> Place
 def offer(session: SessionDep, user: CurrentUser, placement_id: int) -> PlacementChange:
     """Offer a place to an application on the waiting list (409 when the round has no room
     for it next to every current placement)."""
-    return answer(
-        lambda: placement_service.offer(session=session, placement_id=placement_id, actor=user)
-    )
+    return answered(placement_service.offer(session=session, placement_id=placement_id, actor=user))
 
 
 @router.post(
@@ -201,6 +185,6 @@ def offer(session: SessionDep, user: CurrentUser, placement_id: int) -> Placemen
 )
 def record_withdrawal(session: SessionDep, user: CurrentUser, placement_id: int) -> PlacementChange:
     """Record a firm's withdrawal on its behalf; its place goes to the waiting list."""
-    return answer(
-        lambda: placement_service.withdraw(session=session, placement_id=placement_id, actor=user)
+    return answered(
+        placement_service.withdraw(session=session, placement_id=placement_id, actor=user)
     )

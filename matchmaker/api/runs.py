@@ -3,7 +3,6 @@ publishing."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -14,10 +13,8 @@ from matchmaker import jobs
 from matchmaker.api.errors import declare
 from matchmaker.deps import CurrentUser, SessionDep, require_role
 from matchmaker.models import MatchingRun, Role, RoundPublic, RunState
-from matchmaker.optimisation.scenario import ScenarioError
-from matchmaker.services import NotFound
 from matchmaker.services import runs as run_service
-from matchmaker.services.runs import RosterEntry, RunRefused
+from matchmaker.services.runs import RosterEntry
 
 router = APIRouter(
     prefix="/api",
@@ -145,25 +142,10 @@ def roster_row(entry: RosterEntry) -> RosterRow:
     )
 
 
-def answer(call: Callable[[], T]) -> T:
-    """Run a service call; its refusals become 404, 409 or 422 answers."""
-    try:
-        return call()
-    except NotFound as error:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, str(error)) from None
-    except RunRefused as error:
-        raise HTTPException(status.HTTP_409_CONFLICT, str(error)) from None
-    except ScenarioError as error:
-        raise HTTPException(
-            status.HTTP_422_UNPROCESSABLE_CONTENT,
-            {"message": "the round is not a valid scenario", "problems": error.problems},
-        ) from None
-
-
 @router.get("/rounds/{round_id}/runs", response_model=list[RunView], responses=ERRORS)
 def list_runs(session: SessionDep, user: CurrentUser, round_id: str) -> list[RunView]:
     """The round's runs, newest first."""
-    answer(lambda: run_service.visible_round(session=session, round_id=round_id, user=user))
+    run_service.visible_round(session=session, round_id=round_id, user=user)
     return [run_view(run) for run in run_service.list_runs(session=session, round_id=round_id)]
 
 
@@ -185,14 +167,12 @@ def start_run(
     options = run_service.solve_options(
         time_limit=body.time_limit, seed=body.seed, workers=body.workers
     )
-    run = answer(
-        lambda: run_service.start_run(
-            session=session,
-            round_id=round_id,
-            actor=user,
-            options=options,
-            enqueue=jobs.queue_for(request.app).defer,
-        )
+    run = run_service.start_run(
+        session=session,
+        round_id=round_id,
+        actor=user,
+        options=options,
+        enqueue=jobs.queue_for(request.app).defer,
     )
     return run_view(run)
 
@@ -200,15 +180,13 @@ def start_run(
 @router.get("/runs/{run_id}", response_model=RunView, responses=ERRORS)
 def get_run(session: SessionDep, user: CurrentUser, run_id: int) -> RunView:
     """The run and its progress: state, elapsed time, best objective, bound and gap."""
-    return run_view(
-        answer(lambda: run_service.visible_run(session=session, run_id=run_id, user=user))
-    )
+    return run_view(run_service.visible_run(session=session, run_id=run_id, user=user))
 
 
 @router.get("/runs/{run_id}/result", responses=ERRORS)
 def get_result(session: SessionDep, user: CurrentUser, run_id: int) -> dict[str, Any]:
     """The run's result file (matchmaker-result/1), once the run has ended with one."""
-    run = answer(lambda: run_service.visible_run(session=session, run_id=run_id, user=user))
+    run = run_service.visible_run(session=session, run_id=run_id, user=user)
     if run.result is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"run {run_id} has no result ({run.state})")
     return run.result
@@ -217,7 +195,7 @@ def get_result(session: SessionDep, user: CurrentUser, run_id: int) -> dict[str,
 @router.get("/runs/{run_id}/scenario", responses=ERRORS)
 def get_input(session: SessionDep, user: CurrentUser, run_id: int) -> dict[str, Any]:
     """The scenario the run solved, exactly as stored (its SHA-256 is the run's digest)."""
-    run = answer(lambda: run_service.visible_run(session=session, run_id=run_id, user=user))
+    run = run_service.visible_run(session=session, run_id=run_id, user=user)
     return run.input_snapshot
 
 
@@ -225,7 +203,7 @@ def get_input(session: SessionDep, user: CurrentUser, run_id: int) -> dict[str, 
 def get_roster(session: SessionDep, user: CurrentUser, run_id: int) -> list[RosterRow]:
     """Every application's standing in the run: placed with its score, or unplaced with the
     reason and detail."""
-    run = answer(lambda: run_service.visible_run(session=session, run_id=run_id, user=user))
+    run = run_service.visible_run(session=session, run_id=run_id, user=user)
     return [roster_row(entry) for entry in run_service.roster(session=session, run=run)]
 
 
@@ -237,10 +215,8 @@ def get_roster(session: SessionDep, user: CurrentUser, run_id: int) -> list[Rost
 )
 def restart_run(request: Request, session: SessionDep, user: CurrentUser, run_id: int) -> RunView:
     """Start a failed or interrupted run again: same parameters and seed, the round as now."""
-    run = answer(
-        lambda: run_service.restart_run(
-            session=session, run_id=run_id, actor=user, enqueue=jobs.queue_for(request.app).defer
-        )
+    run = run_service.restart_run(
+        session=session, run_id=run_id, actor=user, enqueue=jobs.queue_for(request.app).defer
     )
     return run_view(run)
 
@@ -248,15 +224,13 @@ def restart_run(request: Request, session: SessionDep, user: CurrentUser, run_id
 @router.post("/runs/{run_id}/publish", response_model=RoundPublic, responses=ERRORS)
 def publish_run(session: SessionDep, user: CurrentUser, run_id: int) -> RoundPublic:
     """Publish the run's roster: the round is published and every placement an offer."""
-    round_row = answer(lambda: run_service.publish_run(session=session, run_id=run_id, actor=user))
+    round_row = run_service.publish_run(session=session, run_id=run_id, actor=user)
     return RoundPublic.model_validate(round_row, from_attributes=True)
 
 
 def _set_lock(session: SessionDep, user: CurrentUser, placement_id: int, locked: bool) -> RosterRow:
-    placement = answer(
-        lambda: run_service.set_lock(
-            session=session, placement_id=placement_id, actor=user, locked=locked
-        )
+    placement = run_service.set_lock(
+        session=session, placement_id=placement_id, actor=user, locked=locked
     )
     run = session.get(MatchingRun, placement.run_id)
     assert run is not None

@@ -3,14 +3,10 @@ preferences and their results (the same services as the SME pages)."""
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Response, status
-from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Session
 
@@ -32,10 +28,10 @@ from matchmaker.models import (
     Track,
     User,
 )
-from matchmaker.services import NotFound, readiness
 from matchmaker.services import applications as application_service
 from matchmaker.services import firms as firm_service
-from matchmaker.services.firms import Conflict, InputError
+from matchmaker.services import readiness
+from matchmaker.services.errors import Invalid, Problem
 
 router = APIRouter(prefix="/api/sme", tags=["sme"], dependencies=[Depends(require_role(Role.sme))])
 
@@ -50,33 +46,8 @@ ERRORS = declare(
 )
 
 
-@contextmanager
-def service_errors() -> Iterator[None]:
-    """Turn the services' refusals into the API's error shape."""
-    try:
-        yield
-    except InputError as error:
-        raise invalid(error.problems) from None
-    except NotFound as error:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no such {error.kind}") from None
-    except Conflict as error:
-        raise HTTPException(status.HTTP_409_CONFLICT, str(error)) from None
-
-
-def invalid(problems: Mapping[str, str], location: str = "body") -> RequestValidationError:
-    """A 422 naming each field; "choices[0].rank" becomes the path choices.0.rank."""
-    errors = []
-    for path, message in problems.items():
-        parts: list[str | int] = [location]
-        for name, index in re.findall(r"([^.\[\]]+)|\[(\d+)\]", path):
-            parts.append(int(index) if index else name)
-        errors.append({"loc": tuple(parts), "msg": message, "type": "value_error"})
-    return RequestValidationError(errors)
-
-
 def _firm(session: Session, user: User) -> Firm:
-    with service_errors():
-        return firm_service.require_firm(session=session, user=user)
+    return firm_service.require_firm(session=session, user=user)
 
 
 # --------------------------------------------------------------------------- firm
@@ -150,8 +121,7 @@ def get_firm(session: SessionDep, user: CurrentUser) -> FirmPublic:
 @router.post("/firm", response_model=FirmPublic, status_code=201, responses=ERRORS)
 def register_firm(body: FirmRegistration, session: SessionDep, user: CurrentUser) -> FirmPublic:
     """Register your firm (one per account)."""
-    with service_errors():
-        firm = firm_service.register_firm(session=session, actor=user, values=body.model_dump())
+    firm = firm_service.register_firm(session=session, actor=user, values=body.model_dump())
     return FirmPublic.model_validate(firm, from_attributes=True)
 
 
@@ -159,10 +129,9 @@ def register_firm(body: FirmRegistration, session: SessionDep, user: CurrentUser
 def update_firm(body: FirmChanges, session: SessionDep, user: CurrentUser) -> FirmPublic:
     """Change the fields given (the KvK number stays)."""
     firm = _firm(session, user)
-    with service_errors():
-        firm = firm_service.update_firm(
-            session=session, actor=user, firm=firm, values=body.model_dump(exclude_unset=True)
-        )
+    firm = firm_service.update_firm(
+        session=session, actor=user, firm=firm, values=body.model_dump(exclude_unset=True)
+    )
     return FirmPublic.model_validate(firm, from_attributes=True)
 
 
@@ -264,8 +233,8 @@ def take_readiness_scan(body: ScanRequest, session: SessionDep, user: CurrentUse
         scan = firm_service.record_scan(
             session=session, actor=user, firm=firm, raw_answers=body.answers
         )
-    except InputError as error:
-        raise invalid({f"answers.{k}": v for k, v in error.problems.items()}) from None
+    except Invalid as error:
+        raise Invalid([Problem(f"answers.{p.path}", p.message) for p in error.problems]) from None
     return scan_public(scan, firm)
 
 
@@ -279,8 +248,7 @@ def list_readiness_scans(session: SessionDep, user: CurrentUser) -> list[ScanPub
 @router.get("/readiness/{scan_id}", response_model=ScanPublic, responses=ERRORS)
 def get_readiness_scan(scan_id: int, session: SessionDep, user: CurrentUser) -> ScanPublic:
     firm = _firm(session, user)
-    with service_errors():
-        scan = firm_service.scan_of(session=session, firm=firm, scan_id=scan_id)
+    scan = firm_service.scan_of(session=session, firm=firm, scan_id=scan_id)
     return scan_public(scan, firm)
 
 
@@ -317,18 +285,16 @@ def list_cases(session: SessionDep, user: CurrentUser) -> list[BusinessCasePubli
 def create_case(body: CaseRequest, session: SessionDep, user: CurrentUser) -> BusinessCasePublic:
     """Write a business case; it is unverified until an organiser verifies it."""
     firm = _firm(session, user)
-    with service_errors():
-        case = firm_service.create_case(
-            session=session, actor=user, firm=firm, values=body.model_dump(mode="json")
-        )
+    case = firm_service.create_case(
+        session=session, actor=user, firm=firm, values=body.model_dump(mode="json")
+    )
     return case_public(case)
 
 
 @router.get("/cases/{case_id}", response_model=BusinessCasePublic, responses=ERRORS)
 def get_case(case_id: int, session: SessionDep, user: CurrentUser) -> BusinessCasePublic:
     firm = _firm(session, user)
-    with service_errors():
-        return case_public(firm_service.case_of(session=session, firm=firm, case_id=case_id))
+    return case_public(firm_service.case_of(session=session, firm=firm, case_id=case_id))
 
 
 @router.patch("/cases/{case_id}", response_model=BusinessCasePublic, responses=ERRORS)
@@ -337,14 +303,13 @@ def update_case(
 ) -> BusinessCasePublic:
     """Change the fields given; a changed case is unverified again."""
     firm = _firm(session, user)
-    with service_errors():
-        case = firm_service.update_case(
-            session=session,
-            actor=user,
-            firm=firm,
-            case_id=case_id,
-            values=body.model_dump(mode="json", exclude_unset=True),
-        )
+    case = firm_service.update_case(
+        session=session,
+        actor=user,
+        firm=firm,
+        case_id=case_id,
+        values=body.model_dump(mode="json", exclude_unset=True),
+    )
     return case_public(case)
 
 
@@ -443,10 +408,9 @@ def application_public(view: application_service.ApplicationView) -> Application
 
 
 def _view(session: Session, firm: Firm, application_id: int) -> ApplicationPublicWithResult:
-    with service_errors():
-        view = application_service.application_view(
-            session=session, firm=firm, application_id=application_id
-        )
+    view = application_service.application_view(
+        session=session, firm=firm, application_id=application_id
+    )
     return application_public(view)
 
 
@@ -472,15 +436,14 @@ def apply(
     """Apply to a mission of an open round. Sending the same application again answers 200
     with the existing one; the same mission with another rank or case answers 409."""
     firm = _firm(session, user)
-    with service_errors():
-        application, created = application_service.apply(
-            session=session,
-            actor=user,
-            firm=firm,
-            mission_id=body.mission_id,
-            rank=body.rank,
-            business_case_id=body.business_case_id,
-        )
+    application, created = application_service.apply(
+        session=session,
+        actor=user,
+        firm=firm,
+        mission_id=body.mission_id,
+        rank=body.rank,
+        business_case_id=body.business_case_id,
+    )
     if not created:
         response.status_code = status.HTTP_200_OK
     return _view(session, firm, application.id or 0)
@@ -508,14 +471,13 @@ def change_application(
 ) -> ApplicationPublicWithResult:
     """Change the rank or business case while the round is open."""
     firm = _firm(session, user)
-    with service_errors():
-        application_service.change(
-            session=session,
-            actor=user,
-            firm=firm,
-            application_id=application_id,
-            **body.model_dump(exclude_unset=True),
-        )
+    application_service.change(
+        session=session,
+        actor=user,
+        firm=firm,
+        application_id=application_id,
+        **body.model_dump(exclude_unset=True),
+    )
     return _view(session, firm, application_id)
 
 
@@ -529,10 +491,9 @@ def withdraw_application(
 ) -> ApplicationPublicWithResult:
     """Withdraw before the round closes (withdrawing twice changes nothing)."""
     firm = _firm(session, user)
-    with service_errors():
-        application_service.withdraw(
-            session=session, actor=user, firm=firm, application_id=application_id
-        )
+    application_service.withdraw(
+        session=session, actor=user, firm=firm, application_id=application_id
+    )
     return _view(session, firm, application_id)
 
 
@@ -547,19 +508,18 @@ def set_preferences(
     """Make these choices your submitted applications in an open round, all or nothing:
     listed missions are applied to or changed, your other applications there withdrawn."""
     firm = _firm(session, user)
-    with service_errors():
-        application_service.set_preferences(
-            session=session,
-            actor=user,
-            firm=firm,
-            round_id=round_id,
-            choices=[
-                application_service.Choice(
-                    mission_id=c.mission_id, rank=c.rank, business_case_id=c.business_case_id
-                )
-                for c in body.choices
-            ],
-        )
+    application_service.set_preferences(
+        session=session,
+        actor=user,
+        firm=firm,
+        round_id=round_id,
+        choices=[
+            application_service.Choice(
+                mission_id=c.mission_id, rank=c.rank, business_case_id=c.business_case_id
+            )
+            for c in body.choices
+        ],
+    )
     return [
         application_public(v)
         for v in application_service.applications_of(session=session, firm=firm)

@@ -4,18 +4,25 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
+from matchmaker.services.errors import (
+    Conflict,
+    Invalid,
+    NotFound,
+    Problem,
+    Refused,
+    ServiceError,
+)
 
-class ServiceError(Exception):
-    """A request the service refuses; the API and pages turn it into one error shape."""
-
-
-class NotFound(ServiceError, LookupError):
-    """The object does not exist (or is not visible to the one asking)."""
-
-    def __init__(self, kind: str, identifier: object):
-        self.kind = kind
-        self.identifier = identifier
-        super().__init__(f"{kind} {identifier!r} not found")
+__all__ = [
+    "Conflict",
+    "Invalid",
+    "NotFound",
+    "Problem",
+    "Refused",
+    "ServiceError",
+    "end_reads",
+    "read_back",
+]
 
 
 def end_reads(session: Session) -> None:

@@ -27,7 +27,8 @@ from matchmaker.models import (
     User,
     UserSession,
 )
-from matchmaker.services import NotFound, ServiceError, audit, read_back, tenancy
+from matchmaker.services import audit, read_back, tenancy
+from matchmaker.services.errors import Conflict, Invalid, NotFound, Problem, ServiceError
 
 logger = logging.getLogger(__name__)
 
@@ -46,16 +47,20 @@ _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("not a password of anyone")
 
 
-class AccountRefused(ServiceError):
-    """An account change refused in the current state (HTTP 409)."""
+class AccountRefused(Conflict):
+    """An account change refused in the current state."""
 
 
-class AccountError(ValueError):
-    """A refused account operation; `field` names the form field it is about."""
+class AccountError(Invalid):
+    """A refused account operation; `field` names the form field it is about, `str()` is
+    the message alone (shown next to that field)."""
 
     def __init__(self, field: str, message: str):
         self.field = field
-        super().__init__(message)
+        super().__init__([Problem(field, message)])
+
+    def __str__(self) -> str:
+        return self.problems[0].message
 
 
 def _digest(token: str) -> str:
@@ -408,11 +413,14 @@ def change_active(*, session: Session, actor: User, user_id: int, active: bool) 
 # --------------------------------------------------------------------------- login throttling
 
 
-class Throttled(Exception):
+class Throttled(ServiceError):
     """Too many failed logins for this account or from this address; retry_after seconds."""
+
+    status = 429
 
     def __init__(self, retry_after: int):
         self.retry_after = retry_after
+        self.headers = {"Retry-After": str(retry_after)}
         super().__init__(f"too many failed logins; try again in {retry_after} seconds")
 
 

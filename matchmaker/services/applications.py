@@ -50,7 +50,7 @@ from matchmaker.services import NotFound, audit, read_back
 from matchmaker.services import runs as run_service
 from matchmaker.services.firms import (
     Conflict,
-    InputError,
+    Invalid,
     country_name,
     is_row_id,
     round_codes,
@@ -237,7 +237,7 @@ def apply(
     Returns the application and whether it was (re)submitted now: sending an application
     identical to a submitted one changes nothing and returns (existing, False). Raises
     NotFound, Conflict (round not open, firm or cases outside the round's codes, applied
-    already with another rank or case) or InputError naming the bad fields.
+    already with another rank or case) or Invalid naming the bad fields.
     """
     for attempt in (1, 2):
         try:
@@ -279,7 +279,7 @@ def _apply(
     if "rank" not in problems and number in taken:
         problems["rank"] = _rank_taken(session, number, taken[number])
     if problems:
-        raise InputError(problems)
+        raise Invalid(problems)
     if existing is not None:
         before = _document(existing)
         existing.status = ApplicationStatus.submitted
@@ -344,7 +344,7 @@ def change(
     if "rank" not in problems and taken.get(number, mission.id) != mission.id:
         problems["rank"] = _rank_taken(session, number, taken[number])
     if problems:
-        raise InputError(problems)
+        raise Invalid(problems)
     if number == application.rank and case_id == application.business_case_id:
         return application
     before = _document(application)
@@ -409,7 +409,7 @@ def set_preferences(
     """Make `choices` the firm's submitted applications in an open round, all or nothing,
     and commit: listed missions are applied to (or changed, or resubmitted), the firm's
     other submitted applications in the round are withdrawn. Sending the same list twice
-    changes nothing the second time. Problems are named `choices[i].field`."""
+    changes nothing the second time. Problems are named `choices.i.field`."""
     for attempt in (1, 2):
         try:
             return _set_preferences(session, actor, firm, round_id, choices)
@@ -436,7 +436,7 @@ def _set_preferences(
     wanted: dict[int, tuple[int, int | None]] = {}
     rank_owner: dict[int, int] = {}
     for index, choice in enumerate(choices):
-        prefix = f"choices[{index}]."
+        prefix = f"choices.{index}."
         mission = missions.get(choice.mission_id)
         if mission is None:
             problems[f"{prefix}mission_id"] = "is not a mission of this round"
@@ -456,7 +456,7 @@ def _set_preferences(
             rank_owner[number] = choice.mission_id
         wanted[choice.mission_id] = (number, case_id)
     if problems:
-        raise InputError(problems)
+        raise Invalid(problems)
     if wanted:
         _check_firm_fits_round(session, firm, round_row)
     existing = {

@@ -20,7 +20,8 @@ from sqlmodel import Session, col, select
 
 from matchmaker.models import Mission, MissionFormat, MissionKind, Round, RoundStatus, Sector
 from matchmaker.services import NotFound
-from matchmaker.services.firms import InputError, country_name, is_country, is_row_id
+from matchmaker.services.errors import Invalid
+from matchmaker.services.firms import country_name, is_country, is_row_id
 
 PUBLIC_ROUND_STATES = (RoundStatus.open, RoundStatus.closed, RoundStatus.published)
 
@@ -50,7 +51,7 @@ class Filters:
 
 
 def parse_filters(raw: Mapping[str, str | None]) -> Filters:
-    """Filters from query-string values (empty means no filter). Raises InputError naming
+    """Filters from query-string values (empty means no filter). Raises Invalid naming
     each bad one."""
     problems: dict[str, str] = {}
     filters = Filters()
@@ -86,7 +87,7 @@ def parse_filters(raw: Mapping[str, str | None]) -> Filters:
         filters = replace(filters, round_id=round_id)
     check_range(filters, problems)
     if problems:
-        raise InputError(problems)
+        raise Invalid(problems)
     return filters
 
 

@@ -43,7 +43,8 @@ from matchmaker.models import (
     Sector,
     User,
 )
-from matchmaker.services import NotFound, ServiceError, audit, read_back, readiness
+from matchmaker.services import audit, read_back, readiness
+from matchmaker.services.errors import Conflict, Invalid, NotFound
 
 KVK = re.compile(r"[0-9]{8}")  # ASCII digits only (\d takes any script's)
 MAX_EMPLOYEES = 1_000_000
@@ -53,18 +54,6 @@ MAX_NAME = 200
 # Row ids are 32-bit integers; a larger number from a URL or a form names no row (and
 # PostgreSQL would refuse to compare it).
 MAX_ROW_ID = 2**31 - 1
-
-
-class InputError(ServiceError):
-    """Refused input; `problems` maps each field (or JSON path) to what is wrong with it."""
-
-    def __init__(self, problems: Mapping[str, str]):
-        self.problems = dict(problems)
-        super().__init__("; ".join(f"{field}: {message}" for field, message in problems.items()))
-
-
-class Conflict(ServiceError):
-    """The request collides with the current state (a firm exists, a round is closed, ...)."""
 
 
 class NoFirm(Conflict):
@@ -337,7 +326,7 @@ def register_firm(*, session: Session, actor: User, values: Mapping[str, Any]) -
 
     `values` holds the FIRM_FIELDS as form strings or typed values; kvk, name, region,
     sector and employees are required, the rest default to false, 0 and []. Raises
-    InputError naming every bad field, Conflict when the user has a firm already.
+    Invalid naming every bad field, Conflict when the user has a firm already.
     """
     if actor.firm_id is not None:
         raise Conflict("you have registered a firm already; edit its profile instead")
@@ -346,7 +335,7 @@ def register_firm(*, session: Session, actor: User, values: Mapping[str, Any]) -
     if "kvk" not in problems and _kvk_taken(session, clean["kvk"]):
         problems["kvk"] = _KVK_TAKEN
     if problems:
-        raise InputError(problems)
+        raise Invalid(problems)
     firm = Firm(**clean, owner_user_id=actor.id)
     try:
         session.add(firm)
@@ -367,7 +356,7 @@ def register_firm(*, session: Session, actor: User, values: Mapping[str, Any]) -
     except IntegrityError:
         # Another request registered this KvK number between the check and the insert.
         session.rollback()
-        raise InputError({"kvk": _KVK_TAKEN}) from None
+        raise Invalid({"kvk": _KVK_TAKEN}) from None
     read_back(session, firm)
     return firm
 
@@ -384,12 +373,12 @@ def _kvk_taken(session: Session, kvk: str) -> bool:
 def update_firm(*, session: Session, actor: User, firm: Firm, values: Mapping[str, Any]) -> Firm:
     """Change the given fields of the firm's profile (not its KvK number) and commit.
 
-    Raises InputError naming every bad field, e.g. a region or sector that a round the
+    Raises Invalid naming every bad field, e.g. a region or sector that a round the
     firm has applied to (and that is still to be matched) does not know.
     """
     unknown = sorted(set(values) - set(EDITABLE_FIRM_FIELDS))
     if unknown:
-        raise InputError({field: "cannot be changed here" for field in unknown})
+        raise Invalid({field: "cannot be changed here" for field in unknown})
     clean, problems = _clean_firm(session, values, [f for f in EDITABLE_FIRM_FIELDS if f in values])
     for field in ("region", "sector"):
         if field in clean and field not in problems:
@@ -397,7 +386,7 @@ def update_firm(*, session: Session, actor: User, firm: Firm, values: Mapping[st
             if problem:
                 problems[field] = problem
     if problems:
-        raise InputError(problems)
+        raise Invalid(problems)
     before = firm_document(firm)
     changed = {k: v for k, v in clean.items() if getattr(firm, k) != v}
     if not changed:
@@ -516,7 +505,7 @@ def _clean_case(
             else:
                 clean.fail(field, f"choose the evidence: one of {', '.join(e for e in Evidence)}")
     if clean.problems:
-        raise InputError(clean.problems)
+        raise Invalid(clean.problems)
     return result
 
 
@@ -556,7 +545,7 @@ def update_case(
     case = case_of(session=session, firm=firm, case_id=case_id)
     unknown = sorted(set(values) - set(CASE_FIELDS))
     if unknown:
-        raise InputError({field: "cannot be changed here" for field in unknown})
+        raise Invalid({field: "cannot be changed here" for field in unknown})
     clean = _clean_case(session, firm, values, [f for f in CASE_FIELDS if f in values])
     changed = {k: v for k, v in clean.items() if getattr(case, k) != v}
     if not changed:
@@ -590,11 +579,8 @@ def record_scan(
     *, session: Session, actor: User, firm: Firm, raw_answers: Mapping[str, Any]
 ) -> ReadinessScan:
     """Score the readiness questionnaire, store it with its track and reason, set the firm's
-    readiness flags from it, and commit. Raises InputError naming each bad answer."""
-    try:
-        answers = readiness.parse_answers(raw_answers)
-    except readiness.AnswersError as error:
-        raise InputError(error.problems) from None
+    readiness flags from it, and commit. Raises Invalid naming each bad answer."""
+    answers = readiness.parse_answers(raw_answers)
     outcome = readiness.recommend(answers)
     flags_before = _readiness_flags(firm)
     firm.readiness_strategy = outcome.readiness.strategy

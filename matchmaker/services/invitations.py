@@ -34,6 +34,10 @@ class InvitationUnusable(NotFound):
 
     def __init__(self) -> None:
         super().__init__("invitation", "link")
+        self.args = ("no usable invitation",)
+
+    def __str__(self) -> str:
+        return "no usable invitation"
 
 
 @dataclass(frozen=True, slots=True)

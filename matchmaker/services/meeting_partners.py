@@ -20,7 +20,7 @@ from matchmaker.models import (
     User,
 )
 from matchmaker.services import audit, end_reads, read_back, tables
-from matchmaker.services.firms import InputError
+from matchmaker.services.errors import Invalid
 from matchmaker.services.meetings import (
     MAX_IMPORT_BYTES,
     MAX_IMPORT_ROWS,
@@ -123,7 +123,7 @@ def add_partner(*, session: Session, mission_id: int, actor: User, values: Partn
                 f"{cleaned['name']} of {cleaned['organisation']} is already a partner"
             )
         if problems:
-            raise InputError(problems)
+            raise Invalid(problems)
         partner = Partner(meeting_day_id=day.id or 0, **cleaned)
         session.add(partner)
         session.flush()
@@ -180,7 +180,7 @@ def read_partner_rows(filename: str, content: bytes) -> list[tuple[int, dict[str
     """(row number, values by column) from a CSV or Excel (.xlsx) file with a header row,
     read within the caps of services.tables (rows counted while they are read).
 
-    Raises InputError naming the file's problem (format, header, size) or every bad cell
+    Raises Invalid naming the file's problem (format, header, size) or every bad cell
     by row and column (a control character, a cell too long)."""
     table = tables.read_table(
         content, filename, max_rows=MAX_IMPORT_ROWS, max_bytes=MAX_IMPORT_BYTES
@@ -188,7 +188,7 @@ def read_partner_rows(filename: str, content: bytes) -> list[tuple[int, dict[str
     header = [h.lower().replace(" ", "_") for h in table.header]
     missing = [c for c in _REQUIRED_COLUMNS if c not in header]
     if missing:
-        raise InputError(
+        raise Invalid(
             {
                 "file": "the first row must name the columns; missing: "
                 + ", ".join(missing)
@@ -197,7 +197,7 @@ def read_partner_rows(filename: str, content: bytes) -> list[tuple[int, dict[str
         )
     unknown = [h for h in header if h and h not in PARTNER_COLUMNS]
     if unknown:
-        raise InputError({"file": "unknown column(s): " + ", ".join(unknown)})
+        raise Invalid({"file": "unknown column(s): " + ", ".join(unknown)})
     result = []
     for number, row in table.rows:
         values = {header[i]: v for i, v in enumerate(row) if i < len(header) and header[i]}
@@ -205,7 +205,7 @@ def read_partner_rows(filename: str, content: bytes) -> list[tuple[int, dict[str
             continue  # values only in columns without a name
         result.append((number, values))
     if not result:
-        raise InputError({"file": "the file has a header but no partners"})
+        raise Invalid({"file": "the file has a header but no partners"})
     return result
 
 
@@ -245,7 +245,7 @@ def import_partners(
                 problems[f"row {number}, {field}"] = message
             partners.append(Partner(meeting_day_id=day.id or 0, **cleaned))
         if problems:
-            raise InputError(problems)
+            raise Invalid(problems)
         session.add_all(partners)
         session.flush()
         audit.record(

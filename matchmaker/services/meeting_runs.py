@@ -36,7 +36,7 @@ from matchmaker.optimisation.meetings import (
 )
 from matchmaker.services import audit, read_back
 from matchmaker.services import runs as run_service
-from matchmaker.services.firms import InputError
+from matchmaker.services.errors import Invalid
 from matchmaker.services.meetings import (
     ACTIVE_STATES,
     DEFAULT_TIME_LIMIT_SECONDS,
@@ -69,7 +69,7 @@ class ScheduleOptions:
         if not 1 <= self.workers <= run_service.MAX_WORKERS:
             problems["workers"] = f"between 1 and {run_service.MAX_WORKERS}"
         if problems:
-            raise InputError(problems)
+            raise Invalid(problems)
 
     def to_dict(self) -> dict[str, Any]:
         return {"time_limit": self.time_limit, "seed": self.seed, "workers": self.workers}

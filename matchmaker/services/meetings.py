@@ -42,9 +42,9 @@ from matchmaker.models import (
 from matchmaker.optimisation.meetings import (
     MEETINGS_FORMAT,
 )
-from matchmaker.services import NotFound, ServiceError, audit, read_back
+from matchmaker.services import audit, read_back
 from matchmaker.services import runs as run_service
-from matchmaker.services.firms import InputError
+from matchmaker.services.errors import Conflict, Invalid, NotFound
 
 PLACED_STATUSES = (PlacementStatus.offered, PlacementStatus.accepted)
 ACTIVE_STATES = run_service.ACTIVE_STATES
@@ -74,7 +74,7 @@ REASONS_IN_PLAIN_WORDS = {
 Enqueue = Callable[[Session, int], None]
 
 
-class MeetingRefused(ServiceError):
+class MeetingRefused(Conflict):
     """Not possible in the day's current state (published, a run in progress...): HTTP 409."""
 
 
@@ -284,7 +284,7 @@ def set_up_day(*, session: Session, mission_id: int, actor: User, values: DayInp
     mission = visible_mission(session=session, mission_id=mission_id, user=actor)
     problems = check_day(values)
     if problems:
-        raise InputError(problems)
+        raise Invalid(problems)
     try:
         day = day_of(session=session, mission_id=mission_id)
         before: dict[str, Any] | None = None
@@ -302,7 +302,7 @@ def set_up_day(*, session: Session, mission_id: int, actor: User, values: DayInp
                 )
             ).all()
             if stranded:
-                raise InputError(
+                raise Invalid(
                     {
                         "slots": f"{len(stranded)} locked meeting(s) sit in a slot or at a "
                         "table the new day does not have; unlock them first"
@@ -314,7 +314,7 @@ def set_up_day(*, session: Session, mission_id: int, actor: User, values: DayInp
                 if any(s > values.slots for s in p.forbidden_slots)
             ]
             if forbidden_beyond:
-                raise InputError(
+                raise Invalid(
                     {
                         "slots": "partners have unavailable slots beyond the new last slot: "
                         + ", ".join(forbidden_beyond)
@@ -414,7 +414,7 @@ def _add_request(
     if partner is None or partner.meeting_day_id != day.id:
         problems["partner_id"] = "not a partner of this meeting day"
     if problems:
-        raise InputError(problems)
+        raise Invalid(problems)
     try:
         day = editable_day(session, day)
         duplicate = session.exec(
@@ -425,7 +425,7 @@ def _add_request(
             )
         ).first()
         if duplicate is not None:
-            raise InputError({"partner_id": "this meeting is already requested"})
+            raise Invalid({"partner_id": "this meeting is already requested"})
         if day.status == MeetingDayStatus.scheduled:
             day.status = MeetingDayStatus.draft  # the schedule lacks this request
         request = MeetingRequest(

@@ -34,7 +34,7 @@ from matchmaker.models.common import CODE_LENGTH
 from matchmaker.optimisation.scenario import MAX_INTEGER
 from matchmaker.services import NotFound, audit, read_back
 from matchmaker.services import rounds as round_service
-from matchmaker.services.rounds import Conflict, Invalid, Problem
+from matchmaker.services.errors import Conflict, Invalid, Problem
 from matchmaker.text import ascii_int
 
 MISSION_FIELDS = (

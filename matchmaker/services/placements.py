@@ -34,9 +34,9 @@ from matchmaker.optimisation import (
     result_document,
     solve_round,
 )
-from matchmaker.services import NotFound, ServiceError, audit, read_back
+from matchmaker.services import audit, read_back
 from matchmaker.services import runs as run_service
-from matchmaker.services.scenarios import export_round
+from matchmaker.services.errors import Conflict, NotFound
 
 HOLDING_STATUSES = run_service.HOLDING_STATUSES
 GONE_STATUSES = (PlacementStatus.declined, PlacementStatus.withdrawn)
@@ -70,13 +70,8 @@ PLAIN_STATUS = {
     PlacementStatus.withdrawn: "Withdrawn",
 }
 
-# Test-only switch: with False, the decision is made on what a first transaction read,
-# which is committed before the change is written (no round lock held across both). The
-# race tests use it as their control, to show they can see an overbooking.
-_SERIALISE = True
 
-
-class PlacementRefused(ServiceError):
+class PlacementRefused(Conflict):
     """The placement cannot change this way now (HTTP 409)."""
 
 
@@ -267,7 +262,7 @@ def _change(
     round_id = _visible_round_of(session, placement_id, actor, as_firm)
     try:
         # Read and check, under the round's lock.
-        round_row = run_service.lock_round(session, round_id, for_update=_SERIALISE)
+        round_row = run_service.lock_round(session, round_id)
         assert round_row is not None
         placement = session.exec(
             select(Placement)
@@ -289,9 +284,6 @@ def _change(
             plan = _plan(session, round_id, run, offered=placement)
         elif placement.status in HOLDING_STATUSES and action in ("decline", "withdraw"):
             plan = _plan(session, round_id, run, freed=placement)
-        if not _SERIALISE:
-            # Test-only: decide on what was read, and write after letting others in.
-            _commit_keeping_state(session)
 
         # Decide (a re-solve where a place is offered or freed), then write.
         offers: list[Placement] = []
@@ -331,15 +323,6 @@ def _change(
 
 
 _PAST = {"accept": "accepted", "decline": "declined", "withdraw": "withdrawn", "offer": "offered"}
-
-
-def _commit_keeping_state(session: Session) -> None:
-    keep = session.expire_on_commit
-    session.expire_on_commit = False
-    try:
-        session.commit()
-    finally:
-        session.expire_on_commit = keep
 
 
 def _visible_round_of(session: Session, placement_id: int, actor: User, as_firm: bool) -> str:
@@ -390,7 +373,7 @@ def _plan(
     """The round as a scenario with every placement that holds a place locked (the freed one
     not, the offered one too), and without the applications that declined or withdrew:
     they never come back on."""
-    document = export_round(session=session, round_id=round_id)
+    document = run_service.round_snapshot(session=session, round_id=round_id)
     pair_of = {
         application_id: pair
         for pair, application_id in run_service.application_ids(

@@ -30,6 +30,7 @@ from urllib.parse import urlencode
 import pycountry
 
 from matchmaker.models.enums import Track
+from matchmaker.services.errors import Invalid
 
 # --------------------------------------------------------------------------- questions
 
@@ -158,17 +159,9 @@ QUESTIONS: tuple[Question, ...] = (
 QUESTION_BY_KEY = {q.key: q for q in QUESTIONS}
 
 
-class AnswersError(ValueError):
-    """Missing or unknown answers; `problems` maps each question key to what is wrong."""
-
-    def __init__(self, problems: Mapping[str, str]):
-        self.problems = dict(problems)
-        super().__init__("; ".join(f"{key}: {message}" for key, message in problems.items()))
-
-
 def parse_answers(raw: Mapping[str, Any]) -> dict[str, str]:
     """The answers as stored: every required question answered with one of its options,
-    target_country an ISO 3166-1 alpha-2 code or absent. Raises AnswersError."""
+    target_country an ISO 3166-1 alpha-2 code or absent. Raises Invalid."""
     problems: dict[str, str] = {}
     answers: dict[str, str] = {}
     for key in sorted(set(raw) - set(QUESTION_BY_KEY)):
@@ -196,7 +189,7 @@ def parse_answers(raw: Mapping[str, Any]) -> dict[str, str]:
         else:
             answers[question.key] = value
     if problems:
-        raise AnswersError(problems)
+        raise Invalid(problems)
     return answers
 
 

@@ -11,8 +11,6 @@ same button at once give one change and one clear refusal.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,56 +27,14 @@ from matchmaker.optimisation.scenario import (
     ScenarioError,
     parse_scenario,
 )
-from matchmaker.services import NotFound, ServiceError, audit, end_reads, read_back, tenancy
+from matchmaker.services import audit, end_reads, read_back, tenancy
 from matchmaker.services import scenarios as scenario_service
+from matchmaker.services.errors import Conflict, Invalid, NotFound, Problem
 from matchmaker.text import SLUG_RULE, is_slug
 
 MAX_UPLOAD_BYTES = documents.MAX_BYTES
 DESCRIPTION_LENGTH = 5000
 NAME_LENGTH = 200
-
-
-# --------------------------------------------------------------------------- errors
-
-
-@dataclass(frozen=True, slots=True)
-class Problem:
-    """One bad input: the field's path (`capacity`, `regions[1].code`) and what is wrong."""
-
-    path: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.path}: {self.message}"
-
-
-class Invalid(ServiceError):
-    """Input the service refuses, with every problem named by its field path."""
-
-    def __init__(self, problems: Sequence[Problem]):
-        self.problems = list(problems)
-        super().__init__("; ".join(str(p) for p in self.problems))
-
-    def by_field(self) -> dict[str, str]:
-        """The first message per top-level field, for showing next to form inputs."""
-        fields: dict[str, str] = {}
-        for problem in self.problems:
-            name = re.split(r"[.\[]", problem.path, maxsplit=1)[0]
-            fields.setdefault(name, problem.message)
-        return fields
-
-
-class Conflict(ServiceError):
-    """A change refused because of the object's current state (HTTP 409)."""
-
-
-def problems_of(error: ScenarioError) -> list[Problem]:
-    """The engine's 'path: message' lines as Problems."""
-    problems = []
-    for line in error.problems:
-        path, separator, message = line.partition(": ")
-        problems.append(Problem(path, message) if separator else Problem("(document)", line))
-    return problems
 
 
 # --------------------------------------------------------------------------- reading
@@ -214,7 +170,7 @@ def check_round(values: RoundInput) -> list[Problem]:
     try:
         parse_scenario(document)
     except ScenarioError as error:
-        for problem in problems_of(error):
+        for problem in Invalid.of_scenario(error).problems:
             path = problem.path.removeprefix("round.")
             if path != "id" or not any(p.path == "id" for p in problems):
                 problems.append(Problem(path, problem.message))
@@ -349,11 +305,11 @@ def _move(*, session: Session, actor: User, round_id: str, action: str) -> Round
 
 def read_scenario_file(content: bytes, filename: str | None = None) -> Any:
     """The document in an uploaded JSON or YAML file, read within the caps of
-    matchmaker.optimisation.documents; unreadable files raise ScenarioError."""
+    matchmaker.optimisation.documents; an unreadable file raises Invalid naming `(file)`."""
     try:
         return documents.read_upload(content, filename)
     except documents.DocumentError as error:
-        raise ScenarioError([f"(file): {error}"]) from None
+        raise Invalid([Problem("(file)", str(error))]) from None
 
 
 def import_file(
@@ -362,7 +318,7 @@ def import_file(
     """Import an uploaded scenario file as a new round: the file is read (within its caps)
     outside any transaction, then written like import_round.
 
-    Raises ScenarioError for a file that cannot be read, else as import_round."""
+    Raises Invalid for a file that cannot be read, else as import_round."""
     end_reads(session)
     document = read_scenario_file(content, filename)
     return import_round(session=session, actor=actor, document=document)
@@ -382,7 +338,7 @@ def import_round(*, session: Session, actor: User, document: Any) -> Round:
         raise Invalid([Problem("(body)", str(error))]) from None
     document, text_problems = free_text.clean_tree(document)
     if text_problems:
-        raise Invalid(problems_of(ScenarioError(text_problems)))
+        raise Invalid.of_scenario(ScenarioError(text_problems))
     try:
         return scenario_service.import_scenario(
             session=session,
@@ -391,7 +347,7 @@ def import_round(*, session: Session, actor: User, document: Any) -> Round:
             actor_user_id=actor.id,
         )
     except ScenarioError as error:
-        raise Invalid(problems_of(error)) from None
+        raise Invalid.of_scenario(error) from None
     except IntegrityError:
         raise Conflict(
             "another import wrote the same round or firms at the same time; try again"

@@ -44,13 +44,15 @@ from matchmaker.models import (
 from matchmaker.models.common import utcnow
 from matchmaker.optimisation import (
     Progress,
+    ScenarioError,
     SolveOptions,
     SolveOutcome,
     parse_scenario,
     result_document,
     solve_round,
 )
-from matchmaker.services import NotFound, ServiceError, audit, read_back
+from matchmaker.services import audit, read_back
+from matchmaker.services.errors import Conflict, Invalid, NotFound
 from matchmaker.services.scenarios import export_round
 
 ACTIVE_STATES = (RunState.queued, RunState.running)
@@ -69,7 +71,7 @@ PLACEMENT_TABLE: Table = Placement.__table__  # type: ignore[attr-defined]
 Enqueue = Callable[[Session, int], None]
 
 
-class RunRefused(ServiceError):
+class RunRefused(Conflict):
     """The run cannot be started, published, or its placements changed now (HTTP 409)."""
 
 
@@ -215,6 +217,14 @@ def ortools_differs(run: MatchingRun) -> bool:
     return run.ortools_version != ortools_version()
 
 
+def round_snapshot(*, session: Session, round_id: str) -> dict[str, Any]:
+    """The round as the scenario document a run solves; Invalid if it no longer is one."""
+    try:
+        return export_round(session=session, round_id=round_id)
+    except ScenarioError as error:
+        raise Invalid.of_scenario(error, summary="the round is not a valid scenario") from None
+
+
 def start_run(
     *,
     session: Session,
@@ -226,7 +236,7 @@ def start_run(
     """Queue a matching run of the round as it is now, its locked placements included.
 
     Raises NotFound (not the organiser's round), RunRefused (the round is published, or a
-    run is already queued or running) and ScenarioError (the round is not a valid scenario).
+    run is already queued or running) and Invalid (the round is not a valid scenario).
 
     The round is exported in a read transaction of its own (one consistent snapshot, no
     write lock: on SQLite other writers go on meanwhile); only checking the round and adding
@@ -238,7 +248,7 @@ def start_run(
         session.rollback()  # ends the request's transaction (it only read) and its lock
         db.begin_snapshot_read(session)
         _check_startable(session, round_id, for_update=False)
-        document = export_round(session=session, round_id=round_id)
+        document = round_snapshot(session=session, round_id=round_id)
         digest = snapshot_digest(document)
         session.rollback()  # ends the read; nothing was written
         _check_startable(session, round_id, for_update=True)

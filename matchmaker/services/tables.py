@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from matchmaker import text as free_text
-from matchmaker.services.firms import InputError
+from matchmaker.services.errors import Invalid
 
 # One cell holds a name, an e-mail address or a list of slots: far less than this.
 MAX_CELL_CHARACTERS = 1000
@@ -40,14 +40,14 @@ class Table:
 def read_table(content: bytes, filename: str, *, max_rows: int, max_bytes: int) -> Table:
     """The header and the non-blank rows of a CSV (UTF-8, `,` `;` or tab) or .xlsx file.
 
-    Raises InputError: for the file ("file": too large, not readable, more than max_rows
+    Raises Invalid: for the file ("file": too large, not readable, more than max_rows
     rows after the header) as soon as it is found, reading no further; for cells
     ("row 4, name": a control character, too long), every one of them.
     """
     if len(content) > max_bytes:
-        raise InputError({"file": f"the file is larger than {max_bytes // 1000:,} kB"})
+        raise Invalid({"file": f"the file is larger than {max_bytes // 1000:,} kB"})
     if not content.strip():
-        raise InputError({"file": "the file is empty"})
+        raise Invalid({"file": "the file is empty"})
     if filename.lower().endswith(".xlsx") or content[:2] == b"PK":
         raw_rows = _xlsx_rows(content)
     else:
@@ -59,7 +59,7 @@ def read_table(content: bytes, filename: str, *, max_rows: int, max_bytes: int) 
     header_names: list[str] = []
     rows: list[tuple[int, list[str]]] = []
     problems: dict[str, str] = {}
-    too_many = InputError({"file": f"at most {max_rows:,} rows after the header"})
+    too_many = Invalid({"file": f"at most {max_rows:,} rows after the header"})
     with contextlib.closing(raw_rows):  # the workbook closes even when reading stops early
         for number, raw in enumerate(raw_rows, start=1):
             if number > max_read:
@@ -79,9 +79,9 @@ def read_table(content: bytes, filename: str, *, max_rows: int, max_bytes: int) 
                 if len(rows) > max_rows:
                     raise too_many
     if problems:
-        raise InputError(problems)
+        raise Invalid(problems)
     if header is None:
-        raise InputError({"file": "the file is empty"})
+        raise Invalid({"file": "the file is empty"})
     return Table(header=header, rows=rows)
 
 
@@ -115,7 +115,7 @@ def _csv_rows(content: bytes) -> Generator[list[str]]:
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise InputError({"file": "a CSV file must be UTF-8 text"}) from None
+        raise Invalid({"file": "a CSV file must be UTF-8 text"}) from None
     lines = text[:_SNIFF_CHARACTERS].splitlines()
     dialect: type[csv.Dialect] | csv.Dialect = csv.excel
     with contextlib.suppress(csv.Error):
@@ -138,9 +138,9 @@ def _csv_reader(text: str, dialect: type[csv.Dialect] | csv.Dialect) -> Generato
                 message = f"a cell is longer than {MAX_CELL_CHARACTERS:,} characters"
             else:
                 message = f"is not readable CSV ({error})"
-            raise InputError({f"row {number}": message}) from None
+            raise Invalid({f"row {number}": message}) from None
         if len(row) > MAX_COLUMNS:
-            raise InputError({f"row {number}": f"has more than {MAX_COLUMNS} columns"})
+            raise Invalid({f"row {number}": f"has more than {MAX_COLUMNS} columns"})
         yield row
 
 
@@ -150,14 +150,14 @@ def _csv_reader(text: str, dialect: type[csv.Dialect] | csv.Dialect) -> Generato
 def _xlsx_rows(content: bytes) -> Generator[tuple[Any, ...]]:
     """The first sheet's rows, streamed (openpyxl's read-only mode), once the archive's
     directory shows it unpacks to a bounded size."""
-    unreadable = InputError({"file": "not a readable Excel (.xlsx) workbook"})
+    unreadable = Invalid({"file": "not a readable Excel (.xlsx) workbook"})
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             entries = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
         raise unreadable from None
     if len(entries) > MAX_XLSX_ENTRIES:
-        raise InputError(
+        raise Invalid(
             {
                 "file": f"the workbook has more than {MAX_XLSX_ENTRIES} parts; save it as a plain"
                 " .xlsx with one sheet"
@@ -165,7 +165,7 @@ def _xlsx_rows(content: bytes) -> Generator[tuple[Any, ...]]:
         )
     unpacked = sum(entry.file_size for entry in entries)
     if unpacked > MAX_XLSX_UNPACKED_BYTES:
-        raise InputError(
+        raise Invalid(
             {"file": f"the workbook unpacks to more than {MAX_XLSX_UNPACKED_BYTES // 2**20} MB"}
         )
     from openpyxl import load_workbook
@@ -177,7 +177,7 @@ def _xlsx_rows(content: bytes) -> Generator[tuple[Any, ...]]:
     return _sheet_rows(workbook, unreadable)
 
 
-def _sheet_rows(workbook: Any, unreadable: InputError) -> Generator[tuple[Any, ...]]:
+def _sheet_rows(workbook: Any, unreadable: Invalid) -> Generator[tuple[Any, ...]]:
     try:
         if not workbook.worksheets:
             return

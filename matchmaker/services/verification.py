@@ -26,7 +26,7 @@ from matchmaker.models import (
 )
 from matchmaker.services import NotFound, audit, read_back, tenancy
 from matchmaker.services import rounds as round_service
-from matchmaker.services.rounds import Invalid, Problem
+from matchmaker.services.errors import Invalid, Problem
 
 NOTE_LENGTH = 2000
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, HTTPException, Request, status
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from matchmaker.deps import CsrfChecked, CurrentUser, SessionDep, require_role
 from matchmaker.models import Role
-from matchmaker.services import NotFound
 from matchmaker.services import accounts as account_service
 from matchmaker.web.rendering import render
 
@@ -36,12 +35,7 @@ def accounts_page(
 
 
 def _change(session: SessionDep, user: CurrentUser, user_id: int, active: bool) -> Response:
-    try:
-        account_service.change_active(session=session, actor=user, user_id=user_id, active=active)
-    except NotFound:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, "no such account") from None
-    except account_service.AccountRefused as refusal:
-        raise HTTPException(status.HTTP_409_CONFLICT, str(refusal)) from None
+    account_service.change_active(session=session, actor=user, user_id=user_id, active=active)
     notice = "enabled" if active else "disabled"
     return RedirectResponse(f"/organiser/accounts?notice={notice}", status_code=303)
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session
 
 from matchmaker.deps import CsrfChecked, CurrentUser, SessionDep, require_role
 from matchmaker.models import Mission, Organisation, Role, Round, RoundStatus, Scope, User
-from matchmaker.services import NotFound
 from matchmaker.services import exports as export_service
 from matchmaker.services import missions as mission_service
 from matchmaker.services import rounds as round_service
@@ -32,17 +31,11 @@ FORM = "branch/mission_form.html"
 
 def _open_round(session: Session, round_id: str) -> Round:
     """An open round inviting national missions; any other answers 404."""
-    try:
-        return round_service.round_taking_missions(session=session, round_id=round_id)
-    except NotFound:
-        raise HTTPException(404, f"no round {round_id!r} is taking missions") from None
+    return round_service.round_taking_missions(session=session, round_id=round_id)
 
 
 def _own_mission(session: Session, user: User, mission_id: int) -> Mission:
-    try:
-        return mission_service.get_owned(session=session, user=user, mission_id=mission_id)
-    except NotFound as error:
-        raise HTTPException(404, str(error)) from None
+    return mission_service.get_owned(session=session, user=user, mission_id=mission_id)
 
 
 def _organisation_name(session: Session, user: User) -> str:

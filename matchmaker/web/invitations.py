@@ -10,7 +10,6 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from matchmaker.deps import SESSION_COOKIE, CsrfChecked, CurrentUser, SessionDep, require_role
 from matchmaker.models import Role
-from matchmaker.services import NotFound
 from matchmaker.services import accounts as account_service
 from matchmaker.services import invitations as invitation_service
 from matchmaker.web.auth import HOME_BY_ROLE
@@ -96,17 +95,10 @@ def _pages_for(role: Role, prefix: str) -> None:
                 errors={error.field: str(error)},
                 values=values,
             )
-        except account_service.AccountRefused as refusal:
-            raise HTTPException(status.HTTP_409_CONFLICT, str(refusal)) from None
         return _list_page(request, session, user, prefix, created=created)
 
     def revoke(session: SessionDep, user: CurrentUser, invitation_id: int) -> Response:
-        try:
-            invitation_service.revoke(session=session, actor=user, invitation_id=invitation_id)
-        except NotFound:
-            raise HTTPException(status.HTTP_404_NOT_FOUND, "no such invitation") from None
-        except account_service.AccountRefused as refusal:
-            raise HTTPException(status.HTTP_409_CONFLICT, str(refusal)) from None
+        invitation_service.revoke(session=session, actor=user, invitation_id=invitation_id)
         return RedirectResponse(f"{prefix}/invitations?notice=revoked", status_code=303)
 
     add: Callable[..., None] = router.add_api_route

@@ -4,9 +4,8 @@ and publishes; placed firms request meetings and read their agenda; agendas, iCa
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from datetime import date, time
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
@@ -15,29 +14,19 @@ from sqlmodel import Session
 from matchmaker import jobs
 from matchmaker.deps import CsrfChecked, CurrentUser, SessionDep, require_role
 from matchmaker.models import MeetingDay, Mission, Role, Round, User
-from matchmaker.services import NotFound
 from matchmaker.services import agendas as agenda_service
 from matchmaker.services import meeting_partners as partner_service
 from matchmaker.services import meeting_runs as schedule_service
 from matchmaker.services import meetings as meeting_service
+from matchmaker.services.errors import Invalid
 from matchmaker.services.exports import file_name
-from matchmaker.services.firms import InputError
 from matchmaker.services.meeting_partners import PartnerInput
 from matchmaker.services.meetings import DayInput, MeetingRefused
-from matchmaker.web.rendering import render
+from matchmaker.web.rendering import refusal, render
 
 router = APIRouter(tags=["pages: meeting days"])
 AS_ORGANISER = [Depends(require_role(Role.organiser))]
 AS_SME = [Depends(require_role(Role.sme))]
-
-T = TypeVar("T")
-
-
-def found(call: Callable[[], T]) -> T:
-    try:
-        return call()
-    except NotFound as error:
-        raise HTTPException(404, str(error)) from None
 
 
 def _see_other(url: str) -> RedirectResponse:
@@ -78,7 +67,7 @@ def day_form(day: MeetingDay | None) -> dict[str, str]:
 
 
 def parse_day_form(form: dict[str, str]) -> DayInput:
-    """The day's form fields as a DayInput; InputError names every unreadable field."""
+    """The day's form fields as a DayInput; Invalid names every unreadable field."""
     problems: dict[str, str] = {}
     values: dict[str, Any] = {}
     try:
@@ -104,7 +93,7 @@ def parse_day_form(form: dict[str, str]) -> DayInput:
     values["fairness"] = int(fairness) if fairness and "fairness" not in problems else None
     values["venue"] = form.get("venue", "").strip() or None
     if problems:
-        raise InputError(problems)
+        raise Invalid(problems)
     return DayInput(**values)
 
 
@@ -121,9 +110,7 @@ def _day_page(
     partner_form: dict[str, str] | None = None,
     notice: str | None = None,
 ) -> Response:
-    mission = found(
-        lambda: meeting_service.visible_mission(session=session, mission_id=mission_id, user=user)
-    )
+    mission = meeting_service.visible_mission(session=session, mission_id=mission_id, user=user)
     round_row = session.get(Round, mission.round_id)
     day = meeting_service.day_of(session=session, mission_id=mission_id)
     context: dict[str, Any] = {
@@ -195,26 +182,8 @@ NOTICES = {
 }
 
 
-def _refusals(
-    request: Request,
-    session: Session,
-    user: User,
-    mission_id: int,
-    action: Callable[[], Any],
-    success: str,
-    **page: Any,
-) -> Response:
-    """Run a change; an input error re-renders the page naming the fields (422), a refusal
-    in the day's state says why (409)."""
-    try:
-        found(action)
-    except InputError as error:
-        return _day_page(
-            request, session, user, mission_id, status_code=422, problems=error.problems, **page
-        )
-    except MeetingRefused as error:
-        return _day_page(request, session, user, mission_id, status_code=409, error=str(error))
-    return _see_other(f"{day_url(mission_id)}?notice={success}#{success}")
+def _day_saved(mission_id: int, notice: str) -> RedirectResponse:
+    return _see_other(f"{day_url(mission_id)}?notice={notice}#{notice}")
 
 
 @router.post(
@@ -250,12 +219,13 @@ def save_day(
         "venue": venue,
     }
 
-    def change() -> MeetingDay:
-        return meeting_service.set_up_day(
+    try:
+        meeting_service.set_up_day(
             session=session, mission_id=mission_id, actor=user, values=parse_day_form(form)
         )
-
-    return _refusals(request, session, user, mission_id, change, "saved", form=form)
+    except (Invalid, MeetingRefused) as error:
+        return _day_page(request, session, user, mission_id, **refusal(error), form=form)
+    return _day_saved(mission_id, "saved")
 
 
 @router.post(
@@ -284,17 +254,13 @@ def add_partner(
         "forbidden_slots": forbidden_slots,
     }
     values = PartnerInput(**form)
-    return _refusals(
-        request,
-        session,
-        user,
-        mission_id,
-        lambda: partner_service.add_partner(
+    try:
+        partner_service.add_partner(
             session=session, mission_id=mission_id, actor=user, values=values
-        ),
-        "partner",
-        partner_form=form,
-    )
+        )
+    except (Invalid, MeetingRefused) as error:
+        return _day_page(request, session, user, mission_id, **refusal(error), partner_form=form)
+    return _day_saved(mission_id, "partner")
 
 
 @router.post(
@@ -306,16 +272,13 @@ def remove_partner(
     request: Request, session: SessionDep, user: CurrentUser, mission_id: int, partner_id: int
 ) -> Response:
     """Remove a partner, with the meetings requested with it."""
-    return _refusals(
-        request,
-        session,
-        user,
-        mission_id,
-        lambda: partner_service.remove_partner(
+    try:
+        partner_service.remove_partner(
             session=session, mission_id=mission_id, partner_id=partner_id, actor=user
-        ),
-        "removed",
-    )
+        )
+    except (Invalid, MeetingRefused) as error:
+        return _day_page(request, session, user, mission_id, **refusal(error))
+    return _day_saved(mission_id, "removed")
 
 
 @router.post(
@@ -332,28 +295,23 @@ def import_partners(
 ) -> Response:
     """Add the partners of a CSV or Excel file: all of them, or none with every bad row."""
     content = file.file.read(meeting_service.MAX_IMPORT_BYTES + 1)
-    return _refusals(
-        request,
-        session,
-        user,
-        mission_id,
-        lambda: partner_service.import_partners(
+    try:
+        partner_service.import_partners(
             session=session,
             mission_id=mission_id,
             actor=user,
             filename=file.filename or "",
             content=content,
-        ),
-        "imported",
-    )
+        )
+    except (Invalid, MeetingRefused) as error:
+        return _day_page(request, session, user, mission_id, **refusal(error))
+    return _day_saved(mission_id, "imported")
 
 
 @router.get("/organiser/missions/{mission_id}/meetings/partners.csv", dependencies=AS_ORGANISER)
 def partners_csv(session: SessionDep, user: CurrentUser, mission_id: int) -> Response:
     """The day's partners as CSV, in the import's columns."""
-    day = found(
-        lambda: meeting_service.visible_day(session=session, mission_id=mission_id, user=user)
-    )
+    day = meeting_service.visible_day(session=session, mission_id=mission_id, user=user)
     text = partner_service.partners_csv(meeting_service.partners_of(session=session, day=day))
     name = file_name("partners", f"mission-{mission_id}", extension="csv")
     return Response(
@@ -371,9 +329,7 @@ def schedule_export(
 ) -> Response:
     """The current schedule as CSV or Excel: every meeting by slot and table, then the
     unscheduled requests with their reason."""
-    day = found(
-        lambda: meeting_service.visible_day(session=session, mission_id=mission_id, user=user)
-    )
+    day = meeting_service.visible_day(session=session, mission_id=mission_id, user=user)
     if extension not in ("csv", "xlsx"):
         raise HTTPException(404, "schedule exports are .csv or .xlsx")
     rows = meeting_service.requests_of(session=session, day=day)
@@ -407,12 +363,8 @@ def add_request(
     priority: Annotated[int, Form(ge=-1000, le=1000)] = 1,
     session_part: Annotated[str, Form(alias="session", max_length=20)] = "any",
 ) -> Response:
-    return _refusals(
-        request,
-        session,
-        user,
-        mission_id,
-        lambda: meeting_service.add_request(
+    try:
+        meeting_service.add_request(
             session=session,
             mission_id=mission_id,
             actor=user,
@@ -420,15 +372,14 @@ def add_request(
             partner_id=partner_id,
             priority=priority,
             session_part=session_part,
-        ),
-        "request",
-    )
+        )
+    except (Invalid, MeetingRefused) as error:
+        return _day_page(request, session, user, mission_id, **refusal(error))
+    return _day_saved(mission_id, "request")
 
 
 def _mission_of_request(session: Session, user: User, request_id: int) -> int:
-    meeting = found(
-        lambda: meeting_service.visible_request(session=session, request_id=request_id, user=user)
-    )
+    meeting = meeting_service.visible_request(session=session, request_id=request_id, user=user)
     day = session.get(MeetingDay, meeting.meeting_day_id)
     assert day is not None
     return day.mission_id
@@ -443,14 +394,11 @@ def delete_request(
     request: Request, session: SessionDep, user: CurrentUser, request_id: int
 ) -> Response:
     mission_id = _mission_of_request(session, user, request_id)
-    return _refusals(
-        request,
-        session,
-        user,
-        mission_id,
-        lambda: meeting_service.delete_request(session=session, request_id=request_id, actor=user),
-        "deleted",
-    )
+    try:
+        meeting_service.delete_request(session=session, request_id=request_id, actor=user)
+    except (Invalid, MeetingRefused) as error:
+        return _day_page(request, session, user, mission_id, **refusal(error))
+    return _day_saved(mission_id, "deleted")
 
 
 @router.post(
@@ -470,26 +418,23 @@ def schedule_all(
 ) -> Response:
     """Queue "schedule all" (locks kept); the day page shows its progress."""
     options = schedule_service.ScheduleOptions(time_limit=time_limit, seed=seed)
-    return _refusals(
-        request,
-        session,
-        user,
-        mission_id,
-        lambda: schedule_service.start_schedule(
+    try:
+        schedule_service.start_schedule(
             session=session,
             mission_id=mission_id,
             actor=user,
             options=options,
             enqueue=jobs.queue_for(request.app).defer_meetings,
-        ),
-        "scheduling",
-    )
+        )
+    except (Invalid, MeetingRefused) as error:
+        return _day_page(request, session, user, mission_id, **refusal(error))
+    return _day_saved(mission_id, "scheduling")
 
 
 @router.get("/organiser/meeting-runs/{run_id}/progress", dependencies=AS_ORGANISER)
 def run_progress(session: SessionDep, user: CurrentUser, run_id: int) -> JSONResponse:
     """A schedule run's progress as JSON, polled by the day page's progress bar."""
-    run = found(lambda: meeting_service.visible_run(session=session, run_id=run_id, user=user))
+    run = meeting_service.visible_run(session=session, run_id=run_id, user=user)
     return JSONResponse(schedule_service.progress_of(run), headers={"Cache-Control": "no-store"})
 
 
@@ -497,16 +442,11 @@ def _lock(
     request: Request, session: Session, user: User, request_id: int, locked: bool
 ) -> Response:
     mission_id = _mission_of_request(session, user, request_id)
-    return _refusals(
-        request,
-        session,
-        user,
-        mission_id,
-        lambda: schedule_service.set_lock(
-            session=session, request_id=request_id, actor=user, locked=locked
-        ),
-        "locked" if locked else "unlocked",
-    )
+    try:
+        schedule_service.set_lock(session=session, request_id=request_id, actor=user, locked=locked)
+    except (Invalid, MeetingRefused) as error:
+        return _day_page(request, session, user, mission_id, **refusal(error))
+    return _day_saved(mission_id, "locked" if locked else "unlocked")
 
 
 @router.post(
@@ -539,14 +479,11 @@ def unlock_meeting(
 )
 def publish(request: Request, session: SessionDep, user: CurrentUser, mission_id: int) -> Response:
     """Publish the schedule: every firm and partner can read its agenda."""
-    return _refusals(
-        request,
-        session,
-        user,
-        mission_id,
-        lambda: schedule_service.publish_day(session=session, mission_id=mission_id, actor=user),
-        "published",
-    )
+    try:
+        schedule_service.publish_day(session=session, mission_id=mission_id, actor=user)
+    except (Invalid, MeetingRefused) as error:
+        return _day_page(request, session, user, mission_id, **refusal(error))
+    return _day_saved(mission_id, "published")
 
 
 # --------------------------------------------------------------------------- agendas
@@ -555,14 +492,10 @@ def publish(request: Request, session: SessionDep, user: CurrentUser, mission_id
 def _organiser_agenda(
     session: Session, user: User, mission_id: int, kind: str, participant_id: int
 ) -> agenda_service.Agenda:
-    day = found(
-        lambda: meeting_service.visible_day(session=session, mission_id=mission_id, user=user)
-    )
+    day = meeting_service.visible_day(session=session, mission_id=mission_id, user=user)
     if kind == "partners":
-        partner = found(
-            lambda: meeting_service.visible_partner(
-                session=session, day=day, partner_id=participant_id
-            )
+        partner = meeting_service.visible_partner(
+            session=session, day=day, partner_id=participant_id
         )
         return agenda_service.agenda(session=session, day=day, partner=partner)
     mission = session.get(Mission, mission_id)
@@ -671,9 +604,7 @@ def _firm_page(
     problems: dict[str, str] | None = None,
     notice: str | None = None,
 ) -> Response:
-    view = found(
-        lambda: meeting_service.firm_day(session=session, placement_id=placement_id, user=user)
-    )
+    view = meeting_service.firm_day(session=session, placement_id=placement_id, user=user)
     day = view.day
     published = day is not None and day.status == "published"
     return render(
@@ -722,23 +653,8 @@ def firm_page(
     return _firm_page(request, session, user, placement_id, notice=FIRM_NOTICES.get(notice or ""))
 
 
-def _firm_change(
-    request: Request,
-    session: Session,
-    user: User,
-    placement_id: int,
-    action: Callable[[], Any],
-    success: str,
-) -> Response:
-    try:
-        found(action)
-    except InputError as error:
-        return _firm_page(
-            request, session, user, placement_id, status_code=422, problems=error.problems
-        )
-    except MeetingRefused as error:
-        return _firm_page(request, session, user, placement_id, status_code=409, error=str(error))
-    return _see_other(f"{firm_url(placement_id)}?notice={success}")
+def _firm_saved(placement_id: int, notice: str) -> RedirectResponse:
+    return _see_other(f"{firm_url(placement_id)}?notice={notice}")
 
 
 @router.post(
@@ -756,21 +672,18 @@ def firm_request(
     session_part: Annotated[str, Form(alias="session", max_length=20)] = "any",
 ) -> Response:
     """Request a meeting with a partner of the day."""
-    return _firm_change(
-        request,
-        session,
-        user,
-        placement_id,
-        lambda: meeting_service.add_own_request(
+    try:
+        meeting_service.add_own_request(
             session=session,
             placement_id=placement_id,
             user=user,
             partner_id=partner_id,
             priority=priority,
             session_part=session_part,
-        ),
-        "request",
-    )
+        )
+    except (Invalid, MeetingRefused) as error:
+        return _firm_page(request, session, user, placement_id, **refusal(error))
+    return _firm_saved(placement_id, "request")
 
 
 @router.post(
@@ -781,22 +694,17 @@ def firm_request(
 def firm_delete_request(
     request: Request, session: SessionDep, user: CurrentUser, placement_id: int, request_id: int
 ) -> Response:
-    return _firm_change(
-        request,
-        session,
-        user,
-        placement_id,
-        lambda: meeting_service.delete_own_request(
+    try:
+        meeting_service.delete_own_request(
             session=session, placement_id=placement_id, user=user, request_id=request_id
-        ),
-        "deleted",
-    )
+        )
+    except (Invalid, MeetingRefused) as error:
+        return _firm_page(request, session, user, placement_id, **refusal(error))
+    return _firm_saved(placement_id, "deleted")
 
 
 def _firm_agenda(session: Session, user: User, placement_id: int) -> agenda_service.Agenda:
-    view = found(
-        lambda: meeting_service.firm_day(session=session, placement_id=placement_id, user=user)
-    )
+    view = meeting_service.firm_day(session=session, placement_id=placement_id, user=user)
     if view.day is None or view.day.status != "published":
         raise HTTPException(404, "the agenda is not published yet")
     return agenda_service.agenda(session=session, day=view.day, firm=view.firm)

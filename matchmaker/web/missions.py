@@ -5,16 +5,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, HTTPException, Request, status
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session, select
 
 from matchmaker.deps import OptionalUser, SessionDep
 from matchmaker.models import Application, ApplicationStatus, Role, RoundStatus, User
-from matchmaker.services import NotFound, catalogue
 from matchmaker.services import applications as application_service
+from matchmaker.services import catalogue
 from matchmaker.services import firms as firm_service
-from matchmaker.services.firms import InputError
+from matchmaker.services.errors import Invalid
 from matchmaker.web.rendering import render
 
 router = APIRouter(tags=["pages: missions"])
@@ -45,8 +45,8 @@ def mission_list(
     errors: dict[str, str] = {}
     try:
         filters = catalogue.parse_filters(raw)
-    except InputError as error:
-        errors = error.problems
+    except Invalid as error:
+        errors = error.fields()
         filters = catalogue.Filters()
     entries = catalogue.open_missions(session=session, filters=filters)
     applied = _applied_missions(session, user)
@@ -81,10 +81,7 @@ def _applied_missions(session: Session, user: User | None) -> dict[int, Applicat
 def mission_detail(
     request: Request, session: SessionDep, user: OptionalUser, mission_id: int
 ) -> Response:
-    try:
-        entry = catalogue.public_mission(session=session, mission_id=mission_id)
-    except NotFound:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, "no such mission") from None
+    entry = catalogue.public_mission(session=session, mission_id=mission_id)
     return render(request, "missions/detail.html", **detail_context(session, user, entry))
 
 

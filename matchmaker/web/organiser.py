@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from typing import Annotated, Any
 from urllib.parse import quote
 
@@ -14,15 +13,13 @@ from starlette.datastructures import FormData
 
 from matchmaker.deps import CsrfChecked, CurrentUser, SessionDep, require_role
 from matchmaker.models import Mission, Organisation, Role, Round, RoundStatus, User
-from matchmaker.optimisation.scenario import ScenarioError
-from matchmaker.services import NotFound
 from matchmaker.services import dashboard as dashboard_service
 from matchmaker.services import exports as export_service
 from matchmaker.services import missions as mission_service
 from matchmaker.services import rounds as round_service
 from matchmaker.services import runs as run_service
 from matchmaker.services import verification as verification_service
-from matchmaker.services.rounds import Conflict, Invalid, Problem
+from matchmaker.services.errors import Conflict, Invalid, Problem
 from matchmaker.text import ascii_int
 from matchmaker.web.rendering import render
 
@@ -41,23 +38,13 @@ async def form_data(request: Request) -> FormData:
 FormDep = Annotated[FormData, Depends(form_data)]
 
 
-def not_found(call: Callable[[], Any]) -> Any:
-    """Run a service lookup; NotFound becomes a 404 page."""
-    try:
-        return call()
-    except NotFound as error:
-        raise HTTPException(404, str(error)) from None
-
-
 def _round(session: Session, user: User, round_id: str) -> Round:
-    return not_found(lambda: round_service.get_round(session=session, user=user, round_id=round_id))
+    return round_service.get_round(session=session, user=user, round_id=round_id)
 
 
 def _mission(session: Session, user: User, round_id: str, mission_id: int) -> Mission:
-    return not_found(
-        lambda: mission_service.get_for_organiser(
-            session=session, user=user, round_id=round_id, mission_id=mission_id
-        )
+    return mission_service.get_for_organiser(
+        session=session, user=user, round_id=round_id, mission_id=mission_id
     )
 
 
@@ -217,12 +204,8 @@ def import_scenario(
         round_row = round_service.import_file(
             session=session, actor=user, content=content, filename=scenario.filename
         )
-    except ScenarioError as error:
-        problems = [str(p) for p in round_service.problems_of(error)]
-        return render(request, "organiser/import.html", status_code=422, problems=problems)
     except Invalid as error:
-        problems = [str(p) for p in error.problems]
-        return render(request, "organiser/import.html", status_code=422, problems=problems)
+        return render(request, "organiser/import.html", status_code=422, problems=error.lines())
     except Conflict as error:
         return render(request, "organiser/import.html", status_code=409, problems=[str(error)])
     return _see_other(round_url(round_row.id))
@@ -270,7 +253,7 @@ def round_page(request: Request, session: SessionDep, user: CurrentUser, round_i
 def _move(request: Request, session: Session, user: User, round_id: str, action: str) -> Response:
     move = round_service.open_round if action == "open" else round_service.close_round
     try:
-        not_found(lambda: move(session=session, actor=user, round_id=round_id))
+        move(session=session, actor=user, round_id=round_id)
     except Conflict as error:
         return _round_page(
             request, session, _round(session, user, round_id), status_code=409, error=str(error)
@@ -295,22 +278,15 @@ def invite_branch_missions(
     session: SessionDep, user: CurrentUser, round_id: str, form: FormDep
 ) -> Response:
     invite = str(form.get("invite") or "") == "1"
-    not_found(
-        lambda: round_service.invite_branch_missions(
-            session=session, actor=user, round_id=round_id, invite=invite
-        )
+    round_service.invite_branch_missions(
+        session=session, actor=user, round_id=round_id, invite=invite
     )
     return _see_other(round_url(round_id))
 
 
 @router.get("/rounds/{round_id}/scenario.json")
 def export_scenario(session: SessionDep, user: CurrentUser, round_id: str) -> Response:
-    try:
-        document = not_found(
-            lambda: round_service.export_round(session=session, user=user, round_id=round_id)
-        )
-    except Conflict as error:
-        raise HTTPException(409, str(error)) from None
+    document = round_service.export_round(session=session, user=user, round_id=round_id)
     content = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
     return download(
         content.encode(), "application/json", export_service.file_name(round_id, extension="json")
@@ -670,14 +646,9 @@ def verification_queue(
 def _review(
     session: Session, user: User, case_id: int, verified: bool, note: str, back: str
 ) -> Response:
-    try:
-        not_found(
-            lambda: verification_service.review(
-                session=session, actor=user, case_id=case_id, verified=verified, note=note
-            )
-        )
-    except Invalid as error:
-        raise HTTPException(422, str(error)) from None
+    verification_service.review(
+        session=session, actor=user, case_id=case_id, verified=verified, note=note
+    )
     return _see_other(
         back if back.startswith("/organiser/business-cases") else "/organiser/business-cases"
     )

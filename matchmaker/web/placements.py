@@ -3,34 +3,20 @@ offer a waiting application a place or record a firm's withdrawal."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TypeVar
-
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session
 
 from matchmaker.deps import CsrfChecked, CurrentUser, SessionDep, require_role
 from matchmaker.models import Placement, Role, User
-from matchmaker.services import NotFound
 from matchmaker.services import placements as placement_service
 from matchmaker.services.placements import PlacementRefused
 from matchmaker.web import runs as run_pages
-from matchmaker.web.rendering import render
+from matchmaker.web.rendering import refusal, render
 
 router = APIRouter(tags=["pages: placements"])
 AS_SME = [Depends(require_role(Role.sme))]
 AS_ORGANISER = [Depends(require_role(Role.organiser))]
-
-T = TypeVar("T")
-
-
-def found(call: Callable[[], T]) -> T:
-    try:
-        return call()
-    except NotFound as error:
-        raise HTTPException(404, str(error)) from None
-
 
 # --------------------------------------------------------------------------- the firm's pages
 
@@ -52,11 +38,7 @@ def _placement_page(
     notice: str | None = None,
     status_code: int = 200,
 ) -> Response:
-    view = found(
-        lambda: placement_service.firm_placement(
-            session=session, placement_id=placement_id, user=user
-        )
-    )
+    view = placement_service.firm_placement(session=session, placement_id=placement_id, user=user)
     return render(
         request,
         "placements/detail.html",
@@ -85,83 +67,57 @@ def placement_page(
     return _placement_page(request, session, user, placement_id, notice=NOTICES.get(notice or ""))
 
 
-def _answer(
-    request: Request,
-    session: Session,
-    user: User,
-    placement_id: int,
-    answer: Callable[[], placement_service.Change],
-    notice: str,
-) -> Response:
-    try:
-        found(answer)
-    except PlacementRefused as error:
-        return _placement_page(
-            request, session, user, placement_id, error=str(error), status_code=409
-        )
+def _answered(placement_id: int, notice: str) -> Response:
     return RedirectResponse(f"/sme/placements/{placement_id}?notice={notice}", status_code=303)
 
 
 @router.post("/sme/placements/{placement_id}/accept", dependencies=[*AS_SME, CsrfChecked])
 def accept(request: Request, session: SessionDep, user: CurrentUser, placement_id: int) -> Response:
-    return _answer(
-        request,
-        session,
-        user,
-        placement_id,
-        lambda: placement_service.accept(session=session, placement_id=placement_id, user=user),
-        "accepted",
-    )
+    try:
+        placement_service.accept(session=session, placement_id=placement_id, user=user)
+    except PlacementRefused as error:
+        return _placement_page(request, session, user, placement_id, **refusal(error))
+    return _answered(placement_id, "accepted")
 
 
 @router.post("/sme/placements/{placement_id}/decline", dependencies=[*AS_SME, CsrfChecked])
 def decline(
     request: Request, session: SessionDep, user: CurrentUser, placement_id: int
 ) -> Response:
-    return _answer(
-        request,
-        session,
-        user,
-        placement_id,
-        lambda: placement_service.decline(session=session, placement_id=placement_id, user=user),
-        "declined",
-    )
+    try:
+        placement_service.decline(session=session, placement_id=placement_id, user=user)
+    except PlacementRefused as error:
+        return _placement_page(request, session, user, placement_id, **refusal(error))
+    return _answered(placement_id, "declined")
 
 
 @router.post("/sme/placements/{placement_id}/withdraw", dependencies=[*AS_SME, CsrfChecked])
 def withdraw(
     request: Request, session: SessionDep, user: CurrentUser, placement_id: int
 ) -> Response:
-    return _answer(
-        request,
-        session,
-        user,
-        placement_id,
-        lambda: placement_service.withdraw(session=session, placement_id=placement_id, actor=user),
-        "withdrawn",
-    )
+    try:
+        placement_service.withdraw(session=session, placement_id=placement_id, actor=user)
+    except PlacementRefused as error:
+        return _placement_page(request, session, user, placement_id, **refusal(error))
+    return _answered(placement_id, "withdrawn")
 
 
 # --------------------------------------------------------------------------- organisers
 
 
-def _organiser_change(
-    request: Request,
-    session: Session,
-    user: User,
-    placement_id: int,
-    change: Callable[[], placement_service.Change],
+def _on_run_page(
+    request: Request, session: Session, user: User, placement_id: int, error: PlacementRefused
 ) -> Response:
-    try:
-        result = found(change)
-    except PlacementRefused as error:
-        placement = session.get(Placement, placement_id)
-        assert placement is not None  # the service found it before refusing
-        return run_pages.run_page_response(
-            request, session, user, placement.run_id, error=str(error), status_code=409
-        )
+    """The run page of the placement, showing why the change was refused."""
+    placement = session.get(Placement, placement_id)
+    assert placement is not None  # the service found it before refusing
+    return run_pages.run_page_response(request, session, user, placement.run_id, **refusal(error))
+
+
+def _changed(change: placement_service.Change) -> Response:
+    placement = change.placement
     return RedirectResponse(
-        f"/organiser/runs/{result.placement.run_id}#placement-{placement_id}", status_code=303
+        f"/organiser/runs/{placement.run_id}#placement-{placement.id}", status_code=303
     )
 
 
@@ -170,13 +126,11 @@ def _organiser_change(
 )
 def offer(request: Request, session: SessionDep, user: CurrentUser, placement_id: int) -> Response:
     """Offer a place to an application on the waiting list, if the round can hold it."""
-    return _organiser_change(
-        request,
-        session,
-        user,
-        placement_id,
-        lambda: placement_service.offer(session=session, placement_id=placement_id, actor=user),
-    )
+    try:
+        change = placement_service.offer(session=session, placement_id=placement_id, actor=user)
+    except PlacementRefused as error:
+        return _on_run_page(request, session, user, placement_id, error)
+    return _changed(change)
 
 
 @router.post(
@@ -186,10 +140,8 @@ def record_withdrawal(
     request: Request, session: SessionDep, user: CurrentUser, placement_id: int
 ) -> Response:
     """Record a firm's withdrawal on its behalf; its place goes to the waiting list."""
-    return _organiser_change(
-        request,
-        session,
-        user,
-        placement_id,
-        lambda: placement_service.withdraw(session=session, placement_id=placement_id, actor=user),
-    )
+    try:
+        change = placement_service.withdraw(session=session, placement_id=placement_id, actor=user)
+    except PlacementRefused as error:
+        return _on_run_page(request, session, user, placement_id, error)
+    return _changed(change)

@@ -13,6 +13,7 @@ from matchmaker import csrf, db, resources
 from matchmaker.deps import SESSION_COOKIE
 from matchmaker.models import User
 from matchmaker.services import accounts
+from matchmaker.services.errors import Invalid, ServiceError
 
 templates = Jinja2Templates(directory=str(resources.templates_dir()))
 
@@ -61,3 +62,13 @@ def render(request: Request, name: str, status_code: int = 200, **context: Any) 
             path="/",
         )
     return response
+
+
+def refusal(error: ServiceError) -> dict[str, Any]:
+    """How a page shows a service's refusal on its own form, with the error's own status:
+    invalid input as its problems by field (`problems`, with their `summary` as `error`),
+    any other refusal as its message (`error`); templates/_refusal.html shows either.
+    Refusals a page does not show itself reach the one handler in main.py."""
+    if isinstance(error, Invalid):
+        return {"status_code": error.status, "error": error.summary, "problems": error.fields()}
+    return {"status_code": error.status, "error": str(error)}

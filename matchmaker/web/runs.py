@@ -3,11 +3,10 @@ mission with the reason for every unplaced application, lock and unlock, publish
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from sqlmodel import Session, col, select
 
@@ -24,28 +23,18 @@ from matchmaker.models import (
     RoundStatus,
     User,
 )
-from matchmaker.optimisation.scenario import ScenarioError
 from matchmaker.services import NotFound
 from matchmaker.services import placements as placement_service
 from matchmaker.services import runs as run_service
+from matchmaker.services.errors import Invalid
 from matchmaker.services.runs import RosterEntry, RunRefused
-from matchmaker.web.rendering import render
+from matchmaker.web.rendering import refusal, render
 
 router = APIRouter(
     prefix="/organiser",
     tags=["pages: matching runs"],
     dependencies=[Depends(require_role(Role.organiser))],
 )
-
-T = TypeVar("T")
-
-
-def found(call: Callable[[], T]) -> T:
-    """Run a service lookup; NotFound becomes a 404 page."""
-    try:
-        return call()
-    except NotFound as error:
-        raise HTTPException(404, str(error)) from None
 
 
 @dataclass(slots=True)
@@ -80,12 +69,10 @@ def _runs_page(
     user: User,
     round_id: str,
     *,
-    error: str | None = None,
     status_code: int = 200,
+    **shown: Any,
 ) -> Response:
-    round_row = found(
-        lambda: run_service.visible_round(session=session, round_id=round_id, user=user)
-    )
+    round_row = run_service.visible_round(session=session, round_id=round_id, user=user)
     locked = session.exec(select(LockedPair).where(LockedPair.round_id == round_id)).all()
     return render(
         request,
@@ -94,7 +81,7 @@ def _runs_page(
         round=round_row,
         runs=run_service.list_runs(session=session, round_id=round_id),
         locked=len(locked),
-        error=error,
+        **shown,
         default_time_limit=run_service.DEFAULT_TIME_LIMIT_SECONDS,
         max_time_limit=run_service.MAX_TIME_LIMIT_SECONDS,
         max_workers=run_service.MAX_WORKERS,
@@ -121,20 +108,15 @@ def start_run(
     """Queue a run of the round as it is now (its locks kept); the run page shows progress."""
     options = run_service.solve_options(time_limit=time_limit, seed=seed, workers=workers)
     try:
-        run = found(
-            lambda: run_service.start_run(
-                session=session,
-                round_id=round_id,
-                actor=user,
-                options=options,
-                enqueue=jobs.queue_for(request.app).defer,
-            )
+        run = run_service.start_run(
+            session=session,
+            round_id=round_id,
+            actor=user,
+            options=options,
+            enqueue=jobs.queue_for(request.app).defer,
         )
-    except RunRefused as error:
-        return _runs_page(request, session, user, round_id, error=str(error), status_code=409)
-    except ScenarioError as error:
-        message = "the round is not a valid scenario: " + "; ".join(error.problems)
-        return _runs_page(request, session, user, round_id, error=message, status_code=422)
+    except (RunRefused, Invalid) as error:
+        return _runs_page(request, session, user, round_id, **refusal(error))
     return RedirectResponse(f"/organiser/runs/{run.id}", status_code=303)
 
 
@@ -144,10 +126,10 @@ def run_page_response(
     user: User,
     run_id: int,
     *,
-    error: str | None = None,
     status_code: int = 200,
+    **shown: Any,
 ) -> Response:
-    run = found(lambda: run_service.visible_run(session=session, run_id=run_id, user=user))
+    run = run_service.visible_run(session=session, run_id=run_id, user=user)
     round_row = session.get(Round, run.round_id)
     assert round_row is not None
     current = run_service.roster_run(session=session, round_row=round_row)
@@ -173,7 +155,7 @@ def run_page_response(
         ),
         plain_status=placement_service.PLAIN_STATUS,
         ortools_installed=run_service.ortools_version(),
-        error=error,
+        **shown,
         statuses=PlacementStatus,
     )
 
@@ -186,7 +168,7 @@ def run_page(request: Request, session: SessionDep, user: CurrentUser, run_id: i
 @router.get("/runs/{run_id}/progress")
 def run_progress(session: SessionDep, user: CurrentUser, run_id: int) -> JSONResponse:
     """The run's progress as JSON, polled by the run page's progress bar."""
-    run = found(lambda: run_service.visible_run(session=session, run_id=run_id, user=user))
+    run = run_service.visible_run(session=session, run_id=run_id, user=user)
     return JSONResponse(run_service.progress_of(run), headers={"Cache-Control": "no-store"})
 
 
@@ -194,19 +176,14 @@ def run_progress(session: SessionDep, user: CurrentUser, run_id: int) -> JSONRes
 def restart_run(request: Request, session: SessionDep, user: CurrentUser, run_id: int) -> Response:
     """Start a failed or interrupted run again (same parameters and seed, today's round)."""
     try:
-        run = found(
-            lambda: run_service.restart_run(
-                session=session,
-                run_id=run_id,
-                actor=user,
-                enqueue=jobs.queue_for(request.app).defer,
-            )
+        run = run_service.restart_run(
+            session=session,
+            run_id=run_id,
+            actor=user,
+            enqueue=jobs.queue_for(request.app).defer,
         )
-    except RunRefused as error:
-        return run_page_response(request, session, user, run_id, error=str(error), status_code=409)
-    except ScenarioError as error:
-        message = "the round is not a valid scenario: " + "; ".join(error.problems)
-        return run_page_response(request, session, user, run_id, error=message, status_code=422)
+    except (RunRefused, Invalid) as error:
+        return run_page_response(request, session, user, run_id, **refusal(error))
     return RedirectResponse(f"/organiser/runs/{run.id}", status_code=303)
 
 
@@ -214,9 +191,9 @@ def restart_run(request: Request, session: SessionDep, user: CurrentUser, run_id
 def publish_run(request: Request, session: SessionDep, user: CurrentUser, run_id: int) -> Response:
     """Publish the run's roster: its placements become offers to the firms."""
     try:
-        found(lambda: run_service.publish_run(session=session, run_id=run_id, actor=user))
+        run_service.publish_run(session=session, run_id=run_id, actor=user)
     except RunRefused as error:
-        return run_page_response(request, session, user, run_id, error=str(error), status_code=409)
+        return run_page_response(request, session, user, run_id, **refusal(error))
     return RedirectResponse(f"/organiser/runs/{run_id}", status_code=303)
 
 
@@ -224,14 +201,12 @@ def _set_lock(
     request: Request, session: Session, user: User, placement_id: int, locked: bool
 ) -> Response:
     try:
-        placement = found(
-            lambda: run_service.set_lock(
-                session=session, placement_id=placement_id, actor=user, locked=locked
-            )
+        placement = run_service.set_lock(
+            session=session, placement_id=placement_id, actor=user, locked=locked
         )
     except RunRefused as error:
         run_id = _run_of(session, placement_id)
-        return run_page_response(request, session, user, run_id, error=str(error), status_code=409)
+        return run_page_response(request, session, user, run_id, **refusal(error))
     return RedirectResponse(
         f"/organiser/runs/{placement.run_id}#placement-{placement_id}", status_code=303
     )
@@ -240,7 +215,7 @@ def _set_lock(
 def _run_of(session: Session, placement_id: int) -> int:
     placement = session.get(Placement, placement_id)
     if placement is None:
-        raise HTTPException(404, f"placement {placement_id} not found")
+        raise NotFound("placement", placement_id)
     return placement.run_id
 
 

@@ -3,8 +3,7 @@ preferences, and the result of each application."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request, status
@@ -23,11 +22,10 @@ from matchmaker.models import (
     Track,
     User,
 )
-from matchmaker.services import NotFound, catalogue, readiness
 from matchmaker.services import applications as application_service
+from matchmaker.services import catalogue, readiness
 from matchmaker.services import firms as firm_service
-from matchmaker.services.firms import Conflict, InputError
-from matchmaker.text import is_digits
+from matchmaker.services.errors import Conflict, Invalid
 from matchmaker.web.missions import detail_context
 from matchmaker.web.rendering import render
 
@@ -77,15 +75,6 @@ def _own_firm(session: Session, user: User, what: str) -> Firm:
     if firm is None:
         raise _not_found(what)
     return firm
-
-
-@contextmanager
-def _own(what: str) -> Iterator[None]:
-    """A service's NotFound (not this firm's object, or none at all) as the page's 404."""
-    try:
-        yield
-    except NotFound:
-        raise _not_found(what) from None
 
 
 # --------------------------------------------------------------------------- home
@@ -183,9 +172,9 @@ def register_firm(
     values = _posted_firm(fields, firm_service.FIRM_FIELDS)
     try:
         firm_service.register_firm(session=session, actor=user, values=values)
-    except InputError as error:
+    except Invalid as error:
         return _firm_form(
-            request, session, firm=None, values=values, errors=error.problems, status_code=400
+            request, session, firm=None, values=values, errors=error.fields(), status_code=400
         )
     except Conflict:
         # A second submit of the registration form: the firm exists, show it.
@@ -211,14 +200,14 @@ def edit_firm(
     values = _posted_firm(fields, firm_service.EDITABLE_FIRM_FIELDS)
     try:
         firm_service.update_firm(session=session, actor=user, firm=firm, values=values)
-    except InputError as error:
+    except Invalid as error:
         session.rollback()
         return _firm_form(
             request,
             session,
             firm=firm,
             values={**values, "kvk": firm.kvk},
-            errors=error.problems,
+            errors=error.fields(),
             status_code=400,
         )
     return _see("/sme/firm?notice=saved")
@@ -278,11 +267,11 @@ def take_readiness_scan(
     answers = {q.key: fields.get(q.key, "") for q in readiness.QUESTIONS}
     try:
         scan = firm_service.record_scan(session=session, actor=user, firm=firm, raw_answers=answers)
-    except InputError as error:
+    except Invalid as error:
         session.rollback()
         scans = firm_service.scans_of(session=session, firm=firm)
         return _scan_form(
-            request, firm=firm, scans=scans, values=answers, errors=error.problems, status_code=400
+            request, firm=firm, scans=scans, values=answers, errors=error.fields(), status_code=400
         )
     return _see(f"/sme/readiness/{scan.id}")
 
@@ -292,8 +281,7 @@ def readiness_result(
     request: Request, session: SessionDep, user: CurrentUser, scan_id: int
 ) -> Response:
     firm = _own_firm(session, user, "readiness scan")
-    with _own("readiness scan"):
-        scan = firm_service.scan_of(session=session, firm=firm, scan_id=scan_id)
+    scan = firm_service.scan_of(session=session, firm=firm, scan_id=scan_id)
     return render(
         request, "sme/readiness_result.html", firm=firm, scan=scan, **scan_advice(firm, scan)
     )
@@ -393,10 +381,10 @@ def create_case(
     values = _posted_case(fields)
     try:
         firm_service.create_case(session=session, actor=user, firm=firm, values=values)
-    except InputError as error:
+    except Invalid as error:
         session.rollback()
         return _case_form(
-            request, session, case=None, values=values, errors=error.problems, status_code=400
+            request, session, case=None, values=values, errors=error.fields(), status_code=400
         )
     return _see("/sme/cases?notice=case_saved")
 
@@ -406,8 +394,7 @@ def edit_case_form(
     request: Request, session: SessionDep, user: CurrentUser, case_id: int
 ) -> Response:
     firm = _own_firm(session, user, "business case")
-    with _own("business case"):
-        case = firm_service.case_of(session=session, firm=firm, case_id=case_id)
+    case = firm_service.case_of(session=session, firm=firm, case_id=case_id)
     return _case_form(request, session, case=case, values=firm_service.case_document(case))
 
 
@@ -418,15 +405,14 @@ def edit_case(
     firm = _own_firm(session, user, "business case")
     values = _posted_case(fields)
     try:
-        with _own("business case"):
-            firm_service.update_case(
-                session=session, actor=user, firm=firm, case_id=case_id, values=values
-            )
-    except InputError as error:
+        firm_service.update_case(
+            session=session, actor=user, firm=firm, case_id=case_id, values=values
+        )
+    except Invalid as error:
         session.rollback()
         case = firm_service.case_of(session=session, firm=firm, case_id=case_id)
         return _case_form(
-            request, session, case=case, values=values, errors=error.problems, status_code=400
+            request, session, case=case, values=values, errors=error.fields(), status_code=400
         )
     return _see("/sme/cases?notice=case_saved")
 
@@ -476,20 +462,18 @@ def apply(
             rank=rank,
             business_case_id=business_case_id or None,
         )
-    except NotFound:
-        raise _not_found("mission") from None
-    except (InputError, Conflict) as refusal:
+    except (Invalid, Conflict) as refusal:
         session.rollback()
         entry = catalogue.public_mission(session=session, mission_id=mission_id)
         context = detail_context(
             session,
             user,
             entry,
-            errors=refusal.problems if isinstance(refusal, InputError) else None,
+            errors=refusal.fields() if isinstance(refusal, Invalid) else None,
             error=str(refusal) if isinstance(refusal, Conflict) else None,
             values={"rank": rank, "business_case_id": business_case_id},
         )
-        code = 400 if isinstance(refusal, InputError) else 409
+        code = 400 if isinstance(refusal, Invalid) else 409
         return render(request, "missions/detail.html", status_code=code, **context)
     return _see("/sme/applications?notice=" + ("applied" if created else "already_applied"))
 
@@ -499,10 +483,9 @@ def application_detail(
     request: Request, session: SessionDep, user: CurrentUser, application_id: int
 ) -> Response:
     firm = _own_firm(session, user, "application")
-    with _own("application"):
-        view = application_service.application_view(
-            session=session, firm=firm, application_id=application_id
-        )
+    view = application_service.application_view(
+        session=session, firm=firm, application_id=application_id
+    )
     warnings = (
         application_service.eligibility_warnings(
             firm=firm, mission=view.mission, business_case=view.business_case
@@ -529,13 +512,9 @@ def withdraw(
     request: Request, session: SessionDep, user: CurrentUser, application_id: int
 ) -> Response:
     firm = _own_firm(session, user, "application")
-    try:
-        with _own("application"):
-            application_service.withdraw(
-                session=session, actor=user, firm=firm, application_id=application_id
-            )
-    except Conflict as refusal:
-        raise HTTPException(status.HTTP_409_CONFLICT, str(refusal)) from None
+    application_service.withdraw(
+        session=session, actor=user, firm=firm, application_id=application_id
+    )
     return _see("/sme/applications?notice=withdrawn")
 
 
@@ -588,10 +567,7 @@ def _preferences_page(
 
 
 def _round_for_preferences(session: Session, round_id: str) -> Round:
-    try:
-        round_row = catalogue.public_round(session=session, round_id=round_id)
-    except NotFound:
-        raise _not_found("round") from None
+    round_row = catalogue.public_round(session=session, round_id=round_id)
     if round_row.status != RoundStatus.open:
         raise HTTPException(
             status.HTTP_409_CONFLICT, f"round {round_row.name!r} takes no applications any more"
@@ -639,20 +615,18 @@ def set_preferences(
         application_service.set_preferences(
             session=session, actor=user, firm=firm, round_id=round_id, choices=choices
         )
-    except NotFound:
-        raise _not_found("round") from None
-    except (InputError, Conflict) as refusal:
+    except (Invalid, Conflict) as refusal:
         session.rollback()
         rows = _preference_rows(session, firm, round_id)
         sent = {m: (r, c) for m, r, c in posted}
         for row in rows:
             row["rank"], row["business_case_id"] = sent.get(row["entry"].mission.id, ("", ""))
         errors: dict[int, dict[str, str]] = {}
-        if isinstance(refusal, InputError):
-            for path, message in refusal.problems.items():
-                index, _, field = path.removeprefix("choices[").partition("].")
-                mission = choices[int(index)].mission_id if is_digits(index) else 0
-                errors.setdefault(mission, {})[field] = message
+        if isinstance(refusal, Invalid):
+            for problem in refusal.problems:
+                _, index, field = (*problem.location(), "", "")[:3]
+                mission = choices[index].mission_id if isinstance(index, int) else 0
+                errors.setdefault(mission, {})[str(field)] = problem.message
         return _preferences_page(
             request,
             firm=firm,
@@ -660,6 +634,6 @@ def set_preferences(
             rows=rows,
             errors=errors,
             error=str(refusal) if isinstance(refusal, Conflict) else None,
-            status_code=400 if isinstance(refusal, InputError) else 409,
+            status_code=400 if isinstance(refusal, Invalid) else 409,
         )
     return _see("/sme/applications?notice=preferences_saved")

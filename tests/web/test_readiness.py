@@ -110,9 +110,9 @@ def test_every_required_question_needs_one_of_its_answers() -> None:
     del answers["support"]
     answers["colour"] = "blue"
     answers["target_country"] = "Germany"
-    with pytest.raises(readiness.AnswersError) as caught:
+    with pytest.raises(readiness.Invalid) as caught:
         readiness.parse_answers(answers)
-    assert caught.value.problems == {
+    assert caught.value.fields() == {
         "colour": "is not a question of the scan",
         "funding": "choose one of yes, no",
         "contacts": "choose an answer",

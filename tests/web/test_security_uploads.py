@@ -235,9 +235,9 @@ def test_xlsx_rows_are_counted_while_they_are_read(monkeypatch) -> None:
         return real(value)
 
     monkeypatch.setattr(tables, "_cell", counted)
-    with pytest.raises(tables.InputError) as refused:
+    with pytest.raises(tables.Invalid) as refused:
         tables.read_table(content, "partners.xlsx", max_rows=2000, max_bytes=2_000_000)
-    assert refused.value.problems == {"file": "at most 2,000 rows after the header"}
+    assert refused.value.fields() == {"file": "at most 2,000 rows after the header"}
     assert read <= (2 * 2000 + 1) * tables.MAX_COLUMNS
 
 

@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 
 from matchmaker.models import AuditLog, BusinessCase
 from matchmaker.services import placements as placement_service
+from matchmaker.services import runs as run_service
 from tests import builders as b
 from tests.web.clients import Clients, post_form
 from tests.web.test_runs_support import (
@@ -185,10 +186,29 @@ def test_control_without_the_round_lock_the_same_requests_overbook(
     run_id = one_free_place(app, clients.organiser, WAITING)
     link_firm(app, clients.sme, "R1", "F2")
     slowed_solve(monkeypatch, 0.3)
-    monkeypatch.setattr(placement_service, "_SERIALISE", False)
+    without_the_round_lock(monkeypatch)
     codes = offer_all_at_once(app, clients, run_id, WAITING, clients.sme)
     assert set(codes) <= {200, 409}
     assert holding_per_mission(app, run_id)["M1"] > 2, "the race went unseen"
+
+
+def without_the_round_lock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The control: read the round without its lock, and end the reading transaction once
+    the change is planned, so others get in between the decision and the write."""
+    lock_round, plan = run_service.lock_round, placement_service._plan
+
+    def unlocked(session: Session, round_id: str, *, for_update: bool = True) -> Any:
+        return lock_round(session, round_id, for_update=False)
+
+    def plan_then_let_others_in(session: Session, *args: Any, **kwargs: Any) -> Any:
+        planned = plan(session, *args, **kwargs)
+        keep, session.expire_on_commit = session.expire_on_commit, False
+        session.commit()
+        session.expire_on_commit = keep
+        return planned
+
+    monkeypatch.setattr(run_service, "lock_round", unlocked)
+    monkeypatch.setattr(placement_service, "_plan", plan_then_let_others_in)
 
 
 def test_simultaneous_withdrawals_and_offers_never_pass_capacity(
