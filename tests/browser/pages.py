@@ -47,6 +47,7 @@ def register(
     wait_for_text(driver, "Your invitation")
     fill(driver, password=PASSWORD)
     submit(driver, "Create account")
+    wait_for_text(driver, f"Log out ({email})", timeout=30)  # accepted, and logged in
 
 
 def log_in(driver: WebDriver, base: str, email: str) -> None:
@@ -80,7 +81,7 @@ def account_of(app, email: str):
 
     from matchmaker.models import User
 
-    deadline = time.monotonic() + 15
+    deadline = time.monotonic() + 30
     with Session(app.state.engine) as session:
         while (user := session.exec(select(User).where(User.email == email)).first()) is None:
             assert time.monotonic() < deadline, f"no account {email}"
