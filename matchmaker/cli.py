@@ -3,11 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
-import tempfile
-import threading
-import time
 from collections import Counter
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -16,9 +12,20 @@ import typer
 from rich.console import Console
 from rich.live import Live
 from rich.table import Table
-from rich.text import Text
 
 from matchmaker import resources
+from matchmaker.console import (
+    EXIT_BAD_INPUT,
+    EXIT_INFEASIBLE,
+    EXIT_NO_SOLUTION,
+    LiveProgress,
+    fail_input,
+    load_settings_or_exit,
+    open_database,
+    write_atomically,
+)
+from matchmaker.meetings_cli import meetings_app
+from matchmaker.users_cli import users_app
 
 app = typer.Typer(
     help="Fair, explained, optimal placement of SMEs on trade missions, fairs and delegations.",
@@ -28,60 +35,6 @@ app = typer.Typer(
 )
 
 Engine = Literal["auto", "cp-sat", "mip"]
-
-EXIT_SOLVED = 0
-EXIT_NO_SOLUTION = 1
-EXIT_BAD_INPUT = 2
-EXIT_INFEASIBLE = 3
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write a whole file or nothing: a temporary file beside it, renamed into place."""
-    path = path.resolve()
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-class _LiveProgress:
-    """A one-line live display of a running solve: elapsed time, best objective and bound."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._started = time.perf_counter()
-        self._objective: int | None = None
-        self._bound: int | None = None
-        self._engine = "CP-SAT"
-
-    def update(self, progress: Any) -> None:
-        with self._lock:
-            self._objective = progress.objective
-            self._bound = progress.bound
-            self._engine = progress.engine
-
-    def __rich__(self) -> Text:
-        with self._lock:
-            objective, bound, engine = self._objective, self._bound, self._engine
-        elapsed = time.perf_counter() - self._started
-        line = Text(f"solving ({engine})  {elapsed:6.1f} s   best objective ")
-        line.append("—" if objective is None else f"{objective:,}", style="bold green")
-        line.append("   bound ")
-        line.append("—" if bound is None else f"{bound:,}", style="bold")
-        if objective is not None and bound is not None and objective:
-            line.append(f"   gap {abs(bound - objective) / abs(objective):.4%}")
-        return line
-
-
-def _fail_input(console: Console, problems: list[str]) -> typer.Exit:
-    console.print(f"[bold red]The scenario has {len(problems)} problem(s):[/]", highlight=False)
-    for problem in problems:
-        console.print(f"  {problem}", highlight=False, markup=False, soft_wrap=True)
-    return typer.Exit(EXIT_BAD_INPUT)
 
 
 @app.command()
@@ -116,11 +69,11 @@ def solve(
     try:
         parsed = parse_scenario(load_document(path))
     except ScenarioError as error:
-        raise _fail_input(err, error.problems) from None
+        raise fail_input(err, error.problems) from None
 
     options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed, engine=engine)
     if err.is_terminal:
-        display = _LiveProgress()
+        display = LiveProgress()
         with Live(display, console=err, refresh_per_second=8, transient=True):
             outcome = solve_round(parsed, options, on_progress=display.update)
     else:
@@ -244,31 +197,6 @@ def list_scenarios() -> None:
 DEMO_SCENARIO = "spring-2027-noord"
 
 
-def _settings(err: Console) -> Any:
-    """The service settings from the environment; a bad value exits 2 naming the variable."""
-    from matchmaker.settings import SettingsError, load_settings
-
-    try:
-        return load_settings()
-    except SettingsError as error:
-        err.print(str(error), highlight=False, markup=False)
-        raise typer.Exit(EXIT_BAD_INPUT) from None
-
-
-def _database(err: Console, database_url: str) -> Any:
-    """An engine on DATABASE_URL, brought to the current schema first."""
-    from matchmaker.db import MigrationError, create_db_engine, upgrade_to_head
-
-    engine = create_db_engine(database_url)
-    try:
-        upgrade_to_head(engine)
-    except MigrationError as error:
-        engine.dispose()
-        err.print(f"[bold red]The database cannot be migrated:[/] {error}", highlight=False)
-        raise typer.Exit(EXIT_NO_SOLUTION) from None
-    return engine
-
-
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
@@ -292,8 +220,8 @@ def serve(
     from matchmaker.main import create_app
 
     err = Console(stderr=True)
-    settings = _settings(err)
-    engine = _database(err, settings.database_url)
+    settings = load_settings_or_exit(err)
+    engine = open_database(err, settings.database_url)
     try:
         jobs.prepare_queue(engine)
         jobs.recover(engine)
@@ -355,8 +283,8 @@ def import_round(
     from matchmaker.services.scenarios import import_scenario
 
     err = Console(stderr=True)
-    settings = _settings(err)
-    engine = _database(err, settings.database_url)
+    settings = load_settings_or_exit(err)
+    engine = open_database(err, settings.database_url)
     try:
         with Session(engine) as session:
             owner = None
@@ -381,7 +309,7 @@ def import_round(
                     organisation_id=owner.id if owner is not None else None,
                 )
             except ScenarioError as error:
-                raise _fail_input(err, error.problems) from None
+                raise fail_input(err, error.problems) from None
             Console().print(
                 f"imported round [bold]{round_row.id}[/]: {round_row.name}"
                 + (f" (organisation {owner.name})" if owner is not None else ""),
@@ -410,8 +338,8 @@ def export_round(
     from matchmaker.services.scenarios import export_round as export_scenario
 
     err = Console(stderr=True)
-    settings = _settings(err)
-    engine = _database(err, settings.database_url)
+    settings = load_settings_or_exit(err)
+    engine = open_database(err, settings.database_url)
     try:
         with Session(engine) as session:
             try:
@@ -420,7 +348,7 @@ def export_round(
                 err.print(f"[bold red]No round with id {round_id!r}.[/]", highlight=False)
                 raise typer.Exit(EXIT_BAD_INPUT) from None
             except ScenarioError as error:
-                raise _fail_input(err, error.problems) from None
+                raise fail_input(err, error.problems) from None
     finally:
         engine.dispose()
     write_atomically(out, json.dumps(document, indent=2, ensure_ascii=False) + "\n")
@@ -441,7 +369,7 @@ def worker(
     from matchmaker.db import normalise_database_url
 
     err = Console(stderr=True)
-    settings = _settings(err)
+    settings = load_settings_or_exit(err)
     if normalise_database_url(settings.database_url).get_backend_name() != "postgresql":
         err.print(
             "[bold red]The worker needs PostgreSQL[/] (DATABASE_URL=postgresql://...); with "
@@ -453,12 +381,7 @@ def worker(
     jobs.run_worker(database_url=settings.database_url, burst=burst, name=name)
 
 
-from matchmaker.meetings_cli import meetings_app  # noqa: E402  (after the shared helpers)
-
 app.add_typer(meetings_app, name="meetings")
-
-from matchmaker.users_cli import users_app  # noqa: E402
-
 app.add_typer(users_app, name="users")
 
 

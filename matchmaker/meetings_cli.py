@@ -12,6 +12,14 @@ import typer
 from rich.console import Console
 from rich.live import Live
 
+from matchmaker.console import (
+    EXIT_BAD_INPUT,
+    EXIT_INFEASIBLE,
+    EXIT_NO_SOLUTION,
+    LiveProgress,
+    write_atomically,
+)
+
 meetings_app = typer.Typer(
     help="One-to-one meetings in slots and at tables (B2B meeting scheduling).",
     no_args_is_help=True,
@@ -53,13 +61,6 @@ def solve_day(
     ] = 20,
 ) -> None:
     """Schedule a meeting day (exit 0 solved, 2 bad input, 3 infeasible, 1 nothing found)."""
-    from matchmaker.cli import (
-        EXIT_BAD_INPUT,
-        EXIT_INFEASIBLE,
-        EXIT_NO_SOLUTION,
-        _LiveProgress,
-        write_atomically,
-    )
     from matchmaker.optimisation.meetings import MeetingProblemError, load_problem, solve_meetings
     from matchmaker.resources import bundled_meeting_days, resolve_meeting_day
 
@@ -87,7 +88,7 @@ def solve_day(
 
     options = {"fairness": fairness, "time_limit": time_limit, "seed": seed, "workers": workers}
     if err.is_terminal:
-        display = _LiveProgress()
+        display = LiveProgress()
         with Live(display, console=err, refresh_per_second=8, transient=True):
             result = solve_meetings(problem, progress=display.update, **options)
     else:
@@ -195,7 +196,6 @@ def generate(
     locks: Annotated[int, typer.Option(min=0, help="Requests locked in a slot.")] = 4,
 ) -> None:
     """Write a seeded realistic meeting day (priorities, sessions, forbidden slots, locks)."""
-    from matchmaker.cli import EXIT_BAD_INPUT, write_atomically
     from matchmaker.optimisation.meetings.generate import generate_day
 
     err = Console(stderr=True)

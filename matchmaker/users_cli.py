@@ -9,6 +9,8 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from matchmaker.console import EXIT_BAD_INPUT, load_settings_or_exit, open_database
+
 users_app = typer.Typer(
     help="Accounts the operator makes: organisers and branch organisations.",
     no_args_is_help=True,
@@ -16,7 +18,6 @@ users_app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-EXIT_BAD_INPUT = 2
 # The service's fields, as this command's options name them.
 OPTION_OF_FIELD = {
     "email": "--email",
@@ -71,7 +72,6 @@ def add_user(
     is asked for. Bad input exits 2 naming the option."""
     from sqlmodel import Session
 
-    from matchmaker import cli
     from matchmaker.models import Role
     from matchmaker.services import accounts, invitations
 
@@ -102,8 +102,8 @@ def add_user(
             option = "--password-stdin" if password_stdin else "password"
             raise _refuse(err, option, str(error)) from None
 
-    settings = cli._settings(err)
-    engine = cli._database(err, settings.database_url)
+    settings = load_settings_or_exit(err)
+    engine = open_database(err, settings.database_url)
     try:
         with Session(engine) as session:
             if invite:
