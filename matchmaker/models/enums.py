@@ -67,6 +67,7 @@ class RunState(StrEnum):
     running = "running"
     succeeded = "succeeded"
     failed = "failed"
+    stopped = "stopped"
     interrupted = "interrupted"
 
 

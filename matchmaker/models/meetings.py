@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time
-from typing import Any
 
 from sqlalchemy import (
     JSON,
-    BigInteger,
     CheckConstraint,
     Date,
-    Float,
     String,
     Text,
     Time,
@@ -26,6 +23,7 @@ from matchmaker.models.common import (
     utcnow,
 )
 from matchmaker.models.enums import MeetingDayStatus, MeetingSession, RequestedBy, RunState
+from matchmaker.models.solver_runs import SolverRunBase
 
 EMAIL_LENGTH = 320
 
@@ -117,36 +115,16 @@ class MeetingRequest(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
 
 
-class MeetingScheduleRun(SQLModel, table=True):
-    """One "schedule all" of a meeting day, run as a background job like a matching run: its
-    exact input (the matchmaker-meetings/1 document and its SHA-256), OR-Tools version,
-    parameters and seed, progress, and the result document written with its meetings in one
+class MeetingScheduleRun(SolverRunBase, table=True):
+    """One "schedule all" of a meeting day (see SolverRunBase): its input is the
+    matchmaker-meetings/1 document; its result is written with its meetings in one
     transaction."""
 
     __tablename__ = "meeting_schedule_run"
     __table_args__ = (one_of("state", RunState),)
 
-    id: int | None = Field(default=None, primary_key=True)
     meeting_day_id: int = Field(foreign_key="meeting_day.id", ondelete="CASCADE", index=True)
-    state: RunState = Field(default=RunState.queued, sa_type=String(STATE_LENGTH), index=True)
-    elapsed_seconds: float = Field(default=0.0, sa_type=Float)
-    best_objective: int | None = Field(default=None, sa_type=BigInteger)
-    best_bound: float | None = Field(default=None, sa_type=Float)
-    input_snapshot: dict[str, Any] = Field(sa_type=JSON)
-    snapshot_sha256: str = Field(sa_type=String(64))
-    ortools_version: str = Field(sa_type=String(CODE_LENGTH))
-    parameters: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
-    seed: int = Field(default=0)
     day_version: int = Field(default=1)
-    result: dict[str, Any] | None = Field(default=None, sa_type=JSON)
-    error: str | None = Field(default=None, sa_type=Text)
-    created_by: int | None = Field(
-        default=None, foreign_key="user_account.id", ondelete="SET NULL", index=True
-    )
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
-    started_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
-    progress_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
-    finished_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
 
 
 class ScheduledMeeting(SQLModel, table=True):

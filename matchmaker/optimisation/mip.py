@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from ortools.linear_solver import pywraplp
 from ortools.sat.python import cp_model
 
+from matchmaker.optimisation import stopping
+
 _HUGE = 2**60
 
 
@@ -96,7 +98,8 @@ def solve_with_mip(
     parameters = pywraplp.MPSolverParameters()
     parameters.SetDoubleParam(parameters.RELATIVE_MIP_GAP, 0.0)  # optimal means proven exactly
 
-    status = solver.Solve(parameters)
+    with stopping.watching(solver):
+        status = solver.Solve(parameters)
     if status in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
         values = [round(v.solution_value()) for v in variables]
         name = "OPTIMAL" if status == pywraplp.Solver.OPTIMAL else "FEASIBLE"

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from matchmaker.optimisation import constraints
+from matchmaker.optimisation import constraints, stopping
 from matchmaker.optimisation.constraints.locked import LockConflict
 from matchmaker.optimisation.greedy import greedy_roster
 from matchmaker.optimisation.mip import solve_with_mip
@@ -181,7 +181,8 @@ def solve_round(
         solver = _parameters(options, spent=time.perf_counter() - started)
         if reporter is not None:
             solver.best_bound_callback = reporter.on_bound
-        code = solver.solve(model, reporter)
+        with stopping.watching(solver):
+            code = solver.solve(model, reporter)
         status = solver.status_name(code)
         if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             roster = {i for i, v in variables.placed.items() if solver.boolean_value(v)}
@@ -247,6 +248,9 @@ def solve_round(
 
 
 def _time_left(options: SolveOptions, started: float) -> float | None:
+    """Seconds left of the time limit (None: no limit); none once the solve is stopped."""
+    if stopping.requested():
+        return 0.0
     if options.time_limit is None:
         return None
     return options.time_limit - (time.perf_counter() - started)

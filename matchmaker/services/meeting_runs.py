@@ -10,15 +10,13 @@ run is still running. Runs a crash or restart cut off are marked interrupted.
 
 from __future__ import annotations
 
-import time as clock
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
-from matchmaker import db
 from matchmaker.models import (
     MeetingDay,
     MeetingDayStatus,
@@ -34,7 +32,7 @@ from matchmaker.optimisation.meetings import (
     solve_meetings,
     validate,
 )
-from matchmaker.services import audit, read_back
+from matchmaker.services import audit, read_back, solver_jobs
 from matchmaker.services import runs as run_service
 from matchmaker.services.errors import Invalid
 from matchmaker.services.meetings import (
@@ -51,7 +49,9 @@ from matchmaker.services.meetings import (
     editable_day,
     visible_day,
     visible_request,
+    visible_run,
 )
+from matchmaker.services.solver_jobs import MAX_WORKERS, JobKind
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,8 +66,8 @@ class ScheduleOptions:
             problems["time_limit"] = f"between 0 and {MAX_TIME_LIMIT_SECONDS:g} seconds"
         if not 0 <= self.seed <= 2**31 - 1:
             problems["seed"] = "0 or more"
-        if not 1 <= self.workers <= run_service.MAX_WORKERS:
-            problems["workers"] = f"between 1 and {run_service.MAX_WORKERS}"
+        if not 1 <= self.workers <= MAX_WORKERS:
+            problems["workers"] = f"between 1 and {MAX_WORKERS}"
         if problems:
             raise Invalid(problems)
 
@@ -136,114 +136,49 @@ def start_schedule(
     return run
 
 
+def _result_summary(result: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "status": result.get("status"),
+        "scheduled": result.get("scheduled"),
+        "breaks": result.get("objective"),
+    }
+
+
+SCHEDULING = JobKind(
+    model=MeetingScheduleRun,
+    action="meeting_schedule",
+    object_type="meeting_schedule_run",
+    noun="schedule run",
+    again="schedule again",
+    stopped_empty="stopped before a schedule was found; schedule again to let it search longer",
+    summary=_result_summary,
+)
+
+
 def next_queued_run(*, engine: Engine) -> int | None:
-    with Session(engine) as session:
-        session.connection(execution_options={db.READ_ONLY: True})
-        return session.exec(
-            select(MeetingScheduleRun.id)
-            .where(MeetingScheduleRun.state == RunState.queued)
-            .order_by(col(MeetingScheduleRun.id))
-            .limit(1)
-        ).first()
-
-
-def _mark(session: Session, run: MeetingScheduleRun, state: RunState, error: str | None) -> None:
-    before = run.state
-    run.state = state
-    run.error = error
-    if state != RunState.running:
-        run.finished_at = utcnow()
-    after: dict[str, Any] = {"state": state.value}
-    if error is not None:
-        after["error"] = error
-    if run.result is not None:
-        after["status"] = run.result.get("status")
-        after["scheduled"] = run.result.get("scheduled")
-        after["breaks"] = run.result.get("objective")
-    audit.record(
-        session=session,
-        actor=None,
-        action=f"meeting_schedule.{state.value}",
-        object_type="meeting_schedule_run",
-        object_id=run.id or 0,
-        before={"state": str(before)},
-        after=after,
-    )
-
-
-def _locked_run(session: Session, run_id: int) -> MeetingScheduleRun | None:
-    return session.exec(
-        select(MeetingScheduleRun).where(MeetingScheduleRun.id == run_id).with_for_update()
-    ).first()
-
-
-class _ProgressWriter(run_service._ProgressWriter):
-    """The matching runs' throttled progress writer, writing to a schedule run's row."""
-
-    def _write(self, progress: Any) -> None:
-        from sqlalchemy import update
-
-        values: dict[str, Any] = {
-            "progress_at": utcnow(),
-            "elapsed_seconds": round(clock.monotonic() - self._started, 3),
-        }
-        if progress is not None:
-            values["best_objective"] = progress.objective
-            values["best_bound"] = progress.bound
-        try:
-            with db.session_scope(self._engine) as session:
-                session.execute(
-                    update(MeetingScheduleRun)
-                    .where(
-                        col(MeetingScheduleRun.id) == self._run_id,
-                        col(MeetingScheduleRun.state) == RunState.running,
-                    )
-                    .values(**values)
-                )
-        except Exception:  # progress is best effort; the result is what counts
-            return
+    return solver_jobs.next_queued(engine=engine, kind=SCHEDULING)
 
 
 def execute_schedule(*, engine: Engine, run_id: int) -> RunState | None:
     """Claim a queued schedule run, solve it and store the outcome (None if not queued).
 
     Runs in the job runner's thread or a worker process, never in a request."""
-    with db.session_scope(engine) as session:
-        run = _locked_run(session, run_id)
-        if run is None or run.state != RunState.queued:
-            return None
-        run.started_at = run.progress_at = utcnow()
-        _mark(session, run, RunState.running, None)
-        snapshot, parameters = run.input_snapshot, dict(run.parameters)
-    writer = _ProgressWriter(engine, run_id)
-    writer.start()
-    try:
-        problem = validate(snapshot)
-        result = solve_meetings(
-            problem,
-            time_limit=parameters.get("time_limit"),
-            seed=int(parameters.get("seed", 0)),
-            workers=int(parameters.get("workers", DEFAULT_WORKERS)),
-            progress=writer.update,
-        )
-        document = result.to_document()
-    except Exception as error:  # any failure of the solve fails the run, with its message
-        writer.stop()
-        return _finish_failed(engine, run_id, f"{type(error).__name__}: {error}")
-    writer.stop()
-    try:
-        return _finish(engine, run_id, document, [int(i) for i in parameters.get("left_out", [])])
-    except Exception as error:
-        return _finish_failed(engine, run_id, f"storing the schedule failed: {error}")
+    return solver_jobs.execute(
+        engine=engine, kind=SCHEDULING, run_id=run_id, solve=_solve, store=_store
+    )
 
 
-def _finish_failed(engine: Engine, run_id: int, error: str) -> RunState | None:
-    with db.session_scope(engine) as session:
-        run = _locked_run(session, run_id)
-        if run is None or run.state != RunState.running:
-            return None
-        _mark(session, run, RunState.failed, error)
-        return RunState.failed
+def _solve(run: MeetingScheduleRun, on_progress: Callable[[Any], None]) -> dict[str, Any]:
+    """Solve the run's snapshot; the result document."""
+    parameters = run.parameters or {}
+    result = solve_meetings(
+        validate(run.input_snapshot),
+        time_limit=parameters.get("time_limit"),
+        seed=int(parameters.get("seed", 0)),
+        workers=int(parameters.get("workers", DEFAULT_WORKERS)),
+        progress=on_progress,
+    )
+    return result.to_document()
 
 
 def _no_schedule_message(document: dict[str, Any]) -> str:
@@ -253,85 +188,70 @@ def _no_schedule_message(document: dict[str, Any]) -> str:
     return "no schedule was found within the time limit; schedule again with a longer one"
 
 
-def _finish(
-    engine: Engine, run_id: int, document: dict[str, Any], left_out: list[int]
-) -> RunState | None:
-    """Store the result and one ScheduledMeeting per request in one transaction."""
-    with db.session_scope(engine) as session:
-        run = _locked_run(session, run_id)
-        if run is None or run.state != RunState.running:
-            return None  # interrupted meanwhile
-        run.result = document
-        run.elapsed_seconds = float(document.get("solve_seconds") or 0.0)
-        run.best_objective = document.get("objective")
-        run.best_bound = document.get("bound")
-        if document["status"] not in ("OPTIMAL", "FEASIBLE"):
-            _mark(session, run, RunState.failed, _no_schedule_message(document))
-            return RunState.failed
-        existing = set(
-            session.exec(
-                select(MeetingRequest.id).where(MeetingRequest.meeting_day_id == run.meeting_day_id)
-            ).all()
+def _store(session: Session, run: MeetingScheduleRun, document: dict[str, Any]) -> str | None:
+    """Store the result and one ScheduledMeeting per request (in the finishing
+    transaction); why there is no schedule, if there is none."""
+    left_out = [int(i) for i in (run.parameters or {}).get("left_out", [])]
+    run.result = document
+    run.elapsed_seconds = float(document.get("solve_seconds") or 0.0)
+    run.best_objective = document.get("objective")
+    run.best_bound = document.get("bound")
+    if document["status"] not in ("OPTIMAL", "FEASIBLE"):
+        return _no_schedule_message(document)
+    existing = set(
+        session.exec(
+            select(MeetingRequest.id).where(MeetingRequest.meeting_day_id == run.meeting_day_id)
+        ).all()
+    )
+    rows = []
+    for meeting in document["meetings"]:
+        request_id = int(str(meeting["id"]).removeprefix("request-"))
+        if request_id not in existing:
+            continue  # deleted since the snapshot
+        rows.append(
+            ScheduledMeeting(
+                run_id=run.id or 0,
+                request_id=request_id,
+                slot=meeting["slot"],
+                table_no=meeting["table"],
+                reason=meeting.get("reason") if meeting["slot"] is None else None,
+                detail=meeting.get("detail") if meeting["slot"] is None else None,
+            )
         )
-        rows = []
-        for meeting in document["meetings"]:
-            request_id = int(str(meeting["id"]).removeprefix("request-"))
-            if request_id not in existing:
-                continue  # deleted since the snapshot
+    for request_id in left_out:
+        if request_id in existing:
             rows.append(
                 ScheduledMeeting(
-                    run_id=run_id,
+                    run_id=run.id or 0,
                     request_id=request_id,
-                    slot=meeting["slot"],
-                    table_no=meeting["table"],
-                    reason=meeting.get("reason") if meeting["slot"] is None else None,
-                    detail=meeting.get("detail") if meeting["slot"] is None else None,
+                    reason=NOT_PLACED,
+                    detail="its firm declined or withdrew from the mission",
                 )
             )
-        for request_id in left_out:
-            if request_id in existing:
-                rows.append(
-                    ScheduledMeeting(
-                        run_id=run_id,
-                        request_id=request_id,
-                        reason=NOT_PLACED,
-                        detail="its firm declined or withdrew from the mission",
-                    )
-                )
-        session.add_all(rows)
-        day = session.exec(
-            select(MeetingDay).where(MeetingDay.id == run.meeting_day_id).with_for_update()
-        ).first()
-        if day is not None and day.status == MeetingDayStatus.draft:
-            day.status = MeetingDayStatus.scheduled
-        _mark(session, run, RunState.succeeded, None)
-        return RunState.succeeded
+    session.add_all(rows)
+    day = session.exec(
+        select(MeetingDay).where(MeetingDay.id == run.meeting_day_id).with_for_update()
+    ).first()
+    if day is not None and day.status == MeetingDayStatus.draft:
+        day.status = MeetingDayStatus.scheduled
+    return None
 
 
 def recover_interrupted(
     *, engine: Engine, still_alive: Callable[[Session], set[int]] | None = None
 ) -> list[int]:
     """Mark interrupted every queued or running schedule run whose job is gone."""
-    with db.session_scope(engine) as session:
-        runs = session.exec(
-            select(MeetingScheduleRun)
-            .where(col(MeetingScheduleRun.state).in_(ACTIVE_STATES))
-            .order_by(col(MeetingScheduleRun.id))
-            .with_for_update()
-        ).all()
-        alive = still_alive(session) if still_alive is not None and runs else set()
-        interrupted = []
-        for run in runs:
-            if run.id in alive:
-                continue
-            _mark(
-                session,
-                run,
-                RunState.interrupted,
-                f"cut off while {run.state} by a crash or restart; schedule again",
-            )
-            interrupted.append(run.id or 0)
-        return interrupted
+    return solver_jobs.recover_interrupted(
+        engine=engine, kind=SCHEDULING, still_alive=still_alive
+    )
+
+
+def stop_schedule(*, session: Session, run_id: int, actor: User) -> MeetingScheduleRun:
+    """Stop a queued schedule run, or ask a running one to stop: it then keeps the best
+    schedule found so far, marked stopped. NotFound if the organiser may not see it;
+    JobRefused once it has ended."""
+    run = visible_run(session=session, run_id=run_id, user=actor)
+    return solver_jobs.request_stop(session=session, kind=SCHEDULING, run=run, actor=actor)
 
 
 def progress_of(run: MeetingScheduleRun) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from sqlalchemy import and_, exists, or_
 from sqlmodel import Session, col, select
 
 from matchmaker.models import (
@@ -45,9 +46,9 @@ from matchmaker.optimisation.meetings import (
 from matchmaker.services import audit, read_back
 from matchmaker.services import runs as run_service
 from matchmaker.services.errors import Conflict, Invalid, NotFound
+from matchmaker.services.solver_jobs import ACTIVE_STATES
 
 PLACED_STATUSES = (PlacementStatus.offered, PlacementStatus.accepted)
-ACTIVE_STATES = run_service.ACTIVE_STATES
 MAX_SLOTS = 48
 MAX_TABLES = 500
 MAX_FAIRNESS = 48
@@ -676,12 +677,17 @@ def latest_run(*, session: Session, day: MeetingDay) -> MeetingScheduleRun | Non
 
 
 def current_schedule(*, session: Session, day: MeetingDay) -> MeetingScheduleRun | None:
-    """The day's schedule: its newest succeeded run."""
+    """The day's schedule: its newest run with one (succeeded, or stopped with the best
+    schedule found by then)."""
+    stopped_with_schedule = and_(
+        col(MeetingScheduleRun.state) == RunState.stopped,
+        exists().where(col(ScheduledMeeting.run_id) == col(MeetingScheduleRun.id)),
+    )
     return session.exec(
         select(MeetingScheduleRun)
         .where(
             MeetingScheduleRun.meeting_day_id == day.id,
-            MeetingScheduleRun.state == RunState.succeeded,
+            or_(col(MeetingScheduleRun.state) == RunState.succeeded, stopped_with_schedule),
         )
         .order_by(col(MeetingScheduleRun.id).desc())
         .limit(1)

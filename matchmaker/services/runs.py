@@ -14,15 +14,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import threading
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
-from sqlalchemy import Engine, Table, insert, update
-from sqlalchemy.orm import defer
+from sqlalchemy import Engine, Table, and_, exists, insert, or_
 from sqlmodel import Session, col, select
 
 from matchmaker import db
@@ -51,18 +48,19 @@ from matchmaker.optimisation import (
     result_document,
     solve_round,
 )
-from matchmaker.services import audit, read_back
-from matchmaker.services.errors import Conflict, Invalid, NotFound
+from matchmaker.services import audit, read_back, solver_jobs
+from matchmaker.services.errors import Invalid, NotFound
 from matchmaker.services.scenarios import export_round
+from matchmaker.services.solver_jobs import (
+    ACTIVE_STATES,
+    MAX_WORKERS,
+    RESTARTABLE_STATES,
+    JobKind,
+    JobRefused,
+)
 
-ACTIVE_STATES = (RunState.queued, RunState.running)
-RESTARTABLE_STATES = (RunState.failed, RunState.interrupted)
-# At most one progress write per interval; a heartbeat write at least this often otherwise.
-PROGRESS_INTERVAL_SECONDS = 0.5
-HEARTBEAT_SECONDS = 5.0
 DEFAULT_TIME_LIMIT_SECONDS = 60.0
 MAX_TIME_LIMIT_SECONDS = 3600.0
-MAX_WORKERS = 8
 
 PLACEMENT_TABLE: Table = Placement.__table__  # type: ignore[attr-defined]
 
@@ -71,8 +69,23 @@ PLACEMENT_TABLE: Table = Placement.__table__  # type: ignore[attr-defined]
 Enqueue = Callable[[Session, int], None]
 
 
-class RunRefused(Conflict):
-    """The run cannot be started, published, or its placements changed now (HTTP 409)."""
+class RunRefused(JobRefused):
+    """The run cannot be started, stopped, published, or its placements changed now (409)."""
+
+
+def _result_summary(result: dict[str, Any]) -> dict[str, Any]:
+    return {"status": result.get("status"), "objective": result.get("objective")}
+
+
+MATCHING = JobKind(
+    model=MatchingRun,
+    action="run",
+    object_type="matching_run",
+    noun="run",
+    again="start it again",
+    stopped_empty="stopped before a roster was found; start it again to let it search longer",
+    summary=_result_summary,
+)
 
 
 # --------------------------------------------------------------------------- access
@@ -131,10 +144,18 @@ def list_runs(*, session: Session, round_id: str) -> Sequence[MatchingRun]:
 
 
 def current_run(*, session: Session, round_id: str) -> MatchingRun | None:
-    """The round's newest succeeded run (see roster_run for the roster people see)."""
+    """The round's newest run with a roster: succeeded, or stopped with the best roster
+    found by then (a proposal like any other). See roster_run for the roster people see."""
+    stopped_with_roster = and_(
+        col(MatchingRun.state) == RunState.stopped,
+        exists().where(col(Placement.run_id) == col(MatchingRun.id)),
+    )
     return session.exec(
         select(MatchingRun)
-        .where(MatchingRun.round_id == round_id, MatchingRun.state == RunState.succeeded)
+        .where(
+            MatchingRun.round_id == round_id,
+            or_(col(MatchingRun.state) == RunState.succeeded, stopped_with_roster),
+        )
         .order_by(col(MatchingRun.id).desc())
         .limit(1)
     ).first()
@@ -309,7 +330,9 @@ def restart_run(*, session: Session, run_id: int, actor: User, enqueue: Enqueue)
     the same parameters and seed."""
     run = visible_run(session=session, run_id=run_id, user=actor)
     if run.state not in RESTARTABLE_STATES:
-        raise RunRefused(f"run {run.id} is {run.state}; only failed or interrupted runs restart")
+        raise RunRefused(
+            f"run {run.id} is {run.state}; only failed, stopped or interrupted runs restart"
+        )
     return start_run(
         session=session,
         round_id=run.round_id,
@@ -334,174 +357,45 @@ def options_of(run: MatchingRun) -> SolveOptions:
 
 def next_queued_run(*, engine: Engine) -> int | None:
     """The oldest queued run, if any (a read that takes no write lock)."""
-    with Session(engine) as session:
-        session.connection(execution_options={db.READ_ONLY: True})
-        return session.exec(
-            select(MatchingRun.id)
-            .where(MatchingRun.state == RunState.queued)
-            .order_by(col(MatchingRun.id))
-            .limit(1)
-        ).first()
+    return solver_jobs.next_queued(engine=engine, kind=MATCHING)
 
 
 def execute_run(*, engine: Engine, run_id: int) -> RunState | None:
-    """Claim a queued run, solve it and store the outcome; None if it was not queued.
+    """Claim a queued run, solve it and store its roster; None if it was not queued.
 
-    Runs in a worker thread or a worker process, never in a request. Every database write
-    is its own short transaction; the result is one transaction.
+    Runs in a worker thread or a worker process, never in a request (see solver_jobs).
     """
-    if not _claim(engine, run_id):
-        return None
-    with Session(engine) as session:
-        session.connection(execution_options={db.READ_ONLY: True})
-        run = session.get(MatchingRun, run_id)
-        assert run is not None
-        snapshot, options = run.input_snapshot, options_of(run)
-    writer = _ProgressWriter(engine, run_id)
-    writer.start()
-    try:
-        outcome = solve_round(parse_scenario(snapshot), options, on_progress=writer.update)
-        document = result_document(outcome, options)
-    except Exception as error:  # any failure of the solve fails the run, with its message
-        writer.stop()
-        return _finish_failed(engine, run_id, f"{type(error).__name__}: {error}")
-    writer.stop()
-    try:
-        rows = _placement_rows(outcome, document)
-        return _finish(engine, run_id, outcome, document, rows)
-    except Exception as error:  # e.g. the database refused the roster
-        return _finish_failed(engine, run_id, f"storing the result failed: {error}")
+    return solver_jobs.execute(
+        engine=engine, kind=MATCHING, run_id=run_id, solve=_solve, store=_store
+    )
 
 
-def _run_for_update(session: Session, run_id: int) -> MatchingRun | None:
-    """The run row, locked, without its input snapshot (large; not needed under the lock)."""
-    return session.exec(
-        select(MatchingRun)
-        .where(MatchingRun.id == run_id)
-        .options(defer(MatchingRun.input_snapshot))  # type: ignore[arg-type]
-        .with_for_update()
-    ).first()
+def _solve(run: MatchingRun, on_progress: Callable[[Progress], None]) -> tuple:
+    """Solve the run's snapshot; the outcome, its result document and placement rows."""
+    options = options_of(run)
+    outcome = solve_round(parse_scenario(run.input_snapshot), options, on_progress=on_progress)
+    document = result_document(outcome, options)
+    return outcome, document, _placement_rows(outcome, document)
 
 
-def _claim(engine: Engine, run_id: int) -> bool:
-    with db.session_scope(engine) as session:
-        run = _run_for_update(session, run_id)
-        if run is None or run.state != RunState.queued:
-            return False
-        now = utcnow()
-        run.state = RunState.running
-        run.started_at = now
-        run.progress_at = now
-        audit.record(
-            session=session,
-            actor=None,
-            action="run.running",
-            object_type="matching_run",
-            object_id=run_id,
-            before={"state": RunState.queued.value},
-            after={"state": RunState.running.value},
-        )
-    return True
-
-
-class _ProgressWriter:
-    """Keeps the solver's latest progress in memory and writes it at most every
-    PROGRESS_INTERVAL_SECONDS (and every HEARTBEAT_SECONDS even without news), from its
-    own thread, so the solver's callback never waits for the database."""
-
-    def __init__(self, engine: Engine, run_id: int):
-        self._engine = engine
-        self._run_id = run_id
-        self._lock = threading.Lock()
-        self._latest: Progress | None = None
-        self._dirty = False
-        self._stopped = threading.Event()
-        self._started = time.monotonic()
-        self._thread = threading.Thread(
-            target=self._loop, name=f"run-{run_id}-progress", daemon=True
-        )
-
-    def update(self, progress: Progress) -> None:
-        with self._lock:
-            self._latest = progress
-            self._dirty = True
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stopped.set()
-        self._thread.join()
-
-    def _loop(self) -> None:
-        last_write = time.monotonic()
-        while not self._stopped.wait(PROGRESS_INTERVAL_SECONDS):
-            with self._lock:
-                latest, dirty = self._latest, self._dirty
-                self._dirty = False
-            if dirty or time.monotonic() - last_write >= HEARTBEAT_SECONDS:
-                self._write(latest)
-                last_write = time.monotonic()
-
-    def _write(self, progress: Progress | None) -> None:
-        values: dict[str, Any] = {
-            "elapsed_seconds": round(time.monotonic() - self._started, 3),
-            "progress_at": utcnow(),
-        }
-        if progress is not None:
-            values["best_objective"] = progress.objective
-            values["best_bound"] = progress.bound
-        try:
-            with db.session_scope(self._engine) as session:
-                session.execute(
-                    update(MatchingRun)
-                    .where(
-                        col(MatchingRun.id) == self._run_id,
-                        col(MatchingRun.state) == RunState.running,
-                    )
-                    .values(**values)
-                )
-        except Exception:  # progress is best effort; the result is what counts
-            return
-
-
-def _finish_failed(engine: Engine, run_id: int, error: str) -> RunState | None:
-    with db.session_scope(engine) as session:
-        run = _run_for_update(session, run_id)
-        if run is None or run.state != RunState.running:
-            return None
-        _mark(session, run, RunState.failed, error)
-        return RunState.failed
-
-
-def _finish(
-    engine: Engine,
-    run_id: int,
-    outcome: SolveOutcome,
-    document: dict[str, Any],
-    rows: list[dict[str, Any]],
-) -> RunState | None:
-    """Store the result and the placements of every application in one transaction.
+def _store(session: Session, run: MatchingRun, solved: tuple) -> str | None:
+    """Store the result and the placements of every application (in the finishing
+    transaction); why there is no roster, if there is none.
 
     The rows are made beforehand (`_placement_rows`), so the transaction, which holds
     SQLite's write lock, only maps them to application ids and inserts them in one bulk
     INSERT (executemany).
     """
-    with db.session_scope(engine) as session:
-        run = _run_for_update(session, run_id)
-        if run is None or run.state != RunState.running:
-            return None  # interrupted meanwhile (recovery after a missed heartbeat)
-        run.result = document
-        run.result_sha256 = result_digest(document)
-        run.elapsed_seconds = round(outcome.solve_seconds, 3)
-        run.best_objective = outcome.objective
-        run.best_bound = outcome.best_bound
-        if outcome.status not in ("OPTIMAL", "FEASIBLE"):
-            _mark(session, run, RunState.failed, _no_roster_message(document))
-            return RunState.failed
-        _store_placements(session, run, rows)
-        _mark(session, run, RunState.succeeded, None)
-        return RunState.succeeded
+    outcome, document, rows = solved
+    run.result = document
+    run.result_sha256 = result_digest(document)
+    run.elapsed_seconds = round(outcome.solve_seconds, 3)
+    run.best_objective = outcome.objective
+    run.best_bound = outcome.best_bound
+    if outcome.status not in ("OPTIMAL", "FEASIBLE"):
+        return _no_roster_message(document)
+    _store_placements(session, run, rows)
+    return None
 
 
 def _no_roster_message(document: dict[str, Any]) -> str:
@@ -512,28 +406,6 @@ def _no_roster_message(document: dict[str, Any]) -> str:
             lines.append(f"{conflict['constraint']}: {pairs}: {conflict['detail']}")
         return "the locked placements cannot all hold. " + " ".join(lines)
     return "no roster was found within the time limit; start the run again with a longer one"
-
-
-def _mark(session: Session, run: MatchingRun, state: RunState, error: str | None) -> None:
-    before = run.state
-    run.state = state
-    run.error = error
-    run.finished_at = utcnow()
-    after: dict[str, Any] = {"state": state.value}
-    if error is not None:
-        after["error"] = error
-    if run.result is not None:
-        after["status"] = run.result.get("status")
-        after["objective"] = run.result.get("objective")
-    audit.record(
-        session=session,
-        actor=None,
-        action=f"run.{state.value}",
-        object_type="matching_run",
-        object_id=run.id or 0,
-        before={"state": str(before)},
-        after=after,
-    )
 
 
 def _placement_rows(outcome: SolveOutcome, document: dict[str, Any]) -> list[dict[str, Any]]:
@@ -625,45 +497,20 @@ def application_ids(*, session: Session, round_id: str) -> dict[tuple[str, str],
 def recover_interrupted(
     *, engine: Engine, still_alive: Callable[[Session], set[int]] | None = None
 ) -> list[int]:
-    """Mark every queued or running run interrupted, except those whose job is still alive.
-
-    Called when the application starts (and by PostgreSQL workers): a run left queued or
-    running then was cut off by a crash or a restart. Its roster was never written, because
-    a result is stored in one transaction. `still_alive` names the runs a job queue still
-    holds; it is asked after the runs are locked, so a run started meanwhile is not touched.
-    """
-    with db.session_scope(engine) as session:
-        runs = session.exec(
-            select(MatchingRun)
-            .where(col(MatchingRun.state).in_(ACTIVE_STATES))
-            .order_by(col(MatchingRun.id))
-            .with_for_update()
-        ).all()
-        alive = still_alive(session) if still_alive is not None and runs else set()
-        interrupted = []
-        for run in runs:
-            if run.id in alive:
-                continue
-            _mark(
-                session,
-                run,
-                RunState.interrupted,
-                f"cut off while {run.state} by a crash or restart; start it again",
-            )
-            interrupted.append(run.id or 0)
-        return interrupted
+    """Mark interrupted every queued or running run whose job is gone (see solver_jobs)."""
+    return solver_jobs.recover_interrupted(engine=engine, kind=MATCHING, still_alive=still_alive)
 
 
 def active_run_ids(*, engine: Engine) -> list[int]:
-    with Session(engine) as session:
-        session.connection(execution_options={db.READ_ONLY: True})
-        return [
-            run_id
-            for run_id in session.exec(
-                select(MatchingRun.id).where(col(MatchingRun.state).in_(ACTIVE_STATES))
-            ).all()
-            if run_id is not None
-        ]
+    return solver_jobs.active_ids(engine=engine, kind=MATCHING)
+
+
+def stop_run(*, session: Session, run_id: int, actor: User) -> MatchingRun:
+    """Stop a queued run, or ask a running one to stop: it then keeps the best roster found
+    so far as a proposal, marked stopped. NotFound if not the organiser's; JobRefused once
+    the run has ended."""
+    run = visible_run(session=session, run_id=run_id, user=actor)
+    return solver_jobs.request_stop(session=session, kind=MATCHING, run=run, actor=actor)
 
 
 # --------------------------------------------------------------------------- roster

@@ -76,3 +76,41 @@ def test_every_constraint_is_named(table: str) -> None:
     # Batch migrations on SQLite can only drop or alter what has a name.
     for constraint in metadata.tables[table].constraints:
         assert constraint.name, f"{table}: unnamed {type(constraint).__name__}"
+
+
+def test_stopping_solver_runs_migrates_up_and_down_keeping_the_runs(engine: Engine) -> None:
+    """e4f1a2b3c5d6 adds stop_requested_at and the state "stopped" to both run tables; going
+    back turns a stopped run into an interrupted one (the state that existed) and keeps it."""
+    with engine.begin() as connection:
+        command.upgrade(db.alembic_config(connection=connection), "7d3a9e2c4b10")
+    with engine.begin() as connection:
+        connection.exec_driver_sql(
+            "INSERT INTO round (id, name, status, max_places_per_firm, weights, created_at, "
+            "invites_branch_missions) "
+            "VALUES ('r1', 'Ronde', 'draft', 1, '{}', CURRENT_TIMESTAMP, false)"
+        )
+        connection.exec_driver_sql(
+            "INSERT INTO matching_run (round_id, state, elapsed_seconds, input_snapshot, "
+            "snapshot_sha256, ortools_version, parameters, seed, created_at) "
+            "VALUES ('r1', 'succeeded', 0, '{}', 'x', '9', '{}', 0, CURRENT_TIMESTAMP)"
+        )
+    db.upgrade_to_head(engine)
+    assert schema_differences(engine) == []
+    for table in ("matching_run", "meeting_schedule_run"):
+        columns = {column["name"] for column in inspect(engine).get_columns(table)}
+        assert "stop_requested_at" in columns
+    with engine.begin() as connection:
+        connection.exec_driver_sql("UPDATE matching_run SET state = 'stopped'")
+    with engine.begin() as connection:
+        command.downgrade(db.alembic_config(connection=connection), "7d3a9e2c4b10")
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("SELECT state FROM matching_run").all() == [
+            ("interrupted",)
+        ]
+    assert "stop_requested_at" not in {
+        column["name"] for column in inspect(engine).get_columns("matching_run")
+    }
+    with pytest.raises(Exception, match=r"(?i)check"), engine.begin() as connection:
+        connection.exec_driver_sql("UPDATE matching_run SET state = 'stopped'")
+    db.upgrade_to_head(engine)
+    assert schema_differences(engine) == []

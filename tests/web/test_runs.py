@@ -21,7 +21,9 @@ from matchmaker.models import (
     RunState,
 )
 from matchmaker.optimisation import Progress
+from matchmaker.optimisation.stopping import StopRequest
 from matchmaker.services import runs as run_service
+from matchmaker.services import solver_jobs
 from tests import builders as b
 from tests.web.clients import Clients, post_form
 from tests.web.test_runs_support import (
@@ -348,7 +350,8 @@ def test_progress_is_written_while_solving_at_most_twice_a_second(
         session.commit()
         run_id = run.id
     assert run_id is not None
-    writer = run_service._ProgressWriter(app.state.engine, run_id)
+    engine = app.state.engine
+    writer = solver_jobs.ProgressWriter(engine, run_service.MATCHING, run_id, StopRequest())
     writes = []
     write = writer._write
     writer._write = lambda progress: (writes.append(progress), write(progress))  # type: ignore[method-assign]
@@ -360,7 +363,7 @@ def test_progress_is_written_while_solving_at_most_twice_a_second(
     time.sleep(0.6)
     writer.stop()
     elapsed = time.monotonic() - started
-    assert 1 <= len(writes) <= elapsed / run_service.PROGRESS_INTERVAL_SECONDS + 1
+    assert 1 <= len(writes) <= elapsed / solver_jobs.PROGRESS_INTERVAL_SECONDS + 1
     progress = organiser.get(f"/organiser/runs/{run_id}/progress").json()
     assert progress["best_objective"] == 2199 and progress["best_bound"] == 5000
     assert progress["percent"] == 43 and progress["finished"] is False

@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 
 from ortools.sat.python import cp_model
 
+from matchmaker.optimisation import stopping
 from matchmaker.optimisation.meetings import constraints, explain, greedy
 from matchmaker.optimisation.meetings.data import MeetingData, Variables, prepare
 from matchmaker.optimisation.meetings.problem import MeetingProblem
@@ -117,6 +118,8 @@ def solve_meetings(
         )
 
     def left() -> float | None:
+        if stopping.requested():
+            return 0.0  # stopped: no time for another phase
         return None if time_limit is None else time_limit - (time.perf_counter() - started)
 
     conflicts = explain.static_conflicts(data)
@@ -149,7 +152,8 @@ def solve_meetings(
         )
         model.maximize(placed)
         solver = _solver(workers=workers, seed=seed, time_limit=left())
-        code = solver.solve(model, _Reporter(None, started, "CP-SAT, placing"))
+        with stopping.watching(solver):
+            code = solver.solve(model, _Reporter(None, started, "CP-SAT, placing"))
         if code == cp_model.INFEASIBLE:
             return finish(
                 "INFEASIBLE",
@@ -190,7 +194,8 @@ def solve_meetings(
     # Phase 2 (or the only phase): the fewest breaks.
     model.minimize(variables.total_breaks)
     solver = _solver(workers=workers, seed=seed, time_limit=left())
-    code = solver.solve(model, _Reporter(progress, started, "CP-SAT"))
+    with stopping.watching(solver):
+        code = solver.solve(model, _Reporter(progress, started, "CP-SAT"))
     if code == cp_model.INFEASIBLE:
         return finish(
             "INFEASIBLE", conflicts=explain.explain_infeasible(data, seed=seed, time_limit=left())
@@ -246,12 +251,15 @@ def _solve_from_below(finish, data, model, variables, left, *, workers, seed, pr
             trial, lean_variables = build_model(lean)
             add_rule(trial, lean_variables)
             solver = _solver(workers=workers, seed=seed, time_limit=left(), work=budget)
-            code = solver.solve(trial)
+            with stopping.watching(solver):
+                code = solver.solve(trial)
             return code, (solver, lean_variables)
         trial = model.clone()
         add_rule(trial, variables)
         solver = _solver(workers=workers, seed=seed, time_limit=left(), work=budget)
-        return solver.solve(trial), (solver, variables)
+        with stopping.watching(solver):
+            code = solver.solve(trial)
+        return code, (solver, variables)
 
     def found(solved) -> None:
         nonlocal best
