@@ -214,6 +214,7 @@ class RunOut(BaseModel):
     ortools_version: str
     seed: int
     error: str | None
+    stop_requested_at: datetime | None
     created_at: datetime
     finished_at: datetime | None
 
@@ -237,6 +238,7 @@ def run_out(run: MeetingScheduleRun) -> RunOut:
         ortools_version=run.ortools_version,
         seed=run.seed,
         error=run.error,
+        stop_requested_at=run.stop_requested_at,
         created_at=run.created_at,
         finished_at=run.finished_at,
     )
@@ -509,6 +511,19 @@ def agendas(session: SessionDep, user: CurrentUser, mission_id: int) -> list[Age
 )
 def get_run(session: SessionDep, user: CurrentUser, run_id: int) -> RunOut:
     return run_out(meeting_service.visible_run(session=session, run_id=run_id, user=user))
+
+
+@router.post(
+    "/meeting-runs/{run_id}/stop",
+    response_model=RunOut,
+    responses=ERRORS,
+    dependencies=AS_ORGANISER,
+)
+def stop_run(session: SessionDep, user: CurrentUser, run_id: int) -> RunOut:
+    """Stop a queued schedule run at once, or ask a running one to stop: within a few
+    seconds it ends, state `stopped`, keeping the best schedule found so far (none if it had
+    not found one yet). 409 once the run has ended."""
+    return run_out(schedule_service.stop_schedule(session=session, run_id=run_id, actor=user))
 
 
 def _lock(session: Session, user: User, request_id: int, locked: bool) -> RequestOut:

@@ -75,6 +75,9 @@ class RunView(BaseModel):
     parameters: dict[str, Any]
     seed: int
     error: str | None
+    stop_requested_at: datetime | None = Field(
+        description="when an organiser asked the run to stop (it then ends `stopped`)"
+    )
     created_at: datetime
     started_at: datetime | None
     finished_at: datetime | None
@@ -118,6 +121,7 @@ def run_view(run: MatchingRun) -> RunView:
         parameters=run.parameters,
         seed=run.seed,
         error=run.error,
+        stop_requested_at=run.stop_requested_at,
         created_at=run.created_at,
         started_at=run.started_at,
         finished_at=run.finished_at,
@@ -219,6 +223,14 @@ def restart_run(request: Request, session: SessionDep, user: CurrentUser, run_id
         session=session, run_id=run_id, actor=user, enqueue=jobs.queue_for(request.app).defer
     )
     return run_view(run)
+
+
+@router.post("/runs/{run_id}/stop", response_model=RunView, responses=ERRORS)
+def stop_run(session: SessionDep, user: CurrentUser, run_id: int) -> RunView:
+    """Stop a queued run at once, or ask a running one to stop: within a few seconds it ends,
+    state `stopped`, keeping the best roster found so far as a proposal (none if it had not
+    found one yet). 409 once the run has ended."""
+    return run_view(run_service.stop_run(session=session, run_id=run_id, actor=user))
 
 
 @router.post("/runs/{run_id}/publish", response_model=RoundPublic, responses=ERRORS)

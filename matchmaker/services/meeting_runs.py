@@ -241,9 +241,7 @@ def recover_interrupted(
     *, engine: Engine, still_alive: Callable[[Session], set[int]] | None = None
 ) -> list[int]:
     """Mark interrupted every queued or running schedule run whose job is gone."""
-    return solver_jobs.recover_interrupted(
-        engine=engine, kind=SCHEDULING, still_alive=still_alive
-    )
+    return solver_jobs.recover_interrupted(engine=engine, kind=SCHEDULING, still_alive=still_alive)
 
 
 def stop_schedule(*, session: Session, run_id: int, actor: User) -> MeetingScheduleRun:
@@ -260,7 +258,8 @@ def progress_of(run: MeetingScheduleRun) -> dict[str, Any]:
     finished = run.state not in ACTIVE_STATES
     limit = (run.parameters or {}).get("time_limit")
     percent: int | None
-    if run.state == RunState.succeeded:
+    found = (run.result or {}).get("status") in ("OPTIMAL", "FEASIBLE")
+    if run.state == RunState.succeeded or (run.state == RunState.stopped and found):
         percent = 100
     elif finished:
         percent = 0
@@ -282,6 +281,7 @@ def progress_of(run: MeetingScheduleRun) -> dict[str, Any]:
         "scheduled": result.get("scheduled"),
         "requested": result.get("requested"),
         "error": run.error,
+        "stop_requested": run.stop_requested_at is not None,
     }
 
 

@@ -161,6 +161,15 @@ def current_run(*, session: Session, round_id: str) -> MatchingRun | None:
     ).first()
 
 
+def has_roster(run: MatchingRun) -> bool:
+    """Whether the run ended with a roster: succeeded, or stopped after finding one."""
+    status = (run.result or {}).get("status")
+    return run.state in (RunState.succeeded, RunState.stopped) and status in (
+        "OPTIMAL",
+        "FEASIBLE",
+    )
+
+
 def published_run(*, session: Session, round_row: Round) -> MatchingRun | None:
     """The run whose roster the round published (None until it is published): what firms,
     branch organisations and exports see, whatever runs exist besides."""
@@ -695,12 +704,15 @@ def progress_of(run: MatchingRun) -> dict[str, Any]:
     if objective is not None and bound is not None:
         gap = round(abs(bound - objective) / max(1, abs(objective)), 6)
     percent: int | None = None
+    measured = objective is not None and bound is not None and bound > 0 and objective >= 0
     if run.state == RunState.succeeded:
         percent = 100
+    elif run.state == RunState.stopped and has_roster(run) and measured:
+        percent = min(100, int(100 * objective / bound))  # type: ignore[operator]
     elif finished:
         percent = 0
-    elif objective is not None and bound is not None and bound > 0 and objective >= 0:
-        percent = min(99, int(100 * objective / bound))
+    elif measured:
+        percent = min(99, int(100 * objective / bound))  # type: ignore[operator]
     parameters = run.parameters or {}
     return {
         "run": run.id,
@@ -715,4 +727,5 @@ def progress_of(run: MatchingRun) -> dict[str, Any]:
         "percent": percent,
         "status": (run.result or {}).get("status"),
         "error": run.error,
+        "stop_requested": run.stop_requested_at is not None,
     }

@@ -291,7 +291,10 @@ def request_stop(*, session: Session, kind: JobKind, run: SolverRunBase, actor: 
                 f"{kind.noun} {run_id} is {state}; only a queued or running {kind.noun} "
                 "can be stopped"
             )
-        if row.stop_requested_at is None:
+        if row.state == RunState.queued:  # nothing found yet, nothing to keep
+            row.stop_requested_at = utcnow()
+            mark(session, kind, row, RunState.stopped, "stopped before it started", actor=actor)
+        elif row.stop_requested_at is None:  # asking again changes nothing
             row.stop_requested_at = utcnow()
             audit.record(
                 session=session,
@@ -302,8 +305,6 @@ def request_stop(*, session: Session, kind: JobKind, run: SolverRunBase, actor: 
                 before={"state": str(row.state)},
                 after={"stop_requested": True},
             )
-        if row.state == RunState.queued:
-            mark(session, kind, row, RunState.stopped, "stopped before it started", actor=actor)
         session.commit()
     except BaseException:
         session.rollback()

@@ -22,6 +22,7 @@ from matchmaker.services.errors import Invalid
 from matchmaker.services.exports import file_name
 from matchmaker.services.meeting_partners import PartnerInput
 from matchmaker.services.meetings import DayInput, MeetingRefused
+from matchmaker.services.solver_jobs import JobRefused
 from matchmaker.web.rendering import refusal, render
 
 router = APIRouter(tags=["pages: meeting days"])
@@ -137,7 +138,8 @@ def _day_page(
         rows = meeting_service.requests_of(session=session, day=day)
         run = meeting_service.latest_run(session=session, day=day)
         current = meeting_service.current_schedule(session=session, day=day)
-        if notice == NOTICES["scheduling"] and (run is None or run.state not in ACTIVE):
+        ended = run is None or run.state not in ACTIVE
+        if notice in (NOTICES["scheduling"], NOTICES["stopping"]) and ended:
             context["notice"] = None  # the run has ended: its outcome shows below
         context.update(
             partners=meeting_service.partners_of(session=session, day=day),
@@ -174,6 +176,7 @@ NOTICES = {
     "imported": "The partners of the file are added.",
     "request": "The meeting request is recorded.",
     "deleted": "The meeting request is removed.",
+    "stopping": "The schedule run is stopping; it keeps the best schedule found so far.",
     "removed": "The partner and the meetings requested with it are removed.",
     "scheduling": "Scheduling all requested meetings: the schedule appears when the run ends.",
     "locked": "The meeting is locked in its slot at its table; later runs keep it there.",
@@ -436,6 +439,23 @@ def run_progress(session: SessionDep, user: CurrentUser, run_id: int) -> JSONRes
     """A schedule run's progress as JSON, polled by the day page's progress bar."""
     run = meeting_service.visible_run(session=session, run_id=run_id, user=user)
     return JSONResponse(schedule_service.progress_of(run), headers={"Cache-Control": "no-store"})
+
+
+@router.post(
+    "/organiser/meeting-runs/{run_id}/stop",
+    response_class=HTMLResponse,
+    dependencies=[*AS_ORGANISER, CsrfChecked],
+)
+def stop_run(request: Request, session: SessionDep, user: CurrentUser, run_id: int) -> Response:
+    """Stop a queued or running schedule run; a running one keeps its best schedule so far."""
+    run = meeting_service.visible_run(session=session, run_id=run_id, user=user)
+    day = session.get(MeetingDay, run.meeting_day_id)
+    assert day is not None
+    try:
+        schedule_service.stop_schedule(session=session, run_id=run_id, actor=user)
+    except JobRefused as error:
+        return _day_page(request, session, user, day.mission_id, **refusal(error))
+    return _day_saved(day.mission_id, "stopping")
 
 
 def _lock(

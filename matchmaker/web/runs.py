@@ -28,6 +28,7 @@ from matchmaker.services import placements as placement_service
 from matchmaker.services import runs as run_service
 from matchmaker.services.errors import Invalid
 from matchmaker.services.runs import RosterEntry, RunRefused
+from matchmaker.services.solver_jobs import JobRefused
 from matchmaker.web.rendering import refusal, render
 
 router = APIRouter(
@@ -136,6 +137,7 @@ def run_page_response(
     active = run_service.active_run(session=session, round_id=run.round_id)
     is_current = current is not None and current.id == run.id
     published = round_row.status == RoundStatus.published
+    has_roster = run_service.has_roster(run)
     return render(
         request,
         "runs/detail.html",
@@ -143,7 +145,8 @@ def run_page_response(
         run=run,
         round=round_row,
         progress=run_service.progress_of(run),
-        rosters=mission_rosters(session, run) if run.state == "succeeded" else [],
+        rosters=mission_rosters(session, run) if has_roster else [],
+        has_roster=has_roster,
         is_current=is_current,
         published=published,
         can_lock=is_current and not published,
@@ -185,6 +188,16 @@ def restart_run(request: Request, session: SessionDep, user: CurrentUser, run_id
     except (RunRefused, Invalid) as error:
         return run_page_response(request, session, user, run_id, **refusal(error))
     return RedirectResponse(f"/organiser/runs/{run.id}", status_code=303)
+
+
+@router.post("/runs/{run_id}/stop", response_class=HTMLResponse, dependencies=[CsrfChecked])
+def stop_run(request: Request, session: SessionDep, user: CurrentUser, run_id: int) -> Response:
+    """Stop a queued or running run; a running one keeps the best roster found so far."""
+    try:
+        run_service.stop_run(session=session, run_id=run_id, actor=user)
+    except JobRefused as error:
+        return run_page_response(request, session, user, run_id, **refusal(error))
+    return RedirectResponse(f"/organiser/runs/{run_id}", status_code=303)
 
 
 @router.post("/runs/{run_id}/publish", response_class=HTMLResponse, dependencies=[CsrfChecked])

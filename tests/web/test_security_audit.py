@@ -16,7 +16,14 @@ from sqlalchemy import delete, text, update
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, col, func, select
 
-from matchmaker.models import AuditLog, User
+from matchmaker.models import (
+    AuditLog,
+    MatchingRun,
+    MeetingDay,
+    MeetingScheduleRun,
+    RunState,
+    User,
+)
 from matchmaker.models.audit import AuditLogIsAppendOnly
 from tests.web import access_meetings as meetings_routes
 from tests.web import test_meetings as meetings
@@ -121,6 +128,40 @@ class World:
         placement = run_support.placement_of(self.app, run_id, "W1")
         assert placement.id is not None
         return placement.id
+
+    @functools.cached_property
+    def running_run(self) -> int:
+        """A run of the finished run's round that a worker is solving (as far as the
+        database knows: no job runner takes a running run)."""
+        with Session(self.app.state.engine) as session:
+            run = MatchingRun(
+                round_id=self.run["round_id"],
+                state=RunState.running,
+                input_snapshot={},
+                snapshot_sha256="0" * 64,
+                ortools_version="test",
+            )
+            session.add(run)
+            session.commit()
+            assert run.id is not None
+            return run.id
+
+    @functools.cached_property
+    def running_schedule(self) -> int:
+        """A schedule run of the meeting day, being solved."""
+        with Session(self.app.state.engine) as session:
+            day_id = session.exec(select(MeetingDay.id)).one()
+            run = MeetingScheduleRun(
+                meeting_day_id=day_id,
+                state=RunState.running,
+                input_snapshot={},
+                snapshot_sha256="0" * 64,
+                ortools_version="test",
+            )
+            session.add(run)
+            session.commit()
+            assert run.id is not None
+            return run.id
 
     def placement(self, firm: str) -> int:
         placement = run_support.placement_of(self.app, self.run["id"], firm)
@@ -418,6 +459,20 @@ CALLS: dict[tuple[str, str], Call] = {
     ),
     ("POST", "/api/runs/{run_id}/restart"): Call(
         "organiser", lambda w: f"/api/runs/{w.failed_run}/restart"
+    ),
+    ("POST", "/organiser/runs/{run_id}/stop"): Call(
+        "organiser", lambda w: f"/organiser/runs/{w.running_run}/stop", form=_fixed({})
+    ),
+    ("POST", "/api/runs/{run_id}/stop"): Call(
+        "organiser", lambda w: f"/api/runs/{w.running_run}/stop"
+    ),
+    ("POST", "/organiser/meeting-runs/{run_id}/stop"): Call(
+        "organiser",
+        lambda w: w.meeting_day and f"/organiser/meeting-runs/{w.running_schedule}/stop",
+        form=_fixed({}),
+    ),
+    ("POST", "/api/meeting-runs/{run_id}/stop"): Call(
+        "organiser", lambda w: w.meeting_day and f"/api/meeting-runs/{w.running_schedule}/stop"
     ),
     ("POST", "/organiser/runs/{run_id}/publish"): Call(
         "organiser", lambda w: f"/organiser/runs/{w.run['id']}/publish", form=_fixed({})

@@ -33,11 +33,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     for table in TABLES:
         # A stopped run kept its best answer: before stopping existed, that was a run cut off.
-        op.execute(
-            sa.text(
-                f"UPDATE {table} SET state = 'interrupted' WHERE state = 'stopped'"
-            )
-        )
+        op.execute(sa.text(f"UPDATE {table} SET state = 'interrupted' WHERE state = 'stopped'"))
         with op.batch_alter_table(table) as batch:
             batch.drop_constraint(op.f(f"ck_{table}_state"), type_="check")
             batch.create_check_constraint(op.f(f"ck_{table}_state"), _states(STATES_BEFORE))

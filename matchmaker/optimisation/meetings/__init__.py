@@ -11,6 +11,7 @@ Formats: problem.py (input) and result.py (result) document them field by field.
 """
 
 from matchmaker.optimisation.meetings.explain import Conflict, Unscheduled
+from matchmaker.optimisation.meetings.files import load_problem
 from matchmaker.optimisation.meetings.model import (
     DEFAULT_WORKERS,
     MeetingProgress,
@@ -23,7 +24,6 @@ from matchmaker.optimisation.meetings.problem import (
     MeetingProblem,
     MeetingProblemError,
     Participant,
-    load_problem,
     validate,
 )
 from matchmaker.optimisation.meetings.result import RESULT_FORMAT, MeetingResult

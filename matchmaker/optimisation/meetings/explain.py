@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
+from matchmaker.optimisation.meetings.building import build_model
 from matchmaker.optimisation.meetings.constraints import fixed as fixed_family
 from matchmaker.optimisation.meetings.constraints import precedences as precedence_family
 from matchmaker.optimisation.meetings.data import MeetingData
@@ -229,8 +230,6 @@ _RULE_WORDS = {
 
 def explain_infeasible(data: MeetingData, *, seed: int, time_limit: float | None) -> list[Conflict]:
     """An unsat core of the switchable rules: a set of them that cannot hold together."""
-    from matchmaker.optimisation.meetings.model import build_model
-
     model, variables = build_model(data, explaining=True)
     model.add_assumptions(variables.assumption_literals)
     solver = cp_model.CpSolver()

@@ -18,7 +18,8 @@ from dataclasses import dataclass, replace
 from ortools.sat.python import cp_model
 
 from matchmaker.optimisation import stopping
-from matchmaker.optimisation.meetings import constraints, explain, greedy
+from matchmaker.optimisation.meetings import explain, greedy
+from matchmaker.optimisation.meetings.building import build_model
 from matchmaker.optimisation.meetings.data import MeetingData, Variables, prepare
 from matchmaker.optimisation.meetings.problem import MeetingProblem
 from matchmaker.optimisation.meetings.result import MeetingResult, assign_tables, breaks_of
@@ -56,17 +57,6 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
                     self.engine,
                 )
             )
-
-
-def build_model(
-    data: MeetingData, *, explaining: bool = False
-) -> tuple[cp_model.CpModel, Variables]:
-    """Variables and every constraint family, without objective."""
-    model = cp_model.CpModel()
-    variables = Variables(explaining=explaining)
-    for family in constraints.FAMILIES:
-        family.build(data, model, variables)
-    return model, variables
 
 
 def _solver(

@@ -34,10 +34,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
-
-from matchmaker.optimisation import documents
 
 MEETINGS_FORMAT = "matchmaker-meetings/1"
 SESSIONS = ("any", "morning", "afternoon")
@@ -134,29 +131,6 @@ class MeetingProblem:
 
 
 # --------------------------------------------------------------------------- loading
-
-
-def load_problem(path: str | Path) -> MeetingProblem:
-    """Read a problem: a paper's `.dzn` file, or else a matchmaker-meetings/1 JSON document.
-
-    Raises MeetingProblemError (every problem, with its path) for unreadable or bad input.
-    """
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise MeetingProblemError([f"{path}: no such file"]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise MeetingProblemError([f"{path}: cannot be read ({exc})"]) from None
-    if path.suffix.lower() == ".dzn":
-        from matchmaker.optimisation.meetings.dzn import parse_dzn
-
-        return parse_dzn(text, name=path.name.removesuffix(".dzn").removesuffix(".original"))
-    try:
-        document = documents.load_json(text)
-    except documents.DocumentError as exc:
-        raise MeetingProblemError([f"{path}: {exc}"]) from None
-    return validate(document)
 
 
 # --------------------------------------------------------------------------- validation
