@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.checker import Round
+from matchmaker.optimisation.validate import Round
 
 MAX_ELIGIBLE = 16
 

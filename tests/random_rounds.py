@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
-from tests.checker import eligible_applications
+from matchmaker.optimisation.validate import eligible_applications
 
 REGIONS = [("FR", "Fryslân"), ("GR", "Groningen"), ("DR", "Drenthe")]
 SECTORS = [

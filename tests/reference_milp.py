@@ -7,7 +7,7 @@ from collections import defaultdict
 
 import numpy as np
 
-from tests.checker import Round
+from matchmaker.optimisation.validate import Round
 
 
 class _Model:

@@ -8,6 +8,7 @@ import pytest
 
 from matchmaker.cli import app
 from matchmaker.optimisation import ScenarioError
+from matchmaker.optimisation.validate import objective_of
 from tests.builders import (
     applicants,
     application,
@@ -20,7 +21,6 @@ from tests.builders import (
     reasons,
     round_doc,
 )
-from tests.checker import objective_of
 from tests.random_rounds import random_round
 from tests.solving import solve_checked
 

@@ -8,9 +8,9 @@ import time
 
 import pytest
 
+from matchmaker.optimisation.validate import eligible_applications
 from matchmaker.synthetic import generate_round
 from tests.brute_force import brute_force_optimum
-from tests.checker import eligible_applications
 from tests.random_rounds import random_round
 from tests.reference_milp import reference_optimum
 from tests.solving import solve_checked

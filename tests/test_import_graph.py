@@ -109,3 +109,9 @@ def test_the_command_line_modules_do_not_import_each_other() -> None:
     graph = import_graph()
     assert "matchmaker.cli" not in graph["matchmaker.meetings_cli"]
     assert "matchmaker.cli" not in graph["matchmaker.users_cli"]
+
+
+def test_the_result_checkers_stay_independent_of_the_engine() -> None:
+    graph = import_graph()
+    assert graph["matchmaker.optimisation.validate"] == set()
+    assert graph["matchmaker.optimisation.meetings.schedule_check"] == set()

@@ -60,3 +60,19 @@ def test_wheel_ships_the_demo_scenarios(tmp_path: Path) -> None:
     days = {Path(n).name for n in names if n.startswith("matchmaker/_data/meeting-days/")}
     assert days == {p.name for p in (ROOT / "meeting-days").glob("*.json")} >= {"example-day.json"}
     assert "matchmaker/cli.py" in names
+
+
+def test_the_architecture_tree_names_every_folder_of_the_package() -> None:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text[text.index("## Architecture") :]
+    tree = re.search(r"```text\n(.*?)```", section, re.S)
+    assert tree is not None
+    folders = {
+        path.name
+        for path in (ROOT / "matchmaker").rglob("*")
+        if path.is_dir() and path.name != "__pycache__" and any(path.glob("*.py"))
+    }
+    named = set(re.findall(r"[├└]── ([\w]+)/", tree.group(1)))
+    assert folders - named == set(), "folders the README's architecture tree leaves out"
+    for module in re.findall(r"`([\w/]+\.py)", section):
+        assert (ROOT / "matchmaker" / module).is_file() or (ROOT / module).is_file(), module

@@ -9,14 +9,14 @@ import random
 
 import pytest
 
-from tests.brute_force import brute_force_optimum, brute_force_solution
-from tests.checker import (
+from matchmaker.optimisation.validate import (
     Round,
     check_result,
     eligible_applications,
     objective_of,
     score_of,
 )
+from tests.brute_force import brute_force_optimum, brute_force_solution
 from tests.random_rounds import random_round
 from tests.reference_milp import reference_optimum
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 from collections import Counter
 
-from tests.meetings.checker import breaks_total
+from matchmaker.optimisation.meetings.schedule_check import breaks_total
 
 
 def best(problem: dict) -> tuple[int, int] | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from matchmaker.optimisation.meetings import solve_meetings, validate
-from tests.meetings.checker import check
+from matchmaker.optimisation.meetings.schedule_check import check
 
 
 def solve_checked(document: dict, **options: Any) -> dict:

@@ -8,8 +8,8 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from matchmaker.cli import app
+from matchmaker.optimisation.meetings.schedule_check import check
 from tests.meetings.builders import day
-from tests.meetings.checker import check
 
 ROOT = Path(__file__).resolve().parents[2]
 runner = CliRunner()

@@ -14,7 +14,7 @@ from matchmaker.optimisation.meetings import (
     validate,
 )
 from matchmaker.optimisation.meetings.dzn import parse_dzn
-from tests.meetings.checker import check
+from matchmaker.optimisation.meetings.schedule_check import check
 
 ROOT = Path(__file__).resolve().parents[2]
 INSTANCES = ROOT / "bench" / "b2b" / "instances"

@@ -7,8 +7,8 @@ import pytest
 from matchmaker.optimisation.meetings import solve_meetings, validate
 from matchmaker.optimisation.meetings.data import prepare
 from matchmaker.optimisation.meetings.greedy import fair, schedule
+from matchmaker.optimisation.meetings.schedule_check import check
 from tests.meetings.builders import day, random_day
-from tests.meetings.checker import check
 
 
 @pytest.mark.parametrize("seed", range(40))

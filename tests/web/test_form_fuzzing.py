@@ -133,6 +133,8 @@ FORMS: list[tuple[str, str, tuple[str, ...]]] = [
     ("organiser", "/organiser/placements/{placement}/unlock", ()),
     ("organiser", "/organiser/rounds/{round_a}/runs", ("time_limit", "seed", "workers")),
     ("organiser", "/organiser/runs/{run}/restart", ()),
+    ("organiser", "/organiser/runs/{run}/stop", ()),
+    ("organiser", "/organiser/meeting-runs/{run}/stop", ()),
     ("organiser", "/organiser/runs/{run}/publish", ()),
     ("branch_org", "/branch/rounds/{round_b}/missions", MISSION),
     ("branch_org", "/branch/missions/{branch_mission}", MISSION),

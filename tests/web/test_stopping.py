@@ -26,11 +26,11 @@ from matchmaker.models import (
     ScheduledMeeting,
 )
 from matchmaker.optimisation.meetings.generate import generate_day
+from matchmaker.optimisation.meetings.schedule_check import check
+from matchmaker.optimisation.validate import Round
 from matchmaker.services import meeting_runs as schedule_service
 from matchmaker.services import runs as run_service
 from matchmaker.synthetic import generate_round
-from tests.checker import Round
-from tests.meetings.checker import check
 from tests.web.clients import Clients, csrf
 from tests.web.test_meetings import published_mission, set_up_day
 from tests.web.test_runs_support import import_round, waiting_round

@@ -1,4 +1,4 @@
-"""Independent re-reading of SPEC model v1: validates a result document against its scenario."""
+"""Checks a result document against its scenario by re-reading SPEC model v1 (no engine code)."""
 
 from __future__ import annotations
 
