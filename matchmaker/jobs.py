@@ -53,14 +53,27 @@ _QUEUE_SCHEMA_LOCK_ID = 0x6D6A6F62  # "mjob"
 _state_lock = threading.Lock()
 
 
+# Each task's queueing lock: at most one job per run waits in the queue.
+QUEUEING_LOCKS = {RUN_TASK: "matching-run", MEETINGS_TASK: "meeting-run"}
+
+
 class JobQueue(Protocol):
-    """Where a started run goes: `defer` is called inside the transaction that creates it."""
+    """Where a started job goes: `defer` is called inside the transaction that creates it,
+    with the task that runs it (RUN_TASK: a matching run; MEETINGS_TASK: a schedule run)."""
 
-    def defer(self, session: Session, run_id: int) -> None: ...
-
-    def defer_meetings(self, session: Session, run_id: int) -> None: ...
+    def defer(self, session: Session, run_id: int, task: str = RUN_TASK) -> None: ...
 
     def close(self) -> None: ...
+
+
+def enqueuer(app: FastAPI, task: str = RUN_TASK) -> Callable[[Session, int], None]:
+    """What a service calls to queue a job of this task in the application's queue."""
+    queue = queue_for(app)
+
+    def enqueue(session: Session, run_id: int) -> None:
+        queue.defer(session, run_id, task)
+
+    return enqueue
 
 
 # --------------------------------------------------------------------------- server hooks
@@ -134,10 +147,8 @@ class ThreadRunner:
         self._thread = threading.Thread(target=self._loop, name="matching-runs", daemon=True)
         self._thread.start()
 
-    def defer(self, session: Session, run_id: int) -> None:
-        event.listen(session, "after_commit", self._after_commit, once=True)
-
-    def defer_meetings(self, session: Session, run_id: int) -> None:
+    def defer(self, session: Session, run_id: int, task: str = RUN_TASK) -> None:
+        """Wake the thread once the run's transaction commits (it takes every task)."""
         event.listen(session, "after_commit", self._after_commit, once=True)
 
     def _after_commit(self, _session: Session) -> None:
@@ -219,16 +230,10 @@ class ProcrastinateQueue:
     def __init__(self, url: URL):
         self._app = queue_app(url)
 
-    def defer(self, session: Session, run_id: int) -> None:
+    def defer(self, session: Session, run_id: int, task: str = RUN_TASK) -> None:
         connection = session.connection().connection.driver_connection
         self._app.configure_task(
-            RUN_TASK, connection=connection, queueing_lock=f"matching-run-{run_id}"
-        ).defer(run_id=run_id)
-
-    def defer_meetings(self, session: Session, run_id: int) -> None:
-        connection = session.connection().connection.driver_connection
-        self._app.configure_task(
-            MEETINGS_TASK, connection=connection, queueing_lock=f"meeting-run-{run_id}"
+            task, connection=connection, queueing_lock=f"{QUEUEING_LOCKS[task]}-{run_id}"
         ).defer(run_id=run_id)
 
     def close(self) -> None:

@@ -465,7 +465,7 @@ def schedule_all(
         options=schedule_service.ScheduleOptions(
             time_limit=body.time_limit, seed=body.seed, workers=body.workers
         ),
-        enqueue=jobs.queue_for(request.app).defer_meetings,
+        enqueue=jobs.enqueuer(request.app, jobs.MEETINGS_TASK),
     )
     return run_out(run)
 

@@ -176,7 +176,7 @@ def start_run(
         round_id=round_id,
         actor=user,
         options=options,
-        enqueue=jobs.queue_for(request.app).defer,
+        enqueue=jobs.enqueuer(request.app),
     )
     return run_view(run)
 
@@ -220,7 +220,7 @@ def get_roster(session: SessionDep, user: CurrentUser, run_id: int) -> list[Rost
 def restart_run(request: Request, session: SessionDep, user: CurrentUser, run_id: int) -> RunView:
     """Start a failed or interrupted run again: same parameters and seed, the round as now."""
     run = run_service.restart_run(
-        session=session, run_id=run_id, actor=user, enqueue=jobs.queue_for(request.app).defer
+        session=session, run_id=run_id, actor=user, enqueue=jobs.enqueuer(request.app)
     )
     return run_view(run)
 

@@ -70,7 +70,7 @@ REASONS_IN_PLAIN_WORDS = {
     NOT_PLACED: "the firm no longer holds a place on the mission",
 }
 
-# Enqueue a meeting schedule run (jobs.JobQueue.defer_meetings): called inside the
+# Enqueue a meeting schedule run (jobs.enqueuer with MEETINGS_TASK): called inside the
 # transaction that creates the run.
 Enqueue = Callable[[Session, int], None]
 

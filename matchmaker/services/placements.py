@@ -34,7 +34,7 @@ from matchmaker.optimisation import (
     result_document,
     solve_round,
 )
-from matchmaker.services import audit, read_back
+from matchmaker.services import audit, read_back, snapshots
 from matchmaker.services import runs as run_service
 from matchmaker.services.errors import Conflict, NotFound
 
@@ -376,7 +376,7 @@ def _plan(
     document = run_service.round_snapshot(session=session, round_id=round_id)
     pair_of = {
         application_id: pair
-        for pair, application_id in run_service.application_ids(
+        for pair, application_id in snapshots.application_ids(
             session=session, round_id=round_id
         ).items()
     }

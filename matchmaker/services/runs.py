@@ -33,7 +33,6 @@ from matchmaker.models import (
     PlacementStatus,
     Role,
     Round,
-    RoundFirm,
     RoundStatus,
     RunState,
     User,
@@ -48,7 +47,7 @@ from matchmaker.optimisation import (
     result_document,
     solve_round,
 )
-from matchmaker.services import audit, read_back, solver_jobs
+from matchmaker.services import audit, read_back, snapshots, solver_jobs
 from matchmaker.services.errors import Invalid, NotFound
 from matchmaker.services.scenarios import export_round
 from matchmaker.services.solver_jobs import (
@@ -443,7 +442,7 @@ def _placement_rows(outcome: SolveOutcome, document: dict[str, Any]) -> list[dic
 
 def _store_placements(session: Session, run: MatchingRun, rows: list[dict[str, Any]]) -> None:
     """Insert the run's placements with one executemany INSERT (SQLAlchemy Core)."""
-    ids = application_ids(session=session, round_id=run.round_id)
+    ids = snapshots.application_ids(session=session, round_id=run.round_id)
     now = utcnow()
     values = []
     for row in rows:
@@ -465,39 +464,6 @@ def _store_placements(session: Session, run: MatchingRun, rows: list[dict[str, A
         )
     if values:
         session.connection().execute(insert(PLACEMENT_TABLE), values)
-
-
-def application_ids(*, session: Session, round_id: str) -> dict[tuple[str, str], int]:
-    """Application ids of the round by their (firm, mission) ids in its scenario.
-
-    Firms go by RoundFirm.external_id, or by KvK number when they never joined the round,
-    exactly as export_round names them.
-    """
-    missions = dict(
-        session.exec(
-            select(Mission.id, Mission.external_id).where(Mission.round_id == round_id)
-        ).all()
-    )
-    applications = session.exec(
-        select(Application.id, Application.firm_id, Application.mission_id).where(
-            Application.round_id == round_id
-        )
-    ).all()
-    firm_names = dict(
-        session.exec(
-            select(RoundFirm.firm_id, RoundFirm.external_id).where(RoundFirm.round_id == round_id)
-        ).all()
-    )
-    strangers = {firm_id for _, firm_id, _ in applications} - firm_names.keys()
-    if strangers:
-        firm_names.update(
-            session.exec(select(Firm.id, Firm.kvk).where(col(Firm.id).in_(strangers))).all()
-        )
-    return {
-        (firm_names[firm_id], missions[mission_id]): application_id
-        for application_id, firm_id, mission_id in applications
-        if application_id is not None
-    }
 
 
 # --------------------------------------------------------------------------- recovery
@@ -552,15 +518,9 @@ def roster(*, session: Session, run: MatchingRun) -> list[RosterEntry]:
         .join(Mission, col(Mission.id) == col(Application.mission_id))
         .where(Placement.run_id == run.id)
     ).all()
-    names = dict(
-        session.exec(
-            select(RoundFirm.firm_id, RoundFirm.external_id).where(
-                RoundFirm.round_id == run.round_id
-            )
-        ).all()
-    )
+    members = snapshots.member_keys(session=session, round_id=run.round_id)
     entries = [
-        RosterEntry(placement, application, firm, mission, names.get(firm.id or 0, firm.kvk))
+        RosterEntry(placement, application, firm, mission, snapshots.firm_key(firm, members))
         for placement, application, firm, mission in rows
     ]
     entries.sort(

@@ -55,7 +55,7 @@ from matchmaker.optimisation.scenario import (
 )
 from matchmaker.optimisation.scenario import Firm as ScenarioFirm
 from matchmaker.optimisation.scenario import Mission as ScenarioMission
-from matchmaker.services import NotFound
+from matchmaker.services import NotFound, snapshots
 from matchmaker.text import SLUG_RULE, is_slug
 
 INT32_MAX = 2**31 - 1
@@ -539,19 +539,19 @@ def _round_firms(
     its KvK number, so an export never fails on it.
     """
     members = session.exec(
-        select(Firm, RoundFirm.external_id)
+        select(Firm)
         .join(RoundFirm, col(RoundFirm.firm_id) == col(Firm.id))
         .where(RoundFirm.round_id == round_id)
         .order_by(col(RoundFirm.id))
     ).all()
-    firms = [(firm, external_id) for firm, external_id in members]
-    missing = sorted(applicant_ids - {firm.id for firm, _ in firms if firm.id is not None})
+    firms = list(members)
+    missing = sorted(applicant_ids - {firm.id for firm in firms if firm.id is not None})
     for chunk in _chunks(missing):
-        for firm in session.exec(
-            select(Firm).where(col(Firm.id).in_(chunk)).order_by(col(Firm.id))
-        ):
-            firms.append((firm, firm.kvk))
-    return firms
+        firms.extend(
+            session.exec(select(Firm).where(col(Firm.id).in_(chunk)).order_by(col(Firm.id)))
+        )
+    keys = snapshots.firm_keys(session=session, round_id=round_id, firms=firms)
+    return [(firm, keys[firm.id or 0]) for firm in firms]
 
 
 def _mission_document(mission: Mission) -> dict[str, Any]:

@@ -427,7 +427,7 @@ def schedule_all(
             mission_id=mission_id,
             actor=user,
             options=options,
-            enqueue=jobs.queue_for(request.app).defer_meetings,
+            enqueue=jobs.enqueuer(request.app, jobs.MEETINGS_TASK),
         )
     except (Invalid, MeetingRefused) as error:
         return _day_page(request, session, user, mission_id, **refusal(error))

@@ -114,7 +114,7 @@ def start_run(
             round_id=round_id,
             actor=user,
             options=options,
-            enqueue=jobs.queue_for(request.app).defer,
+            enqueue=jobs.enqueuer(request.app),
         )
     except (RunRefused, Invalid) as error:
         return _runs_page(request, session, user, round_id, **refusal(error))
@@ -183,7 +183,7 @@ def restart_run(request: Request, session: SessionDep, user: CurrentUser, run_id
             session=session,
             run_id=run_id,
             actor=user,
-            enqueue=jobs.queue_for(request.app).defer,
+            enqueue=jobs.enqueuer(request.app),
         )
     except (RunRefused, Invalid) as error:
         return run_page_response(request, session, user, run_id, **refusal(error))
