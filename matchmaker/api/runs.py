@@ -13,8 +13,9 @@ from matchmaker import jobs
 from matchmaker.api.errors import declare
 from matchmaker.deps import CurrentUser, SessionDep, require_role
 from matchmaker.models import MatchingRun, Role, RoundPublic, RunState
+from matchmaker.services import rosters as roster_service
 from matchmaker.services import runs as run_service
-from matchmaker.services.runs import RosterEntry
+from matchmaker.services.rosters import RosterEntry
 
 router = APIRouter(
     prefix="/api",
@@ -208,7 +209,7 @@ def get_roster(session: SessionDep, user: CurrentUser, run_id: int) -> list[Rost
     """Every application's standing in the run: placed with its score, or unplaced with the
     reason and detail."""
     run = run_service.visible_run(session=session, run_id=run_id, user=user)
-    return [roster_row(entry) for entry in run_service.roster(session=session, run=run)]
+    return [roster_row(entry) for entry in roster_service.roster(session=session, run=run)]
 
 
 @router.post(
@@ -236,18 +237,18 @@ def stop_run(session: SessionDep, user: CurrentUser, run_id: int) -> RunView:
 @router.post("/runs/{run_id}/publish", response_model=RoundPublic, responses=ERRORS)
 def publish_run(session: SessionDep, user: CurrentUser, run_id: int) -> RoundPublic:
     """Publish the run's roster: the round is published and every placement an offer."""
-    round_row = run_service.publish_run(session=session, run_id=run_id, actor=user)
+    round_row = roster_service.publish_run(session=session, run_id=run_id, actor=user)
     return RoundPublic.model_validate(round_row, from_attributes=True)
 
 
 def _set_lock(session: SessionDep, user: CurrentUser, placement_id: int, locked: bool) -> RosterRow:
-    placement = run_service.set_lock(
+    placement = roster_service.set_lock(
         session=session, placement_id=placement_id, actor=user, locked=locked
     )
     run = session.get(MatchingRun, placement.run_id)
     assert run is not None
     entry = next(
-        e for e in run_service.roster(session=session, run=run) if e.placement.id == placement_id
+        e for e in roster_service.roster(session=session, run=run) if e.placement.id == placement_id
     )
     return roster_row(entry)
 

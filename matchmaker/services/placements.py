@@ -35,10 +35,11 @@ from matchmaker.optimisation import (
     solve_round,
 )
 from matchmaker.services import audit, read_back, snapshots
+from matchmaker.services import rosters as roster_service
 from matchmaker.services import runs as run_service
 from matchmaker.services.errors import Conflict, NotFound
 
-HOLDING_STATUSES = run_service.HOLDING_STATUSES
+HOLDING_STATUSES = roster_service.HOLDING_STATUSES
 GONE_STATUSES = (PlacementStatus.declined, PlacementStatus.withdrawn)
 RESOLVE_TIME_LIMIT_SECONDS = 20.0
 
@@ -166,12 +167,12 @@ INELIGIBLE_REASONS = frozenset(
 )
 
 
-def waiting_list(*, session: Session, run: MatchingRun) -> list[run_service.RosterEntry]:
+def waiting_list(*, session: Session, run: MatchingRun) -> list[roster_service.RosterEntry]:
     """The run's unplaced eligible applications, best score first (who a freed place may go to)."""
     return sorted(
         (
             entry
-            for entry in run_service.roster(session=session, run=run)
+            for entry in roster_service.roster(session=session, run=run)
             if entry.placement.status == PlacementStatus.unplaced
             and entry.placement.reason not in INELIGIBLE_REASONS
         ),

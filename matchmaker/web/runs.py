@@ -25,9 +25,11 @@ from matchmaker.models import (
 )
 from matchmaker.services import NotFound
 from matchmaker.services import placements as placement_service
+from matchmaker.services import rosters as roster_service
 from matchmaker.services import runs as run_service
 from matchmaker.services.errors import Invalid
-from matchmaker.services.runs import RosterEntry, RunRefused
+from matchmaker.services.rosters import RosterEntry
+from matchmaker.services.runs import RunRefused
 from matchmaker.services.solver_jobs import JobRefused
 from matchmaker.web.rendering import refusal, render
 
@@ -56,7 +58,7 @@ def mission_rosters(session: Session, run: MatchingRun) -> list[MissionRoster]:
     rosters = {
         m.id: MissionRoster(mission=m, summary=summaries.get(m.external_id, {})) for m in missions
     }
-    for entry in run_service.roster(session=session, run=run):
+    for entry in roster_service.roster(session=session, run=run):
         roster = rosters.get(entry.mission.id)
         if roster is None:
             continue
@@ -204,7 +206,7 @@ def stop_run(request: Request, session: SessionDep, user: CurrentUser, run_id: i
 def publish_run(request: Request, session: SessionDep, user: CurrentUser, run_id: int) -> Response:
     """Publish the run's roster: its placements become offers to the firms."""
     try:
-        run_service.publish_run(session=session, run_id=run_id, actor=user)
+        roster_service.publish_run(session=session, run_id=run_id, actor=user)
     except RunRefused as error:
         return run_page_response(request, session, user, run_id, **refusal(error))
     return RedirectResponse(f"/organiser/runs/{run_id}", status_code=303)
@@ -214,7 +216,7 @@ def _set_lock(
     request: Request, session: Session, user: User, placement_id: int, locked: bool
 ) -> Response:
     try:
-        placement = run_service.set_lock(
+        placement = roster_service.set_lock(
             session=session, placement_id=placement_id, actor=user, locked=locked
         )
     except RunRefused as error:

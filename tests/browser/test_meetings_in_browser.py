@@ -27,6 +27,7 @@ from matchmaker.models import (
     RunState,
     User,
 )
+from matchmaker.services import rosters as roster_service
 from matchmaker.services import runs as run_service
 from matchmaker.services.scenarios import import_scenario
 from tests.browser.pages import account_of, fill, log_in, register, submit, wait_for_text
@@ -69,7 +70,7 @@ def _published_round(app, organiser_email: str) -> tuple[int, int]:
         time.sleep(0.1)
     with Session(engine) as session:
         organiser = session.exec(select(User).where(User.email == organiser_email)).one()
-        run_service.publish_run(session=session, run_id=run_id, actor=organiser)
+        roster_service.publish_run(session=session, run_id=run_id, actor=organiser)
         mission = session.exec(select(Mission).where(Mission.external_id == "M1")).one()
         placement = session.exec(
             select(Placement)

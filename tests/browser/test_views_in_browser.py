@@ -21,6 +21,7 @@ from sqlmodel import Session, select
 from matchmaker import resources
 from matchmaker.models import Application, Firm, MatchingRun, Mission, Role, Round, RoundStatus
 from matchmaker.services import accounts
+from matchmaker.services import rosters as roster_service
 from matchmaker.services import runs as run_service
 from matchmaker.services.scenarios import import_scenario
 from tests.browser.pages import PASSWORD, adopt_rounds, fill, register, submit, wait_for_text
@@ -76,7 +77,7 @@ def match_and_publish(engine: Engine, round_id: str) -> int:
         organiser = session.exec(
             select(accounts.User).where(accounts.User.email == f"matcher-{round_id}@kvk-noord.nl")
         ).one()
-        run_service.publish_run(session=session, run_id=run_id, actor=organiser)
+        roster_service.publish_run(session=session, run_id=run_id, actor=organiser)
     return run_id
 
 
