@@ -1,0 +1,103 @@
+"""API of a placed firm's meetings: its requests for the mission's day, the partners it can
+ask for, and its agenda once the schedule is published."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, HTTPException
+
+from matchmaker.api.errors import declare
+from matchmaker.api.meeting_shapes import (
+    AgendaOut,
+    OwnRequestBody,
+    PartnerOut,
+    RequestOut,
+    agenda_out,
+    partner_out,
+    request_out,
+    request_row_out,
+)
+from matchmaker.deps import CurrentUser, SessionDep, require_role
+from matchmaker.models import Role
+from matchmaker.services import agendas as agenda_service
+from matchmaker.services import meetings as meeting_service
+
+router = APIRouter(
+    prefix="/api", tags=["meeting days"], dependencies=[Depends(require_role(Role.sme))]
+)
+
+ERRORS = declare(
+    {
+        401: "Not logged in, or an invalid token",
+        403: "Not your role",
+        404: "No such placement among your firm's, or no agenda yet",
+        409: "Refused in the day's state (published, a run in progress, ...)",
+        422: "Invalid input; `problems` names every field at fault",
+    }
+)
+
+
+@router.get(
+    "/sme/placements/{placement_id}/meeting-requests",
+    response_model=list[RequestOut],
+    responses=ERRORS,
+)
+def own_requests(session: SessionDep, user: CurrentUser, placement_id: int) -> list[RequestOut]:
+    """The firm's requests; slot, table and reason only once the day is published."""
+    view = meeting_service.firm_day(session=session, placement_id=placement_id, user=user)
+    if view.day is None:
+        return []
+    published = view.day.status == "published"
+    rows = meeting_service.requests_of(session=session, day=view.day, firm_id=view.firm.id)
+    hidden = meeting_service.RequestRow
+    return [
+        request_out(row if published else hidden(row.request, row.firm, row.partner, None))
+        for row in rows
+    ]
+
+
+@router.post(
+    "/sme/placements/{placement_id}/meeting-requests",
+    response_model=RequestOut,
+    status_code=201,
+    responses=ERRORS,
+)
+def add_own_request(
+    session: SessionDep, user: CurrentUser, placement_id: int, body: OwnRequestBody
+) -> RequestOut:
+    request = meeting_service.add_own_request(
+        session=session,
+        placement_id=placement_id,
+        user=user,
+        partner_id=body.partner_id,
+        priority=body.priority,
+        session_part=body.session.value,
+    )
+    row = request_row_out(session, request)
+    return row.model_copy(
+        update={"slot": None, "table": None, "reason": None, "reason_text": None, "detail": None}
+    )
+
+
+@router.get(
+    "/sme/placements/{placement_id}/meeting-partners",
+    response_model=list[PartnerOut],
+    responses=ERRORS,
+)
+def own_partners(session: SessionDep, user: CurrentUser, placement_id: int) -> list[PartnerOut]:
+    """The partners of the firm's mission's meeting day (whom it can request)."""
+    view = meeting_service.firm_day(session=session, placement_id=placement_id, user=user)
+    if view.day is None:
+        return []
+    return [
+        partner_out(p).model_copy(update={"email": None})
+        for p in meeting_service.partners_of(session=session, day=view.day)
+    ]
+
+
+@router.get("/sme/placements/{placement_id}/agenda", response_model=AgendaOut, responses=ERRORS)
+def own_agenda(session: SessionDep, user: CurrentUser, placement_id: int) -> AgendaOut:
+    """The firm's agenda once the day is published (404 before)."""
+    view = meeting_service.firm_day(session=session, placement_id=placement_id, user=user)
+    if view.day is None or view.day.status != "published":
+        raise HTTPException(404, "the agenda is not published yet")
+    return agenda_out(agenda_service.agenda(session=session, day=view.day, firm=view.firm))
