@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import json
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -15,6 +14,7 @@ import pycountry
 
 from matchmaker import text as free_text
 from matchmaker.optimisation import documents
+from matchmaker.optimisation.checking import DocumentChecker
 
 SCENARIO_FORMAT = "matchmaker-scenario/1"
 KINDS = ("promotional", "business")
@@ -198,30 +198,8 @@ _KVK = re.compile(r"[0-9]{8}")
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
-class _Checker:
-    """Collects problems while reading a document field by field."""
-
-    def __init__(self) -> None:
-        self.problems: list[str] = []
-
-    def fail(self, path: str, message: str) -> None:
-        self.problems.append(f"{path}: {message}")
-
-    def obj(
-        self, value: Any, path: str, required: tuple[str, ...], optional: Iterable[str]
-    ) -> dict | None:
-        if not isinstance(value, dict):
-            self.fail(path, f"must be an object, got {_shown(value)}")
-            return None
-        if len(value) > len(required) or not all(key in value for key in required):
-            known = _known_keys(required, tuple(optional))
-            for key in value:
-                if key not in known:
-                    self.fail(_join(path, key), "unknown field")
-            for key in required:
-                if key not in value:
-                    self.fail(_join(path, key), "is required")
-        return value
+class _Checker(DocumentChecker):
+    """Collects a scenario's problems while reading it field by field."""
 
     def string(self, value: Any, path: str, *, allow_empty: bool = False) -> str | None:
         if not isinstance(value, str):
@@ -284,12 +262,6 @@ class _Checker:
         self.fail(path, f"{_shown(value)} is not an ISO 3166-1 alpha-2 country code")
         return None
 
-    def array(self, value: Any, path: str) -> list:
-        if not isinstance(value, list):
-            self.fail(path, f"must be a list, got {_shown(value)}")
-            return []
-        return value
-
     def unique_ids(self, items: list[dict | None], path: str, key: str = "id") -> None:
         seen: dict[Any, int] = {}
         for index, item in enumerate(items):
@@ -302,11 +274,6 @@ class _Checker:
                 )
             else:
                 seen[ident] = index
-
-
-@functools.cache
-def _known_keys(required: tuple[str, ...], optional: tuple[str, ...]) -> frozenset[str]:
-    return frozenset(required) | frozenset(optional)
 
 
 @functools.cache
@@ -338,13 +305,11 @@ def _is_code(value: Any, codes: set[str]) -> bool:
     return isinstance(value, str) and value in codes
 
 
-def _join(path: str, key: str) -> str:
-    return f"{path}.{key}" if path else key
-
-
 def _shown(value: Any) -> str:
-    text = json.dumps(value, default=str) if not isinstance(value, str) else repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
+    return _SHOWN.shown(value)
+
+
+_SHOWN = DocumentChecker()
 
 
 def parse_scenario(document: Any) -> Scenario:

@@ -36,6 +36,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from matchmaker.optimisation.checking import DocumentChecker
+
 MEETINGS_FORMAT = "matchmaker-meetings/1"
 SESSIONS = ("any", "morning", "afternoon")
 MAX_SLOTS = 500
@@ -136,51 +138,22 @@ class MeetingProblem:
 # --------------------------------------------------------------------------- validation
 
 
-def _shown(value: Any) -> str:
-    text = json.dumps(value, ensure_ascii=False, default=str)
-    return text if len(text) <= 40 else text[:37] + "..."
+class _Checker(DocumentChecker):
+    """Collects a meeting-day problem's problems while reading it field by field."""
 
+    root = "(document)"
+    shown_length = 40
 
-def _join(path: str, key: str | int) -> str:
-    if isinstance(key, int):
-        return f"{path}[{key}]"
-    return f"{path}.{key}" if path else key
-
-
-class _Checker:
-    """Collects problems while reading a document field by field."""
-
-    def __init__(self) -> None:
-        self.problems: list[str] = []
-
-    def fail(self, path: str, message: str) -> None:
-        self.problems.append(f"{path or '(document)'}: {message}")
-
-    def obj(self, value: Any, path: str, required: tuple[str, ...], optional: tuple[str, ...]):
-        if not isinstance(value, dict):
-            self.fail(path, f"must be an object, got {_shown(value)}")
-            return None
-        known = set(required) | set(optional)
-        for key in value:
-            if key not in known:
-                self.fail(_join(path, str(key)), "unknown field")
-        for key in required:
-            if key not in value:
-                self.fail(_join(path, key), "is required")
-        return value
+    def shown(self, value: Any) -> str:
+        text = json.dumps(value, ensure_ascii=False, default=str)
+        return text if len(text) <= self.shown_length else text[:37] + "..."
 
     def integer(self, value: Any, path: str, low: int, high: int) -> int | None:
-        if isinstance(value, bool) or not isinstance(value, int):
-            self.fail(path, f"must be an integer, got {_shown(value)}")
-            return None
-        if not low <= value <= high:
-            self.fail(path, f"must be between {low} and {high}, got {value}")
-            return None
-        return value
+        return self.integer_between(value, path, low, high)
 
     def string(self, value: Any, path: str) -> str | None:
         if not isinstance(value, str):
-            self.fail(path, f"must be a string, got {_shown(value)}")
+            self.fail(path, f"must be a string, got {self.shown(value)}")
             return None
         if not value.strip():
             self.fail(path, "must not be empty")
@@ -190,11 +163,8 @@ class _Checker:
             return None
         return value
 
-    def array(self, value: Any, path: str) -> list:
-        if not isinstance(value, list):
-            self.fail(path, f"must be a list, got {_shown(value)}")
-            return []
-        return value
+
+_shown = _Checker().shown
 
 
 def validate(document: Any) -> MeetingProblem:
