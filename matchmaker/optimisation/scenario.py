@@ -1,11 +1,11 @@
-"""Typed scenario shapes (format v1) and their validation, every problem named by its JSON path."""
+"""Reading a scenario document (format v1) into its typed shapes (scenario_types.py), every
+problem named by its JSON path."""
 
 from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -15,170 +15,63 @@ import pycountry
 from matchmaker import text as free_text
 from matchmaker.optimisation import documents
 from matchmaker.optimisation.checking import DocumentChecker
-
-SCENARIO_FORMAT = "matchmaker-scenario/1"
-KINDS = ("promotional", "business")
-FORMATS = ("trade_mission", "trade_fair", "branch_delegation")
-SCOPES = ("regional", "national")
-EVIDENCE_LEVELS = ("none", "leads", "letter_of_intent", "order")
-MAX_INTEGER = 10**9  # every count, euro amount and weight; keeps the model's sums exact
-
-DEFAULT_WEIGHTS: dict[str, Any] = {
-    "place": 1000,
-    "rank_points": {"1": 100, "2": 60, "3": 30, "4": 10},
-    "first_timer": 50,
-    "repeat": 10,
-    "evidence_points": {"none": 0, "leads": 10, "letter_of_intent": 25, "order": 40},
-    "region_shortfall": 2000,
-}
-
-
-class ScenarioError(ValueError):
-    """Raised with every problem of a scenario document at once."""
-
-    def __init__(self, problems: list[str]):
-        self.problems = problems
-        super().__init__("\n".join(problems))
-
-
-@dataclass(frozen=True, slots=True)
-class Region:
-    code: str
-    name: str
-    priority: int = 0
-
-
-@dataclass(frozen=True, slots=True)
-class Sector:
-    code: str
-    name: str
-    focus: bool
-
-
-@dataclass(frozen=True, slots=True)
-class RoundSettings:
-    id: str
-    max_places_per_firm: int = 1
-    budget_eur: int | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Mission:
-    id: str
-    title: str
-    kind: str
-    format: str
-    scope: str
-    organiser: str
-    country: str
-    start: date
-    end: date
-    capacity: int
-    min_participants: int = 0
-    sectors: tuple[str, ...] = ()
-    slipstream_max: int | None = None
-    sector_max: int | None = None
-    region_min: Mapping[str, int] = field(default_factory=dict)
-    subsidy_eur: int = 0
-
-    def overlaps(self, other: Mission) -> bool:
-        """Date ranges overlap, both end days included."""
-        return self.start <= other.end and other.start <= self.end
-
-
-@dataclass(frozen=True, slots=True)
-class Readiness:
-    strategy: bool = False
-    organisation: bool = False
-    finance: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class BusinessCase:
-    id: str
-    country: str
-    sector: str
-    summary: str
-    evidence: str
-    verified: bool
-
-
-@dataclass(frozen=True, slots=True)
-class Firm:
-    id: str
-    kvk: str
-    name: str
-    region: str
-    sector: str
-    employees: int
-    readiness: Readiness = Readiness()
-    missions_last_3_years: int = 0
-    exports_to: tuple[str, ...] = ()
-    business_cases: tuple[BusinessCase, ...] = ()
-
-    @property
-    def in_target_group(self) -> bool:
-        return 5 <= self.employees <= 100
-
-    def case(self, case_id: str | None) -> BusinessCase | None:
-        return next((c for c in self.business_cases if c.id == case_id), None)
-
-
-@dataclass(frozen=True, slots=True)
-class Application:
-    firm: str
-    mission: str
-    rank: int
-    business_case: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class LockedPair:
-    firm: str
-    mission: str
-
-
-@dataclass(frozen=True, slots=True)
-class Weights:
-    place: int
-    rank_points: Mapping[int, int]
-    first_timer: int
-    repeat: int
-    evidence_points: Mapping[str, int]
-    region_shortfall: int
-
-    def rank_value(self, rank: int) -> int:
-        """Points for a rank: its own key, else the largest key below it, else 0."""
-        keys = [k for k in self.rank_points if k <= rank]
-        return self.rank_points[max(keys)] if keys else 0
-
-
-@dataclass(frozen=True, slots=True)
-class Scenario:
-    name: str
-    round: RoundSettings
-    regions: tuple[Region, ...]
-    sectors: tuple[Sector, ...]
-    missions: tuple[Mission, ...]
-    firms: tuple[Firm, ...]
-    applications: tuple[Application, ...]
-    locked: tuple[LockedPair, ...] = ()
-    weights: Weights = None  # type: ignore[assignment]  # filled by parse_scenario
-    weight_overrides: Mapping[str, Any] = field(default_factory=dict)
-    description: str | None = None
-
-    def firm_by_id(self) -> dict[str, Firm]:
-        return {f.id: f for f in self.firms}
-
-    def mission_by_id(self) -> dict[str, Mission]:
-        return {m.id: m for m in self.missions}
-
-    def region_by_code(self) -> dict[str, Region]:
-        return {r.code: r for r in self.regions}
-
-    def sector_by_code(self) -> dict[str, Sector]:
-        return {s.code: s for s in self.sectors}
-
+from matchmaker.optimisation.scenario_types import (
+    DEFAULT_WEIGHTS as DEFAULT_WEIGHTS,
+)
+from matchmaker.optimisation.scenario_types import (
+    EVIDENCE_LEVELS as EVIDENCE_LEVELS,
+)
+from matchmaker.optimisation.scenario_types import (
+    FORMATS as FORMATS,
+)
+from matchmaker.optimisation.scenario_types import (
+    KINDS as KINDS,
+)
+from matchmaker.optimisation.scenario_types import (
+    MAX_INTEGER as MAX_INTEGER,
+)
+from matchmaker.optimisation.scenario_types import (  # the shapes parse_scenario makes
+    SCENARIO_FORMAT as SCENARIO_FORMAT,
+)
+from matchmaker.optimisation.scenario_types import (
+    SCOPES as SCOPES,
+)
+from matchmaker.optimisation.scenario_types import (
+    Application as Application,
+)
+from matchmaker.optimisation.scenario_types import (
+    BusinessCase as BusinessCase,
+)
+from matchmaker.optimisation.scenario_types import (
+    Firm as Firm,
+)
+from matchmaker.optimisation.scenario_types import (
+    LockedPair as LockedPair,
+)
+from matchmaker.optimisation.scenario_types import (
+    Mission as Mission,
+)
+from matchmaker.optimisation.scenario_types import (
+    Readiness as Readiness,
+)
+from matchmaker.optimisation.scenario_types import (
+    Region as Region,
+)
+from matchmaker.optimisation.scenario_types import (
+    RoundSettings as RoundSettings,
+)
+from matchmaker.optimisation.scenario_types import (
+    Scenario as Scenario,
+)
+from matchmaker.optimisation.scenario_types import (
+    ScenarioError as ScenarioError,
+)
+from matchmaker.optimisation.scenario_types import (
+    Sector as Sector,
+)
+from matchmaker.optimisation.scenario_types import (
+    Weights as Weights,
+)
 
 # --------------------------------------------------------------------------- loading
 
