@@ -35,7 +35,6 @@ from matchmaker.optimisation.scenario import MAX_INTEGER
 from matchmaker.services import NotFound, audit, read_back
 from matchmaker.services import rounds as round_service
 from matchmaker.services.errors import Conflict, Invalid, Problem
-from matchmaker.text import ascii_int
 
 MISSION_FIELDS = (
     "title",
@@ -401,72 +400,6 @@ def update_mission(
     session.commit()
     read_back(session, mission)
     return mission
-
-
-# --------------------------------------------------------------------------- forms
-
-
-def _form_int(
-    problems: list[Problem],
-    name: str,
-    raw: str | None,
-    *,
-    blank: Any = None,
-    required: bool = False,
-) -> Any:
-    text = (raw or "").strip()
-    if not text:
-        if required:
-            problems.append(Problem(name, "is required"))
-        return blank
-    number = ascii_int(text)
-    if number is None:
-        problems.append(Problem(name, f"{text!r} is not a whole number"))
-    return number
-
-
-def _form_date(problems: list[Problem], name: str, raw: str | None) -> date | None:
-    text = (raw or "").strip()
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        problems.append(
-            Problem(name, f"{text!r} is not a date (YYYY-MM-DD)" if text else "is required")
-        )
-        return None
-
-
-def values_from_form(
-    form: Mapping[str, Any], *, sectors: list[str], region_codes: Iterable[str]
-) -> tuple[dict[str, Any], list[Problem]]:
-    """A mission form's text inputs as typed values, and the inputs that are no value at all.
-
-    `sectors` are the checked sector codes; region minimums come from `region_min_<CODE>`.
-    Blank slipstream and sector limits mean no limit; a blank region minimum means none.
-    """
-    problems: list[Problem] = []
-    values: dict[str, Any] = {
-        name: str(form.get(name) or "").strip()
-        for name in ("title", "kind", "format", "scope", "organiser")
-    }
-    values["country"] = str(form.get("country") or "").strip().upper()
-    values["start_date"] = _form_date(problems, "start_date", form.get("start_date"))
-    values["end_date"] = _form_date(problems, "end_date", form.get("end_date"))
-    values["capacity"] = _form_int(problems, "capacity", form.get("capacity"), required=True)
-    values["min_participants"] = _form_int(
-        problems, "min_participants", form.get("min_participants"), blank=0
-    )
-    values["sectors"] = list(sectors)
-    values["slipstream_max"] = _form_int(problems, "slipstream_max", form.get("slipstream_max"))
-    values["sector_max"] = _form_int(problems, "sector_max", form.get("sector_max"))
-    region_min: dict[str, int] = {}
-    for code in region_codes:
-        seats = _form_int(problems, f"region_min.{code}", form.get(f"region_min_{code}"), blank=0)
-        if seats:
-            region_min[code] = seats
-    values["region_min"] = region_min
-    values["subsidy_eur"] = _form_int(problems, "subsidy_eur", form.get("subsidy_eur"), blank=0)
-    return values, problems
 
 
 def blank_values(*, organiser: str = "", scope: str = Scope.regional.value) -> dict[str, Any]:

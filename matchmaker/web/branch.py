@@ -11,7 +11,7 @@ from matchmaker.models import Mission, Organisation, Role, Round, RoundStatus, S
 from matchmaker.services import exports as export_service
 from matchmaker.services import missions as mission_service
 from matchmaker.services import rounds as round_service
-from matchmaker.web.organiser import (
+from matchmaker.web.mission_forms import (
     FormDep,
     create_from_form,
     mission_form_context,

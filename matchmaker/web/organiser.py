@@ -6,7 +6,7 @@ import json
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session, col, select
 from starlette.datastructures import FormData
@@ -21,6 +21,13 @@ from matchmaker.services import runs as run_service
 from matchmaker.services import verification as verification_service
 from matchmaker.services.errors import Conflict, Invalid, Problem
 from matchmaker.text import ascii_int
+from matchmaker.web.mission_forms import (
+    FormDep,
+    create_from_form,
+    mission_form_context,
+    mission_text,
+    save_mission,
+)
 from matchmaker.web.rendering import render
 
 router = APIRouter(
@@ -28,14 +35,6 @@ router = APIRouter(
     tags=["pages: organiser"],
     dependencies=[Depends(require_role(Role.organiser))],
 )
-
-
-async def form_data(request: Request) -> FormData:
-    """The posted form (read once; the CSRF check has usually read it already)."""
-    return await request.form()
-
-
-FormDep = Annotated[FormData, Depends(form_data)]
 
 
 def _round(session: Session, user: User, round_id: str) -> Round:
@@ -314,84 +313,6 @@ def calendar(session: SessionDep, user: CurrentUser, round_id: str) -> Response:
 # --------------------------------------------------------------------------- missions
 
 
-def mission_text(values: dict[str, Any]) -> dict[str, str]:
-    """Mission values as the strings a form shows."""
-    text = {
-        name: "" if values.get(name) is None else str(values[name])
-        for name in mission_service.MISSION_FIELDS
-        if name not in ("sectors", "region_min", "start_date", "end_date")
-    }
-    for name in ("start_date", "end_date"):
-        day = values.get(name)
-        text[name] = day.isoformat() if day is not None else ""
-    for code, seats in (values.get("region_min") or {}).items():
-        text[f"region_min_{code}"] = str(seats)
-    return text
-
-
-def mission_form_context(
-    session: Session,
-    round_row: Round,
-    *,
-    text: dict[str, str],
-    checked: list[str],
-    errors: dict[str, str] | None = None,
-    **extra: Any,
-) -> dict[str, Any]:
-    return {
-        "round": round_row,
-        "text": text,
-        "checked": checked,
-        "errors": errors or {},
-        "sectors": round_service.sectors_of(session=session, round_id=round_row.id),
-        "regions": round_service.regions_of(session=session, round_id=round_row.id),
-        "kinds": [k.value for k in mission_service.MissionKind],
-        "formats": [f.value for f in mission_service.MissionFormat],
-        "scopes": [s.value for s in mission_service.Scope],
-        **extra,
-    }
-
-
-def read_mission_form(
-    session: Session, round_row: Round, form: FormData
-) -> tuple[dict[str, Any], list[Problem], dict[str, str], list[str]]:
-    """Typed values, unparsable inputs, the raw text and the checked sectors of a mission form."""
-    checked = [str(code) for code in form.getlist("sectors")]
-    regions = round_service.regions_of(session=session, round_id=round_row.id)
-    values, problems = mission_service.values_from_form(
-        form, sectors=checked, region_codes=[r.code for r in regions]
-    )
-    text = {key: str(form.get(key) or "") for key in form if key not in ("csrf_token", "sectors")}
-    return values, problems, text, checked
-
-
-def refuse_unreadable(
-    session: Session,
-    round_row: Round,
-    values: dict[str, Any],
-    problems: list[Problem],
-    *,
-    external_id: str | None = None,
-) -> None:
-    """Refuse a form with inputs that are no value at all, listing every other problem too.
-
-    external_id is given for a new mission, whose id is checked as well.
-    """
-    if problems:
-        unread = {p.path for p in problems}
-        others = mission_service.problems_in_round(
-            session=session, round_row=round_row, values=values
-        )
-        if external_id is not None:
-            others = (
-                mission_service.external_id_problems(
-                    session=session, round_id=round_row.id, external_id=external_id.strip()
-                )
-                + others
-            )
-        raise Invalid(problems + [p for p in others if p.path not in unread])
-
-
 @router.get("/rounds/{round_id}/missions/new", response_class=HTMLResponse)
 def new_mission_form(
     request: Request, session: SessionDep, user: CurrentUser, round_id: str
@@ -406,41 +327,6 @@ def new_mission_form(
             session, round_row, text=mission_text(values), checked=[], mission=None
         ),
     )
-
-
-def create_from_form(
-    request: Request,
-    session: Session,
-    user: User,
-    round_row: Round,
-    form: FormData,
-    *,
-    template: str,
-    branch: bool,
-) -> Mission | Response:
-    """Create a mission from a new-mission form: the mission, or the form again with the
-    reason (422 or 409). A branch organisation's mission is national and its own."""
-    values, problems, text, checked = read_mission_form(session, round_row, form)
-    if branch:
-        values["scope"] = mission_service.Scope.national.value
-    context = {"text": text, "checked": checked, "mission": None, "scope_fixed": branch}
-    try:
-        external_id = str(form.get("external_id") or "")
-        refuse_unreadable(session, round_row, values, problems, external_id=external_id)
-        return mission_service.create_mission(
-            session=session,
-            actor=user,
-            round_row=round_row,
-            values=values,
-            external_id=external_id,
-            owner_organisation_id=user.organisation_id if branch else None,
-        )
-    except Invalid as error:
-        context = mission_form_context(session, round_row, errors=error.by_field(), **context)
-        return render(request, template, status_code=422, **context)
-    except Conflict as error:
-        context = mission_form_context(session, round_row, conflict=str(error), **context)
-        return render(request, template, status_code=409, **context)
 
 
 @router.post("/rounds/{round_id}/missions", response_class=HTMLResponse, dependencies=[CsrfChecked])
@@ -475,100 +361,6 @@ def edit_mission_form(
         mission=mission,
     )
     return render(request, "organiser/mission_form.html", **context)
-
-
-def yours_versus_theirs(
-    mission: Mission, values: dict[str, Any], text: dict[str, str], checked: list[str]
-) -> list[tuple[str, str, str]]:
-    """Fields where the refused edit differs from the mission as it is now: (field, yours, now)."""
-    now = mission_text(mission_service.values_of(mission))
-    differences = []
-    for name in mission_service.MISSION_FIELDS:
-        if name == "sectors":
-            if sorted(checked) != sorted(mission.sectors):
-                differences.append(
-                    (name, ", ".join(checked) or "all", ", ".join(mission.sectors) or "all")
-                )
-        elif name == "region_min":
-            yours = {k: v for k, v in (values.get("region_min") or {}).items() if v}
-            if yours != dict(mission.region_min):
-                differences.append(
-                    (
-                        name,
-                        ", ".join(f"{k} {v}" for k, v in yours.items()) or "none",
-                        ", ".join(f"{k} {v}" for k, v in mission.region_min.items()) or "none",
-                    )
-                )
-        elif name in text and text[name].strip() != now.get(name, ""):
-            differences.append((name, text[name], now.get(name, "")))
-    return differences
-
-
-def save_mission(
-    request: Request,
-    session: Session,
-    user: User,
-    round_row: Round,
-    mission: Mission,
-    form: FormData,
-    *,
-    template: str,
-    branch: bool,
-) -> Response | None:
-    """Apply an edit form; None when saved, else the form again with the reason (422 or 409)."""
-    values, problems, text, checked = read_mission_form(session, round_row, form)
-    if branch:
-        values["scope"] = mission_service.Scope.national.value
-    version = ascii_int(str(form.get("version") or ""))
-    if version is None:
-        raise HTTPException(400, "the form lacks the mission's version; reload it")
-    try:
-        if mission.version != version:
-            raise mission_service.Stale(mission, version)
-        refuse_unreadable(session, round_row, values, problems)
-        mission_service.update_mission(
-            session=session,
-            actor=user,
-            mission=mission,
-            version=version,
-            changes=values,
-            branch=branch,
-        )
-    except Invalid as error:
-        context = mission_form_context(
-            session,
-            round_row,
-            text=text,
-            checked=checked,
-            errors=error.by_field(),
-            mission=mission,
-            version=version,
-        )
-        return render(request, template, status_code=422, **context)
-    except mission_service.Stale as error:
-        session.refresh(mission)
-        context = mission_form_context(
-            session,
-            round_row,
-            text=mission_text(mission_service.values_of(mission)),
-            checked=list(mission.sectors),
-            mission=mission,
-            conflict=str(error),
-            differences=yours_versus_theirs(mission, values, text, checked),
-        )
-        return render(request, template, status_code=409, **context)
-    except Conflict as error:
-        context = mission_form_context(
-            session,
-            round_row,
-            text=text,
-            checked=checked,
-            mission=mission,
-            conflict=str(error),
-            version=version,
-        )
-        return render(request, template, status_code=409, **context)
-    return None
 
 
 @router.post(
