@@ -258,8 +258,7 @@ def progress_of(run: MeetingScheduleRun) -> dict[str, Any]:
     finished = run.state not in ACTIVE_STATES
     limit = (run.parameters or {}).get("time_limit")
     percent: int | None
-    found = (run.result or {}).get("status") in ("OPTIMAL", "FEASIBLE")
-    if run.state == RunState.succeeded or (run.state == RunState.stopped and found):
+    if run.state == RunState.succeeded or solver_jobs.has_answer(run):
         percent = 100
     elif finished:
         percent = 0

@@ -158,11 +158,7 @@ def current_run(*, session: Session, round_id: str) -> MatchingRun | None:
 
 def has_roster(run: MatchingRun) -> bool:
     """Whether the run ended with a roster: succeeded, or stopped after finding one."""
-    status = (run.result or {}).get("status")
-    return run.state in (RunState.succeeded, RunState.stopped) and status in (
-        "OPTIMAL",
-        "FEASIBLE",
-    )
+    return solver_jobs.has_answer(run)
 
 
 def published_run(*, session: Session, round_row: Round) -> MatchingRun | None:

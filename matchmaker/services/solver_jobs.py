@@ -104,6 +104,13 @@ def mark(
     )
 
 
+def has_answer(run: SolverRunBase) -> bool:
+    """Whether the job ended with an answer (a roster, a schedule): succeeded, or stopped
+    after its solver had found one."""
+    found = (run.result or {}).get("status") in ("OPTIMAL", "FEASIBLE")
+    return run.state in (RunState.succeeded, RunState.stopped) and found
+
+
 def next_queued(*, engine: Engine, kind: JobKind) -> int | None:
     """The oldest queued job of this kind, if any (a read that takes no write lock)."""
     model: Any = kind.model
