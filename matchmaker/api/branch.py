@@ -7,21 +7,30 @@ mission answers 404. Its missions are always national in scope.
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 from sqlmodel import Session
 
 from matchmaker.api.errors import declare
 from matchmaker.api.organiser import (
     ERRORS,
-    MissionChangeFields,
-    MissionFieldsBody,
     RoundOut,
     mission_out,
-    mission_values,
     round_out,
 )
 from matchmaker.deps import CurrentUser, SessionDep, require_role
-from matchmaker.models import Mission, MissionPublic, Role, Round, RoundStatus, Scope, User
+from matchmaker.models import (
+    Mission,
+    MissionCreate,
+    MissionPublic,
+    MissionUpdate,
+    NationalMissionCreate,
+    NationalMissionUpdate,
+    Role,
+    Round,
+    RoundStatus,
+    Scope,
+    User,
+)
 from matchmaker.services import exports as export_service
 from matchmaker.services import missions as mission_service
 from matchmaker.services import rounds as round_service
@@ -40,14 +49,6 @@ BRANCH_ERRORS = {
         }
     ),
 }
-
-
-class BranchMissionBody(MissionFieldsBody):
-    """A national mission or delegation; `capacity` is the places offered to the region's firms."""
-
-    external_id: str | None = Field(
-        default=None, max_length=64, description="its id in scenario files; empty: next free"
-    )
 
 
 class PlacedFirm(BaseModel):
@@ -95,17 +96,16 @@ def list_missions(session: SessionDep, user: CurrentUser) -> list[MissionPublic]
     responses=BRANCH_ERRORS,
 )
 def create_mission(
-    round_id: str, body: BranchMissionBody, session: SessionDep, user: CurrentUser
+    round_id: str, body: NationalMissionCreate, session: SessionDep, user: CurrentUser
 ) -> MissionPublic:
-    """Offer a national mission or delegation in a round taking missions."""
+    """Offer a national mission or delegation in a round taking missions; `capacity` is the
+    places offered to the region's firms."""
     round_row = _round_taking_missions(session, round_id)
-    values = {**mission_values(body), "scope": Scope.national.value}
     mission = mission_service.create_mission(
         session=session,
         actor=user,
         round_row=round_row,
-        values=values,
-        external_id=body.external_id,
+        mission_in=MissionCreate(**body.model_dump(), scope=Scope.national),
         owner_organisation_id=user.organisation_id,
     )
     return mission_out(mission)
@@ -118,7 +118,7 @@ def get_mission(mission_id: int, session: SessionDep, user: CurrentUser) -> Miss
 
 @router.patch("/missions/{mission_id}", response_model=MissionPublic, responses=BRANCH_ERRORS)
 def update_mission(
-    mission_id: int, body: MissionChangeFields, session: SessionDep, user: CurrentUser
+    mission_id: int, body: NationalMissionUpdate, session: SessionDep, user: CurrentUser
 ) -> MissionPublic:
     """Change fields of your mission as of `version`; 409 if it changed since, or if the round
     no longer takes changes."""
@@ -127,8 +127,7 @@ def update_mission(
         session=session,
         actor=user,
         mission=mission,
-        version=body.version,
-        changes=mission_values(body, only_set=True),
+        changes=MissionUpdate(**body.model_dump(exclude_unset=True)),
         branch=True,
     )
     return mission_out(updated)

@@ -3,7 +3,7 @@ queue, rosters and the dashboard figures."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Body, Depends
@@ -14,13 +14,12 @@ from matchmaker.api.errors import declare
 from matchmaker.deps import CurrentUser, SessionDep, require_role
 from matchmaker.models import (
     Mission,
-    MissionFormat,
-    MissionKind,
+    MissionCreate,
     MissionPublic,
+    MissionUpdate,
     Role,
     Round,
     RoundStatus,
-    Scope,
     User,
 )
 from matchmaker.services import dashboard as dashboard_service
@@ -125,72 +124,8 @@ def round_out(session: Session, round_row: Round) -> RoundOut:
     )
 
 
-# Caps on the size of text fields, above the service's own limits (which name the field).
-TEXT_CAP = 1000
-CODE_CAP = 64
-Code = Annotated[str, Field(max_length=CODE_CAP)]
-
-
-class MissionFieldsBody(BaseModel):
-    """Every SPEC field of a mission; the service checks values against the round."""
-
-    model_config = ConfigDict(extra="forbid")
-    title: str = Field(max_length=TEXT_CAP)
-    kind: MissionKind
-    format: MissionFormat
-    organiser: str = Field(max_length=TEXT_CAP)
-    country: str = Field(description="ISO 3166-1 alpha-2, e.g. DE", max_length=CODE_CAP)
-    start_date: date
-    end_date: date
-    capacity: int
-    min_participants: int = 0
-    sectors: list[Code] = Field(default_factory=list, description="empty: every sector")
-    slipstream_max: int | None = None
-    sector_max: int | None = None
-    region_min: dict[str, int] = Field(default_factory=dict)
-    subsidy_eur: int = 0
-
-
-class MissionBody(MissionFieldsBody):
-    external_id: str | None = Field(
-        default=None, max_length=64, description="its id in scenario files; empty: next free"
-    )
-    scope: Scope
-
-
-class MissionChangeFields(BaseModel):
-    """The fields to change; those left out keep their value."""
-
-    model_config = ConfigDict(extra="forbid")
-    version: int = Field(description="the version the change is based on (409 if it moved on)")
-    title: str | None = Field(default=None, max_length=TEXT_CAP)
-    kind: MissionKind | None = None
-    format: MissionFormat | None = None
-    organiser: str | None = Field(default=None, max_length=TEXT_CAP)
-    country: str | None = Field(default=None, max_length=CODE_CAP)
-    start_date: date | None = None
-    end_date: date | None = None
-    capacity: int | None = None
-    min_participants: int | None = None
-    sectors: list[Code] | None = None
-    slipstream_max: int | None = None
-    sector_max: int | None = None
-    region_min: dict[str, int] | None = None
-    subsidy_eur: int | None = None
-
-
-class MissionChange(MissionChangeFields):
-    scope: Scope | None = None
-
-
 def mission_out(mission: Mission) -> MissionPublic:
     return MissionPublic.model_validate(mission, from_attributes=True)
-
-
-def mission_values(body: BaseModel, *, only_set: bool = False) -> dict[str, Any]:
-    """A body's mission fields as service values (enums as their text)."""
-    values = body.model_dump(exclude_unset=only_set, exclude={"version", "external_id"})
-    return {key: getattr(value, "value", value) for key, value in values.items()}
 
 
 class RosterRowOut(BaseModel):
@@ -390,16 +325,12 @@ def list_missions(round_id: str, session: SessionDep, user: CurrentUser) -> list
     "/rounds/{round_id}/missions", response_model=MissionPublic, status_code=201, responses=ERRORS
 )
 def create_mission(
-    round_id: str, body: MissionBody, session: SessionDep, user: CurrentUser
+    round_id: str, body: MissionCreate, session: SessionDep, user: CurrentUser
 ) -> MissionPublic:
     """Add a mission or fair to the round (until it is published)."""
     round_row = _round(session, user, round_id)
     mission = mission_service.create_mission(
-        session=session,
-        actor=user,
-        round_row=round_row,
-        values=mission_values(body),
-        external_id=body.external_id,
+        session=session, actor=user, round_row=round_row, mission_in=body
     )
     return mission_out(mission)
 
@@ -417,16 +348,12 @@ def get_mission(
     "/rounds/{round_id}/missions/{mission_id}", response_model=MissionPublic, responses=ERRORS
 )
 def update_mission(
-    round_id: str, mission_id: int, body: MissionChange, session: SessionDep, user: CurrentUser
+    round_id: str, mission_id: int, body: MissionUpdate, session: SessionDep, user: CurrentUser
 ) -> MissionPublic:
     """Change fields of the mission as of `version`; 409 if someone changed it since."""
     mission = _mission(session, user, round_id, mission_id)
     updated = mission_service.update_mission(
-        session=session,
-        actor=user,
-        mission=mission,
-        version=body.version,
-        changes=mission_values(body, only_set=True),
+        session=session, actor=user, mission=mission, changes=body
     )
     return mission_out(updated)
 

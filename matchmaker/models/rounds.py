@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
+from pydantic import ConfigDict, StringConstraints
 from sqlalchemy import (
     JSON,
     BigInteger,
@@ -195,27 +196,72 @@ class Mission(MissionBase, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
 
 
-class MissionCreate(MissionBase):
-    external_id: str = Field(min_length=1, max_length=CODE_LENGTH)
+# What the service takes to create or change a mission. Text is capped here only against
+# abuse; the service checks every value against the round and names the field it refuses.
+TEXT_CAP = 1000
+CODE_CAP = 64
+Code = Annotated[str, StringConstraints(max_length=CODE_CAP)]
 
 
-class MissionUpdate(SQLModel):
-    version: int  # the version the change is based on
-    title: str | None = Field(default=None, min_length=1, max_length=300)
+class MissionFields(SQLModel):
+    """Every SPEC field of a mission except its scope."""
+
+    model_config = ConfigDict(extra="forbid")  # type: ignore[assignment]
+    title: str = Field(max_length=TEXT_CAP)
+    kind: MissionKind
+    format: MissionFormat
+    organiser: str = Field(max_length=TEXT_CAP)
+    country: str = Field(description="ISO 3166-1 alpha-2, e.g. DE", max_length=CODE_CAP)
+    start_date: date
+    end_date: date
+    capacity: int
+    min_participants: int = 0
+    sectors: list[Code] = Field(default_factory=list, description="empty: every sector")
+    slipstream_max: int | None = None
+    sector_max: int | None = None
+    region_min: dict[str, int] = Field(default_factory=dict)
+    subsidy_eur: int = 0
+
+
+class NationalMissionCreate(MissionFields):
+    """A branch organisation's new mission: national, so it names no scope."""
+
+    external_id: str | None = Field(
+        default=None, max_length=CODE_CAP, description="its id in scenario files; empty: next free"
+    )
+
+
+class MissionCreate(NationalMissionCreate):
+    """A new mission of a round."""
+
+    scope: Scope
+
+
+class NationalMissionUpdate(SQLModel):
+    """The fields to change; those left out keep their value."""
+
+    model_config = ConfigDict(extra="forbid")  # type: ignore[assignment]
+    version: int = Field(description="the version the change is based on (409 if it moved on)")
+    title: str | None = Field(default=None, max_length=TEXT_CAP)
     kind: MissionKind | None = None
     format: MissionFormat | None = None
-    scope: Scope | None = None
-    organiser: str | None = Field(default=None, min_length=1, max_length=200)
-    country: str | None = Field(default=None, schema_extra={"pattern": COUNTRY_PATTERN})
+    organiser: str | None = Field(default=None, max_length=TEXT_CAP)
+    country: str | None = Field(default=None, max_length=CODE_CAP)
     start_date: date | None = None
     end_date: date | None = None
-    capacity: int | None = Field(default=None, ge=0)
-    min_participants: int | None = Field(default=None, ge=0)
-    sectors: list[str] | None = None
-    slipstream_max: int | None = Field(default=None, ge=0)
-    sector_max: int | None = Field(default=None, ge=0)
+    capacity: int | None = None
+    min_participants: int | None = None
+    sectors: list[Code] | None = None
+    slipstream_max: int | None = None
+    sector_max: int | None = None
     region_min: dict[str, int] | None = None
-    subsidy_eur: int | None = Field(default=None, ge=0)
+    subsidy_eur: int | None = None
+
+
+class MissionUpdate(NationalMissionUpdate):
+    """A change to a mission, its scope included."""
+
+    scope: Scope | None = None
 
 
 class MissionPublic(MissionBase):

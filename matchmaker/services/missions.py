@@ -19,12 +19,14 @@ from typing import Any
 import pycountry
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, SQLModel, col, func, select
 
 from matchmaker.models import (
     Mission,
+    MissionCreate,
     MissionFormat,
     MissionKind,
+    MissionUpdate,
     Round,
     RoundStatus,
     Scope,
@@ -129,6 +131,16 @@ def get_owned(*, session: Session, user: User, mission_id: int) -> Mission:
 def values_of(mission: Mission) -> dict[str, Any]:
     """The mission's editable fields."""
     return {name: getattr(mission, name) for name in MISSION_FIELDS}
+
+
+def _values(shape: SQLModel, *, only_set: bool = False) -> dict[str, Any]:
+    """A mission shape's SPEC fields as plain values (enums as their text)."""
+    names = shape.model_fields_set if only_set else type(shape).model_fields
+    return {
+        name: getattr(getattr(shape, name), "value", getattr(shape, name))
+        for name in MISSION_FIELDS
+        if name in names
+    }
 
 
 def document_of(values: Mapping[str, Any]) -> dict[str, Any]:
@@ -302,8 +314,7 @@ def create_mission(
     session: Session,
     actor: User,
     round_row: Round,
-    values: Mapping[str, Any],
-    external_id: str | None = None,
+    mission_in: MissionCreate,
     owner_organisation_id: int | None = None,
 ) -> Mission:
     """A new mission of the round. With an owner (a branch organisation) the scope is national
@@ -313,10 +324,10 @@ def create_mission(
     """
     branch = owner_organisation_id is not None
     _check_round_status(round_row, EDITABLE_BY_BRANCH if branch else EDITABLE_BY_ORGANISER)
-    full = {**OPTIONAL_DEFAULTS, **{k: v for k, v in values.items() if k in MISSION_FIELDS}}
+    full = {**OPTIONAL_DEFAULTS, **_values(mission_in)}
     if branch:
         full["scope"] = Scope.national.value
-    external_id = (external_id or "").strip()
+    external_id = (mission_in.external_id or "").strip()
     problems = external_id_problems(session=session, round_id=round_row.id, external_id=external_id)
     if not external_id:
         external_id = _next_external_id(session, round_row.id, "B" if branch else "M")
@@ -356,21 +367,21 @@ def update_mission(
     session: Session,
     actor: User,
     mission: Mission,
-    version: int,
-    changes: Mapping[str, Any],
+    changes: MissionUpdate,
     branch: bool = False,
 ) -> Mission:
-    """Apply changes made to `version` of the mission; Stale if it has moved on since.
+    """Apply changes made to `changes.version` of the mission; Stale if it has moved on since.
 
-    Only the fields in `changes` change; a branch organisation's mission stays national.
+    Only the fields set in `changes` change; a branch organisation's mission stays national.
     """
     round_row = session.get(Round, mission.round_id)
     assert round_row is not None
     _check_round_status(round_row, EDITABLE_BY_BRANCH if branch else EDITABLE_BY_ORGANISER)
+    version = changes.version
     if mission.version != version:
         raise Stale(mission, version)
     current = values_of(mission)
-    merged = {**current, **{k: v for k, v in changes.items() if k in MISSION_FIELDS}}
+    merged = {**current, **_values(changes, only_set=True)}
     if branch:
         merged["scope"] = Scope.national.value
     problems = problems_in_round(session=session, round_row=round_row, values=merged)

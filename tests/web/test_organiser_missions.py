@@ -7,7 +7,7 @@ import pytest
 from fastapi import FastAPI
 from sqlmodel import Session, select
 
-from matchmaker.models import AuditLog, Mission, RoundStatus, User
+from matchmaker.models import AuditLog, Mission, MissionUpdate, RoundStatus, User
 from matchmaker.services import missions as mission_service
 from tests.web.clients import Clients, post_form
 from tests.web.test_organiser_builders import import_round, mission_id, scenario, set_status
@@ -306,12 +306,15 @@ def test_the_version_check_holds_when_both_editors_read_before_either_saved(
         second.commit()
         assert mine is not None and theirs is not None
         mission_service.update_mission(
-            session=first, actor=user, mission=mine, version=1, changes={"capacity": 7}
+            session=first, actor=user, mission=mine, changes=MissionUpdate(version=1, capacity=7)
         )
         first.commit()  # end the read that refreshed the saved mission (SQLite has one writer)
         with pytest.raises(mission_service.Stale) as refused:
             mission_service.update_mission(
-                session=second, actor=user, mission=theirs, version=1, changes={"capacity": 1}
+                session=second,
+                actor=user,
+                mission=theirs,
+                changes=MissionUpdate(version=1, capacity=1),
             )
         assert refused.value.current_version == 2
     assert (stored(app, pk).capacity, stored(app, pk).version) == (7, 2)
