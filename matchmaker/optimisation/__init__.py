@@ -6,15 +6,10 @@ from typing import Any
 
 # First: loads OR-Tools CP-SAT without pandas (see _ortools.py).
 from matchmaker.optimisation import _ortools  # noqa: F401
-from matchmaker.optimisation.model import (
-    Progress,
-    ProgressCallback,
-    SolveOptions,
-    SolveOutcome,
-    solve_round,
-)
+from matchmaker.optimisation.model import SolveOptions, SolveOutcome, solve_round
 from matchmaker.optimisation.result import RESULT_FORMAT, result_document
 from matchmaker.optimisation.scenario import Scenario, ScenarioError, parse_scenario
+from matchmaker.optimisation.search import Progress, ProgressCallback
 
 
 def solve_document(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
@@ -15,6 +14,7 @@ from matchmaker.optimisation.greedy import greedy_roster
 from matchmaker.optimisation.mip import solve_with_mip
 from matchmaker.optimisation.round_data import RoundData, Variables, prepare
 from matchmaker.optimisation.scenario import Scenario
+from matchmaker.optimisation.search import DEFAULT_WORKERS, Progress, ProgressCallback
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,7 +32,7 @@ class SolveOptions:
     """
 
     time_limit: float | None = None
-    workers: int = 1
+    workers: int = DEFAULT_WORKERS
     seed: int = 0
     engine: str = "auto"
     cp_sat_deterministic_time: float = 0.1
@@ -45,17 +45,6 @@ class SolveOptions:
             "seed": self.seed,
             "engine": self.engine,
         }
-
-
-@dataclass(frozen=True, slots=True)
-class Progress:
-    elapsed: float
-    objective: int | None
-    bound: int | None
-    engine: str = "CP-SAT"
-
-
-ProgressCallback = Callable[[Progress], None]
 
 
 @dataclass(slots=True)

@@ -3,7 +3,7 @@ schedule out. Pure: imports ortools, nothing from the web or database layers.
 
     load_problem(path) -> MeetingProblem           a .dzn instance or a matchmaker-meetings/1 file
     validate(document) -> MeetingProblem           raises MeetingProblemError listing every problem
-    solve_meetings(problem, *, fairness=None, time_limit=None, seed=0, workers=2,
+    solve_meetings(problem, *, fairness=None, time_limit=None, seed=0, workers=1,
                    progress=None, locked=None) -> MeetingResult
     MeetingResult.to_document() -> dict            the matchmaker-meetings-result/1 document
 
@@ -12,12 +12,7 @@ Formats: problem.py (input) and result.py (result) document them field by field.
 
 from matchmaker.optimisation.meetings.explain import Conflict, Unscheduled
 from matchmaker.optimisation.meetings.files import load_problem
-from matchmaker.optimisation.meetings.model import (
-    DEFAULT_WORKERS,
-    MeetingProgress,
-    ProgressCallback,
-    solve_meetings,
-)
+from matchmaker.optimisation.meetings.model import solve_meetings
 from matchmaker.optimisation.meetings.problem import (
     MEETINGS_FORMAT,
     Meeting,
@@ -27,6 +22,7 @@ from matchmaker.optimisation.meetings.problem import (
     validate,
 )
 from matchmaker.optimisation.meetings.result import RESULT_FORMAT, MeetingResult
+from matchmaker.optimisation.search import DEFAULT_WORKERS, ProgressCallback
 
 __all__ = [
     "DEFAULT_WORKERS",
@@ -36,7 +32,6 @@ __all__ = [
     "Meeting",
     "MeetingProblem",
     "MeetingProblemError",
-    "MeetingProgress",
     "MeetingResult",
     "Participant",
     "ProgressCallback",

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import replace
 
 from ortools.sat.python import cp_model
 
@@ -23,21 +23,7 @@ from matchmaker.optimisation.meetings.building import build_model
 from matchmaker.optimisation.meetings.data import MeetingData, Variables, prepare
 from matchmaker.optimisation.meetings.problem import MeetingProblem
 from matchmaker.optimisation.meetings.result import MeetingResult, assign_tables, breaks_of
-
-DEFAULT_WORKERS = 1  # deterministic; more workers are faster but may vary between runs
-
-
-@dataclass(frozen=True, slots=True)
-class MeetingProgress:
-    """A progress report: seconds since the start, best breaks so far and the bound on them."""
-
-    elapsed: float
-    objective: int | None
-    bound: int | None
-    engine: str = "CP-SAT"
-
-
-ProgressCallback = Callable[[MeetingProgress], None]
+from matchmaker.optimisation.search import DEFAULT_WORKERS, Progress, ProgressCallback
 
 
 class _Reporter(cp_model.CpSolverSolutionCallback):
@@ -50,7 +36,7 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
     def on_solution_callback(self) -> None:
         if self._on_progress is not None:
             self._on_progress(
-                MeetingProgress(
+                Progress(
                     time.perf_counter() - self._started,
                     round(self.objective_value),
                     math.ceil(self.best_objective_bound - 1e-6),
@@ -131,7 +117,7 @@ def solve_meetings(
             first = None
     if first is not None and progress is not None:
         value = sum(breaks_of(problem, {m + 1: s + 1 for m, s in first.items()}).values())
-        progress(MeetingProgress(time.perf_counter() - started, value, None, "quick first pass"))
+        progress(Progress(time.perf_counter() - started, value, None, "quick first pass"))
     optional = sorted(variables.scheduled)
     priority = [meeting.priority for meeting in problem.meetings]
     proven_placement = True
@@ -229,7 +215,7 @@ def _solve_from_below(finish, data, model, variables, left, *, workers, seed, pr
     def report(engine: str) -> None:
         if progress is not None:
             objective = None if best is None else best[0]
-            progress(MeetingProgress(time.perf_counter() - started, objective, bound, engine))
+            progress(Progress(time.perf_counter() - started, objective, bound, engine))
 
     least_total = bound
 
