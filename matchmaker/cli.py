@@ -61,7 +61,8 @@ def solve(
 ) -> None:
     """Solve a round and explain every decision (exit 0 solved, 2 bad input, 3 infeasible)."""
     from matchmaker.optimisation import SolveOptions, parse_scenario, result_document, solve_round
-    from matchmaker.optimisation.scenario import ScenarioError, load_document
+    from matchmaker.optimisation.scenario import load_document
+    from matchmaker.optimisation.scenario_types import ScenarioError
 
     err = Console(stderr=True)
     report = Console(stderr=True) if as_json else Console()
@@ -279,7 +280,8 @@ def import_round(
     from sqlmodel import Session, select
 
     from matchmaker.models import Organisation
-    from matchmaker.optimisation.scenario import ScenarioError, load_document
+    from matchmaker.optimisation.scenario import load_document
+    from matchmaker.optimisation.scenario_types import ScenarioError
     from matchmaker.services.scenarios import import_scenario
 
     err = Console(stderr=True)
@@ -333,7 +335,7 @@ def export_round(
     """Write a round back as a scenario file (exit 2 for an unknown round)."""
     from sqlmodel import Session
 
-    from matchmaker.optimisation.scenario import ScenarioError
+    from matchmaker.optimisation.scenario_types import ScenarioError
     from matchmaker.services import NotFound
     from matchmaker.services.scenarios import export_round as export_scenario
 

@@ -8,7 +8,8 @@ from typing import Any
 from matchmaker.optimisation import _ortools  # noqa: F401
 from matchmaker.optimisation.model import SolveOptions, SolveOutcome, solve_round
 from matchmaker.optimisation.result import RESULT_FORMAT, result_document
-from matchmaker.optimisation.scenario import Scenario, ScenarioError, parse_scenario
+from matchmaker.optimisation.scenario import parse_scenario
+from matchmaker.optimisation.scenario_types import Scenario, ScenarioError
 from matchmaker.optimisation.search import Progress, ProgressCallback
 
 

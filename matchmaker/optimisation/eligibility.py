@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from matchmaker.optimisation.scenario import Application, Firm, Mission
+from matchmaker.optimisation.scenario_types import Application, Firm, Mission
 
 SECTOR_MISMATCH = "sector_mismatch"
 NO_BUSINESS_CASE = "no_business_case"

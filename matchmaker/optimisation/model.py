@@ -13,7 +13,7 @@ from matchmaker.optimisation.constraints.locked import LockConflict
 from matchmaker.optimisation.greedy import greedy_roster
 from matchmaker.optimisation.mip import solve_with_mip
 from matchmaker.optimisation.round_data import RoundData, Variables, prepare
-from matchmaker.optimisation.scenario import Scenario
+from matchmaker.optimisation.scenario_types import Scenario
 from matchmaker.optimisation.search import DEFAULT_WORKERS, Progress, ProgressCallback
 
 

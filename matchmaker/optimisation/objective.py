@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from matchmaker.optimisation.scenario import Application, Firm, Mission, Region, Weights
+from matchmaker.optimisation.scenario_types import Application, Firm, Mission, Region, Weights
 
 
 def application_score(

@@ -9,7 +9,7 @@ from ortools.sat.python import cp_model
 
 from matchmaker.optimisation.eligibility import ineligibility
 from matchmaker.optimisation.objective import application_score
-from matchmaker.optimisation.scenario import Application, Firm, Mission, Scenario
+from matchmaker.optimisation.scenario_types import Application, Firm, Mission, Scenario
 
 
 @dataclass(slots=True)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from matchmaker.optimisation.scenario import ScenarioError
+    from matchmaker.optimisation.scenario_types import ScenarioError
 
 _PATH_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 

@@ -33,7 +33,7 @@ from matchmaker.models import (
     User,
 )
 from matchmaker.models.common import CODE_LENGTH
-from matchmaker.optimisation.scenario import MAX_INTEGER
+from matchmaker.optimisation.scenario_types import MAX_INTEGER
 from matchmaker.services import NotFound, audit, read_back
 from matchmaker.services import rounds as round_service
 from matchmaker.services.errors import Conflict, Invalid, Problem

@@ -22,11 +22,8 @@ from matchmaker import text as free_text
 from matchmaker.models import Region, Round, RoundStatus, Sector, User
 from matchmaker.models.common import CODE_LENGTH
 from matchmaker.optimisation import documents
-from matchmaker.optimisation.scenario import (
-    SCENARIO_FORMAT,
-    ScenarioError,
-    parse_scenario,
-)
+from matchmaker.optimisation.scenario import parse_scenario
+from matchmaker.optimisation.scenario_types import SCENARIO_FORMAT, ScenarioError
 from matchmaker.services import audit, end_reads, read_back, tenancy
 from matchmaker.services import scenarios as scenario_service
 from matchmaker.services.errors import Conflict, Invalid, NotFound, Problem

@@ -47,14 +47,10 @@ from matchmaker.models import (
     Sector,
 )
 from matchmaker.models.common import CODE_LENGTH
-from matchmaker.optimisation.scenario import (
-    SCENARIO_FORMAT,
-    Scenario,
-    ScenarioError,
-    parse_scenario,
-)
-from matchmaker.optimisation.scenario import Firm as ScenarioFirm
-from matchmaker.optimisation.scenario import Mission as ScenarioMission
+from matchmaker.optimisation.scenario import parse_scenario
+from matchmaker.optimisation.scenario_types import SCENARIO_FORMAT, Scenario, ScenarioError
+from matchmaker.optimisation.scenario_types import Firm as ScenarioFirm
+from matchmaker.optimisation.scenario_types import Mission as ScenarioMission
 from matchmaker.services import NotFound, snapshots
 from matchmaker.text import SLUG_RULE, is_slug
 

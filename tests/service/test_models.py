@@ -6,7 +6,7 @@ import pytest
 from pydantic import ValidationError
 
 from matchmaker.models import Evidence, FirmCreate, MissionFormat, MissionKind, Scope
-from matchmaker.optimisation.scenario import EVIDENCE_LEVELS, FORMATS, KINDS, SCOPES
+from matchmaker.optimisation.scenario_types import EVIDENCE_LEVELS, FORMATS, KINDS, SCOPES
 
 
 def test_vocabularies_are_the_engines() -> None:

@@ -13,7 +13,8 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from matchmaker.models import Application, ApplicationStatus, AuditLog, Firm, Round
-from matchmaker.optimisation.scenario import ScenarioError, parse_scenario
+from matchmaker.optimisation.scenario import parse_scenario
+from matchmaker.optimisation.scenario_types import ScenarioError
 from matchmaker.resources import bundled_scenarios
 from matchmaker.services import NotFound
 from matchmaker.services import scenarios as scenario_service

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from ortools.sat.python import cp_model
 
 from matchmaker.optimisation.round_data import RoundData, Variables
-from matchmaker.optimisation.scenario import Mission
+from matchmaker.optimisation.scenario_types import Mission
 
 
 def overlap_cliques(missions: Iterable[tuple[int, Mission]]) -> list[list[int]]:
