@@ -100,12 +100,14 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        from matchmaker import jobs
+        from matchmaker import jobs, mailer
 
         jobs.start(app)  # marks runs a crash or restart cut off as interrupted
+        mailer.start(app)
         try:
             yield
         finally:
+            mailer.stop(app)
             jobs.stop(app)
         if engine is None:
             app.state.engine.dispose()

@@ -81,6 +81,41 @@ class Settings(BaseSettings):
         "X-Forwarded-For header is believed (none by default)",
     )
 
+    public_url: str = Field(
+        default="http://127.0.0.1:8000",
+        validation_alias="MATCHMAKER_PUBLIC_URL",
+        description="the address people open the service at, for links in e-mail "
+        "(e.g. https://matchmaker.example.nl)",
+    )
+    smtp_url: SecretStr | None = Field(
+        default=None,
+        validation_alias="SMTP_URL",
+        description="where e-mail is delivered: smtp://user:password@host:587 (STARTTLS when "
+        "the server offers it), smtps://...:465 (TLS), or unset: to MATCHMAKER_MAIL_FOLDER, "
+        "else to the log",
+    )
+    mail_from: str = Field(
+        default="matchmaker <noreply@localhost>",
+        validation_alias="MAIL_FROM",
+        max_length=320,
+        description="the sender of every e-mail, e.g. Kamer van Koophandel <missies@example.nl>",
+    )
+    mail_folder: str | None = Field(
+        default=None,
+        validation_alias="MATCHMAKER_MAIL_FOLDER",
+        description="without SMTP_URL: a folder each e-mail is written to as an .eml file",
+    )
+
+    @field_validator("smtp_url")
+    @classmethod
+    def _known_mail_server(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value():
+            return None
+        scheme = value.get_secret_value().partition("://")[0].lower()
+        if scheme not in ("smtp", "smtps"):
+            raise ValueError("SMTP_URL must start with smtp:// or smtps:// (e.g. smtp://host:587)")
+        return value
+
     @field_validator("database_url")
     @classmethod
     def _known_database(cls, value: str) -> str:

@@ -12,6 +12,7 @@ from matchmaker.models.accounts import (
     Organisation,
     OrganisationCreate,
     OrganisationPublic,
+    PasswordReset,
     User,
     UserCreate,
     UserPublic,
@@ -47,6 +48,7 @@ from matchmaker.models.firms import (
     ReadinessScan,
     ReadinessScanPublic,
 )
+from matchmaker.models.mail import OutboxMessage
 from matchmaker.models.matching import MatchingRun, MatchingRunPublic, Placement, PlacementPublic
 from matchmaker.models.meetings import (
     MeetingDay,
@@ -119,7 +121,9 @@ __all__ = [
     "OrganisationCreate",
     "OrganisationKind",
     "OrganisationPublic",
+    "OutboxMessage",
     "Partner",
+    "PasswordReset",
     "Placement",
     "PlacementPublic",
     "PlacementStatus",

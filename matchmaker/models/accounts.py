@@ -181,3 +181,20 @@ class Invitation(SQLModel, table=True):
     expires_at: datetime = Field(sa_type=UtcDateTime)
     used_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
     revoked_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+
+
+class PasswordReset(SQLModel, table=True):
+    """A one-time link, sent by e-mail, that lets a person choose a new password.
+
+    Only the SHA-256 digest of the link's token is stored. A link works once, until it
+    expires; choosing a new password ends every login session of the account.
+    """
+
+    __tablename__ = "password_reset"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(sa_type=String(DIGEST_LENGTH), unique=True)
+    user_id: int = Field(foreign_key="user_account.id", ondelete="CASCADE", index=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
+    expires_at: datetime = Field(sa_type=UtcDateTime)
+    used_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
