@@ -124,16 +124,29 @@ class MailSender:
         self._thread.join(STOP_WAIT_SECONDS)
 
 
+_state_lock = threading.Lock()
+
+
 def start(app: FastAPI) -> None:
-    """Start the sender of the app's outbox."""
-    settings: Settings = app.state.settings
-    if transport_for(settings) is None:
-        log.warning("e-mail: SMTP_URL is not set; messages wait in the outbox until it is")
-    app.state.mail_sender = MailSender(app.state.engine, settings)
+    """Start the sender of the app's outbox (idempotent: each start needs its own stop)."""
+    with _state_lock:
+        if getattr(app.state, "mail_sender", None) is None:
+            settings: Settings = app.state.settings
+            if transport_for(settings) is None:
+                log.warning("e-mail: SMTP_URL is not set; messages wait in the outbox until it is")
+            app.state.mail_sender = MailSender(app.state.engine, settings)
+            app.state.mail_sender_users = 0
+        app.state.mail_sender_users += 1
 
 
 def stop(app: FastAPI) -> None:
-    sender = getattr(app.state, "mail_sender", None)
-    if sender is not None:
-        sender.close()
+    """Stop the sender once its last user stops."""
+    with _state_lock:
+        sender = getattr(app.state, "mail_sender", None)
+        if sender is None:
+            return
+        app.state.mail_sender_users -= 1
+        if app.state.mail_sender_users > 0:
+            return
         app.state.mail_sender = None
+    sender.close()

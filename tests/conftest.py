@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from tests.smtp_server import smtp  # noqa: F401  (a real SMTP server for tests of e-mail)
 from tests.solving import solve_checked as _solve_checked
 
 

@@ -33,9 +33,12 @@ def home(request: Request, user: OptionalUser) -> Response:
 
 @router.get("/login", response_class=HTMLResponse)
 def login_form(
-    request: Request, next: str | None = None, registered: str | None = None
+    request: Request,
+    next: str | None = None,
+    registered: str | None = None,
+    reset: str | None = None,
 ) -> Response:
-    notice = REGISTERED if registered else None
+    notice = REGISTERED if registered else PASSWORD_RESET if reset else None
     return render(request, "auth/login.html", next=_safe_next(next), error=None, notice=notice)
 
 
@@ -100,6 +103,7 @@ def logout(request: Request, session: SessionDep, user: OptionalUser) -> Respons
     return response
 
 
+PASSWORD_RESET = "Your new password is saved. Log in with it."
 REGISTERED = (
     "Thank you. If this e-mail address was new, your account is ready: log in with it and "
     "the password you chose. If it had an account already, that account is unchanged: log in "

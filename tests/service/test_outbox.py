@@ -5,17 +5,13 @@ from __future__ import annotations
 
 import email
 import os
-import socket
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
@@ -25,40 +21,9 @@ from matchmaker.models.common import utcnow
 from matchmaker.services import outbox
 from matchmaker.services.errors import Invalid
 from matchmaker.settings import Settings, SettingsError, load_settings
+from tests.smtp_server import Inbox
 
 SENDER = "Kamer van Koophandel Noord <missies@kvk-noord.example>"
-
-
-@dataclass
-class Inbox:
-    """What the test SMTP server received, as parsed messages."""
-
-    messages: list[email.message.Message] = field(default_factory=list)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    async def handle_DATA(self, server, session, envelope) -> str:
-        with self.lock:
-            self.messages.append(email.message_from_bytes(envelope.content))
-        return "250 OK"
-
-    def subjects(self) -> list[str]:
-        with self.lock:
-            return [str(m["Subject"]) for m in self.messages]
-
-
-@pytest.fixture
-def smtp() -> Iterator[tuple[Inbox, str]]:
-    """A real SMTP server on a free local port, and its smtp:// URL."""
-    inbox = Inbox()
-    with socket.socket() as probe:  # a port nobody uses now
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield inbox, f"smtp://127.0.0.1:{controller.port}"
-    finally:
-        controller.stop()
 
 
 def _queue(engine: Engine, subject: str, to: str = "info@zuivel-friesland.example") -> int:

@@ -10,6 +10,11 @@ ACCESS = {
     ("GET", "/register"): ANYONE,
     ("POST", "/register"): ANYONE,
     ("POST", "/logout"): ANYONE,
+    # A forgotten password: anyone may ask; the one-time link is the credential.
+    ("GET", "/password/forgot"): ANYONE,
+    ("POST", "/password/forgot"): ANYONE,
+    ("GET", "/password/reset/{token}"): ANYONE,
+    ("POST", "/password/reset/{token}"): ANYONE,
     ("POST", "/api/tokens"): ANYONE,
     ("GET", "/api/me"): LOGGED_IN,
     # The API schema and its documentation pages.

@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from matchmaker.models import metadata
+from matchmaker.models import OutboxMessage, metadata
+from matchmaker.services import password_resets
 from matchmaker.services.firms import CASE_FIELDS, FIRM_FIELDS
 from matchmaker.services.missions import MISSION_FIELDS
 from matchmaker.services.readiness import QUESTIONS
@@ -155,6 +156,8 @@ FORMS: list[tuple[str, str, tuple[str, ...]]] = [
     ("branch_org", "/branch/invitations", ("email", "role")),
     ("branch_org", "/branch/invitations/{branch_invitation}/revoke", ()),
     ("anonymous", "/invitations/{invitation_token}", ("password", "email")),
+    ("anonymous", "/password/forgot", ("email",)),
+    ("anonymous", "/password/reset/{reset_token}", ("password",)),
     # Last: sme_b's account (no later form uses it) disabled, then enabled again.
     ("organiser", "/organiser/accounts/{user_b}/disable", ()),
     ("organiser", "/organiser/accounts/{user_b}/enable", ()),
@@ -195,6 +198,18 @@ def _ids(seeded: World) -> dict[str, Any]:
     }
 
 
+def _reset_token(app: FastAPI, seeded: World) -> str:
+    """The token of a password reset link mailed to sme_b (read from the outbox)."""
+    with Session(app.state.engine) as session:
+        password_resets.request_reset(
+            session=session, email=seeded.identities["sme_b"].email, public_url="https://x"
+        )
+        body = session.scalars(select(OutboxMessage.body)).one()
+    found = re.search(r"/password/reset/(\S+)", body)
+    assert found, body
+    return found.group(1)
+
+
 def _invitation(seeded: World, name: str, audience: str) -> dict[str, Any]:
     role = "organiser" if audience == "organiser" else "branch_org"
     created = seeded.clients[name].post(
@@ -232,7 +247,7 @@ def test_hostile_form_input_never_breaks_the_server_nor_half_writes(
     world: World,  # noqa: F811
 ) -> None:
     failures: list[str] = []
-    ids = _ids(world)
+    ids = {**_ids(world), "reset_token": _reset_token(app, world)}
     for role, path, fields in FORMS:
         url = path.format(**ids)
         try:

@@ -21,10 +21,12 @@ from matchmaker.models import (
     MatchingRun,
     MeetingDay,
     MeetingScheduleRun,
+    OutboxMessage,
     RunState,
     User,
 )
 from matchmaker.models.audit import AuditLogIsAppendOnly
+from matchmaker.services import password_resets
 from tests.web import access_meetings as meetings_routes
 from tests.web import test_meetings as meetings
 from tests.web import test_organiser_builders as organiser_builders
@@ -219,6 +221,17 @@ class World:
         return created.json()
 
     @functools.cached_property
+    def password_reset_path(self) -> str:
+        """The path of a reset link mailed to the SME (read from the outbox)."""
+        email = self.clients.sme.email  # type: ignore[attr-defined]
+        with Session(self.app.state.engine) as session:
+            password_resets.request_reset(session=session, email=email, public_url="https://x")
+            body = session.exec(select(OutboxMessage.body)).one()
+        found = re.search(r"https://x(/password/reset/\S+)", body)
+        assert found, body
+        return found.group(1)
+
+    @functools.cached_property
     def organiser_invitation(self) -> dict[str, Any]:
         return self.invitation("organiser")
 
@@ -364,6 +377,16 @@ CALLS: dict[tuple[str, str], Call] = {
         form=_fixed({"email": "new@example.nl", "password": PASSWORD, "role": "sme"}),
     ),
     ("POST", "/logout"): Call("sme", _fixed("/logout"), form=_fixed({})),
+    ("POST", "/password/forgot"): Call(
+        "anonymous-with-account",
+        _fixed("/password/forgot"),
+        form=lambda w: {"email": w.clients.sme.email},  # type: ignore[attr-defined]
+    ),
+    ("POST", "/password/reset/{token}"): Call(
+        "anonymous",
+        lambda w: w.password_reset_path,
+        form=_fixed({"password": "een-nieuw-wachtwoord-2027"}),
+    ),
     ("POST", "/api/tokens"): Call(
         "anonymous-with-account",
         _fixed("/api/tokens"),
@@ -865,6 +888,10 @@ def test_the_route_writes_exactly_one_audit_row(
         assert row.action == "register" and row.actor_user_id is not None
     elif route in (("POST", "/invitations/{token}"), ("POST", "/api/invitations/{token}/accept")):
         assert row.action == "accept_invitation" and row.actor_user_id is not None
+    elif route == ("POST", "/password/forgot"):  # asked by someone not logged in
+        assert row.action == "password.reset_requested" and row.actor_user_id is None
+    elif route == ("POST", "/password/reset/{token}"):  # the account whose password it is
+        assert row.action == "password.reset" and row.actor_user_id is not None
     else:  # a login by name and password: the account that logged in
         assert row.actor_user_id is not None and row.action in ("login", "create_token")
 
