@@ -6,13 +6,13 @@ mission answers 404. Its missions are always national in scope.
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 from pydantic import BaseModel, Field
 from sqlmodel import Session
 
 from matchmaker.api.errors import declare
-from matchmaker.api.organiser import (
-    ERRORS,
+from matchmaker.api.mission_shapes import (
+    ORGANISER_ERRORS,
     MissionChangeFields,
     MissionFieldsBody,
     RoundOut,
@@ -20,19 +20,15 @@ from matchmaker.api.organiser import (
     mission_values,
     round_out,
 )
-from matchmaker.deps import CurrentUser, SessionDep, require_role
-from matchmaker.models import Mission, MissionPublic, Role, Round, RoundStatus, Scope, User
+from matchmaker.deps import CurrentUser, SessionDep
+from matchmaker.models import Mission, MissionPublic, Round, RoundStatus, Scope, User
 from matchmaker.services import exports as export_service
 from matchmaker.services import missions as mission_service
 from matchmaker.services import rounds as round_service
 
-router = APIRouter(
-    prefix="/api/branch",
-    tags=["branch organisation"],
-    dependencies=[Depends(require_role(Role.branch_org))],
-)
+router = APIRouter(prefix="/api/branch", tags=["branch organisation"])
 BRANCH_ERRORS = {
-    **ERRORS,
+    **ORGANISER_ERRORS,
     **declare(
         {
             403: "Only branch organisations may do this",
@@ -138,8 +134,7 @@ def update_mission(
 def placements(mission_id: int, session: SessionDep, user: CurrentUser) -> PlacedOut:
     """The firms placed on your mission, once the organiser has published the round."""
     mission = _own(session, user, mission_id)
-    round_row = session.get(Round, mission.round_id)
-    assert round_row is not None
+    round_row = mission_service.round_of(session=session, mission=mission)
     published = round_row.status == RoundStatus.published
     roster = export_service.mission_roster(session=session, mission=mission) if published else None
     return PlacedOut(

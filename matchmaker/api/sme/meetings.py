@@ -1,9 +1,9 @@
-"""API of a placed firm's meetings: its requests for the mission's day, the partners it can
+"""SME API of a placed firm's meetings: its requests for the mission's day, the partners it can
 ask for, and its agenda once the schedule is published."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, HTTPException
+from fastapi import APIRouter, HTTPException
 
 from matchmaker.api.errors import declare
 from matchmaker.api.meeting_shapes import (
@@ -16,14 +16,11 @@ from matchmaker.api.meeting_shapes import (
     request_out,
     request_row_out,
 )
-from matchmaker.deps import CurrentUser, SessionDep, require_role
-from matchmaker.models import Role
+from matchmaker.deps import CurrentUser, SessionDep
 from matchmaker.services import agendas as agenda_service
 from matchmaker.services import meetings as meeting_service
 
-router = APIRouter(
-    prefix="/api", tags=["meeting days"], dependencies=[Depends(require_role(Role.sme))]
-)
+router = APIRouter(prefix="/api", tags=["meeting days"])
 
 ERRORS = declare(
     {
