@@ -236,17 +236,7 @@ def agenda_out(agenda: agenda_service.Agenda) -> AgendaOut:
         key=agenda.key,
         mission_id=agenda.mission.id or 0,
         date=agenda.day.day,
-        items=[
-            AgendaItemOut(
-                slot=i.slot,
-                table=i.table,
-                start=i.start,
-                end=i.end,
-                with_name=i.with_name,
-                with_detail=i.with_detail,
-            )
-            for i in agenda.items
-        ],
+        items=[AgendaItemOut.model_validate(i, from_attributes=True) for i in agenda.items],
     )
 
 

@@ -145,13 +145,7 @@ def placements(mission_id: int, session: SessionDep, user: CurrentUser) -> Place
         run_id=roster.run.id if roster and roster.run else None,
         capacity=mission.capacity,
         placed=[
-            PlacedFirm(
-                firm_name=row.firm_name,
-                region=row.region,
-                sector=row.sector,
-                employees=row.employees,
-                status=row.status,
-            )
+            PlacedFirm.model_validate(row, from_attributes=True)
             for row in (roster.taken if roster and roster.run else [])
         ],
     )

@@ -30,10 +30,7 @@ from matchmaker.api.meeting_shapes import (
     run_out,
 )
 from matchmaker.deps import CurrentUser, SessionDep
-from matchmaker.models import (
-    MeetingDay,
-    User,
-)
+from matchmaker.models import MeetingDay, User
 from matchmaker.services import agendas as agenda_service
 from matchmaker.services import meeting_partners as partner_service
 from matchmaker.services import meeting_runs as schedule_service

@@ -7,11 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from matchmaker.api.sme.firm import ERRORS, own_firm
 from matchmaker.deps import CurrentUser, SessionDep
-from matchmaker.models import (
-    BusinessCase,
-    BusinessCasePublic,
-    Evidence,
-)
+from matchmaker.models import BusinessCase, BusinessCasePublic, Evidence
 from matchmaker.services import firms as firm_service
 
 router = APIRouter(prefix="/api/sme", tags=["sme"])

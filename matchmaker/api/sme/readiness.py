@@ -10,11 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from matchmaker.api.sme.firm import ERRORS, Short, own_firm
 from matchmaker.deps import CurrentUser, SessionDep
-from matchmaker.models import (
-    Firm,
-    ReadinessScan,
-    Track,
-)
+from matchmaker.models import Firm, ReadinessScan, Track
 from matchmaker.services import firms as firm_service
 from matchmaker.services import readiness
 from matchmaker.services.errors import Invalid, Problem
