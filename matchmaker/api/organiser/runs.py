@@ -4,7 +4,7 @@ publishing."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request, status
 from pydantic import BaseModel, ConfigDict, Field
@@ -28,8 +28,6 @@ ERRORS = declare(
         422: "Invalid request, with the path of every problem",
     }
 )
-
-T = TypeVar("T")
 
 
 class RunRequest(BaseModel):
