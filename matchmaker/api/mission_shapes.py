@@ -1,5 +1,6 @@
 """The JSON shapes of rounds and missions that the organiser's and the branch organisation's
-routes share, and the organiser's error answers the branch organisation's reword."""
+routes share, their one way of changing a mission, and the organiser's error answers (which
+the branch organisation's reword)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,16 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Session
 
 from matchmaker.api.errors import declare
-from matchmaker.models import Mission, MissionFormat, MissionKind, MissionPublic, Round, RoundStatus
+from matchmaker.models import (
+    Mission,
+    MissionFormat,
+    MissionKind,
+    MissionPublic,
+    Round,
+    RoundStatus,
+    User,
+)
+from matchmaker.services import missions as mission_service
 from matchmaker.services import rounds as round_service
 
 ORGANISER_ERRORS = declare(
@@ -127,3 +137,23 @@ def mission_values(body: BaseModel, *, only_set: bool = False) -> dict[str, Any]
     """A body's mission fields as service values (enums as their text)."""
     values = body.model_dump(exclude_unset=only_set, exclude={"version", "external_id"})
     return {key: getattr(value, "value", value) for key, value in values.items()}
+
+
+def changed_mission(
+    session: Session,
+    user: User,
+    mission: Mission,
+    body: MissionChangeFields,
+    *,
+    branch: bool = False,
+) -> MissionPublic:
+    """The mission with the fields the body sets changed, as of the body's `version`."""
+    updated = mission_service.update_mission(
+        session=session,
+        actor=user,
+        mission=mission,
+        version=body.version,
+        changes=mission_values(body, only_set=True),
+        branch=branch,
+    )
+    return mission_out(updated)

@@ -16,6 +16,7 @@ from matchmaker.api.mission_shapes import (
     MissionChangeFields,
     MissionFieldsBody,
     RoundOut,
+    changed_mission,
     mission_out,
     mission_values,
     round_out,
@@ -118,16 +119,7 @@ def update_mission(
 ) -> MissionPublic:
     """Change fields of your mission as of `version`; 409 if it changed since, or if the round
     no longer takes changes."""
-    mission = _own(session, user, mission_id)
-    updated = mission_service.update_mission(
-        session=session,
-        actor=user,
-        mission=mission,
-        version=body.version,
-        changes=mission_values(body, only_set=True),
-        branch=True,
-    )
-    return mission_out(updated)
+    return changed_mission(session, user, _own(session, user, mission_id), body, branch=True)
 
 
 @router.get("/missions/{mission_id}/placements", response_model=PlacedOut, responses=BRANCH_ERRORS)

@@ -10,6 +10,7 @@ from matchmaker.api.mission_shapes import ORGANISER_ERRORS as ERRORS
 from matchmaker.api.mission_shapes import (
     MissionChangeFields,
     MissionFieldsBody,
+    changed_mission,
     mission_out,
     mission_values,
 )
@@ -123,15 +124,7 @@ def update_mission(
     round_id: str, mission_id: int, body: MissionChange, session: SessionDep, user: CurrentUser
 ) -> MissionPublic:
     """Change fields of the mission as of `version`; 409 if someone changed it since."""
-    mission = _mission(session, user, round_id, mission_id)
-    updated = mission_service.update_mission(
-        session=session,
-        actor=user,
-        mission=mission,
-        version=body.version,
-        changes=mission_values(body, only_set=True),
-    )
-    return mission_out(updated)
+    return changed_mission(session, user, _mission(session, user, round_id, mission_id), body)
 
 
 @router.get(
