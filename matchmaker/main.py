@@ -50,7 +50,9 @@ def _routers() -> list[tuple[APIRouter, bool]]:
     each with whether its routes belong in the OpenAPI schema (the JSON API's do; pages
     and their form posts are for people, not programs).
 
-    An audience's routes live in one module each; adding a module adds its routes.
+    Each audience's JSON API is one package (api/organiser, api/sme, api/branch) whose router
+    checks the role once and includes the package's modules; routes anyone may call live in
+    the top-level modules. Adding a module here adds its routes.
     """
     import matchmaker.api
     import matchmaker.web

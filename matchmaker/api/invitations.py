@@ -1,14 +1,15 @@
-"""API: invitations to organiser and branch organisation accounts, and accepting one."""
+"""API: invitations to organiser and branch organisation accounts (the routes each of those
+audiences includes), and the link anyone may open and accept."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
 from matchmaker.api.errors import declare
-from matchmaker.deps import CurrentUser, SessionDep, require_role
+from matchmaker.deps import CurrentUser, SessionDep
 from matchmaker.models import Invitation, Role, UserPublic
 from matchmaker.services import Conflict
 from matchmaker.services import accounts as account_service
@@ -89,9 +90,10 @@ def _view(invitation: Invitation, organisation: str) -> InvitationView:
     )
 
 
-def _routes_for(role: Role, prefix: str) -> None:
-    """Create, list and revoke for one audience (organisers or branch organisations)."""
-    only = [Depends(require_role(role))]
+def invitation_routes(role: Role, prefix: str) -> APIRouter:
+    """Create, list and revoke for one audience (organisers or branch organisations), under
+    /api/<prefix>/invitations; the audience's own router checks the role."""
+    routes = APIRouter(prefix="/api", tags=["invitations"])
 
     def list_invitations(session: SessionDep, user: CurrentUser) -> list[InvitationView]:
         """The open invitations into or made by your organisation, newest first."""
@@ -135,41 +137,35 @@ def _routes_for(role: Role, prefix: str) -> None:
     tags = ["organiser" if role is Role.organiser else "branch organisation"]
     base = f"/{prefix}/invitations"
     name = prefix.replace("/", "_")
-    router.add_api_route(
+    routes.add_api_route(
         base,
         list_invitations,
         methods=["GET"],
         response_model=list[InvitationView],
         responses=ERRORS,
-        dependencies=only,
         tags=tags,
         name=f"list_invitations_{name}",
     )
-    router.add_api_route(
+    routes.add_api_route(
         base,
         create_invitation,
         methods=["POST"],
         status_code=201,
         response_model=CreatedInvitation,
         responses=ERRORS,
-        dependencies=only,
         tags=tags,
         name=f"create_invitation_{name}",
     )
-    router.add_api_route(
+    routes.add_api_route(
         f"{base}/{{invitation_id}}/revoke",
         revoke_invitation,
         methods=["POST"],
         response_model=InvitationView,
         responses=ERRORS,
-        dependencies=only,
         tags=tags,
         name=f"revoke_invitation_{name}",
     )
-
-
-_routes_for(Role.organiser, "organiser")
-_routes_for(Role.branch_org, "branch")
+    return routes
 
 
 @router.get("/invitations/{token}", response_model=PendingView, responses=LINK_ERRORS)

@@ -1,11 +1,10 @@
-"""The JSON shapes of the meeting-day API, for the organiser's routes (meetings.py) and a
-placed firm's (firm_meetings.py) alike."""
+"""The JSON shapes of the meeting-day API, for the organiser's routes (organiser/meetings.py)
+and a placed firm's (sme/meetings.py) alike."""
 
 from __future__ import annotations
 
 from datetime import date, datetime, time
 
-from fastapi import HTTPException
 from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Session
 
@@ -237,24 +236,9 @@ def agenda_out(agenda: agenda_service.Agenda) -> AgendaOut:
         key=agenda.key,
         mission_id=agenda.mission.id or 0,
         date=agenda.day.day,
-        items=[
-            AgendaItemOut(
-                slot=i.slot,
-                table=i.table,
-                start=i.start,
-                end=i.end,
-                with_name=i.with_name,
-                with_detail=i.with_detail,
-            )
-            for i in agenda.items
-        ],
+        items=[AgendaItemOut.model_validate(i, from_attributes=True) for i in agenda.items],
     )
 
 
 def request_row_out(session: Session, request: MeetingRequest) -> RequestOut:
-    day = session.get(MeetingDay, request.meeting_day_id)
-    assert day is not None
-    for row in meeting_service.requests_of(session=session, day=day, firm_id=request.firm_id):
-        if row.request.id == request.id:
-            return request_out(row)
-    raise HTTPException(404, "meeting request not found")  # pragma: no cover
+    return request_out(meeting_service.request_row(session=session, request=request))

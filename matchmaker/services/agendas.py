@@ -27,6 +27,8 @@ from matchmaker.services.meetings import (
     current_schedule,
     firm_key,
     partner_key,
+    partners_of,
+    placed_firms,
     plain_reason,
 )
 
@@ -259,3 +261,14 @@ def schedule_xlsx(day: MeetingDay, rows: Sequence[RequestRow]) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def day_agendas(*, session: Session, day: MeetingDay) -> list[Agenda]:
+    """Every participant's agenda in the day's current schedule: placed firms, then partners."""
+    mission = session.get(Mission, day.mission_id)
+    assert mission is not None
+    firms = placed_firms(session=session, mission=mission)
+    partners = partners_of(session=session, day=day)
+    return [agenda(session=session, day=day, firm=firm) for firm in firms] + [
+        agenda(session=session, day=day, partner=partner) for partner in partners
+    ]

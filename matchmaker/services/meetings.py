@@ -703,3 +703,13 @@ def active_run(*, session: Session, day: MeetingDay) -> MeetingScheduleRun | Non
         )
         .limit(1)
     ).first()
+
+
+def request_row(*, session: Session, request: MeetingRequest) -> RequestRow:
+    """One request as requests_of lists it: with its firm, partner and current schedule place."""
+    day = session.get(MeetingDay, request.meeting_day_id)
+    assert day is not None
+    for row in requests_of(session=session, day=day, firm_id=request.firm_id):
+        if row.request.id == request.id:
+            return row
+    raise NotFound("meeting request", request.id)  # pragma: no cover

@@ -427,3 +427,10 @@ def blank_values(*, organiser: str = "", scope: str = Scope.regional.value) -> d
         "capacity": None,
         **OPTIONAL_DEFAULTS,
     }
+
+
+def round_of(*, session: Session, mission: Mission) -> Round:
+    """The round the mission belongs to."""
+    round_row = session.get(Round, mission.round_id)
+    assert round_row is not None
+    return round_row

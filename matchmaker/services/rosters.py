@@ -188,3 +188,10 @@ def publish_run(*, session: Session, run_id: int, actor: User) -> Round:
         raise
     read_back(session, round_row)
     return round_row
+
+
+def roster_entry(*, session: Session, placement: Placement) -> RosterEntry:
+    """The placement's standing in its run, as roster() lists it."""
+    run = session.get(MatchingRun, placement.run_id)
+    assert run is not None
+    return next(e for e in roster(session=session, run=run) if e.placement.id == placement.id)

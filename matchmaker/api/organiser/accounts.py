@@ -4,19 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 from pydantic import BaseModel
 
 from matchmaker.api.errors import declare
-from matchmaker.deps import CurrentUser, SessionDep, require_role
+from matchmaker.deps import CurrentUser, SessionDep
 from matchmaker.models import Role, User
 from matchmaker.services import accounts as account_service
 
-router = APIRouter(
-    prefix="/api/organiser/accounts",
-    tags=["organiser"],
-    dependencies=[Depends(require_role(Role.organiser))],
-)
+router = APIRouter(prefix="/api/organiser/accounts", tags=["organiser"])
 
 ERRORS = declare(
     {

@@ -6,18 +6,19 @@ mission answers 404. Its missions are always national in scope.
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 from pydantic import BaseModel
 from sqlmodel import Session
 
 from matchmaker.api.errors import declare
-from matchmaker.api.organiser import (
-    ERRORS,
+from matchmaker.api.mission_shapes import (
+    ORGANISER_ERRORS,
     RoundOut,
+    changed_mission,
     mission_out,
     round_out,
 )
-from matchmaker.deps import CurrentUser, SessionDep, require_role
+from matchmaker.deps import CurrentUser, SessionDep
 from matchmaker.models import (
     Mission,
     MissionCreate,
@@ -25,7 +26,6 @@ from matchmaker.models import (
     MissionUpdate,
     NationalMissionCreate,
     NationalMissionUpdate,
-    Role,
     Round,
     RoundStatus,
     Scope,
@@ -35,13 +35,9 @@ from matchmaker.services import exports as export_service
 from matchmaker.services import missions as mission_service
 from matchmaker.services import rounds as round_service
 
-router = APIRouter(
-    prefix="/api/branch",
-    tags=["branch organisation"],
-    dependencies=[Depends(require_role(Role.branch_org))],
-)
+router = APIRouter(prefix="/api/branch", tags=["branch organisation"])
 BRANCH_ERRORS = {
-    **ERRORS,
+    **ORGANISER_ERRORS,
     **declare(
         {
             403: "Only branch organisations may do this",
@@ -123,22 +119,15 @@ def update_mission(
     """Change fields of your mission as of `version`; 409 if it changed since, or if the round
     no longer takes changes."""
     mission = _own(session, user, mission_id)
-    updated = mission_service.update_mission(
-        session=session,
-        actor=user,
-        mission=mission,
-        changes=MissionUpdate(**body.model_dump(exclude_unset=True)),
-        branch=True,
-    )
-    return mission_out(updated)
+    changes = MissionUpdate(**body.model_dump(exclude_unset=True))
+    return changed_mission(session, user, mission, changes, branch=True)
 
 
 @router.get("/missions/{mission_id}/placements", response_model=PlacedOut, responses=BRANCH_ERRORS)
 def placements(mission_id: int, session: SessionDep, user: CurrentUser) -> PlacedOut:
     """The firms placed on your mission, once the organiser has published the round."""
     mission = _own(session, user, mission_id)
-    round_row = session.get(Round, mission.round_id)
-    assert round_row is not None
+    round_row = mission_service.round_of(session=session, mission=mission)
     published = round_row.status == RoundStatus.published
     roster = export_service.mission_roster(session=session, mission=mission) if published else None
     return PlacedOut(
@@ -149,13 +138,7 @@ def placements(mission_id: int, session: SessionDep, user: CurrentUser) -> Place
         run_id=roster.run.id if roster and roster.run else None,
         capacity=mission.capacity,
         placed=[
-            PlacedFirm(
-                firm_name=row.firm_name,
-                region=row.region,
-                sector=row.sector,
-                employees=row.employees,
-                status=row.status,
-            )
+            PlacedFirm.model_validate(row, from_attributes=True)
             for row in (roster.taken if roster and roster.run else [])
         ],
     )

@@ -1,9 +1,9 @@
-"""API of a placed firm's meetings: its requests for the mission's day, the partners it can
+"""SME API of a placed firm's meetings: its requests for the mission's day, the partners it can
 ask for, and its agenda once the schedule is published."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, HTTPException
+from fastapi import APIRouter, HTTPException
 
 from matchmaker.api.errors import declare
 from matchmaker.api.meeting_shapes import (
@@ -14,16 +14,13 @@ from matchmaker.api.meeting_shapes import (
     agenda_out,
     partner_out,
     request_out,
-    request_row_out,
 )
-from matchmaker.deps import CurrentUser, SessionDep, require_role
-from matchmaker.models import Role
+from matchmaker.deps import CurrentUser, SessionDep
 from matchmaker.services import agendas as agenda_service
 from matchmaker.services import meetings as meeting_service
+from matchmaker.services.meetings import RequestRow
 
-router = APIRouter(
-    prefix="/api", tags=["meeting days"], dependencies=[Depends(require_role(Role.sme))]
-)
+router = APIRouter(prefix="/api", tags=["meeting days"])
 
 ERRORS = declare(
     {
@@ -34,6 +31,12 @@ ERRORS = declare(
         422: "Invalid input; `problems` names every field at fault",
     }
 )
+
+
+def _unscheduled(row: RequestRow) -> RequestRow:
+    """The request as a firm sees it before the day is published: without a slot, table or
+    reason."""
+    return RequestRow(row.request, row.firm, row.partner, None)
 
 
 @router.get(
@@ -48,11 +51,7 @@ def own_requests(session: SessionDep, user: CurrentUser, placement_id: int) -> l
         return []
     published = view.day.status == "published"
     rows = meeting_service.requests_of(session=session, day=view.day, firm_id=view.firm.id)
-    hidden = meeting_service.RequestRow
-    return [
-        request_out(row if published else hidden(row.request, row.firm, row.partner, None))
-        for row in rows
-    ]
+    return [request_out(row if published else _unscheduled(row)) for row in rows]
 
 
 @router.post(
@@ -72,10 +71,7 @@ def add_own_request(
         priority=body.priority,
         session_part=body.session.value,
     )
-    row = request_row_out(session, request)
-    return row.model_copy(
-        update={"slot": None, "table": None, "reason": None, "reason_text": None, "detail": None}
-    )
+    return request_out(_unscheduled(meeting_service.request_row(session=session, request=request)))
 
 
 @router.get(

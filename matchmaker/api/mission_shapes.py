@@ -1,0 +1,99 @@
+"""The JSON shapes of rounds and missions that the organiser's and the branch organisation's
+routes share, their one way of changing a mission, and the organiser's error answers (which
+the branch organisation's reword)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel
+from sqlmodel import Session
+
+from matchmaker.api.errors import declare
+from matchmaker.models import (
+    Mission,
+    MissionPublic,
+    MissionUpdate,
+    Round,
+    RoundStatus,
+    User,
+)
+from matchmaker.services import missions as mission_service
+from matchmaker.services import rounds as round_service
+
+ORGANISER_ERRORS = declare(
+    {
+        401: "Not logged in: send a bearer token",
+        403: "Only organisers may do this",
+        404: "No such round, mission or case among yours",
+        409: "Refused in the object's current state (status, or a stale version)",
+        422: "Invalid input; `problems` names every field at fault",
+    }
+)
+
+
+class RegionOut(BaseModel):
+    code: str
+    name: str
+    priority: int
+
+
+class SectorOut(BaseModel):
+    code: str
+    name: str
+    focus: bool
+
+
+class RoundOut(BaseModel):
+    id: str
+    name: str
+    description: str | None
+    status: RoundStatus
+    max_places_per_firm: int
+    budget_eur: int | None
+    organisation_id: int | None
+    created_at: datetime
+    invites_branch_missions: bool
+    regions: list[RegionOut]
+    sectors: list[SectorOut]
+
+
+def round_out(session: Session, round_row: Round) -> RoundOut:
+    return RoundOut(
+        id=round_row.id,
+        name=round_row.name,
+        description=round_row.description,
+        status=round_row.status,
+        max_places_per_firm=round_row.max_places_per_firm,
+        budget_eur=round_row.budget_eur,
+        organisation_id=round_row.organisation_id,
+        created_at=round_row.created_at,
+        invites_branch_missions=round_row.invites_branch_missions,
+        regions=[
+            RegionOut(code=r.code, name=r.name, priority=r.priority)
+            for r in round_service.regions_of(session=session, round_id=round_row.id)
+        ],
+        sectors=[
+            SectorOut(code=s.code, name=s.name, focus=s.focus)
+            for s in round_service.sectors_of(session=session, round_id=round_row.id)
+        ],
+    )
+
+
+def mission_out(mission: Mission) -> MissionPublic:
+    return MissionPublic.model_validate(mission, from_attributes=True)
+
+
+def changed_mission(
+    session: Session,
+    user: User,
+    mission: Mission,
+    changes: MissionUpdate,
+    *,
+    branch: bool = False,
+) -> MissionPublic:
+    """The mission with the fields `changes` sets changed, as of its `version`."""
+    updated = mission_service.update_mission(
+        session=session, actor=user, mission=mission, changes=changes, branch=branch
+    )
+    return mission_out(updated)

@@ -1,0 +1,71 @@
+"""SME API: the firm's business cases (write, read, change)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from pydantic import BaseModel, ConfigDict, Field
+
+from matchmaker.api.sme.firm import ERRORS, own_firm
+from matchmaker.deps import CurrentUser, SessionDep
+from matchmaker.models import BusinessCase, BusinessCasePublic, Evidence
+from matchmaker.services import firms as firm_service
+
+router = APIRouter(prefix="/api/sme", tags=["sme"])
+
+
+class CaseRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    country: str = Field(description="ISO 3166-1 alpha-2 code", max_length=10)
+    sector: str = Field(max_length=64)
+    summary: str = Field(max_length=10000)
+    evidence: Evidence = Evidence.none
+
+
+class CaseChanges(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    country: str | None = Field(default=None, max_length=10)
+    sector: str | None = Field(default=None, max_length=64)
+    summary: str | None = Field(default=None, max_length=10000)
+    evidence: Evidence | None = None
+
+
+def case_public(case: BusinessCase) -> BusinessCasePublic:
+    return BusinessCasePublic.model_validate(case, from_attributes=True)
+
+
+@router.get("/cases", response_model=list[BusinessCasePublic], responses=ERRORS)
+def list_cases(session: SessionDep, user: CurrentUser) -> list[BusinessCasePublic]:
+    firm = own_firm(session, user)
+    return [case_public(c) for c in firm_service.cases_of(session=session, firm=firm)]
+
+
+@router.post("/cases", response_model=BusinessCasePublic, status_code=201, responses=ERRORS)
+def create_case(body: CaseRequest, session: SessionDep, user: CurrentUser) -> BusinessCasePublic:
+    """Write a business case; it is unverified until an organiser verifies it."""
+    firm = own_firm(session, user)
+    case = firm_service.create_case(
+        session=session, actor=user, firm=firm, values=body.model_dump(mode="json")
+    )
+    return case_public(case)
+
+
+@router.get("/cases/{case_id}", response_model=BusinessCasePublic, responses=ERRORS)
+def get_case(case_id: int, session: SessionDep, user: CurrentUser) -> BusinessCasePublic:
+    firm = own_firm(session, user)
+    return case_public(firm_service.case_of(session=session, firm=firm, case_id=case_id))
+
+
+@router.patch("/cases/{case_id}", response_model=BusinessCasePublic, responses=ERRORS)
+def update_case(
+    case_id: int, body: CaseChanges, session: SessionDep, user: CurrentUser
+) -> BusinessCasePublic:
+    """Change the fields given; a changed case is unverified again."""
+    firm = own_firm(session, user)
+    case = firm_service.update_case(
+        session=session,
+        actor=user,
+        firm=firm,
+        case_id=case_id,
+        values=body.model_dump(mode="json", exclude_unset=True),
+    )
+    return case_public(case)
