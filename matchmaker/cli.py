@@ -383,6 +383,29 @@ def worker(
     jobs.run_worker(database_url=settings.database_url, burst=burst, name=name)
 
 
+@app.command("send-mail")
+def send_mail() -> None:
+    """Deliver the e-mail waiting in the outbox now (the server does this by itself; this is
+    for a machine where no server runs, or to see at once what a mail server says)."""
+    from matchmaker import mailer
+
+    err = Console(stderr=True)
+    settings = load_settings_or_exit(err)
+    engine = open_database(err, settings.database_url)
+    try:
+        if mailer.transport_for(settings) is None:
+            err.print("[bold red]SMTP_URL is not set[/]: the mail stays in the outbox.")
+            raise typer.Exit(EXIT_BAD_INPUT)
+        delivery = mailer.deliver_now(engine, settings)
+    finally:
+        engine.dispose()
+    Console().print(
+        f"e-mail: {delivery.sent} sent, {delivery.failed} failed (tried again later), "
+        f"{delivery.given_up} given up",
+        highlight=False,
+    )
+
+
 app.add_typer(meetings_app, name="meetings")
 app.add_typer(users_app, name="users")
 

@@ -22,7 +22,7 @@ from matchmaker import db, jobs, resources
 from matchmaker.cli import app
 from matchmaker.models import MatchingRun, Placement, Role, Round, RunState
 from matchmaker.optimisation.scenario import load_document, parse_scenario
-from matchmaker.services import accounts
+from matchmaker.services import accounts, outbox
 from matchmaker.services import runs as run_service
 from matchmaker.services.scenarios import canonical_document, import_scenario
 from tests.service.conftest import (  # noqa: F401  (database_url: the backend-parametrised URL)
@@ -234,3 +234,36 @@ def test_serve_demo_answers_http_with_the_printed_accounts(
         assert time.monotonic() < deadline, run
         time.sleep(0.2)
     assert run["state"] == "succeeded" and run["status"] == "OPTIMAL"
+
+
+def test_send_mail_delivers_the_outbox_to_a_folder(database_url: str, tmp_path: Path) -> None:  # noqa: F811
+    engine = db.create_db_engine(database_url)
+    try:
+        db.upgrade_to_head(engine)
+        with Session(engine) as session:
+            outbox.queue(
+                session=session,
+                kind="result.published",
+                to="info@zuivel-friesland.example",
+                subject="De uitslag van de ronde",
+                body="U bent geplaatst op de handelsmissie naar Hamburg.",
+            )
+            session.commit()
+    finally:
+        engine.dispose()
+    folder = tmp_path / "mail"
+    env = {"DATABASE_URL": database_url, "MATCHMAKER_MAIL_FOLDER": str(folder)}
+    sent = runner.invoke(app, ["send-mail"], env=env)
+    assert sent.exit_code == 0, sent.output
+    assert "1 sent, 0 failed" in sent.output
+    assert len(list(folder.glob("*.eml"))) == 1
+    again = runner.invoke(app, ["send-mail"], env=env)
+    assert "0 sent" in again.output and len(list(folder.glob("*.eml"))) == 1
+
+    production = {
+        "DATABASE_URL": database_url,
+        "MATCHMAKER_ENV": "production",
+        "SECRET_KEY": "k" * 40,
+    }
+    refused = runner.invoke(app, ["send-mail"], env=production)
+    assert refused.exit_code == 2 and "SMTP_URL is not set" in refused.output
