@@ -469,7 +469,9 @@ def test_locked_pair_is_placed_even_against_the_objective():
     result = solve_checked(doc)
     assert pairs(result) == {("F2", "M1")}
     assert result["objective"] == 1070
-    assert details(result)[("F1", "M1")] == "mission full; lowest placed score 1070 < 1150"
+    # F1 scores higher: it is not "outranked" but kept out by the organiser's lock.
+    assert reasons(result)[("F1", "M1")] == "not_selected"
+    assert details(result)[("F1", "M1")] == "the organiser locked F2 (score 1070) on M1"
 
 
 def test_locked_trivial_empty_list():
@@ -521,9 +523,12 @@ def test_region_minimum_binds():
     assert ("F3", "M1") in pairs(result)
     assert result["objective"] == 1150 + 1070
     assert result["region_shortfall"] == []
-    assert details(result) in (
-        {("F1", "M1"): "mission full; lowest placed score 1070 < 1150"},
-        {("F2", "M1"): "mission full; lowest placed score 1070 < 1150"},
+    # The firm left out scores higher than F3: the region's minimum, not its score, is why.
+    (left_out,) = details(result)
+    assert reasons(result) == {left_out: "not_selected"}
+    assert details(result)[left_out] == (
+        "F3 (score 1070) fills a seat of M1's minimum for region DR; the exchange would cost "
+        "the round 2000 points of region minimum for a gain of 80"
     )
 
 

@@ -515,6 +515,10 @@ def _reason_problem(
         cap = mission["capacity"] if m_id in running else 0
         if len(on_mission) < cap:
             return f"mission not full ({len(on_mission)} < {cap})"
+        score = rnd.app_by_pair[pair]["score"]
+        lower = [f for f in on_mission if rnd.app_by_pair[(f, m_id)]["score"] < score]
+        if lower:
+            return f"{lower[0]} holds a place with a lower score than {score}"
     elif reason == "slipstream_full":
         if mission["kind"] != "promotional" or mission["slipstream_max"] is None:
             return "mission has no slipstream limit"
