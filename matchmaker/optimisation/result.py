@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from matchmaker.optimisation import fairness
 from matchmaker.optimisation.explain import explain_unplaced
 from matchmaker.optimisation.model import SolveOptions, SolveOutcome
 
@@ -88,6 +89,8 @@ def result_document(outcome: SolveOutcome, options: SolveOptions | None = None) 
             "first_choice_share": round(len(first_choice) / len(placed_firms), 4)
             if placed_firms
             else 0.0,
+            # Justified envy: unplaced applications that could take a lower score's place.
+            "blocking_pairs": len(fairness.blocking_pairs(data, placed)),
         },
     }
     if outcome.conflicts:
