@@ -19,6 +19,7 @@ from matchmaker.api.meeting_shapes import (
 from matchmaker.deps import CurrentUser, SessionDep, require_role
 from matchmaker.models import Role
 from matchmaker.services import agendas as agenda_service
+from matchmaker.services import meeting_requests as request_service
 from matchmaker.services import meetings as meeting_service
 
 router = APIRouter(
@@ -43,12 +44,12 @@ ERRORS = declare(
 )
 def own_requests(session: SessionDep, user: CurrentUser, placement_id: int) -> list[RequestOut]:
     """The firm's requests; slot, table and reason only once the day is published."""
-    view = meeting_service.firm_day(session=session, placement_id=placement_id, user=user)
+    view = request_service.firm_day(session=session, placement_id=placement_id, user=user)
     if view.day is None:
         return []
     published = view.day.status == "published"
-    rows = meeting_service.requests_of(session=session, day=view.day, firm_id=view.firm.id)
-    hidden = meeting_service.RequestRow
+    rows = request_service.requests_of(session=session, day=view.day, firm_id=view.firm.id)
+    hidden = request_service.RequestRow
     return [
         request_out(row if published else hidden(row.request, row.firm, row.partner, None))
         for row in rows
@@ -64,7 +65,7 @@ def own_requests(session: SessionDep, user: CurrentUser, placement_id: int) -> l
 def add_own_request(
     session: SessionDep, user: CurrentUser, placement_id: int, body: OwnRequestBody
 ) -> RequestOut:
-    request = meeting_service.add_own_request(
+    request = request_service.add_own_request(
         session=session,
         placement_id=placement_id,
         user=user,
@@ -85,7 +86,7 @@ def add_own_request(
 )
 def own_partners(session: SessionDep, user: CurrentUser, placement_id: int) -> list[PartnerOut]:
     """The partners of the firm's mission's meeting day (whom it can request)."""
-    view = meeting_service.firm_day(session=session, placement_id=placement_id, user=user)
+    view = request_service.firm_day(session=session, placement_id=placement_id, user=user)
     if view.day is None:
         return []
     return [
@@ -97,7 +98,7 @@ def own_partners(session: SessionDep, user: CurrentUser, placement_id: int) -> l
 @router.get("/sme/placements/{placement_id}/agenda", response_model=AgendaOut, responses=ERRORS)
 def own_agenda(session: SessionDep, user: CurrentUser, placement_id: int) -> AgendaOut:
     """The firm's agenda once the day is published (404 before)."""
-    view = meeting_service.firm_day(session=session, placement_id=placement_id, user=user)
+    view = request_service.firm_day(session=session, placement_id=placement_id, user=user)
     if view.day is None or view.day.status != "published":
         raise HTTPException(404, "the agenda is not published yet")
     return agenda_out(agenda_service.agenda(session=session, day=view.day, firm=view.firm))

@@ -17,6 +17,7 @@ from matchmaker.models import (
     Partner,
 )
 from matchmaker.services import agendas as agenda_service
+from matchmaker.services import meeting_requests as request_service
 from matchmaker.services import meeting_runs as schedule_service
 from matchmaker.services import meetings as meeting_service
 
@@ -135,7 +136,7 @@ class RequestOut(BaseModel):
     detail: str | None
 
 
-def request_out(row: meeting_service.RequestRow) -> RequestOut:
+def request_out(row: request_service.RequestRow) -> RequestOut:
     placed = row.scheduled
     return RequestOut(
         id=row.request.id or 0,
@@ -254,7 +255,7 @@ def agenda_out(agenda: agenda_service.Agenda) -> AgendaOut:
 def request_row_out(session: Session, request: MeetingRequest) -> RequestOut:
     day = session.get(MeetingDay, request.meeting_day_id)
     assert day is not None
-    for row in meeting_service.requests_of(session=session, day=day, firm_id=request.firm_id):
+    for row in request_service.requests_of(session=session, day=day, firm_id=request.firm_id):
         if row.request.id == request.id:
             return request_out(row)
     raise HTTPException(404, "meeting request not found")  # pragma: no cover

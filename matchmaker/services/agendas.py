@@ -22,8 +22,8 @@ from matchmaker.models import (
     Partner,
     ScheduledMeeting,
 )
+from matchmaker.services.meeting_requests import RequestRow
 from matchmaker.services.meetings import (
-    RequestRow,
     current_schedule,
     firm_key,
     partner_key,
