@@ -27,7 +27,7 @@ from matchmaker.optimisation.scenario import (
     ScenarioError,
     parse_scenario,
 )
-from matchmaker.services import audit, end_reads, read_back, tenancy
+from matchmaker.services import audit, end_reads, read_back, scenario_exports, tenancy
 from matchmaker.services import scenarios as scenario_service
 from matchmaker.services.errors import Conflict, Invalid, NotFound, Problem
 from matchmaker.text import SLUG_RULE, is_slug
@@ -358,7 +358,7 @@ def export_round(*, session: Session, user: User, round_id: str) -> dict[str, An
     """The round as a scenario document (canonical form); import gives the same round back."""
     get_round(session=session, user=user, round_id=round_id)
     try:
-        return scenario_service.export_round(session=session, round_id=round_id)
+        return scenario_exports.export_round(session=session, round_id=round_id)
     except ScenarioError as error:
         raise Conflict(
             "the round no longer makes a valid scenario: " + "; ".join(error.problems)
