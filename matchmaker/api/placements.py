@@ -12,8 +12,9 @@ from pydantic import BaseModel, Field
 from matchmaker.api.errors import declare
 from matchmaker.deps import CurrentUser, SessionDep, require_role
 from matchmaker.models import Placement, Role
+from matchmaker.services import placement_views
 from matchmaker.services import placements as placement_service
-from matchmaker.services.placements import PlacementView
+from matchmaker.services.placement_views import PlacementView
 
 router = APIRouter(prefix="/api", tags=["placements"])
 AS_SME = [Depends(require_role(Role.sme))]
@@ -110,7 +111,7 @@ def answered(change: placement_service.Change) -> PlacementChange:
 )
 def my_placements(session: SessionDep, user: CurrentUser) -> list[FirmPlacement]:
     """The firm's results in published rounds."""
-    return [firm_view(v) for v in placement_service.firm_placements(session=session, user=user)]
+    return [firm_view(v) for v in placement_views.firm_placements(session=session, user=user)]
 
 
 @router.get(
@@ -120,7 +121,7 @@ def my_placements(session: SessionDep, user: CurrentUser) -> list[FirmPlacement]
     responses=ERRORS,
 )
 def my_placement(session: SessionDep, user: CurrentUser, placement_id: int) -> FirmPlacement:
-    view = placement_service.firm_placement(session=session, placement_id=placement_id, user=user)
+    view = placement_views.firm_placement(session=session, placement_id=placement_id, user=user)
     return firm_view(view)
 
 

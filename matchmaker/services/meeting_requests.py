@@ -19,7 +19,7 @@ from matchmaker.models import (
     ScheduledMeeting,
     User,
 )
-from matchmaker.services import audit, read_back
+from matchmaker.services import audit, placement_views, read_back
 from matchmaker.services.errors import Invalid, NotFound
 from matchmaker.services.meetings import (
     MAX_PRIORITY,
@@ -225,9 +225,7 @@ class FirmDay:
 def firm_day(*, session: Session, placement_id: int, user: User) -> FirmDay:
     """The SME's own placement (offered or accepted, published) and the mission's meeting
     day; any other placement is NotFound."""
-    from matchmaker.services import placements as placement_service
-
-    view = placement_service.firm_placement(session=session, placement_id=placement_id, user=user)
+    view = placement_views.firm_placement(session=session, placement_id=placement_id, user=user)
     if view.placement.status not in PLACED_STATUSES:
         raise NotFound("placement", placement_id)
     day = day_of(session=session, mission_id=view.mission.id or 0)
