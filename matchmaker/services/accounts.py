@@ -22,7 +22,7 @@ from matchmaker.models import (
     User,
     UserSession,
 )
-from matchmaker.services import audit, read_back, tenancy
+from matchmaker.services import audit, tenancy
 from matchmaker.services.errors import Conflict, Invalid, NotFound, Problem
 
 SESSION_LIFETIME = timedelta(hours=12)
@@ -152,16 +152,14 @@ def register_user(
     )
     session.add(user)
     session.flush()
-    audit.record(
+    audit.commit_change(
         session=session,
         actor=user,
+        row=user,
         action="register",
         object_type="user",
-        object_id=user.id,
         after={"email": email, "role": role.value},
     )
-    session.commit()
-    read_back(session, user)
     return user
 
 
@@ -245,16 +243,14 @@ def create_api_token(*, session: Session, user: User, name: str) -> tuple[str, A
     record = ApiToken(token_hash=_digest(token), user_id=user.id, name=name.strip()[:100] or "api")
     session.add(record)
     session.flush()
-    audit.record(
+    audit.commit_change(
         session=session,
         actor=user,
+        row=record,
         action="create_token",
         object_type="api_token",
-        object_id=record.id,
         after={"name": record.name},
     )
-    session.commit()
-    read_back(session, record)
     return token, record
 
 
@@ -284,18 +280,15 @@ def set_active(*, session: Session, actor: User, user: User, active: bool) -> Us
         ):  # type: ignore[union-attr]
             token.revoked_at = now
             session.add(token)
-    session.add(user)
-    audit.record(
+    audit.commit_change(
         session=session,
         actor=actor,
+        row=user,
         action="enable" if active else "disable",
         object_type="user",
-        object_id=user.id,
         before=before,
         after={"active": active},
     )
-    session.commit()
-    read_back(session, user)
     return user
 
 

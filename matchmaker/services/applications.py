@@ -42,7 +42,7 @@ from matchmaker.models import (
     User,
 )
 from matchmaker.models.common import utcnow
-from matchmaker.services import NotFound, audit, read_back
+from matchmaker.services import NotFound, audit
 from matchmaker.services.firms import (
     Conflict,
     Invalid,
@@ -189,6 +189,25 @@ def _document(application: Application) -> dict[str, Any]:
 # --------------------------------------------------------------------------- changing
 
 
+def _save(
+    session: Session,
+    actor: User,
+    application: Application,
+    action: str,
+    before: dict[str, Any] | None,
+) -> None:
+    """Commit the application's change, audited with its document before and after."""
+    audit.commit_change(
+        session=session,
+        actor=actor,
+        row=application,
+        action=action,
+        object_type="application",
+        before=before,
+        after=_document(application),
+    )
+
+
 def apply(
     *,
     session: Session,
@@ -266,17 +285,7 @@ def _apply(
         action = "application.create"
     session.add(application)
     session.flush()
-    audit.record(
-        session=session,
-        actor=actor,
-        action=action,
-        object_type="application",
-        object_id=application.id or 0,
-        before=before,
-        after=_document(application),
-    )
-    session.commit()
-    read_back(session, application)
+    _save(session, actor, application, action, before)
     return application, True
 
 
@@ -316,18 +325,7 @@ def change(
     before = _document(application)
     application.rank = number
     application.business_case_id = case_id
-    session.add(application)
-    audit.record(
-        session=session,
-        actor=actor,
-        action="application.update",
-        object_type="application",
-        object_id=application.id or 0,
-        before=before,
-        after=_document(application),
-    )
-    session.commit()
-    read_back(session, application)
+    _save(session, actor, application, "application.update", before)
     return application
 
 
@@ -345,18 +343,7 @@ def withdraw(*, session: Session, actor: User, firm: Firm, application_id: int) 
     before = _document(application)
     application.status = ApplicationStatus.withdrawn
     application.withdrawn_at = utcnow()
-    session.add(application)
-    audit.record(
-        session=session,
-        actor=actor,
-        action="application.withdraw",
-        object_type="application",
-        object_id=application.id or 0,
-        before=before,
-        after=_document(application),
-    )
-    session.commit()
-    read_back(session, application)
+    _save(session, actor, application, "application.withdraw", before)
     return application
 
 

@@ -195,14 +195,7 @@ def create_round(*, session: Session, actor: User, values: RoundInput) -> Round:
     try:
         session.add(round_row)
         session.flush()
-        session.add_all(
-            Region(round_id=values.id, code=r.code, name=r.name, priority=r.priority)
-            for r in values.regions
-        )
-        session.add_all(
-            Sector(round_id=values.id, code=s.code, name=s.name, focus=s.focus)
-            for s in values.sectors
-        )
+        scenario_service.add_codes(session, values.id, values.regions, values.sectors)
         audit.record(
             session=session,
             actor=actor,
@@ -259,18 +252,15 @@ def invite_branch_missions(*, session: Session, actor: User, round_id: str, invi
     before = round_row.invites_branch_missions
     if before != invite:
         round_row.invites_branch_missions = invite
-        session.add(round_row)
-        audit.record(
+        audit.commit_change(
             session=session,
             actor=actor,
+            row=round_row,
             action="round.invite_branch_missions",
             object_type="round",
-            object_id=round_id,
             before={"invites_branch_missions": before},
             after={"invites_branch_missions": invite},
         )
-        session.commit()
-        read_back(session, round_row)
     return round_row
 
 
@@ -286,17 +276,15 @@ def _move(*, session: Session, actor: User, round_id: str, action: str) -> Round
         session.rollback()
         read_back(session, round_row)
         raise Conflict(_REFUSALS[(action, RoundStatus(round_row.status))])
-    audit.record(
+    audit.commit_change(
         session=session,
         actor=actor,
+        row=round_row,
         action=f"round.{action}",
         object_type="round",
-        object_id=round_id,
         before={"status": source.value},
         after={"status": target.value},
     )
-    session.commit()
-    read_back(session, round_row)
     return round_row
 
 

@@ -208,14 +208,7 @@ def _insert_round(
     )
     session.add(round_row)
     session.flush()
-    session.add_all(
-        Region(round_id=round_row.id, code=r.code, name=r.name, priority=r.priority)
-        for r in scenario.regions
-    )
-    session.add_all(
-        Sector(round_id=round_row.id, code=s.code, name=s.name, focus=s.focus)
-        for s in scenario.sectors
-    )
+    add_codes(session, round_row.id, scenario.regions, scenario.sectors)
 
     firm_rows: dict[str, Firm] = {}
     case_rows: dict[tuple[str, str], BusinessCase] = {}
@@ -433,6 +426,18 @@ def _storage_problems(scenario: Scenario) -> list[str]:
 
 
 # --------------------------------------------------------------------------- stored rows
+
+
+def add_codes(
+    session: Session, round_id: str, regions: Iterable[Any], sectors: Iterable[Any]
+) -> None:
+    """Add a new round's region and sector codes (from a scenario or the round form)."""
+    session.add_all(
+        Region(round_id=round_id, code=r.code, name=r.name, priority=r.priority) for r in regions
+    )
+    session.add_all(
+        Sector(round_id=round_id, code=s.code, name=s.name, focus=s.focus) for s in sectors
+    )
 
 
 def firm_document(firm: Firm, cases: list[BusinessCase], *, external_id: str) -> dict[str, Any]:
