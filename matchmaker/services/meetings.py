@@ -15,9 +15,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import and_, exists, or_
 from sqlmodel import Session, col, select
 
 from matchmaker.models import (
@@ -34,14 +33,13 @@ from matchmaker.models import (
     Role,
     Round,
     RoundStatus,
-    RunState,
     ScheduledMeeting,
     User,
 )
 from matchmaker.optimisation.meetings import (
     MEETINGS_FORMAT,
 )
-from matchmaker.services import audit, read_back
+from matchmaker.services import audit, read_back, solver_jobs
 from matchmaker.services import runs as run_service
 from matchmaker.services.errors import Conflict, Invalid, NotFound
 from matchmaker.services.solver_jobs import ACTIVE_STATES
@@ -71,6 +69,7 @@ REASONS_IN_PLAIN_WORDS = {
 # Enqueue a meeting schedule run (jobs.enqueuer with MEETINGS_TASK): called inside the
 # transaction that creates the run.
 Enqueue = Callable[[Session, int], None]
+OfDay = TypeVar("OfDay", MeetingScheduleRun, MeetingRequest)
 
 
 class MeetingRefused(Conflict):
@@ -91,10 +90,9 @@ def visible_mission(*, session: Session, mission_id: int, user: User) -> Mission
     mission = session.get(Mission, mission_id)
     if mission is None or str(user.role) != Role.organiser:
         raise NotFound("mission", mission_id)
-    try:
-        run_service.visible_round(session=session, round_id=mission.round_id, user=user)
-    except NotFound:
-        raise NotFound("mission", mission_id) from None
+    run_service.check_visible_round(
+        session=session, round_id=mission.round_id, user=user, noun="mission", key=mission_id
+    )
     return mission
 
 
@@ -112,29 +110,28 @@ def visible_day(*, session: Session, mission_id: int, user: User) -> MeetingDay:
 
 
 def visible_run(*, session: Session, run_id: int, user: User) -> MeetingScheduleRun:
-    run = session.get(MeetingScheduleRun, run_id)
-    if run is None:
-        raise NotFound("schedule run", run_id)
-    day = session.get(MeetingDay, run.meeting_day_id)
-    assert day is not None
-    try:
-        visible_mission(session=session, mission_id=day.mission_id, user=user)
-    except NotFound:
-        raise NotFound("schedule run", run_id) from None
-    return run
+    return _of_visible_day(session, MeetingScheduleRun, run_id, user, noun="schedule run")
 
 
 def visible_request(*, session: Session, request_id: int, user: User) -> MeetingRequest:
-    request = session.get(MeetingRequest, request_id)
-    if request is None:
-        raise NotFound("meeting request", request_id)
-    day = session.get(MeetingDay, request.meeting_day_id)
+    return _of_visible_day(session, MeetingRequest, request_id, user, noun="meeting request")
+
+
+def _of_visible_day(
+    session: Session, model: type[OfDay], key: int, user: User, *, noun: str
+) -> OfDay:
+    """The day's run or request if the organiser may manage the day's mission; NotFound
+    under its own noun otherwise."""
+    row = session.get(model, key)
+    if row is None:
+        raise NotFound(noun, key)
+    day = session.get(MeetingDay, row.meeting_day_id)
     assert day is not None
     try:
         visible_mission(session=session, mission_id=day.mission_id, user=user)
     except NotFound:
-        raise NotFound("meeting request", request_id) from None
-    return request
+        raise NotFound(noun, key) from None
+    return row
 
 
 def visible_partner(*, session: Session, day: MeetingDay, partner_id: int) -> Partner:
@@ -434,15 +431,11 @@ def latest_run(*, session: Session, day: MeetingDay) -> MeetingScheduleRun | Non
 def current_schedule(*, session: Session, day: MeetingDay) -> MeetingScheduleRun | None:
     """The day's schedule: its newest run with one (succeeded, or stopped with the best
     schedule found by then)."""
-    stopped_with_schedule = and_(
-        col(MeetingScheduleRun.state) == RunState.stopped,
-        exists().where(col(ScheduledMeeting.run_id) == col(MeetingScheduleRun.id)),
-    )
     return session.exec(
         select(MeetingScheduleRun)
         .where(
             MeetingScheduleRun.meeting_day_id == day.id,
-            or_(col(MeetingScheduleRun.state) == RunState.succeeded, stopped_with_schedule),
+            solver_jobs.kept_answer(MeetingScheduleRun, ScheduledMeeting.run_id),
         )
         .order_by(col(MeetingScheduleRun.id).desc())
         .limit(1)

@@ -247,10 +247,9 @@ def _visible_round_of(session: Session, placement_id: int, actor: User, as_firm:
         if round_row is None or round_row.status != RoundStatus.published:
             raise NotFound("placement", placement_id)
         return round_id
-    try:
-        run_service.visible_round(session=session, round_id=round_id, user=actor)
-    except NotFound:
-        raise NotFound("placement", placement_id) from None
+    run_service.check_visible_round(
+        session=session, round_id=round_id, user=actor, noun="placement", key=placement_id
+    )
     return round_id
 
 

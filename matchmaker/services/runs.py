@@ -19,7 +19,6 @@ from collections.abc import Callable, Sequence
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
-from sqlalchemy import and_, exists, or_
 from sqlmodel import Session, col, select
 
 from matchmaker import db
@@ -101,14 +100,22 @@ def visible_round(*, session: Session, round_id: str, user: User) -> Round:
     return round_row
 
 
+def check_visible_round(
+    *, session: Session, round_id: str, user: User, noun: str, key: str | int
+) -> None:
+    """NotFound(noun, key) unless the organiser may see the round: a thing in someone
+    else's round is not found itself (its round is never named)."""
+    try:
+        visible_round(session=session, round_id=round_id, user=user)
+    except NotFound:
+        raise NotFound(noun, key) from None
+
+
 def visible_run(*, session: Session, run_id: int, user: User) -> MatchingRun:
     run = session.get(MatchingRun, run_id)
     if run is None:
         raise NotFound("run", run_id)
-    try:
-        visible_round(session=session, round_id=run.round_id, user=user)
-    except NotFound:
-        raise NotFound("run", run_id) from None
+    check_visible_round(session=session, round_id=run.round_id, user=user, noun="run", key=run_id)
     return run
 
 
@@ -136,15 +143,11 @@ def list_runs(*, session: Session, round_id: str) -> Sequence[MatchingRun]:
 def current_run(*, session: Session, round_id: str) -> MatchingRun | None:
     """The round's newest run with a roster: succeeded, or stopped with the best roster
     found by then (a proposal like any other). See roster_run for the roster people see."""
-    stopped_with_roster = and_(
-        col(MatchingRun.state) == RunState.stopped,
-        exists().where(col(Placement.run_id) == col(MatchingRun.id)),
-    )
     return session.exec(
         select(MatchingRun)
         .where(
             MatchingRun.round_id == round_id,
-            or_(col(MatchingRun.state) == RunState.succeeded, stopped_with_roster),
+            solver_jobs.kept_answer(MatchingRun, Placement.run_id),
         )
         .order_by(col(MatchingRun.id).desc())
         .limit(1)
