@@ -337,7 +337,7 @@ def export_round(
 
     from matchmaker.optimisation.scenario_types import ScenarioError
     from matchmaker.services import NotFound
-    from matchmaker.services.scenarios import export_round as export_scenario
+    from matchmaker.services.scenario_exports import export_round as export_scenario
 
     err = Console(stderr=True)
     settings = load_settings_or_exit(err)

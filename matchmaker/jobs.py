@@ -27,7 +27,7 @@ from sqlmodel import Session
 
 from matchmaker import db
 from matchmaker.services import meeting_runs as schedule_service
-from matchmaker.services import runs as run_service
+from matchmaker.services import run_execution
 
 if TYPE_CHECKING:  # procrastinate is imported where PostgreSQL needs it
     import procrastinate
@@ -128,7 +128,7 @@ def _open_queue(engine: Engine, *, recover_runs: bool) -> JobQueue:
             recover(engine)
         return ProcrastinateQueue(engine.url)
     if recover_runs:
-        run_service.recover_interrupted(engine=engine)
+        run_execution.recover_interrupted(engine=engine)
         schedule_service.recover_interrupted(engine=engine)
     return ThreadRunner(engine)
 
@@ -163,9 +163,9 @@ class ThreadRunner:
         lower_thread_priority(RUNNER_NICENESS)
         while not self._stopping.is_set():
             try:
-                run_id = run_service.next_queued_run(engine=self._engine)
+                run_id = run_execution.next_queued_run(engine=self._engine)
                 if run_id is not None:
-                    run_service.execute_run(engine=self._engine, run_id=run_id)
+                    run_execution.execute_run(engine=self._engine, run_id=run_id)
                     continue
                 schedule_id = schedule_service.next_queued_run(engine=self._engine)
                 if schedule_id is not None:
@@ -211,7 +211,7 @@ def queue_app(url: URL | str) -> procrastinate.App:
 
 def _run_matching_task(context: procrastinate.JobContext, run_id: int) -> None:
     engine: Engine = context.additional_context["engine"]
-    run_service.execute_run(engine=engine, run_id=run_id)
+    run_execution.execute_run(engine=engine, run_id=run_id)
 
 
 def _schedule_meetings_task(context: procrastinate.JobContext, run_id: int) -> None:
@@ -273,7 +273,7 @@ def recover(engine: Engine) -> list[int]:
     is gone or whose worker died; returns the matching runs marked."""
     postgres = engine.dialect.name == "postgresql"
     alive: Callable[[Session], set[int]] | None = _alive_runs if postgres else None
-    marked = run_service.recover_interrupted(engine=engine, still_alive=alive)
+    marked = run_execution.recover_interrupted(engine=engine, still_alive=alive)
     schedule_service.recover_interrupted(
         engine=engine,
         still_alive=(lambda session: _alive_runs(session, MEETINGS_TASK)) if postgres else None,

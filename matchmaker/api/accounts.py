@@ -9,7 +9,7 @@ from matchmaker.api.errors import declare
 from matchmaker.deps import CurrentUser, SessionDep, SettingsDep
 from matchmaker.models import UserPublic
 from matchmaker.security import client_address
-from matchmaker.services import accounts
+from matchmaker.services import accounts, logins
 
 router = APIRouter(prefix="/api", tags=["accounts"])
 
@@ -44,7 +44,7 @@ def create_token(
     """Exchange an email and password for a bearer token (shown once); failed attempts are
     throttled per account and per address like the login form."""
     try:
-        user = accounts.login(
+        user = logins.login(
             session=session,
             email=body.email,
             password=body.password,

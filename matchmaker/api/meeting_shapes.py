@@ -16,6 +16,7 @@ from matchmaker.models import (
     Partner,
 )
 from matchmaker.services import agendas as agenda_service
+from matchmaker.services import meeting_requests as request_service
 from matchmaker.services import meeting_runs as schedule_service
 from matchmaker.services import meetings as meeting_service
 
@@ -134,7 +135,7 @@ class RequestOut(BaseModel):
     detail: str | None
 
 
-def request_out(row: meeting_service.RequestRow) -> RequestOut:
+def request_out(row: request_service.RequestRow) -> RequestOut:
     placed = row.scheduled
     return RequestOut(
         id=row.request.id or 0,
@@ -241,4 +242,4 @@ def agenda_out(agenda: agenda_service.Agenda) -> AgendaOut:
 
 
 def request_row_out(session: Session, request: MeetingRequest) -> RequestOut:
-    return request_out(meeting_service.request_row(session=session, request=request))
+    return request_out(request_service.request_row(session=session, request=request))

@@ -22,8 +22,9 @@ from matchmaker.models import (
     Partner,
     ScheduledMeeting,
 )
+from matchmaker.services.exports import new_calendar
+from matchmaker.services.meeting_requests import RequestRow
 from matchmaker.services.meetings import (
-    RequestRow,
     current_schedule,
     firm_key,
     partner_key,
@@ -134,11 +135,9 @@ def agenda_calendar(agenda_: Agenda) -> bytes:
     """The agenda as iCalendar: one event per meeting with its time and table number.
 
     Times are floating (the day's local clock, no time zone), as the day is planned."""
-    calendar = icalendar.Calendar()
-    calendar.add("prodid", "-//matchmaker//meeting day//EN")
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", f"{agenda_.participant} – {agenda_.mission.title} meetings")
+    calendar = new_calendar(
+        "meeting day", f"{agenda_.participant} – {agenda_.mission.title} meetings"
+    )
     stamp = datetime.now(UTC)
     venue = agenda_.day.venue or agenda_.mission.title
     for item in agenda_.items:

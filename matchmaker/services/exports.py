@@ -287,6 +287,16 @@ def _country_name(code: str) -> str:
     return getattr(country, "common_name", None) or getattr(country, "name", code)
 
 
+def new_calendar(product: str, name: str) -> icalendar.Calendar:
+    """An empty iCalendar (Gregorian, version 2.0) from matchmaker's `product`, shown as `name`."""
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", f"-//matchmaker//{product}//EN")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", name)
+    return calendar
+
+
 def round_calendar(*, session: Session, round_row: Round) -> bytes:
     """An iCalendar file with one all-day event per mission of the round.
 
@@ -294,11 +304,7 @@ def round_calendar(*, session: Session, round_row: Round) -> bytes:
     so a calendar that imported an earlier export updates its events instead of doubling them.
     """
     cancelled = missions_not_running(run_service.roster_run(session=session, round_row=round_row))
-    calendar = icalendar.Calendar()
-    calendar.add("prodid", "-//matchmaker//mission dates//EN")
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", f"{round_row.name} – missions")
+    calendar = new_calendar("mission dates", f"{round_row.name} – missions")
     stamp = datetime.now(UTC)
     for mission in mission_service.list_missions(session=session, round_id=round_row.id):
         event = icalendar.Event()

@@ -116,16 +116,14 @@ def create_invitation(
     )
     session.add(record)
     session.flush()
-    audit.record(
+    audit.commit_change(
         session=session,
         actor=actor,
+        row=record,
         action="invite",
         object_type="invitation",
-        object_id=record.id,
         after={"email": email, "role": role.value, "organisation_id": organisation.id},
     )
-    session.commit()
-    read_back(session, record)
     return NewInvitation(token=token, record=record)
 
 
@@ -212,17 +210,14 @@ def revoke(*, session: Session, actor: User, invitation_id: int) -> Invitation:
         )
         raise AccountRefused(f"the invitation for {record.email} is {state} already")
     record.revoked_at = now
-    session.add(record)
-    audit.record(
+    audit.commit_change(
         session=session,
         actor=actor,
+        row=record,
         action="revoke_invitation",
         object_type="invitation",
-        object_id=record.id,
         after={"revoked_at": now.isoformat()},
     )
-    session.commit()
-    read_back(session, record)
     return record
 
 
@@ -291,12 +286,12 @@ def accept(*, session: Session, token: str, password: str) -> User:
         raise AccountError(
             "email", "an account with this e-mail address exists already: log in with it"
         ) from None
-    audit.record(
+    audit.commit_change(
         session=session,
         actor=user,
+        row=user,
         action="accept_invitation",
         object_type="user",
-        object_id=user.id,
         after={
             "email": user.email,
             "role": str(user.role),
@@ -304,8 +299,6 @@ def accept(*, session: Session, token: str, password: str) -> User:
             "invitation_id": invitation.id,
         },
     )
-    session.commit()
-    read_back(session, user)
     return user
 
 

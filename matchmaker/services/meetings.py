@@ -1,5 +1,5 @@
-"""A mission's meeting day: set it up, record meeting requests (by the organiser or a placed
-firm), and build the matchmaker-meetings/1 document the engine schedules.
+"""A mission's meeting day: set it up (its meeting requests: meeting_requests.py), and
+build the matchmaker-meetings/1 document the engine schedules.
 
 Participants of the day are the firms placed on the mission (placements of the round's
 current run with status offered or accepted, the round published: a firm that has not yet
@@ -15,9 +15,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import and_, exists, or_
 from sqlmodel import Session, col, select
 
 from matchmaker.models import (
@@ -27,23 +26,20 @@ from matchmaker.models import (
     MeetingDayStatus,
     MeetingRequest,
     MeetingScheduleRun,
-    MeetingSession,
     Mission,
     Partner,
     Placement,
     PlacementStatus,
-    RequestedBy,
     Role,
     Round,
     RoundStatus,
-    RunState,
     ScheduledMeeting,
     User,
 )
 from matchmaker.optimisation.meetings import (
     MEETINGS_FORMAT,
 )
-from matchmaker.services import audit, read_back
+from matchmaker.services import audit, read_back, solver_jobs
 from matchmaker.services import runs as run_service
 from matchmaker.services.errors import Conflict, Invalid, NotFound
 from matchmaker.services.solver_jobs import ACTIVE_STATES
@@ -73,6 +69,7 @@ REASONS_IN_PLAIN_WORDS = {
 # Enqueue a meeting schedule run (jobs.enqueuer with MEETINGS_TASK): called inside the
 # transaction that creates the run.
 Enqueue = Callable[[Session, int], None]
+OfDay = TypeVar("OfDay", MeetingScheduleRun, MeetingRequest)
 
 
 class MeetingRefused(Conflict):
@@ -93,10 +90,9 @@ def visible_mission(*, session: Session, mission_id: int, user: User) -> Mission
     mission = session.get(Mission, mission_id)
     if mission is None or str(user.role) != Role.organiser:
         raise NotFound("mission", mission_id)
-    try:
-        run_service.visible_round(session=session, round_id=mission.round_id, user=user)
-    except NotFound:
-        raise NotFound("mission", mission_id) from None
+    run_service.check_visible_round(
+        session=session, round_id=mission.round_id, user=user, noun="mission", key=mission_id
+    )
     return mission
 
 
@@ -114,29 +110,28 @@ def visible_day(*, session: Session, mission_id: int, user: User) -> MeetingDay:
 
 
 def visible_run(*, session: Session, run_id: int, user: User) -> MeetingScheduleRun:
-    run = session.get(MeetingScheduleRun, run_id)
-    if run is None:
-        raise NotFound("schedule run", run_id)
-    day = session.get(MeetingDay, run.meeting_day_id)
-    assert day is not None
-    try:
-        visible_mission(session=session, mission_id=day.mission_id, user=user)
-    except NotFound:
-        raise NotFound("schedule run", run_id) from None
-    return run
+    return _of_visible_day(session, MeetingScheduleRun, run_id, user, noun="schedule run")
 
 
 def visible_request(*, session: Session, request_id: int, user: User) -> MeetingRequest:
-    request = session.get(MeetingRequest, request_id)
-    if request is None:
-        raise NotFound("meeting request", request_id)
-    day = session.get(MeetingDay, request.meeting_day_id)
+    return _of_visible_day(session, MeetingRequest, request_id, user, noun="meeting request")
+
+
+def _of_visible_day(
+    session: Session, model: type[OfDay], key: int, user: User, *, noun: str
+) -> OfDay:
+    """The day's run or request if the organiser may manage the day's mission; NotFound
+    under its own noun otherwise."""
+    row = session.get(model, key)
+    if row is None:
+        raise NotFound(noun, key)
+    day = session.get(MeetingDay, row.meeting_day_id)
     assert day is not None
     try:
         visible_mission(session=session, mission_id=day.mission_id, user=user)
     except NotFound:
-        raise NotFound("meeting request", request_id) from None
-    return request
+        raise NotFound(noun, key) from None
+    return row
 
 
 def visible_partner(*, session: Session, day: MeetingDay, partner_id: int) -> Partner:
@@ -191,46 +186,6 @@ def partners_of(*, session: Session, day: MeetingDay) -> list[Partner]:
             .order_by(col(Partner.organisation), col(Partner.name), col(Partner.id))
         ).all()
     )
-
-
-@dataclass(frozen=True, slots=True)
-class RequestRow:
-    """A request with its firm and partner, and where the current schedule put it."""
-
-    request: MeetingRequest
-    firm: Firm
-    partner: Partner
-    scheduled: ScheduledMeeting | None
-
-    @property
-    def reason_text(self) -> str:
-        return plain_reason(self.scheduled.reason if self.scheduled else None)
-
-
-def requests_of(
-    *, session: Session, day: MeetingDay, firm_id: int | None = None
-) -> list[RequestRow]:
-    """The day's requests (one firm's, if given) with the current schedule's placement."""
-    query = (
-        select(MeetingRequest, Firm, Partner)
-        .join(Firm, col(Firm.id) == col(MeetingRequest.firm_id))
-        .join(Partner, col(Partner.id) == col(MeetingRequest.partner_id))
-        .where(MeetingRequest.meeting_day_id == day.id)
-        .order_by(col(Firm.name), col(Partner.organisation), col(MeetingRequest.id))
-    )
-    if firm_id is not None:
-        query = query.where(MeetingRequest.firm_id == firm_id)
-    run = current_schedule(session=session, day=day)
-    placed: dict[int, ScheduledMeeting] = {}
-    if run is not None:
-        placed = {
-            s.request_id: s
-            for s in session.exec(select(ScheduledMeeting).where(ScheduledMeeting.run_id == run.id))
-        }
-    return [
-        RequestRow(request, firm, partner, placed.get(request.id or 0))
-        for request, firm, partner in session.exec(query)
-    ]
 
 
 # --------------------------------------------------------------------------- the day
@@ -385,209 +340,6 @@ def editable_day(session: Session, day: MeetingDay) -> MeetingDay:
     return day
 
 
-# --------------------------------------------------------------------------- requests
-
-
-def _add_request(
-    session: Session,
-    day: MeetingDay,
-    mission: Mission,
-    actor: User,
-    *,
-    firm_id: int,
-    partner_id: int,
-    priority: int,
-    session_part: str,
-    requested_by: RequestedBy,
-) -> MeetingRequest:
-    problems: dict[str, str] = {}
-    if not 1 <= priority <= MAX_PRIORITY:
-        problems["priority"] = f"between 1 and {MAX_PRIORITY} (higher is more important)"
-    if session_part not in {s.value for s in MeetingSession}:
-        problems["session"] = "any, morning or afternoon"
-    if session_part == MeetingSession.morning and day.morning_slots == 0:
-        problems["session"] = "the day has no morning slots"
-    if session_part == MeetingSession.afternoon and day.morning_slots >= day.slots:
-        problems["session"] = "the day has no afternoon slots"
-    if firm_id not in {f.id for f in placed_firms(session=session, mission=mission)}:
-        problems["firm_id"] = "not a firm placed on this mission"
-    partner = session.get(Partner, partner_id)
-    if partner is None or partner.meeting_day_id != day.id:
-        problems["partner_id"] = "not a partner of this meeting day"
-    if problems:
-        raise Invalid(problems)
-    try:
-        day = editable_day(session, day)
-        duplicate = session.exec(
-            select(MeetingRequest.id).where(
-                MeetingRequest.meeting_day_id == day.id,
-                MeetingRequest.firm_id == firm_id,
-                MeetingRequest.partner_id == partner_id,
-            )
-        ).first()
-        if duplicate is not None:
-            raise Invalid({"partner_id": "this meeting is already requested"})
-        if day.status == MeetingDayStatus.scheduled:
-            day.status = MeetingDayStatus.draft  # the schedule lacks this request
-        request = MeetingRequest(
-            meeting_day_id=day.id or 0,
-            firm_id=firm_id,
-            partner_id=partner_id,
-            priority=priority,
-            session=MeetingSession(session_part),
-            requested_by=requested_by,
-            created_by=actor.id,
-        )
-        session.add(request)
-        session.flush()
-        audit.record(
-            session=session,
-            actor=actor,
-            action="meeting_request.create",
-            object_type="meeting_request",
-            object_id=request.id or 0,
-            after={
-                "day": day.id,
-                "firm": firm_id,
-                "partner": partner_id,
-                "priority": priority,
-                "session": session_part,
-                "requested_by": requested_by.value,
-            },
-        )
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    read_back(session, request)
-    return request
-
-
-def add_request(
-    *,
-    session: Session,
-    mission_id: int,
-    actor: User,
-    firm_id: int,
-    partner_id: int,
-    priority: int = 1,
-    session_part: str = "any",
-) -> MeetingRequest:
-    """The organiser records a meeting of any firm placed on the mission with a partner."""
-    day = visible_day(session=session, mission_id=mission_id, user=actor)
-    mission = session.get(Mission, mission_id)
-    assert mission is not None
-    return _add_request(
-        session,
-        day,
-        mission,
-        actor,
-        firm_id=firm_id,
-        partner_id=partner_id,
-        priority=priority,
-        session_part=session_part,
-        requested_by=RequestedBy.organiser,
-    )
-
-
-def delete_request(*, session: Session, request_id: int, actor: User) -> MeetingRequest:
-    """The organiser removes a request (before publication)."""
-    request = visible_request(session=session, request_id=request_id, user=actor)
-    return _delete_request(session, request, actor)
-
-
-def _delete_request(session: Session, request: MeetingRequest, actor: User) -> MeetingRequest:
-    day = session.get(MeetingDay, request.meeting_day_id)
-    assert day is not None
-    try:
-        editable_day(session, day)
-        after = {"firm": request.firm_id, "partner": request.partner_id, "deleted": True}
-        for row in session.exec(
-            select(ScheduledMeeting).where(ScheduledMeeting.request_id == request.id)
-        ):
-            session.delete(row)
-        session.delete(request)
-        audit.record(
-            session=session,
-            actor=actor,
-            action="meeting_request.delete",
-            object_type="meeting_request",
-            object_id=request.id or 0,
-            after=after,
-        )
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    return request
-
-
-# --------------------------------------------------------------------------- the firm's view
-
-
-@dataclass(frozen=True, slots=True)
-class FirmDay:
-    """A placed firm's view of its mission's meeting day."""
-
-    placement: Placement
-    mission: Mission
-    firm: Firm
-    day: MeetingDay | None
-
-
-def firm_day(*, session: Session, placement_id: int, user: User) -> FirmDay:
-    """The SME's own placement (offered or accepted, published) and the mission's meeting
-    day; any other placement is NotFound."""
-    from matchmaker.services import placements as placement_service
-
-    view = placement_service.firm_placement(session=session, placement_id=placement_id, user=user)
-    if view.placement.status not in PLACED_STATUSES:
-        raise NotFound("placement", placement_id)
-    day = day_of(session=session, mission_id=view.mission.id or 0)
-    return FirmDay(view.placement, view.mission, view.firm, day)
-
-
-def add_own_request(
-    *,
-    session: Session,
-    placement_id: int,
-    user: User,
-    partner_id: int,
-    priority: int = 1,
-    session_part: str = "any",
-) -> MeetingRequest:
-    """A placed firm requests a meeting with a partner of its mission's day."""
-    view = firm_day(session=session, placement_id=placement_id, user=user)
-    if view.day is None:
-        raise MeetingRefused("the organiser has not set up a meeting day for this mission yet")
-    return _add_request(
-        session,
-        view.day,
-        view.mission,
-        user,
-        firm_id=view.firm.id or 0,
-        partner_id=partner_id,
-        priority=priority,
-        session_part=session_part,
-        requested_by=RequestedBy.sme,
-    )
-
-
-def delete_own_request(
-    *, session: Session, placement_id: int, user: User, request_id: int
-) -> MeetingRequest:
-    view = firm_day(session=session, placement_id=placement_id, user=user)
-    request = session.get(MeetingRequest, request_id)
-    if (
-        view.day is None
-        or request is None
-        or request.meeting_day_id != view.day.id
-        or request.firm_id != view.firm.id
-    ):
-        raise NotFound("meeting request", request_id)
-    return _delete_request(session, request, user)
-
-
 # --------------------------------------------------------------------------- the document
 
 
@@ -679,15 +431,11 @@ def latest_run(*, session: Session, day: MeetingDay) -> MeetingScheduleRun | Non
 def current_schedule(*, session: Session, day: MeetingDay) -> MeetingScheduleRun | None:
     """The day's schedule: its newest run with one (succeeded, or stopped with the best
     schedule found by then)."""
-    stopped_with_schedule = and_(
-        col(MeetingScheduleRun.state) == RunState.stopped,
-        exists().where(col(ScheduledMeeting.run_id) == col(MeetingScheduleRun.id)),
-    )
     return session.exec(
         select(MeetingScheduleRun)
         .where(
             MeetingScheduleRun.meeting_day_id == day.id,
-            or_(col(MeetingScheduleRun.state) == RunState.succeeded, stopped_with_schedule),
+            solver_jobs.kept_answer(MeetingScheduleRun, ScheduledMeeting.run_id),
         )
         .order_by(col(MeetingScheduleRun.id).desc())
         .limit(1)
@@ -703,13 +451,3 @@ def active_run(*, session: Session, day: MeetingDay) -> MeetingScheduleRun | Non
         )
         .limit(1)
     ).first()
-
-
-def request_row(*, session: Session, request: MeetingRequest) -> RequestRow:
-    """One request as requests_of lists it: with its firm, partner and current schedule place."""
-    day = session.get(MeetingDay, request.meeting_day_id)
-    assert day is not None
-    for row in requests_of(session=session, day=day, firm_id=request.firm_id):
-        if row.request.id == request.id:
-            return row
-    raise NotFound("meeting request", request.id)  # pragma: no cover

@@ -25,9 +25,9 @@ from matchmaker.services.errors import NotFound
 from matchmaker.services.runs import (
     RunRefused,
     active_run,
+    check_visible_round,
     current_run,
     lock_round,
-    visible_round,
     visible_run,
 )
 
@@ -86,10 +86,9 @@ def set_lock(*, session: Session, placement_id: int, actor: User, locked: bool) 
         raise NotFound("placement", placement_id)
     run = session.get(MatchingRun, placement.run_id)
     assert run is not None
-    try:
-        visible_round(session=session, round_id=run.round_id, user=actor)
-    except NotFound:
-        raise NotFound("placement", placement_id) from None
+    check_visible_round(
+        session=session, round_id=run.round_id, user=actor, noun="placement", key=placement_id
+    )
     try:
         round_row = lock_round(session, run.round_id)
         assert round_row is not None

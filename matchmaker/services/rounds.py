@@ -24,7 +24,7 @@ from matchmaker.models.common import CODE_LENGTH
 from matchmaker.optimisation import documents
 from matchmaker.optimisation.scenario import parse_scenario
 from matchmaker.optimisation.scenario_types import SCENARIO_FORMAT, ScenarioError
-from matchmaker.services import audit, end_reads, read_back, tenancy
+from matchmaker.services import audit, end_reads, read_back, scenario_exports, tenancy
 from matchmaker.services import scenarios as scenario_service
 from matchmaker.services.errors import Conflict, Invalid, NotFound, Problem
 from matchmaker.text import SLUG_RULE, is_slug
@@ -192,14 +192,7 @@ def create_round(*, session: Session, actor: User, values: RoundInput) -> Round:
     try:
         session.add(round_row)
         session.flush()
-        session.add_all(
-            Region(round_id=values.id, code=r.code, name=r.name, priority=r.priority)
-            for r in values.regions
-        )
-        session.add_all(
-            Sector(round_id=values.id, code=s.code, name=s.name, focus=s.focus)
-            for s in values.sectors
-        )
+        scenario_service.add_codes(session, values.id, values.regions, values.sectors)
         audit.record(
             session=session,
             actor=actor,
@@ -256,18 +249,15 @@ def invite_branch_missions(*, session: Session, actor: User, round_id: str, invi
     before = round_row.invites_branch_missions
     if before != invite:
         round_row.invites_branch_missions = invite
-        session.add(round_row)
-        audit.record(
+        audit.commit_change(
             session=session,
             actor=actor,
+            row=round_row,
             action="round.invite_branch_missions",
             object_type="round",
-            object_id=round_id,
             before={"invites_branch_missions": before},
             after={"invites_branch_missions": invite},
         )
-        session.commit()
-        read_back(session, round_row)
     return round_row
 
 
@@ -283,17 +273,15 @@ def _move(*, session: Session, actor: User, round_id: str, action: str) -> Round
         session.rollback()
         read_back(session, round_row)
         raise Conflict(_REFUSALS[(action, RoundStatus(round_row.status))])
-    audit.record(
+    audit.commit_change(
         session=session,
         actor=actor,
+        row=round_row,
         action=f"round.{action}",
         object_type="round",
-        object_id=round_id,
         before={"status": source.value},
         after={"status": target.value},
     )
-    session.commit()
-    read_back(session, round_row)
     return round_row
 
 
@@ -355,7 +343,7 @@ def export_round(*, session: Session, user: User, round_id: str) -> dict[str, An
     """The round as a scenario document (canonical form); import gives the same round back."""
     get_round(session=session, user=user, round_id=round_id)
     try:
-        return scenario_service.export_round(session=session, round_id=round_id)
+        return scenario_exports.export_round(session=session, round_id=round_id)
     except ScenarioError as error:
         raise Conflict(
             "the round no longer makes a valid scenario: " + "; ".join(error.problems)

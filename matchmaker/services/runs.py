@@ -1,5 +1,5 @@
-"""Matching runs: start one for a round, execute it as a background job, stop it, recover
-cut-off runs (their rosters, locks and publishing: rosters.py).
+"""Matching runs: start one for a round, stop it (executing it as a background job and
+recovering cut-off runs: run_execution.py; their rosters, locks and publishing: rosters.py).
 
 A run moves queued -> running -> succeeded | failed | stopped, or to interrupted when a crash
 or restart cut it off (marked at the next start; such a run, like a failed or stopped one,
@@ -19,33 +19,28 @@ from collections.abc import Callable, Sequence
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
-from sqlalchemy import Engine, Table, and_, exists, insert, or_
 from sqlmodel import Session, col, select
 
 from matchmaker import db
 from matchmaker.models import (
     MatchingRun,
     Placement,
-    PlacementStatus,
     Role,
     Round,
     RoundStatus,
     RunState,
     User,
 )
-from matchmaker.models.common import utcnow
 from matchmaker.optimisation import (
-    Progress,
     ScenarioError,
     SolveOptions,
-    SolveOutcome,
     parse_scenario,
     result_document,
     solve_round,
 )
-from matchmaker.services import audit, read_back, snapshots, solver_jobs
+from matchmaker.services import audit, read_back, solver_jobs
 from matchmaker.services.errors import Invalid, NotFound
-from matchmaker.services.scenarios import export_round
+from matchmaker.services.scenario_exports import export_round
 from matchmaker.services.solver_jobs import (
     ACTIVE_STATES,
     MAX_WORKERS,
@@ -57,7 +52,6 @@ from matchmaker.services.solver_jobs import (
 DEFAULT_TIME_LIMIT_SECONDS = 60.0
 MAX_TIME_LIMIT_SECONDS = 3600.0
 
-PLACEMENT_TABLE: Table = Placement.__table__  # type: ignore[attr-defined]
 
 # Called with the session and the new run's id inside the starting transaction: the job
 # queue either enqueues in that transaction (PostgreSQL) or once it commits (SQLite).
@@ -106,14 +100,22 @@ def visible_round(*, session: Session, round_id: str, user: User) -> Round:
     return round_row
 
 
+def check_visible_round(
+    *, session: Session, round_id: str, user: User, noun: str, key: str | int
+) -> None:
+    """NotFound(noun, key) unless the organiser may see the round: a thing in someone
+    else's round is not found itself (its round is never named)."""
+    try:
+        visible_round(session=session, round_id=round_id, user=user)
+    except NotFound:
+        raise NotFound(noun, key) from None
+
+
 def visible_run(*, session: Session, run_id: int, user: User) -> MatchingRun:
     run = session.get(MatchingRun, run_id)
     if run is None:
         raise NotFound("run", run_id)
-    try:
-        visible_round(session=session, round_id=run.round_id, user=user)
-    except NotFound:
-        raise NotFound("run", run_id) from None
+    check_visible_round(session=session, round_id=run.round_id, user=user, noun="run", key=run_id)
     return run
 
 
@@ -141,15 +143,11 @@ def list_runs(*, session: Session, round_id: str) -> Sequence[MatchingRun]:
 def current_run(*, session: Session, round_id: str) -> MatchingRun | None:
     """The round's newest run with a roster: succeeded, or stopped with the best roster
     found by then (a proposal like any other). See roster_run for the roster people see."""
-    stopped_with_roster = and_(
-        col(MatchingRun.state) == RunState.stopped,
-        exists().where(col(Placement.run_id) == col(MatchingRun.id)),
-    )
     return session.exec(
         select(MatchingRun)
         .where(
             MatchingRun.round_id == round_id,
-            or_(col(MatchingRun.state) == RunState.succeeded, stopped_with_roster),
+            solver_jobs.kept_answer(MatchingRun, Placement.run_id),
         )
         .order_by(col(MatchingRun.id).desc())
         .limit(1)
@@ -352,124 +350,7 @@ def options_of(run: MatchingRun) -> SolveOptions:
     )
 
 
-# --------------------------------------------------------------------------- execute
-
-
-def next_queued_run(*, engine: Engine) -> int | None:
-    """The oldest queued run, if any (a read that takes no write lock)."""
-    return solver_jobs.next_queued(engine=engine, kind=MATCHING)
-
-
-def execute_run(*, engine: Engine, run_id: int) -> RunState | None:
-    """Claim a queued run, solve it and store its roster; None if it was not queued.
-
-    Runs in a worker thread or a worker process, never in a request (see solver_jobs).
-    """
-    return solver_jobs.execute(
-        engine=engine, kind=MATCHING, run_id=run_id, solve=_solve, store=_store
-    )
-
-
-def _solve(run: MatchingRun, on_progress: Callable[[Progress], None]) -> tuple:
-    """Solve the run's snapshot; the outcome, its result document and placement rows."""
-    options = options_of(run)
-    outcome = solve_round(parse_scenario(run.input_snapshot), options, on_progress=on_progress)
-    document = result_document(outcome, options)
-    return outcome, document, _placement_rows(outcome, document)
-
-
-def _store(session: Session, run: MatchingRun, solved: tuple) -> str | None:
-    """Store the result and the placements of every application (in the finishing
-    transaction); why there is no roster, if there is none.
-
-    The rows are made beforehand (`_placement_rows`), so the transaction, which holds
-    SQLite's write lock, only maps them to application ids and inserts them in one bulk
-    INSERT (executemany).
-    """
-    outcome, document, rows = solved
-    run.result = document
-    run.result_sha256 = result_digest(document)
-    run.elapsed_seconds = round(outcome.solve_seconds, 3)
-    run.best_objective = outcome.objective
-    run.best_bound = outcome.best_bound
-    if outcome.status not in ("OPTIMAL", "FEASIBLE"):
-        return _no_roster_message(document)
-    _store_placements(session, run, rows)
-    return None
-
-
-def _no_roster_message(document: dict[str, Any]) -> str:
-    if document["status"] == "INFEASIBLE":
-        lines = []
-        for conflict in document.get("infeasible", []):
-            pairs = ", ".join(f"{p['firm']} on {p['mission']}" for p in conflict["locked"])
-            lines.append(f"{conflict['constraint']}: {pairs}: {conflict['detail']}")
-        return "the locked placements cannot all hold. " + " ".join(lines)
-    return "no roster was found within the time limit; start the run again with a longer one"
-
-
-def _placement_rows(outcome: SolveOutcome, document: dict[str, Any]) -> list[dict[str, Any]]:
-    """One row per application of the solved scenario (by its firm and mission ids), made
-    outside any transaction; `_store_placements` adds the run and the application ids."""
-    data = outcome.data
-    placed = set(outcome.placed)
-    locked = set(data.locked)
-    reasons = {(u["firm"], u["mission"]): (u["reason"], u["detail"]) for u in document["unplaced"]}
-    rows = []
-    for index, application in enumerate(data.applications):
-        pair = (application.firm, application.mission)
-        reason, detail = (None, None) if index in placed else reasons.get(pair, (None, None))
-        rows.append(
-            {
-                "pair": pair,
-                "status": PlacementStatus.placed if index in placed else PlacementStatus.unplaced,
-                "score": data.scores[index],
-                "locked": index in locked,
-                "reason": reason,
-                "detail": detail,
-            }
-        )
-    return rows
-
-
-def _store_placements(session: Session, run: MatchingRun, rows: list[dict[str, Any]]) -> None:
-    """Insert the run's placements with one executemany INSERT (SQLAlchemy Core)."""
-    ids = snapshots.application_ids(session=session, round_id=run.round_id)
-    now = utcnow()
-    values = []
-    for row in rows:
-        application_id = ids.get(row["pair"])
-        if application_id is None:
-            continue  # deleted since the snapshot
-        values.append(
-            {
-                "run_id": run.id,
-                "application_id": application_id,
-                "status": row["status"].value,
-                "score": row["score"],
-                "locked": row["locked"],
-                "reason": row["reason"],
-                "detail": row["detail"],
-                "created_at": now,
-                "updated_at": now,
-            }
-        )
-    if values:
-        session.connection().execute(insert(PLACEMENT_TABLE), values)
-
-
-# --------------------------------------------------------------------------- recovery
-
-
-def recover_interrupted(
-    *, engine: Engine, still_alive: Callable[[Session], set[int]] | None = None
-) -> list[int]:
-    """Mark interrupted every queued or running run whose job is gone (see solver_jobs)."""
-    return solver_jobs.recover_interrupted(engine=engine, kind=MATCHING, still_alive=still_alive)
-
-
-def active_run_ids(*, engine: Engine) -> list[int]:
-    return solver_jobs.active_ids(engine=engine, kind=MATCHING)
+# --------------------------------------------------------------------------- stop
 
 
 def stop_run(*, session: Session, run_id: int, actor: User) -> MatchingRun:

@@ -1,7 +1,8 @@
 """Scenario files in and out of the database: import a round (all or nothing), export it back.
 
-Canonical form. `export_round` always returns `canonical_document(parse_scenario(doc))` of
-what the database holds, and the round trip is exact in that form:
+Canonical form. `export_round` (in scenario_exports.py) always returns
+`canonical_document(parse_scenario(doc))` of what the database holds, and the round trip
+is exact in that form:
 
     export_round(import_scenario(doc)) == canonical_document(parse_scenario(doc))
 
@@ -51,7 +52,6 @@ from matchmaker.optimisation.scenario import parse_scenario
 from matchmaker.optimisation.scenario_types import SCENARIO_FORMAT, Scenario, ScenarioError
 from matchmaker.optimisation.scenario_types import Firm as ScenarioFirm
 from matchmaker.optimisation.scenario_types import Mission as ScenarioMission
-from matchmaker.services import NotFound, snapshots
 from matchmaker.text import SLUG_RULE, is_slug
 
 INT32_MAX = 2**31 - 1
@@ -204,14 +204,7 @@ def _insert_round(
     )
     session.add(round_row)
     session.flush()
-    session.add_all(
-        Region(round_id=round_row.id, code=r.code, name=r.name, priority=r.priority)
-        for r in scenario.regions
-    )
-    session.add_all(
-        Sector(round_id=round_row.id, code=s.code, name=s.name, focus=s.focus)
-        for s in scenario.sectors
-    )
+    add_codes(session, round_row.id, scenario.regions, scenario.sectors)
 
     firm_rows: dict[str, Firm] = {}
     case_rows: dict[tuple[str, str], BusinessCase] = {}
@@ -358,16 +351,16 @@ def _registered_firms(
 ) -> dict[str, tuple[Firm, list[BusinessCase]]]:
     """The registered firms among these KvK numbers, each with its business cases."""
     firms: dict[str, Firm] = {}
-    for chunk in _chunks(sorted(set(kvk_numbers))):
+    for chunk in in_chunks(sorted(set(kvk_numbers))):
         for firm in session.exec(select(Firm).where(col(Firm.kvk).in_(chunk))):
             firms[firm.kvk] = firm
-    cases = _cases_of(session, [f.id for f in firms.values() if f.id is not None])
+    cases = cases_of(session, [f.id for f in firms.values() if f.id is not None])
     return {kvk: (firm, cases.get(firm.id, [])) for kvk, firm in firms.items()}
 
 
-def _cases_of(session: Session, firm_ids: Iterable[int]) -> dict[int, list[BusinessCase]]:
+def cases_of(session: Session, firm_ids: Iterable[int]) -> dict[int, list[BusinessCase]]:
     cases: dict[int, list[BusinessCase]] = {}
-    for chunk in _chunks(sorted(set(firm_ids))):
+    for chunk in in_chunks(sorted(set(firm_ids))):
         query = (
             select(BusinessCase)
             .where(col(BusinessCase.firm_id).in_(chunk))
@@ -381,7 +374,7 @@ def _cases_of(session: Session, firm_ids: Iterable[int]) -> dict[int, list[Busin
 def _firm_differences(firm: ScenarioFirm, row: Firm, cases: list[BusinessCase]) -> list[str]:
     """Fields in which a registered firm differs from the file's (case order aside)."""
     wanted = _canonical_firm(firm)
-    stored = _firm_document(row, cases, external_id=firm.id)
+    stored = firm_document(row, cases, external_id=firm.id)
     for document in (wanted, stored):
         document["business_cases"] = sorted(document["business_cases"], key=lambda c: c["id"])
     return [key for key in wanted if wanted[key] != stored[key]]
@@ -428,150 +421,22 @@ def _storage_problems(scenario: Scenario) -> list[str]:
     return problems
 
 
-# --------------------------------------------------------------------------- export
+# --------------------------------------------------------------------------- stored rows
 
 
-def export_round(*, session: Session, round_id: str) -> dict[str, Any]:
-    """The round as a scenario document in canonical form (see the module docstring).
-
-    Raises NotFound for an unknown round, and ScenarioError if what the database holds
-    is no longer a valid scenario (e.g. a firm moved to a region the round lacks).
-    """
-    round_row = session.get(Round, round_id)
-    if round_row is None:
-        raise NotFound("round", round_id)
-    return canonical_document(round_scenario(session=session, round_row=round_row))
-
-
-def round_scenario(*, session: Session, round_row: Round) -> Scenario:
-    """The round as the engine's typed scenario, exactly what a matching run solves."""
-    round_id = round_row.id
-    regions = session.exec(
-        select(Region).where(Region.round_id == round_id).order_by(col(Region.id))
-    ).all()
-    sectors = session.exec(
-        select(Sector).where(Sector.round_id == round_id).order_by(col(Sector.id))
-    ).all()
-    missions = session.exec(
-        select(Mission).where(Mission.round_id == round_id).order_by(col(Mission.id))
-    ).all()
-    applications = session.exec(
-        select(Application)
-        .where(
-            Application.round_id == round_id,
-            Application.status == ApplicationStatus.submitted,
-        )
-        .order_by(col(Application.id))
-    ).all()
-    locked = session.exec(
-        select(LockedPair).where(LockedPair.round_id == round_id).order_by(col(LockedPair.id))
-    ).all()
-    firms = _round_firms(session, round_id, {a.firm_id for a in applications})
-    cases = _cases_of(session, [firm.id for firm, _ in firms if firm.id is not None])
-
-    firm_key = {firm.id: external_id for firm, external_id in firms}
-    mission_key = {mission.id: mission.external_id for mission in missions}
-    case_key = {
-        (case.firm_id, case.id): case.external_id
-        for firm_cases in cases.values()
-        for case in firm_cases
-    }
-    problems = []
-    application_documents = []
-    application_pair = {}
-    for index, application in enumerate(applications):
-        case_id = None
-        if application.business_case_id is not None:
-            case_id = case_key.get((application.firm_id, application.business_case_id))
-            if case_id is None:
-                problems.append(
-                    f"applications[{index}].business_case: business case "
-                    f"{application.business_case_id} is not one of firm "
-                    f"{firm_key[application.firm_id]}'s cases"
-                )
-        pair = {
-            "firm": firm_key[application.firm_id],
-            "mission": mission_key[application.mission_id],
-        }
-        application_pair[application.id] = pair
-        application_documents.append({**pair, "rank": application.rank, "business_case": case_id})
-    if problems:
-        raise ScenarioError(problems)
-
-    document: dict[str, Any] = {
-        "format": SCENARIO_FORMAT,
-        "name": round_row.name,
-        "round": {
-            "id": round_row.id,
-            "max_places_per_firm": round_row.max_places_per_firm,
-            "budget_eur": round_row.budget_eur,
-        },
-        "regions": [{"code": r.code, "name": r.name, "priority": r.priority} for r in regions],
-        "sectors": [{"code": s.code, "name": s.name, "focus": s.focus} for s in sectors],
-        "missions": [_mission_document(m) for m in missions],
-        "firms": [
-            _firm_document(firm, cases.get(firm.id, []), external_id=external_id)
-            for firm, external_id in firms
-        ],
-        "applications": application_documents,
-        "locked": [
-            application_pair[pair.application_id]
-            for pair in locked
-            if pair.application_id in application_pair
-        ],
-        "weights": round_row.weights,
-    }
-    if round_row.description is not None:
-        document["description"] = round_row.description
-    return parse_scenario(document)
+def add_codes(
+    session: Session, round_id: str, regions: Iterable[Any], sectors: Iterable[Any]
+) -> None:
+    """Add a new round's region and sector codes (from a scenario or the round form)."""
+    session.add_all(
+        Region(round_id=round_id, code=r.code, name=r.name, priority=r.priority) for r in regions
+    )
+    session.add_all(
+        Sector(round_id=round_id, code=s.code, name=s.name, focus=s.focus) for s in sectors
+    )
 
 
-def _round_firms(
-    session: Session, round_id: str, applicant_ids: set[int]
-) -> list[tuple[Firm, str]]:
-    """The round's firms with their ids in its scenario, in the order they joined.
-
-    A firm that applied without joining the round (no RoundFirm row) comes last under
-    its KvK number, so an export never fails on it.
-    """
-    members = session.exec(
-        select(Firm)
-        .join(RoundFirm, col(RoundFirm.firm_id) == col(Firm.id))
-        .where(RoundFirm.round_id == round_id)
-        .order_by(col(RoundFirm.id))
-    ).all()
-    firms = list(members)
-    missing = sorted(applicant_ids - {firm.id for firm in firms if firm.id is not None})
-    for chunk in _chunks(missing):
-        firms.extend(
-            session.exec(select(Firm).where(col(Firm.id).in_(chunk)).order_by(col(Firm.id)))
-        )
-    keys = snapshots.firm_keys(session=session, round_id=round_id, firms=firms)
-    return [(firm, keys[firm.id or 0]) for firm in firms]
-
-
-def _mission_document(mission: Mission) -> dict[str, Any]:
-    return {
-        "id": mission.external_id,
-        "title": mission.title,
-        "kind": mission.kind,
-        "format": mission.format,
-        "scope": mission.scope,
-        "organiser": mission.organiser,
-        "country": mission.country,
-        "start": mission.start_date.isoformat(),
-        "end": mission.end_date.isoformat(),
-        "capacity": mission.capacity,
-        "min_participants": mission.min_participants,
-        "sectors": list(mission.sectors),
-        "slipstream_max": mission.slipstream_max,
-        "sector_max": mission.sector_max,
-        "region_min": dict(mission.region_min),
-        "subsidy_eur": mission.subsidy_eur,
-    }
-
-
-def _firm_document(firm: Firm, cases: list[BusinessCase], *, external_id: str) -> dict[str, Any]:
+def firm_document(firm: Firm, cases: list[BusinessCase], *, external_id: str) -> dict[str, Any]:
     return {
         "id": external_id,
         "kvk": firm.kvk,
@@ -600,6 +465,6 @@ def _firm_document(firm: Firm, cases: list[BusinessCase], *, external_id: str) -
     }
 
 
-def _chunks(items: Sequence[T], size: int = _CHUNK) -> Iterator[Sequence[T]]:
+def in_chunks(items: Sequence[T], size: int = _CHUNK) -> Iterator[Sequence[T]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]

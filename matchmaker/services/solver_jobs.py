@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, update
+from sqlalchemy import ColumnElement, Engine, and_, exists, or_, update
 from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
 
@@ -109,6 +109,16 @@ def has_answer(run: SolverRunBase) -> bool:
     after its solver had found one."""
     found = (run.result or {}).get("status") in ("OPTIMAL", "FEASIBLE")
     return run.state in (RunState.succeeded, RunState.stopped) and found
+
+
+def kept_answer(model: Any, answer_run_id: Any) -> ColumnElement[bool]:
+    """The jobs of this model that kept an answer: succeeded, or stopped with answer rows
+    (placements, scheduled meetings: `answer_run_id` is their run column) found by then."""
+    stopped_with_answer = and_(
+        col(model.state) == RunState.stopped,
+        exists().where(col(answer_run_id) == col(model.id)),
+    )
+    return or_(col(model.state) == RunState.succeeded, stopped_with_answer)
 
 
 def next_queued(*, engine: Engine, kind: JobKind) -> int | None:

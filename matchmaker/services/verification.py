@@ -24,7 +24,7 @@ from matchmaker.models import (
     Round,
     User,
 )
-from matchmaker.services import NotFound, audit, read_back, tenancy
+from matchmaker.services import NotFound, audit, tenancy
 from matchmaker.services import rounds as round_service
 from matchmaker.services.errors import Invalid, Problem
 
@@ -184,15 +184,13 @@ def review(
     }
     if note is not None:
         after["note"] = note
-    audit.record(
+    audit.commit_change(
         session=session,
         actor=actor,
+        row=case,
         action="business_case.verify" if verified else "business_case.reject",
         object_type="business_case",
-        object_id=case.id,
         before=before,
         after=after,
     )
-    session.commit()
-    read_back(session, case)
     return case

@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from matchmaker.deps import SESSION_COOKIE, CsrfChecked, OptionalUser, SessionDep, SettingsDep
 from matchmaker.security import client_address
-from matchmaker.services import accounts
+from matchmaker.services import accounts, logins
 from matchmaker.web.rendering import render
 
 router = APIRouter(tags=["pages: accounts"])
@@ -52,14 +52,14 @@ def login(
     next: Annotated[str | None, Form(max_length=500)] = None,
 ) -> Response:
     try:
-        user = accounts.login(
+        user = logins.login(
             session=session,
             email=email,
             password=password,
             address=client_address(request, settings.proxy_addresses()),
             secret=settings.secret(),
         )
-    except accounts.Throttled as error:
+    except logins.Throttled as error:
         response = render(
             request,
             "auth/login.html",

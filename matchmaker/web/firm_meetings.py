@@ -12,6 +12,7 @@ from sqlmodel import Session
 from matchmaker.deps import CsrfChecked, CurrentUser, SessionDep, require_role
 from matchmaker.models import Role, User
 from matchmaker.services import agendas as agenda_service
+from matchmaker.services import meeting_requests as request_service
 from matchmaker.services import meetings as meeting_service
 from matchmaker.services.errors import Invalid
 from matchmaker.services.meetings import MeetingRefused
@@ -38,7 +39,7 @@ def _firm_page(
     problems: dict[str, str] | None = None,
     notice: str | None = None,
 ) -> Response:
-    view = meeting_service.firm_day(session=session, placement_id=placement_id, user=user)
+    view = request_service.firm_day(session=session, placement_id=placement_id, user=user)
     day = view.day
     published = day is not None and day.status == "published"
     return render(
@@ -50,7 +51,7 @@ def _firm_page(
         published=published,
         partners=meeting_service.partners_of(session=session, day=day) if day else [],
         rows=(
-            meeting_service.requests_of(session=session, day=day, firm_id=view.firm.id)
+            request_service.requests_of(session=session, day=day, firm_id=view.firm.id)
             if day
             else []
         ),
@@ -105,7 +106,7 @@ def firm_request(
 ) -> Response:
     """Request a meeting with a partner of the day."""
     try:
-        meeting_service.add_own_request(
+        request_service.add_own_request(
             session=session,
             placement_id=placement_id,
             user=user,
@@ -127,7 +128,7 @@ def firm_delete_request(
     request: Request, session: SessionDep, user: CurrentUser, placement_id: int, request_id: int
 ) -> Response:
     try:
-        meeting_service.delete_own_request(
+        request_service.delete_own_request(
             session=session, placement_id=placement_id, user=user, request_id=request_id
         )
     except (Invalid, MeetingRefused) as error:
@@ -136,7 +137,7 @@ def firm_delete_request(
 
 
 def _firm_agenda(session: Session, user: User, placement_id: int) -> agenda_service.Agenda:
-    view = meeting_service.firm_day(session=session, placement_id=placement_id, user=user)
+    view = request_service.firm_day(session=session, placement_id=placement_id, user=user)
     if view.day is None or view.day.status != "published":
         raise HTTPException(404, "the agenda is not published yet")
     return agenda_service.agenda(session=session, day=view.day, firm=view.firm)

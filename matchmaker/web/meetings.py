@@ -17,6 +17,7 @@ from matchmaker.deps import CsrfChecked, CurrentUser, SessionDep, require_role
 from matchmaker.models import MeetingDay, Mission, Role, Round, User
 from matchmaker.services import agendas as agenda_service
 from matchmaker.services import meeting_partners as partner_service
+from matchmaker.services import meeting_requests as request_service
 from matchmaker.services import meeting_runs as schedule_service
 from matchmaker.services import meetings as meeting_service
 from matchmaker.services.errors import Invalid
@@ -136,7 +137,7 @@ def _day_page(
         "default_time_limit": meeting_service.DEFAULT_TIME_LIMIT_SECONDS,
     }
     if day is not None:
-        rows = meeting_service.requests_of(session=session, day=day)
+        rows = request_service.requests_of(session=session, day=day)
         run = meeting_service.latest_run(session=session, day=day)
         current = meeting_service.current_schedule(session=session, day=day)
         ended = run is None or run.state not in ACTIVE
@@ -336,7 +337,7 @@ def schedule_export(
     day = meeting_service.visible_day(session=session, mission_id=mission_id, user=user)
     if extension not in ("csv", "xlsx"):
         raise HTTPException(404, "schedule exports are .csv or .xlsx")
-    rows = meeting_service.requests_of(session=session, day=day)
+    rows = request_service.requests_of(session=session, day=day)
     name = file_name("schedule", f"mission-{mission_id}", day.day.isoformat(), extension=extension)
     headers = {"Content-Disposition": f'attachment; filename="{name}"'}
     if extension == "csv":
@@ -368,7 +369,7 @@ def add_request(
     session_part: Annotated[str, Form(alias="session", max_length=20)] = "any",
 ) -> Response:
     try:
-        meeting_service.add_request(
+        request_service.add_request(
             session=session,
             mission_id=mission_id,
             actor=user,
@@ -399,7 +400,7 @@ def delete_request(
 ) -> Response:
     mission_id = _mission_of_request(session, user, request_id)
     try:
-        meeting_service.delete_request(session=session, request_id=request_id, actor=user)
+        request_service.delete_request(session=session, request_id=request_id, actor=user)
     except (Invalid, MeetingRefused) as error:
         return _day_page(request, session, user, mission_id, **refusal(error))
     return _day_saved(mission_id, "deleted")

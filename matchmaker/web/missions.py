@@ -11,8 +11,8 @@ from sqlmodel import Session, select
 
 from matchmaker.deps import OptionalUser, SessionDep
 from matchmaker.models import Application, ApplicationStatus, Role, RoundStatus, User
+from matchmaker.services import application_results, catalogue
 from matchmaker.services import applications as application_service
-from matchmaker.services import catalogue
 from matchmaker.services import firms as firm_service
 from matchmaker.services.errors import Invalid
 from matchmaker.web.rendering import render
@@ -130,7 +130,7 @@ def detail_context(
         next_rank=application_service.next_rank(
             session=session, firm=firm, round_id=entry.round.id
         ),
-        warnings=application_service.eligibility_warnings(
+        warnings=application_results.eligibility_warnings(
             firm=firm, mission=mission, business_case=case
         )
         if application is not None

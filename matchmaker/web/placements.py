@@ -9,6 +9,7 @@ from sqlmodel import Session
 
 from matchmaker.deps import CsrfChecked, CurrentUser, SessionDep, require_role
 from matchmaker.models import Placement, Role, User
+from matchmaker.services import placement_views
 from matchmaker.services import placements as placement_service
 from matchmaker.services.placements import PlacementRefused
 from matchmaker.web import runs as run_pages
@@ -24,7 +25,7 @@ AS_ORGANISER = [Depends(require_role(Role.organiser))]
 @router.get("/sme/placements", response_class=HTMLResponse, dependencies=AS_SME)
 def my_placements(request: Request, session: SessionDep, user: CurrentUser) -> Response:
     """The firm's results in published rounds, each linking to its placement page."""
-    views = placement_service.firm_placements(session=session, user=user)
+    views = placement_views.firm_placements(session=session, user=user)
     return render(request, "placements/list.html", views=views)
 
 
@@ -38,7 +39,7 @@ def _placement_page(
     notice: str | None = None,
     status_code: int = 200,
 ) -> Response:
-    view = placement_service.firm_placement(session=session, placement_id=placement_id, user=user)
+    view = placement_views.firm_placement(session=session, placement_id=placement_id, user=user)
     return render(
         request,
         "placements/detail.html",

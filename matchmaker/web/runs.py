@@ -23,7 +23,7 @@ from matchmaker.models import (
     RoundStatus,
     User,
 )
-from matchmaker.services import NotFound
+from matchmaker.services import NotFound, placement_views
 from matchmaker.services import placements as placement_service
 from matchmaker.services import rosters as roster_service
 from matchmaker.services import runs as run_service
@@ -158,7 +158,7 @@ def run_page_response(
             if is_current and published
             else []
         ),
-        plain_status=placement_service.PLAIN_STATUS,
+        plain_status=placement_views.PLAIN_STATUS,
         ortools_installed=run_service.ortools_version(),
         **shown,
         statuses=PlacementStatus,

@@ -22,8 +22,8 @@ from matchmaker.models import (
     Track,
     User,
 )
+from matchmaker.services import application_results, catalogue, readiness
 from matchmaker.services import applications as application_service
-from matchmaker.services import catalogue, readiness
 from matchmaker.services import firms as firm_service
 from matchmaker.services.errors import Conflict, Invalid
 from matchmaker.web.missions import detail_context
@@ -94,7 +94,7 @@ def home(
         firm=firm,
         scan=scans[0] if scans else None,
         cases=firm_service.cases_of(session=session, firm=firm),
-        views=application_service.applications_of(session=session, firm=firm),
+        views=application_results.applications_of(session=session, firm=firm),
         rounds=catalogue.open_rounds(session=session),
         track_titles=readiness.TRACK_TITLES,
         notice=_notice(notice),
@@ -427,8 +427,8 @@ def application_list(
     firm = _firm(session, user)
     if firm is None:
         return _see("/sme/firm")
-    views = application_service.applications_of(session=session, firm=firm)
-    rounds: dict[str, list[application_service.ApplicationView]] = {}
+    views = application_results.applications_of(session=session, firm=firm)
+    rounds: dict[str, list[application_results.ApplicationView]] = {}
     for view in views:
         rounds.setdefault(view.round.id, []).append(view)
     return render(
@@ -483,11 +483,11 @@ def application_detail(
     request: Request, session: SessionDep, user: CurrentUser, application_id: int
 ) -> Response:
     firm = _own_firm(session, user, "application")
-    view = application_service.application_view(
+    view = application_results.application_view(
         session=session, firm=firm, application_id=application_id
     )
     warnings = (
-        application_service.eligibility_warnings(
+        application_results.eligibility_warnings(
             firm=firm, mission=view.mission, business_case=view.business_case
         )
         if view.changeable
@@ -525,7 +525,7 @@ def _preference_rows(session: Session, firm: Firm, round_id: str) -> list[dict[s
     entries = catalogue.open_missions(session=session, filters=catalogue.Filters(round_id=round_id))
     current = {
         view.application.mission_id: view.application
-        for view in application_service.applications_of(session=session, firm=firm)
+        for view in application_results.applications_of(session=session, firm=firm)
         if view.round.id == round_id and view.application.status == ApplicationStatus.submitted
     }
     cases = firm_service.cases_of(session=session, firm=firm)

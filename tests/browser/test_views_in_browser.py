@@ -20,7 +20,7 @@ from sqlmodel import Session, select
 
 from matchmaker import resources
 from matchmaker.models import Application, Firm, MatchingRun, Mission, Role, Round, RoundStatus
-from matchmaker.services import accounts
+from matchmaker.services import accounts, run_execution
 from matchmaker.services import rosters as roster_service
 from matchmaker.services import runs as run_service
 from matchmaker.services.scenarios import import_scenario
@@ -64,7 +64,7 @@ def match_and_publish(engine: Engine, round_id: str) -> int:
         run_id = run.id
         assert run_id is not None
     # The server's own runner may claim the run first; then wait for it.
-    run_service.execute_run(engine=engine, run_id=run_id)
+    run_execution.execute_run(engine=engine, run_id=run_id)
     deadline = time.monotonic() + 60
     while True:
         with Session(engine) as session:

@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from matchmaker import db
 from matchmaker.models import Role
-from matchmaker.services import accounts
+from matchmaker.services import accounts, logins
 
 
 def test_authenticate_hashes_outside_the_write_lock(
@@ -59,14 +59,14 @@ def test_authenticate_hashes_outside_the_write_lock(
             )
         with Session(engine) as session:  # through the throttled login of the pages and API
             with pytest.raises(accounts.AccountError):
-                accounts.login(
+                logins.login(
                     session=session,
                     email="a@example.org",
                     password="wrong",
                     address="192.0.2.1",
                     secret="k" * 32,
                 )
-            user = accounts.login(
+            user = logins.login(
                 session=session,
                 email="a@example.org",
                 password="a password!",

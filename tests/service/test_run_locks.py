@@ -18,7 +18,7 @@ from sqlmodel import Session, select
 
 from matchmaker import db, jobs
 from matchmaker.models import Placement, Role, Round, RunState, User
-from matchmaker.services import accounts, scenarios
+from matchmaker.services import accounts, run_execution, scenario_exports
 from matchmaker.services import runs as run_service
 from matchmaker.services.scenarios import import_scenario
 from tests import builders as b
@@ -74,7 +74,7 @@ def test_start_run_exports_a_consistent_snapshot_without_holding_the_lock(
     engine = migrated_engine
     _round(engine)
     organiser_id = _organiser(engine)
-    real_export = scenarios.export_round
+    real_export = scenario_exports.export_round
     exports: list[dict[str, Any]] = []
 
     def export_with_a_write_meanwhile(*, session: Session, round_id: str) -> dict[str, Any]:
@@ -119,7 +119,7 @@ def test_start_run_checks_again_under_the_lock(
     engine = migrated_engine
     _round(engine)
     organiser_id = _organiser(engine)
-    real_export = scenarios.export_round
+    real_export = scenario_exports.export_round
     options = run_service.solve_options(time_limit=10)
 
     def export_while_another_starts(*, session: Session, round_id: str) -> dict[str, Any]:
@@ -180,7 +180,7 @@ def test_the_roster_is_stored_with_one_bulk_insert(migrated_engine: Engine) -> N
     event.listen(engine, "before_execute", count_placement_inserts)
     event.listen(engine, "before_cursor_execute", placement_sql)
     try:
-        assert run_service.execute_run(engine=engine, run_id=run_id) == RunState.succeeded
+        assert run_execution.execute_run(engine=engine, run_id=run_id) == RunState.succeeded
     finally:
         event.remove(engine, "before_execute", count_placement_inserts)
         event.remove(engine, "before_cursor_execute", placement_sql)

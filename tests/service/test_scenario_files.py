@@ -16,7 +16,7 @@ from matchmaker.models import Application, ApplicationStatus, AuditLog, Firm, Ro
 from matchmaker.optimisation.scenario import parse_scenario
 from matchmaker.optimisation.scenario_types import ScenarioError
 from matchmaker.resources import bundled_scenarios
-from matchmaker.services import NotFound
+from matchmaker.services import NotFound, scenario_exports
 from matchmaker.services import scenarios as scenario_service
 from matchmaker.synthetic import generate_round
 from tests.service.conftest import row_counts
@@ -35,7 +35,7 @@ def import_document(engine: Engine, document: Any) -> str:
 
 def export_document(engine: Engine, round_id: str) -> dict[str, Any]:
     with Session(engine) as session:
-        return scenario_service.export_round(session=session, round_id=round_id)
+        return scenario_exports.export_round(session=session, round_id=round_id)
 
 
 def minimal_document() -> dict[str, Any]:
@@ -285,7 +285,7 @@ def test_withdrawn_applications_and_their_locks_leave_the_scenario(
 
 def test_exporting_an_unknown_round_is_not_found(session: Session) -> None:
     with pytest.raises(NotFound, match="round 'nope' not found"):
-        scenario_service.export_round(session=session, round_id="nope")
+        scenario_exports.export_round(session=session, round_id="nope")
 
 
 def test_a_scenario_round_trip_feeds_the_engine_unchanged(migrated_engine: Engine) -> None:
@@ -293,5 +293,5 @@ def test_a_scenario_round_trip_feeds_the_engine_unchanged(migrated_engine: Engin
     round_id = import_document(migrated_engine, document)
     with Session(migrated_engine) as session:
         round_row = session.get(Round, round_id)
-        scenario = scenario_service.round_scenario(session=session, round_row=round_row)
+        scenario = scenario_exports.round_scenario(session=session, round_row=round_row)
     assert scenario == parse_scenario(document)

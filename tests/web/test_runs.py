@@ -22,8 +22,8 @@ from matchmaker.models import (
 )
 from matchmaker.optimisation import Progress
 from matchmaker.optimisation.stopping import StopRequest
+from matchmaker.services import run_execution, solver_jobs
 from matchmaker.services import runs as run_service
-from matchmaker.services import solver_jobs
 from tests import builders as b
 from tests.web.clients import Clients, post_form
 from tests.web.test_runs_support import (
@@ -270,7 +270,7 @@ def test_a_second_run_waits_for_the_first_and_an_interrupted_run_starts_again(
     assert f"run {busy_id}" in refused.json()["detail"]
     assert organiser.post(f"/api/runs/{busy_id}/restart").status_code == 409
 
-    assert run_service.recover_interrupted(engine=app.state.engine) == [busy_id]
+    assert run_execution.recover_interrupted(engine=app.state.engine) == [busy_id]
     page = organiser.get(f"/organiser/runs/{busy_id}")
     assert "interrupted" in page.text and "Start this run again" in page.text
     restarted = post_form(organiser, f"/organiser/runs/{busy_id}/restart")

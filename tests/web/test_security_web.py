@@ -30,7 +30,7 @@ from matchmaker.models import (
     LoginFailure,
     Organisation,
 )
-from matchmaker.services import accounts
+from matchmaker.services import logins
 from matchmaker.settings import Settings
 from tests.web import test_runs_support as run_support
 from tests.web.clients import PASSWORD, Clients, csrf, post_form
@@ -193,14 +193,14 @@ def test_guessers_are_throttled_and_the_owner_is_not_locked_out(
     def browser(address: str) -> TestClient:
         return TestClient(app, base_url="https://testserver", client=(address, 1))
 
-    guessers = [browser(f"198.51.100.{n}") for n in range(accounts.MAX_FAILURES_PER_ACCOUNT)]
+    guessers = [browser(f"198.51.100.{n}") for n in range(logins.MAX_FAILURES_PER_ACCOUNT)]
     for n, guesser in enumerate(guessers):
         assert _login(guesser, email, f"guess number {n}").status_code == 400
     # Every guesser is now held for this account, even with the right password...
     blocked = _login(guessers[0], email, PASSWORD)
     assert blocked.status_code == 429
     retry = int(blocked.headers["retry-after"])
-    assert 0 < retry <= accounts.LOGIN_WINDOW.total_seconds()
+    assert 0 < retry <= logins.LOGIN_WINDOW.total_seconds()
     assert "Too many failed logins" in blocked.text
     assert "mm_session" not in blocked.cookies
     api = guessers[1].post("/api/tokens", json={"email": email.upper(), "password": PASSWORD})
@@ -222,13 +222,13 @@ def test_one_address_is_held_after_five_failures_for_one_account(
 ) -> None:
     email = clients.sme.email  # type: ignore[attr-defined]
     typo = TestClient(app, base_url="https://testserver", client=("203.0.113.8", 1))
-    for n in range(accounts.MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS):
+    for n in range(logins.MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS):
         assert _login(typo, email, f"typo {n}").status_code == 400
     assert _login(typo, email, PASSWORD).status_code == 429
     # Once the failures are older than the window, the right password works again.
     with Session(app.state.engine) as session:
         for failure in session.exec(select(LoginFailure)):
-            failure.at -= accounts.LOGIN_WINDOW + timedelta(seconds=1)
+            failure.at -= logins.LOGIN_WINDOW + timedelta(seconds=1)
             session.add(failure)
         session.commit()
     assert _login(typo, email, PASSWORD).status_code == 303
@@ -237,10 +237,10 @@ def test_one_address_is_held_after_five_failures_for_one_account(
 def test_a_success_clears_the_accounts_count(app: FastAPI, clients: Clients) -> None:
     email = clients.sme.email  # type: ignore[attr-defined]
     client = TestClient(app, base_url="https://testserver")
-    for _ in range(accounts.MAX_FAILURES_PER_ACCOUNT - 1):
+    for _ in range(logins.MAX_FAILURES_PER_ACCOUNT - 1):
         assert _login(client, email, "wrong password").status_code == 400
     assert _login(client, email, PASSWORD).status_code == 303
-    for _ in range(accounts.MAX_FAILURES_PER_ACCOUNT - 1):
+    for _ in range(logins.MAX_FAILURES_PER_ACCOUNT - 1):
         assert _login(client, email, "wrong password").status_code == 400
     assert _login(client, email, PASSWORD).status_code == 303
 
@@ -250,7 +250,7 @@ def test_an_address_is_throttled_and_a_forged_forwarded_for_does_not_reset_it(
 ) -> None:
     clients.sme  # noqa: B018
     attacker = TestClient(app, base_url="https://testserver", client=("192.0.2.10", 4000))
-    for n in range(accounts.MAX_FAILURES_PER_ADDRESS):
+    for n in range(logins.MAX_FAILURES_PER_ADDRESS):
         response = _login(attacker, f"nobody{n}@example.nl", "wrong password")
         assert response.status_code == 400, n
     blocked = _login(attacker, "nobody-else@example.nl", "wrong password")
@@ -273,7 +273,7 @@ def test_behind_a_configured_proxy_the_forwarded_address_counts(sqlite_url: str)
     app = app_with(sqlite_url, trusted_proxies="10.0.0.0/8")
     try:
         proxy = TestClient(app, base_url="https://testserver", client=("10.0.0.5", 443))
-        for n in range(accounts.MAX_FAILURES_PER_ADDRESS):
+        for n in range(logins.MAX_FAILURES_PER_ADDRESS):
             response = _login(
                 proxy, f"x{n}@example.nl", "wrong", **{"X-Forwarded-For": "203.0.113.1, 10.0.0.9"}
             )

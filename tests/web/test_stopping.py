@@ -29,6 +29,7 @@ from matchmaker.optimisation.meetings.generate import generate_day
 from matchmaker.optimisation.meetings.schedule_check import check
 from matchmaker.optimisation.validate import Round
 from matchmaker.services import meeting_runs as schedule_service
+from matchmaker.services import run_execution
 from matchmaker.services import runs as run_service
 from matchmaker.synthetic import generate_round
 from tests.web.clients import Clients, csrf
@@ -150,7 +151,7 @@ def test_a_queued_run_stops_at_once_and_a_running_one_keeps_its_best_roster(
         thread.join(120)
         assert not thread.is_alive()
     # The worker took the stopped run's job afterwards and left it alone.
-    assert run_service.execute_run(engine=app.state.engine, run_id=queued_id) is None
+    assert run_execution.execute_run(engine=app.state.engine, run_id=queued_id) is None
     assert run_state(organiser, queued_id)["state"] == "stopped"
     assert placements_of(app, queued_id) == 0
 

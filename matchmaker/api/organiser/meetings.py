@@ -33,6 +33,7 @@ from matchmaker.deps import CurrentUser, SessionDep
 from matchmaker.models import MeetingDay, User
 from matchmaker.services import agendas as agenda_service
 from matchmaker.services import meeting_partners as partner_service
+from matchmaker.services import meeting_requests as request_service
 from matchmaker.services import meeting_runs as schedule_service
 from matchmaker.services import meetings as meeting_service
 from matchmaker.services.meeting_partners import PartnerInput
@@ -146,7 +147,7 @@ def import_partners(
 )
 def list_requests(session: SessionDep, user: CurrentUser, mission_id: int) -> list[RequestOut]:
     day = _day(session, user, mission_id)
-    return [request_out(r) for r in meeting_service.requests_of(session=session, day=day)]
+    return [request_out(r) for r in request_service.requests_of(session=session, day=day)]
 
 
 @router.post(
@@ -158,7 +159,7 @@ def list_requests(session: SessionDep, user: CurrentUser, mission_id: int) -> li
 def add_request(
     session: SessionDep, user: CurrentUser, mission_id: int, body: RequestBody
 ) -> RequestOut:
-    request = meeting_service.add_request(
+    request = request_service.add_request(
         session=session,
         mission_id=mission_id,
         actor=user,
@@ -172,7 +173,7 @@ def add_request(
 
 @router.delete("/meeting-requests/{request_id}", status_code=204, responses=ERRORS)
 def delete_request(session: SessionDep, user: CurrentUser, request_id: int) -> Response:
-    meeting_service.delete_request(session=session, request_id=request_id, actor=user)
+    request_service.delete_request(session=session, request_id=request_id, actor=user)
     return Response(status_code=204)
 
 

@@ -18,6 +18,7 @@ from matchmaker.models import (
     PlacementStatus,
     RoundStatus,
 )
+from matchmaker.services import application_results
 from matchmaker.services import applications as application_service
 
 router = APIRouter(prefix="/api/sme", tags=["sme"])
@@ -78,7 +79,7 @@ class ApplicationPublicWithResult(BaseModel):
     result: ResultPublic | None = Field(description="once the round is published")
 
 
-def application_public(view: application_service.ApplicationView) -> ApplicationPublicWithResult:
+def application_public(view: application_results.ApplicationView) -> ApplicationPublicWithResult:
     a, m, r = view.application, view.mission, view.result
     return ApplicationPublicWithResult(
         id=a.id or 0,
@@ -115,7 +116,7 @@ def application_public(view: application_service.ApplicationView) -> Application
 
 
 def _view(session: Session, firm: Firm, application_id: int) -> ApplicationPublicWithResult:
-    view = application_service.application_view(
+    view = application_results.application_view(
         session=session, firm=firm, application_id=application_id
     )
     return application_public(view)
@@ -127,7 +128,7 @@ def list_applications(session: SessionDep, user: CurrentUser) -> list[Applicatio
     firm = own_firm(session, user)
     return [
         application_public(v)
-        for v in application_service.applications_of(session=session, firm=firm)
+        for v in application_results.applications_of(session=session, firm=firm)
     ]
 
 
@@ -229,6 +230,6 @@ def set_preferences(
     )
     return [
         application_public(v)
-        for v in application_service.applications_of(session=session, firm=firm)
+        for v in application_results.applications_of(session=session, firm=firm)
         if v.round.id == round_id and v.application.status == ApplicationStatus.submitted
     ]

@@ -17,8 +17,9 @@ from matchmaker.api.meeting_shapes import (
 )
 from matchmaker.deps import CurrentUser, SessionDep
 from matchmaker.services import agendas as agenda_service
+from matchmaker.services import meeting_requests as request_service
 from matchmaker.services import meetings as meeting_service
-from matchmaker.services.meetings import RequestRow
+from matchmaker.services.meeting_requests import RequestRow
 
 router = APIRouter(prefix="/api", tags=["meeting days"])
 
@@ -46,11 +47,11 @@ def _unscheduled(row: RequestRow) -> RequestRow:
 )
 def own_requests(session: SessionDep, user: CurrentUser, placement_id: int) -> list[RequestOut]:
     """The firm's requests; slot, table and reason only once the day is published."""
-    view = meeting_service.firm_day(session=session, placement_id=placement_id, user=user)
+    view = request_service.firm_day(session=session, placement_id=placement_id, user=user)
     if view.day is None:
         return []
     published = view.day.status == "published"
-    rows = meeting_service.requests_of(session=session, day=view.day, firm_id=view.firm.id)
+    rows = request_service.requests_of(session=session, day=view.day, firm_id=view.firm.id)
     return [request_out(row if published else _unscheduled(row)) for row in rows]
 
 
@@ -63,7 +64,7 @@ def own_requests(session: SessionDep, user: CurrentUser, placement_id: int) -> l
 def add_own_request(
     session: SessionDep, user: CurrentUser, placement_id: int, body: OwnRequestBody
 ) -> RequestOut:
-    request = meeting_service.add_own_request(
+    request = request_service.add_own_request(
         session=session,
         placement_id=placement_id,
         user=user,
@@ -71,7 +72,7 @@ def add_own_request(
         priority=body.priority,
         session_part=body.session.value,
     )
-    return request_out(_unscheduled(meeting_service.request_row(session=session, request=request)))
+    return request_out(_unscheduled(request_service.request_row(session=session, request=request)))
 
 
 @router.get(
@@ -81,7 +82,7 @@ def add_own_request(
 )
 def own_partners(session: SessionDep, user: CurrentUser, placement_id: int) -> list[PartnerOut]:
     """The partners of the firm's mission's meeting day (whom it can request)."""
-    view = meeting_service.firm_day(session=session, placement_id=placement_id, user=user)
+    view = request_service.firm_day(session=session, placement_id=placement_id, user=user)
     if view.day is None:
         return []
     return [
@@ -93,7 +94,7 @@ def own_partners(session: SessionDep, user: CurrentUser, placement_id: int) -> l
 @router.get("/sme/placements/{placement_id}/agenda", response_model=AgendaOut, responses=ERRORS)
 def own_agenda(session: SessionDep, user: CurrentUser, placement_id: int) -> AgendaOut:
     """The firm's agenda once the day is published (404 before)."""
-    view = meeting_service.firm_day(session=session, placement_id=placement_id, user=user)
+    view = request_service.firm_day(session=session, placement_id=placement_id, user=user)
     if view.day is None or view.day.status != "published":
         raise HTTPException(404, "the agenda is not published yet")
     return agenda_out(agenda_service.agenda(session=session, day=view.day, firm=view.firm))

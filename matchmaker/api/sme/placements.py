@@ -11,8 +11,9 @@ from pydantic import BaseModel, Field
 from matchmaker.api.placement_shapes import PLACEMENT_ERRORS as ERRORS
 from matchmaker.api.placement_shapes import PlacementChange, answered
 from matchmaker.deps import CurrentUser, SessionDep
+from matchmaker.services import placement_views
 from matchmaker.services import placements as placement_service
-from matchmaker.services.placements import PlacementView
+from matchmaker.services.placement_views import PlacementView
 
 router = APIRouter(prefix="/api", tags=["placements"])
 
@@ -63,7 +64,7 @@ def firm_view(view: PlacementView) -> FirmPlacement:
 @router.get("/sme/placements", response_model=list[FirmPlacement], responses=ERRORS)
 def my_placements(session: SessionDep, user: CurrentUser) -> list[FirmPlacement]:
     """The firm's results in published rounds."""
-    return [firm_view(v) for v in placement_service.firm_placements(session=session, user=user)]
+    return [firm_view(v) for v in placement_views.firm_placements(session=session, user=user)]
 
 
 @router.get(
@@ -72,7 +73,7 @@ def my_placements(session: SessionDep, user: CurrentUser) -> list[FirmPlacement]
     responses=ERRORS,
 )
 def my_placement(session: SessionDep, user: CurrentUser, placement_id: int) -> FirmPlacement:
-    view = placement_service.firm_placement(session=session, placement_id=placement_id, user=user)
+    view = placement_views.firm_placement(session=session, placement_id=placement_id, user=user)
     return firm_view(view)
 
 
