@@ -46,11 +46,12 @@ BUSY_MESSAGE = "the service is busy right now and did not save anything; try aga
 
 
 def _routers() -> list[tuple[APIRouter, bool]]:
-    """Every `router` of the modules in matchmaker.web and matchmaker.api, in name order,
-    each with whether its routes belong in the OpenAPI schema (the JSON API's do; pages
-    and their form posts are for people, not programs).
+    """Every `router` of the modules and packages in matchmaker.web and matchmaker.api, in
+    name order, each with whether its routes belong in the OpenAPI schema (the JSON API's
+    do; pages and their form posts are for people, not programs).
 
-    An audience's routes live in one module each; adding a module adds its routes.
+    An audience's pages live in one package of matchmaker.web (its router checks the role
+    once), its API routes in one module of matchmaker.api; adding one adds its routes.
     """
     import matchmaker.api
     import matchmaker.web

@@ -512,3 +512,9 @@ def login(*, session: Session, email: str, password: str, address: str, secret: 
     # Neither the email (people type passwords into it) nor the password is logged.
     logger.info("failed login from %s", address)
     raise AccountError("password", "unknown email address or wrong password")
+
+
+def organisation_name(*, session: Session, user: User) -> str:
+    """The name of the user's organisation, or "" for a user without one."""
+    organisation = session.get(Organisation, user.organisation_id) if user.organisation_id else None
+    return organisation.name if organisation else ""

@@ -25,6 +25,7 @@ from matchmaker.models import (
     Mission,
     MissionFormat,
     MissionKind,
+    Organisation,
     Round,
     RoundStatus,
     Scope,
@@ -416,3 +417,12 @@ def blank_values(*, organiser: str = "", scope: str = Scope.regional.value) -> d
         "capacity": None,
         **OPTIONAL_DEFAULTS,
     }
+
+
+def owner_names(*, session: Session, missions: Iterable[Mission]) -> dict[int, str]:
+    """The names of the organisations owning these missions (branch missions), by id."""
+    ids = {m.owner_organisation_id for m in missions if m.owner_organisation_id is not None}
+    if not ids:
+        return {}
+    query = select(Organisation.id, Organisation.name).where(col(Organisation.id).in_(ids))
+    return {organisation_id: name for organisation_id, name in session.exec(query)}

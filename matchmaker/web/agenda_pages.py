@@ -8,18 +8,20 @@ from fastapi.responses import Response
 
 from matchmaker.services import agendas as agenda_service
 from matchmaker.services.exports import file_name
+from matchmaker.web.pages import download
 from matchmaker.web.rendering import render
 
 
 def agenda_response(
-    request: Request, agenda: agenda_service.Agenda, base: str, back: str, view: str
+    request: Request, agenda: agenda_service.Agenda, view: str, *, base: str = "", back: str = ""
 ) -> Response:
+    """The agenda as `view`: "ics", "print" (linking back to the page at `base`), or the
+    page at `base` (linking `back`)."""
     if view == "ics":
         name = file_name("agenda", agenda.participant, agenda.day.day.isoformat(), extension="ics")
-        return Response(
-            agenda_service.agenda_calendar(agenda),
-            media_type="text/calendar; charset=utf-8",
-            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        return download(
+            agenda_service.agenda_calendar(agenda), "text/calendar; charset=utf-8", name
         )
-    template = "meetings/agenda_print.html" if view == "print" else "meetings/agenda.html"
-    return render(request, template, agenda=agenda, base=base, back=back)
+    if view == "print":
+        return render(request, "agendas/agenda_print.html", agenda=agenda, base=base, back=base)
+    return render(request, "agendas/agenda.html", agenda=agenda, base=base, back=back)

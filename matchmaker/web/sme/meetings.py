@@ -3,24 +3,24 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
-from matchmaker.deps import CsrfChecked, CurrentUser, SessionDep, require_role
-from matchmaker.models import Role, User
+from matchmaker.deps import CsrfChecked, CurrentUser, SessionDep
+from matchmaker.models import User
 from matchmaker.services import agendas as agenda_service
 from matchmaker.services import meetings as meeting_service
 from matchmaker.services.errors import Invalid
 from matchmaker.services.meetings import MeetingRefused
 from matchmaker.web.agenda_pages import agenda_response
+from matchmaker.web.pages import see_other
 from matchmaker.web.rendering import refusal, render
 
-router = APIRouter(
-    tags=["pages: a firm's meetings"], dependencies=[Depends(require_role(Role.sme))]
-)
+router = APIRouter(prefix="/sme/placements/{placement_id}", tags=["pages: a firm's meetings"])
 
 
 def firm_url(placement_id: int) -> str:
@@ -43,7 +43,7 @@ def _firm_page(
     published = day is not None and day.status == "published"
     return render(
         request,
-        "meetings/firm.html",
+        "sme/meetings.html",
         status_code=status_code,
         view=view,
         day=day,
@@ -73,7 +73,7 @@ FIRM_NOTICES = {
 }
 
 
-@router.get("/sme/placements/{placement_id}/meetings", response_class=HTMLResponse)
+@router.get("/meetings", response_class=HTMLResponse)
 def firm_page(
     request: Request,
     session: SessionDep,
@@ -85,15 +85,24 @@ def firm_page(
     return _firm_page(request, session, user, placement_id, notice=FIRM_NOTICES.get(notice or ""))
 
 
-def _firm_saved(placement_id: int, notice: str) -> RedirectResponse:
-    return RedirectResponse(f"{firm_url(placement_id)}?notice={notice}", status_code=303)
+def _firm_changed(
+    request: Request,
+    session: Session,
+    user: User,
+    placement_id: int,
+    notice: str,
+    change: Callable[[], Any],
+) -> Response:
+    """Change the firm's requests: its meeting page with the notice, or with the reason the
+    change was refused."""
+    try:
+        change()
+    except (Invalid, MeetingRefused) as error:
+        return _firm_page(request, session, user, placement_id, **refusal(error))
+    return see_other(f"{firm_url(placement_id)}?notice={notice}")
 
 
-@router.post(
-    "/sme/placements/{placement_id}/meetings",
-    response_class=HTMLResponse,
-    dependencies=[CsrfChecked],
-)
+@router.post("/meetings", response_class=HTMLResponse, dependencies=[CsrfChecked])
 def firm_request(
     request: Request,
     session: SessionDep,
@@ -104,8 +113,9 @@ def firm_request(
     session_part: Annotated[str, Form(alias="session", max_length=20)] = "any",
 ) -> Response:
     """Request a meeting with a partner of the day."""
-    try:
-        meeting_service.add_own_request(
+
+    def add() -> Any:
+        return meeting_service.add_own_request(
             session=session,
             placement_id=placement_id,
             user=user,
@@ -113,26 +123,22 @@ def firm_request(
             priority=priority,
             session_part=session_part,
         )
-    except (Invalid, MeetingRefused) as error:
-        return _firm_page(request, session, user, placement_id, **refusal(error))
-    return _firm_saved(placement_id, "request")
+
+    return _firm_changed(request, session, user, placement_id, "request", add)
 
 
 @router.post(
-    "/sme/placements/{placement_id}/meetings/{request_id}/delete",
-    response_class=HTMLResponse,
-    dependencies=[CsrfChecked],
+    "/meetings/{request_id}/delete", response_class=HTMLResponse, dependencies=[CsrfChecked]
 )
 def firm_delete_request(
     request: Request, session: SessionDep, user: CurrentUser, placement_id: int, request_id: int
 ) -> Response:
-    try:
-        meeting_service.delete_own_request(
+    def delete() -> Any:
+        return meeting_service.delete_own_request(
             session=session, placement_id=placement_id, user=user, request_id=request_id
         )
-    except (Invalid, MeetingRefused) as error:
-        return _firm_page(request, session, user, placement_id, **refusal(error))
-    return _firm_saved(placement_id, "deleted")
+
+    return _firm_changed(request, session, user, placement_id, "deleted", delete)
 
 
 def _firm_agenda(session: Session, user: User, placement_id: int) -> agenda_service.Agenda:
@@ -142,26 +148,29 @@ def _firm_agenda(session: Session, user: User, placement_id: int) -> agenda_serv
     return agenda_service.agenda(session=session, day=view.day, firm=view.firm)
 
 
-@router.get("/sme/placements/{placement_id}/agenda", response_class=HTMLResponse)
+def _agenda_base(placement_id: int) -> str:
+    return f"/sme/placements/{placement_id}/agenda"
+
+
+@router.get("/agenda", response_class=HTMLResponse)
 def firm_agenda(
     request: Request, session: SessionDep, user: CurrentUser, placement_id: int
 ) -> Response:
     agenda = _firm_agenda(session, user, placement_id)
-    base = f"/sme/placements/{placement_id}/agenda"
-    return agenda_response(request, agenda, base, firm_url(placement_id), "page")
+    base = _agenda_base(placement_id)
+    return agenda_response(request, agenda, "page", base=base, back=firm_url(placement_id))
 
 
-@router.get("/sme/placements/{placement_id}/agenda.ics")
+@router.get("/agenda.ics")
 def firm_agenda_ics(
     request: Request, session: SessionDep, user: CurrentUser, placement_id: int
 ) -> Response:
-    return agenda_response(request, _firm_agenda(session, user, placement_id), "", "", "ics")
+    return agenda_response(request, _firm_agenda(session, user, placement_id), "ics")
 
 
-@router.get("/sme/placements/{placement_id}/agenda/print", response_class=HTMLResponse)
+@router.get("/agenda/print", response_class=HTMLResponse)
 def firm_agenda_print(
     request: Request, session: SessionDep, user: CurrentUser, placement_id: int
 ) -> Response:
     agenda = _firm_agenda(session, user, placement_id)
-    base = f"/sme/placements/{placement_id}/agenda"
-    return agenda_response(request, agenda, base, base, "print")
+    return agenda_response(request, agenda, "print", base=_agenda_base(placement_id))
