@@ -3,6 +3,8 @@ print view, or an iCal file."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from fastapi import Request
 from fastapi.responses import Response
 
@@ -12,16 +14,24 @@ from matchmaker.web.pages import download
 from matchmaker.web.rendering import render
 
 
-def agenda_response(
-    request: Request, agenda: agenda_service.Agenda, view: str, *, base: str = "", back: str = ""
-) -> Response:
-    """The agenda as `view`: "ics", "print" (linking back to the page at `base`), or the
-    page at `base` (linking `back`)."""
+@dataclass(frozen=True, slots=True)
+class AgendaPage:
+    """An agenda with the address of its page (`base`) and of the page it belongs to."""
+
+    agenda: agenda_service.Agenda
+    base: str
+    back: str
+
+
+def agenda_response(request: Request, page: AgendaPage, view: str) -> Response:
+    """The agenda as `view`: "ics", "print" (linking back to its page), or its page."""
+    agenda = page.agenda
     if view == "ics":
         name = file_name("agenda", agenda.participant, agenda.day.day.isoformat(), extension="ics")
         return download(
             agenda_service.agenda_calendar(agenda), "text/calendar; charset=utf-8", name
         )
     if view == "print":
-        return render(request, "agendas/agenda_print.html", agenda=agenda, base=base, back=base)
-    return render(request, "agendas/agenda.html", agenda=agenda, base=base, back=back)
+        context = {"agenda": agenda, "base": page.base, "back": page.base}
+        return render(request, "agendas/agenda_print.html", **context)
+    return render(request, "agendas/agenda.html", agenda=agenda, base=page.base, back=page.back)

@@ -19,6 +19,7 @@ from matchmaker.web.mission_forms import (
     mission_form_context,
     mission_text,
     save_mission,
+    saved_mission_context,
 )
 from matchmaker.web.pages import see_other
 from matchmaker.web.rendering import render
@@ -90,14 +91,7 @@ def edit_mission_form(
     request: Request, session: SessionDep, user: CurrentUser, mission_id: int
 ) -> Response:
     mission, round_row = _own_mission(session, user, mission_id)
-    context = mission_form_context(
-        session,
-        round_row,
-        text=mission_text(mission_service.values_of(mission)),
-        checked=list(mission.sectors),
-        mission=mission,
-        scope_fixed=True,
-    )
+    context = saved_mission_context(session, round_row, mission, scope_fixed=True)
     return render(request, FORM, **context)
 
 

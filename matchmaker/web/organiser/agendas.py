@@ -3,15 +3,15 @@ page, its iCal file and its print view, for a placed firm or a partner."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException, Request
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlmodel import Session
 
 from matchmaker.deps import CurrentUser, SessionDep
-from matchmaker.models import User
 from matchmaker.services import agendas as agenda_service
 from matchmaker.services import meetings as meeting_service
-from matchmaker.web.agenda_pages import agenda_response
+from matchmaker.web.agenda_pages import AgendaPage, agenda_response
 from matchmaker.web.organiser.meeting_day import day_url
 
 router = APIRouter(
@@ -20,9 +20,10 @@ router = APIRouter(
 )
 
 
-def _agenda(
-    session: Session, user: User, mission_id: int, kind: str, participant_id: int
-) -> agenda_service.Agenda:
+def _shown(
+    session: SessionDep, user: CurrentUser, mission_id: int, kind: str, participant_id: int
+) -> AgendaPage:
+    """The agenda of the firm or partner in the path (404 for neither, or another's)."""
     if kind not in ("firms", "partners"):
         raise HTTPException(404, "no such participant")
     day = meeting_service.visible_day(session=session, mission_id=mission_id, user=user)
@@ -30,55 +31,32 @@ def _agenda(
         partner = meeting_service.visible_partner(
             session=session, day=day, partner_id=participant_id
         )
-        return agenda_service.agenda(session=session, day=day, partner=partner)
-    firm = meeting_service.placed_firm(
-        session=session, mission_id=mission_id, firm_id=participant_id
-    )
-    if firm is None:
-        raise HTTPException(404, f"firm {participant_id} is not placed on this mission")
-    return agenda_service.agenda(session=session, day=day, firm=firm)
+        agenda = agenda_service.agenda(session=session, day=day, partner=partner)
+    else:
+        firm = meeting_service.placed_firm(
+            session=session, mission_id=mission_id, firm_id=participant_id
+        )
+        if firm is None:
+            raise HTTPException(404, f"firm {participant_id} is not placed on this mission")
+        agenda = agenda_service.agenda(session=session, day=day, firm=firm)
+    base = f"{day_url(mission_id)}/{kind}/{participant_id}/agenda"
+    return AgendaPage(agenda, base, day_url(mission_id))
 
 
-def _base(mission_id: int, kind: str, participant_id: int) -> str:
-    return f"{day_url(mission_id)}/{kind}/{participant_id}/agenda"
+ShownAgenda = Annotated[AgendaPage, Depends(_shown)]
 
 
 @router.get("/agenda", response_class=HTMLResponse)
-def organiser_agenda(
-    request: Request,
-    session: SessionDep,
-    user: CurrentUser,
-    mission_id: int,
-    kind: str,
-    participant_id: int,
-) -> Response:
+def organiser_agenda(request: Request, shown: ShownAgenda) -> Response:
     """A firm's or partner's agenda in the current schedule (to check, print or send)."""
-    agenda = _agenda(session, user, mission_id, kind, participant_id)
-    base = _base(mission_id, kind, participant_id)
-    return agenda_response(request, agenda, "page", base=base, back=day_url(mission_id))
+    return agenda_response(request, shown, "page")
 
 
 @router.get("/agenda.ics")
-def organiser_agenda_ics(
-    request: Request,
-    session: SessionDep,
-    user: CurrentUser,
-    mission_id: int,
-    kind: str,
-    participant_id: int,
-) -> Response:
-    agenda = _agenda(session, user, mission_id, kind, participant_id)
-    return agenda_response(request, agenda, "ics")
+def organiser_agenda_ics(request: Request, shown: ShownAgenda) -> Response:
+    return agenda_response(request, shown, "ics")
 
 
 @router.get("/agenda/print", response_class=HTMLResponse)
-def organiser_agenda_print(
-    request: Request,
-    session: SessionDep,
-    user: CurrentUser,
-    mission_id: int,
-    kind: str,
-    participant_id: int,
-) -> Response:
-    agenda = _agenda(session, user, mission_id, kind, participant_id)
-    return agenda_response(request, agenda, "print", base=_base(mission_id, kind, participant_id))
+def organiser_agenda_print(request: Request, shown: ShownAgenda) -> Response:
+    return agenda_response(request, shown, "print")

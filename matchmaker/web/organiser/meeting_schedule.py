@@ -15,6 +15,7 @@ from matchmaker.models import User
 from matchmaker.services import meeting_runs as schedule_service
 from matchmaker.services import meetings as meeting_service
 from matchmaker.services.solver_jobs import JobRefused
+from matchmaker.web.meeting_requests import Priority, RowId, SessionPart
 from matchmaker.web.organiser.meeting_day import day_changed
 
 router = APIRouter(prefix="/organiser", tags=["pages: meeting days"])
@@ -30,10 +31,10 @@ def add_request(
     session: SessionDep,
     user: CurrentUser,
     mission_id: int,
-    firm_id: Annotated[int, Form(ge=0, le=2**31 - 1)],
-    partner_id: Annotated[int, Form(ge=0, le=2**31 - 1)],
-    priority: Annotated[int, Form(ge=-1000, le=1000)] = 1,
-    session_part: Annotated[str, Form(alias="session", max_length=20)] = "any",
+    firm_id: RowId,
+    partner_id: RowId,
+    priority: Priority = 1,
+    session_part: SessionPart = "any",
 ) -> Response:
     def add() -> Any:
         return meeting_service.add_request(

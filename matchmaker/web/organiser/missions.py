@@ -18,6 +18,7 @@ from matchmaker.web.mission_forms import (
     mission_form_context,
     mission_text,
     save_mission,
+    saved_mission_context,
 )
 from matchmaker.web.organiser.common import round_url, visible_mission, visible_round
 from matchmaker.web.pages import download, see_other
@@ -59,15 +60,7 @@ def edit_mission_form(
 ) -> Response:
     round_row = visible_round(session, user, round_id)
     mission = visible_mission(session, user, round_id, mission_id)
-    values = mission_service.values_of(mission)
-    context = mission_form_context(
-        session,
-        round_row,
-        text=mission_text(values),
-        checked=list(mission.sectors),
-        mission=mission,
-    )
-    return render(request, FORM, **context)
+    return render(request, FORM, **saved_mission_context(session, round_row, mission))
 
 
 @router.post("/{mission_id}", response_class=HTMLResponse, dependencies=[CsrfChecked])

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
@@ -16,7 +16,8 @@ from matchmaker.services import agendas as agenda_service
 from matchmaker.services import meetings as meeting_service
 from matchmaker.services.errors import Invalid
 from matchmaker.services.meetings import MeetingRefused
-from matchmaker.web.agenda_pages import agenda_response
+from matchmaker.web.agenda_pages import AgendaPage, agenda_response
+from matchmaker.web.meeting_requests import Priority, RowId, SessionPart
 from matchmaker.web.pages import see_other
 from matchmaker.web.rendering import refusal, render
 
@@ -108,9 +109,9 @@ def firm_request(
     session: SessionDep,
     user: CurrentUser,
     placement_id: int,
-    partner_id: Annotated[int, Form(ge=0, le=2**31 - 1)],
-    priority: Annotated[int, Form(ge=-1000, le=1000)] = 1,
-    session_part: Annotated[str, Form(alias="session", max_length=20)] = "any",
+    partner_id: RowId,
+    priority: Priority = 1,
+    session_part: SessionPart = "any",
 ) -> Response:
     """Request a meeting with a partner of the day."""
 
@@ -141,36 +142,28 @@ def firm_delete_request(
     return _firm_changed(request, session, user, placement_id, "deleted", delete)
 
 
-def _firm_agenda(session: Session, user: User, placement_id: int) -> agenda_service.Agenda:
+def _shown(session: SessionDep, user: CurrentUser, placement_id: int) -> AgendaPage:
+    """The firm's agenda of the placement's day, once the schedule is published."""
     view = meeting_service.firm_day(session=session, placement_id=placement_id, user=user)
     if view.day is None or view.day.status != "published":
         raise HTTPException(404, "the agenda is not published yet")
-    return agenda_service.agenda(session=session, day=view.day, firm=view.firm)
+    agenda = agenda_service.agenda(session=session, day=view.day, firm=view.firm)
+    return AgendaPage(agenda, f"/sme/placements/{placement_id}/agenda", firm_url(placement_id))
 
 
-def _agenda_base(placement_id: int) -> str:
-    return f"/sme/placements/{placement_id}/agenda"
+ShownAgenda = Annotated[AgendaPage, Depends(_shown)]
 
 
 @router.get("/agenda", response_class=HTMLResponse)
-def firm_agenda(
-    request: Request, session: SessionDep, user: CurrentUser, placement_id: int
-) -> Response:
-    agenda = _firm_agenda(session, user, placement_id)
-    base = _agenda_base(placement_id)
-    return agenda_response(request, agenda, "page", base=base, back=firm_url(placement_id))
+def firm_agenda(request: Request, shown: ShownAgenda) -> Response:
+    return agenda_response(request, shown, "page")
 
 
 @router.get("/agenda.ics")
-def firm_agenda_ics(
-    request: Request, session: SessionDep, user: CurrentUser, placement_id: int
-) -> Response:
-    return agenda_response(request, _firm_agenda(session, user, placement_id), "ics")
+def firm_agenda_ics(request: Request, shown: ShownAgenda) -> Response:
+    return agenda_response(request, shown, "ics")
 
 
 @router.get("/agenda/print", response_class=HTMLResponse)
-def firm_agenda_print(
-    request: Request, session: SessionDep, user: CurrentUser, placement_id: int
-) -> Response:
-    agenda = _firm_agenda(session, user, placement_id)
-    return agenda_response(request, agenda, "print", base=_agenda_base(placement_id))
+def firm_agenda_print(request: Request, shown: ShownAgenda) -> Response:
+    return agenda_response(request, shown, "print")
