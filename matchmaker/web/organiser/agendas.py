@@ -3,15 +3,12 @@ page, its iCal file and its print view, for a placed firm or a partner."""
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Depends, HTTPException, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi import APIRouter, HTTPException
 
 from matchmaker.deps import CurrentUser, SessionDep
 from matchmaker.services import agendas as agenda_service
 from matchmaker.services import meetings as meeting_service
-from matchmaker.web.agenda_pages import AgendaPage, agenda_response
+from matchmaker.web.agenda_pages import AgendaPage, add_agenda_routes
 from matchmaker.web.organiser.meeting_day import day_url
 
 router = APIRouter(
@@ -43,20 +40,4 @@ def _shown(
     return AgendaPage(agenda, base, day_url(mission_id))
 
 
-ShownAgenda = Annotated[AgendaPage, Depends(_shown)]
-
-
-@router.get("/agenda", response_class=HTMLResponse)
-def organiser_agenda(request: Request, shown: ShownAgenda) -> Response:
-    """A firm's or partner's agenda in the current schedule (to check, print or send)."""
-    return agenda_response(request, shown, "page")
-
-
-@router.get("/agenda.ics")
-def organiser_agenda_ics(request: Request, shown: ShownAgenda) -> Response:
-    return agenda_response(request, shown, "ics")
-
-
-@router.get("/agenda/print", response_class=HTMLResponse)
-def organiser_agenda_print(request: Request, shown: ShownAgenda) -> Response:
-    return agenda_response(request, shown, "print")
+add_agenda_routes(router, _shown, "organiser_agenda")

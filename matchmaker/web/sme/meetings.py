@@ -4,9 +4,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
@@ -16,7 +16,7 @@ from matchmaker.services import agendas as agenda_service
 from matchmaker.services import meetings as meeting_service
 from matchmaker.services.errors import Invalid
 from matchmaker.services.meetings import MeetingRefused
-from matchmaker.web.agenda_pages import AgendaPage, agenda_response
+from matchmaker.web.agenda_pages import AgendaPage, add_agenda_routes
 from matchmaker.web.meeting_requests import Priority, RowId, SessionPart
 from matchmaker.web.pages import see_other
 from matchmaker.web.rendering import refusal, render
@@ -151,19 +151,4 @@ def _shown(session: SessionDep, user: CurrentUser, placement_id: int) -> AgendaP
     return AgendaPage(agenda, f"/sme/placements/{placement_id}/agenda", firm_url(placement_id))
 
 
-ShownAgenda = Annotated[AgendaPage, Depends(_shown)]
-
-
-@router.get("/agenda", response_class=HTMLResponse)
-def firm_agenda(request: Request, shown: ShownAgenda) -> Response:
-    return agenda_response(request, shown, "page")
-
-
-@router.get("/agenda.ics")
-def firm_agenda_ics(request: Request, shown: ShownAgenda) -> Response:
-    return agenda_response(request, shown, "ics")
-
-
-@router.get("/agenda/print", response_class=HTMLResponse)
-def firm_agenda_print(request: Request, shown: ShownAgenda) -> Response:
-    return agenda_response(request, shown, "print")
+add_agenda_routes(router, _shown, "firm_agenda")

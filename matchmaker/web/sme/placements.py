@@ -4,6 +4,7 @@ accept, decline or withdraw from."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -71,12 +72,12 @@ def _answer(
     user: User,
     placement_id: int,
     notice: str,
-    answer: Callable[[], Any],
+    answer: Callable[..., Any],
 ) -> Response:
     """Answer the offer (accept, decline, withdraw): the placement page with the notice, or
     with the reason the answer was refused."""
     try:
-        answer()
+        answer(session=session, placement_id=placement_id)
     except PlacementRefused as error:
         return _placement_page(request, session, user, placement_id, **refusal(error))
     return see_other(f"/sme/placements/{placement_id}?notice={notice}")
@@ -84,9 +85,7 @@ def _answer(
 
 @router.post("/{placement_id}/accept", dependencies=[CsrfChecked])
 def accept(request: Request, session: SessionDep, user: CurrentUser, placement_id: int) -> Response:
-    def answer() -> Any:
-        return placement_service.accept(session=session, placement_id=placement_id, user=user)
-
+    answer = partial(placement_service.accept, user=user)
     return _answer(request, session, user, placement_id, "accepted", answer)
 
 
@@ -94,9 +93,7 @@ def accept(request: Request, session: SessionDep, user: CurrentUser, placement_i
 def decline(
     request: Request, session: SessionDep, user: CurrentUser, placement_id: int
 ) -> Response:
-    def answer() -> Any:
-        return placement_service.decline(session=session, placement_id=placement_id, user=user)
-
+    answer = partial(placement_service.decline, user=user)
     return _answer(request, session, user, placement_id, "declined", answer)
 
 
@@ -104,7 +101,5 @@ def decline(
 def withdraw(
     request: Request, session: SessionDep, user: CurrentUser, placement_id: int
 ) -> Response:
-    def answer() -> Any:
-        return placement_service.withdraw(session=session, placement_id=placement_id, actor=user)
-
+    answer = partial(placement_service.withdraw, actor=user)
     return _answer(request, session, user, placement_id, "withdrawn", answer)
