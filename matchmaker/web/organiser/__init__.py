@@ -22,8 +22,18 @@ from matchmaker.web.organiser import (
 )
 
 router = APIRouter(dependencies=[Depends(require_role(Role.organiser))])
-for pages in (accounts, rounds, missions, verification, runs, placements):
-    router.include_router(pages.router)
-for pages in (meeting_day, meeting_partners, meeting_exports, meeting_schedule, agendas):
+for pages in (
+    accounts,
+    rounds,
+    missions,
+    verification,
+    runs,
+    placements,
+    meeting_day,
+    meeting_partners,
+    meeting_exports,
+    meeting_schedule,
+    agendas,
+):
     router.include_router(pages.router)
 router.include_router(invitation_router(Role.organiser, "/organiser"))
