@@ -16,7 +16,7 @@ from matchmaker.services.errors import Conflict, Invalid
 from matchmaker.web.missions import detail_context
 from matchmaker.web.pages import see_other
 from matchmaker.web.rendering import render
-from matchmaker.web.sme.common import firm_of, notice_of, own_firm
+from matchmaker.web.sme.common import firm_of, notice_of, own_firm, register_first
 
 router = APIRouter(prefix="/sme", tags=["pages: sme"])
 
@@ -27,7 +27,7 @@ def application_list(
 ) -> Response:
     firm = firm_of(session, user)
     if firm is None:
-        return see_other("/sme/firm")
+        return register_first()
     views = application_service.applications_of(session=session, firm=firm)
     rounds: dict[str, list[application_service.ApplicationView]] = {}
     for view in views:
@@ -53,7 +53,7 @@ def apply(
 ) -> Response:
     firm = firm_of(session, user)
     if firm is None:
-        return see_other("/sme/firm")
+        return register_first()
     try:
         _, created = application_service.apply(
             session=session,

@@ -15,7 +15,7 @@ from matchmaker.services import firms as firm_service
 from matchmaker.services.errors import Invalid
 from matchmaker.web.pages import see_other
 from matchmaker.web.rendering import render
-from matchmaker.web.sme.common import FormFields, firm_of, notice_of, own_firm
+from matchmaker.web.sme.common import FormFields, firm_of, notice_of, own_firm, register_first
 
 router = APIRouter(prefix="/sme", tags=["pages: sme"])
 
@@ -57,7 +57,7 @@ def case_list(
 ) -> Response:
     firm = firm_of(session, user)
     if firm is None:
-        return see_other("/sme/firm")
+        return register_first()
     return render(
         request,
         "sme/cases.html",
@@ -79,7 +79,7 @@ def new_case_form(
 ) -> Response:
     firm = firm_of(session, user)
     if firm is None:
-        return see_other("/sme/firm")
+        return register_first()
     values = {"country": (country or "").upper(), "sector": sector or firm.sector}
     return _case_form(request, session, case=None, values=values)
 
@@ -94,7 +94,7 @@ def create_case(
 ) -> Response:
     firm = firm_of(session, user)
     if firm is None:
-        return see_other("/sme/firm")
+        return register_first()
     values = _posted_case(fields)
     try:
         firm_service.create_case(session=session, actor=user, firm=firm, values=values)

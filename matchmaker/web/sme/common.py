@@ -1,15 +1,17 @@
 """What the SME's page modules share: the notices after a change, the posted form as text
-fields, and the SME's own firm (404 naming the object where it has none)."""
+fields, and the SME's own firm (registering it first, or a 404 naming the object)."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request, status
+from fastapi.responses import RedirectResponse
 from sqlmodel import Session
 
 from matchmaker.models import Firm, User
 from matchmaker.services import firms as firm_service
+from matchmaker.web.pages import see_other
 
 NOTICES = {
     "registered": "Your firm is registered. Take the readiness scan next.",
@@ -37,6 +39,11 @@ def notice_of(notice: str | None) -> str | None:
 
 def firm_of(session: Session, user: User) -> Firm | None:
     return firm_service.firm_of(session=session, user=user)
+
+
+def register_first() -> RedirectResponse:
+    """Where an SME's page sends it while it has no firm: the form to register one."""
+    return see_other("/sme/firm")
 
 
 def own_firm(session: Session, user: User, what: str) -> Firm:

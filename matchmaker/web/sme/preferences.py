@@ -18,7 +18,7 @@ from matchmaker.services import firms as firm_service
 from matchmaker.services.errors import Conflict, Invalid
 from matchmaker.web.pages import see_other
 from matchmaker.web.rendering import render
-from matchmaker.web.sme.common import firm_of
+from matchmaker.web.sme.common import firm_of, register_first
 
 router = APIRouter(prefix="/sme", tags=["pages: sme"])
 
@@ -83,7 +83,7 @@ def preferences_form(
 ) -> Response:
     firm = firm_of(session, user)
     if firm is None:
-        return see_other("/sme/firm")
+        return register_first()
     round_row = _round_for_preferences(session, round_id)
     rows = _preference_rows(session, firm, round_id)
     return _preferences_page(request, firm=firm, round_row=round_row, rows=rows)
@@ -103,7 +103,7 @@ def set_preferences(
 ) -> Response:
     firm = firm_of(session, user)
     if firm is None:
-        return see_other("/sme/firm")
+        return register_first()
     round_row = _round_for_preferences(session, round_id)
     if not len(mission_id) == len(rank) == len(business_case_id):
         raise HTTPException(status.HTTP_400_BAD_REQUEST, "the form is incomplete; reload it")

@@ -17,7 +17,7 @@ from matchmaker.services import firms as firm_service
 from matchmaker.services.errors import Conflict, Invalid
 from matchmaker.web.pages import see_other
 from matchmaker.web.rendering import render
-from matchmaker.web.sme.common import FormFields, firm_of, notice_of
+from matchmaker.web.sme.common import FormFields, firm_of, notice_of, register_first
 
 router = APIRouter(prefix="/sme", tags=["pages: sme"])
 
@@ -28,7 +28,7 @@ def home(
 ) -> Response:
     firm = firm_of(session, user)
     if firm is None:
-        return see_other("/sme/firm")
+        return register_first()
     scans = firm_service.scans_of(session=session, firm=firm)
     return render(
         request,
@@ -117,7 +117,7 @@ def register_firm(
         )
     except Conflict:
         # A second submit of the registration form: the firm exists, show it.
-        return see_other("/sme/firm")
+        return register_first()
     return see_other("/sme/firm?notice=registered")
 
 
@@ -125,7 +125,7 @@ def register_firm(
 def edit_firm_form(request: Request, session: SessionDep, user: CurrentUser) -> Response:
     firm = firm_of(session, user)
     if firm is None:
-        return see_other("/sme/firm")
+        return register_first()
     return _firm_form(request, session, firm=firm, values=_firm_values(firm))
 
 
@@ -135,7 +135,7 @@ def edit_firm(
 ) -> Response:
     firm = firm_of(session, user)
     if firm is None:
-        return see_other("/sme/firm")
+        return register_first()
     values = _posted_firm(fields, firm_service.EDITABLE_FIRM_FIELDS)
     try:
         firm_service.update_firm(session=session, actor=user, firm=firm, values=values)

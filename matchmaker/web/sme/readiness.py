@@ -15,7 +15,7 @@ from matchmaker.services import readiness
 from matchmaker.services.errors import Invalid
 from matchmaker.web.pages import see_other
 from matchmaker.web.rendering import render
-from matchmaker.web.sme.common import FormFields, firm_of, own_firm
+from matchmaker.web.sme.common import FormFields, firm_of, own_firm, register_first
 
 router = APIRouter(prefix="/sme", tags=["pages: sme"])
 
@@ -55,7 +55,7 @@ def _scan_form(
 def readiness_form(request: Request, session: SessionDep, user: CurrentUser) -> Response:
     firm = firm_of(session, user)
     if firm is None:
-        return see_other("/sme/firm")
+        return register_first()
     scans = firm_service.scans_of(session=session, firm=firm)
     values = dict(scans[0].answers) if scans else {}
     return _scan_form(request, firm=firm, scans=scans, values=values)
@@ -67,7 +67,7 @@ def take_readiness_scan(
 ) -> Response:
     firm = firm_of(session, user)
     if firm is None:
-        return see_other("/sme/firm")
+        return register_first()
     answers = {q.key: fields.get(q.key, "") for q in readiness.QUESTIONS}
     try:
         scan = firm_service.record_scan(session=session, actor=user, firm=firm, raw_answers=answers)
