@@ -46,13 +46,14 @@ BUSY_MESSAGE = "the service is busy right now and did not save anything; try aga
 
 
 def _routers() -> list[tuple[APIRouter, bool]]:
-    """Every `router` of the modules in matchmaker.web and matchmaker.api, in name order,
-    each with whether its routes belong in the OpenAPI schema (the JSON API's do; pages
-    and their form posts are for people, not programs).
+    """Every `router` of the modules and packages in matchmaker.web and matchmaker.api, in
+    name order, each with whether its routes belong in the OpenAPI schema (the JSON API's
+    do; pages and their form posts are for people, not programs).
 
-    Each audience's JSON API is one package (api/organiser, api/sme, api/branch) whose router
-    checks the role once and includes the package's modules; routes anyone may call live in
-    the top-level modules. Adding a module here adds its routes.
+    Each audience's pages and JSON API are one package each (web/organiser, web/sme,
+    web/branch; api/organiser, api/sme, api/branch) whose router checks the role once and
+    includes the package's modules; routes anyone may call live in the top-level modules.
+    Adding a module here adds its routes.
     """
     import matchmaker.api
     import matchmaker.web

@@ -385,3 +385,9 @@ def change_active(*, session: Session, actor: User, user_id: int, active: bool) 
             f"the account {user.email} is {'enabled' if active else 'disabled'} already"
         )
     return set_active(session=session, actor=actor, user=user, active=active)
+
+
+def organisation_name(*, session: Session, user: User) -> str:
+    """The name of the user's organisation, or "" for a user without one."""
+    organisation = session.get(Organisation, user.organisation_id) if user.organisation_id else None
+    return organisation.name if organisation else ""

@@ -482,3 +482,15 @@ def _set_preferences(
             .order_by(col(Application.rank))
         ).all()
     )
+
+
+def submitted_by_mission(*, session: Session, firm_id: int) -> dict[int, Application]:
+    """The firm's submitted applications by mission: one query, not the full views (results,
+    cases) the SME's own pages show."""
+    applications = session.exec(
+        select(Application).where(
+            Application.firm_id == firm_id,
+            Application.status == ApplicationStatus.submitted,
+        )
+    ).all()
+    return {application.mission_id: application for application in applications}

@@ -451,3 +451,18 @@ def active_run(*, session: Session, day: MeetingDay) -> MeetingScheduleRun | Non
         )
         .limit(1)
     ).first()
+
+
+def day_by_id(*, session: Session, day_id: int) -> MeetingDay:
+    """The meeting day of an object found already (a request's, a run's): it exists."""
+    day = session.get(MeetingDay, day_id)
+    assert day is not None
+    return day
+
+
+def placed_firm(*, session: Session, mission_id: int, firm_id: int) -> Firm | None:
+    """The firm with this id if it holds a place on the mission, else None."""
+    mission = session.get(Mission, mission_id)
+    assert mission is not None
+    firms = placed_firms(session=session, mission=mission)
+    return next((f for f in firms if f.id == firm_id), None)

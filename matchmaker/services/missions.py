@@ -27,6 +27,7 @@ from matchmaker.models import (
     MissionFormat,
     MissionKind,
     MissionUpdate,
+    Organisation,
     Round,
     RoundStatus,
     Scope,
@@ -434,3 +435,12 @@ def round_of(*, session: Session, mission: Mission) -> Round:
     round_row = session.get(Round, mission.round_id)
     assert round_row is not None
     return round_row
+
+
+def owner_names(*, session: Session, missions: Iterable[Mission]) -> dict[int, str]:
+    """The names of the organisations owning these missions (branch missions), by id."""
+    ids = {m.owner_organisation_id for m in missions if m.owner_organisation_id is not None}
+    if not ids:
+        return {}
+    query = select(Organisation.id, Organisation.name).where(col(Organisation.id).in_(ids))
+    return {organisation_id: name for organisation_id, name in session.exec(query)}

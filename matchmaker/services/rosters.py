@@ -3,7 +3,8 @@ placements for later runs, and publishing a roster as offers to the firms."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -194,3 +195,43 @@ def roster_entry(*, session: Session, placement: Placement) -> RosterEntry:
     run = session.get(MatchingRun, placement.run_id)
     assert run is not None
     return next(e for e in roster(session=session, run=run) if e.placement.id == placement.id)
+
+
+@dataclass(slots=True)
+class MissionRoster:
+    """One mission of a run's roster: who holds a place, and everyone else with the reason."""
+
+    mission: Mission
+    summary: dict[str, Any]
+    holders: list[RosterEntry] = field(default_factory=list)
+    others: list[RosterEntry] = field(default_factory=list)
+
+
+def mission_rosters(*, session: Session, run: MatchingRun) -> list[MissionRoster]:
+    """The run's roster mission by mission (every mission of the round, in id order)."""
+    summaries = {m["id"]: m for m in (run.result or {}).get("missions", [])}
+    missions = session.exec(
+        select(Mission).where(Mission.round_id == run.round_id).order_by(col(Mission.id))
+    ).all()
+    rosters = {
+        m.id: MissionRoster(mission=m, summary=summaries.get(m.external_id, {})) for m in missions
+    }
+    for entry in roster(session=session, run=run):
+        found = rosters.get(entry.mission.id)
+        if found is None:
+            continue
+        (found.holders if entry.holds_place else found.others).append(entry)
+    return list(rosters.values())
+
+
+def locked_count(*, session: Session, round_id: str) -> int:
+    """How many applications of the round are locked to a mission."""
+    return len(session.exec(select(LockedPair).where(LockedPair.round_id == round_id)).all())
+
+
+def run_of_placement(*, session: Session, placement_id: int) -> int:
+    """The id of the run a placement belongs to."""
+    placement = session.get(Placement, placement_id)
+    if placement is None:
+        raise NotFound("placement", placement_id)
+    return placement.run_id

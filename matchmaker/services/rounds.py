@@ -348,3 +348,10 @@ def export_round(*, session: Session, user: User, round_id: str) -> dict[str, An
         raise Conflict(
             "the round no longer makes a valid scenario: " + "; ".join(error.problems)
         ) from None
+
+
+def round_by_id(*, session: Session, round_id: str) -> Round:
+    """The round of an object found already (a mission's, a run's): it exists."""
+    round_row = session.get(Round, round_id)
+    assert round_row is not None
+    return round_row

@@ -80,10 +80,15 @@ def login(
             email=email,
         )
     started = accounts.start_session(session=session, user=user)
-    response = RedirectResponse(_safe_next(next) or HOME_BY_ROLE[str(user.role)], status_code=303)
+    return logged_in(_safe_next(next) or HOME_BY_ROLE[str(user.role)], started.token)
+
+
+def logged_in(url: str, token: str) -> RedirectResponse:
+    """On to `url` with the new session's cookie: the browser is logged in."""
+    response = RedirectResponse(url, status_code=303)
     response.set_cookie(
         SESSION_COOKIE,
-        started.token,
+        token,
         secure=True,
         httponly=True,
         samesite="lax",

@@ -135,6 +135,20 @@ def mission_form_context(
     }
 
 
+def saved_mission_context(
+    session: Session, round_row: Round, mission: Mission, **extra: Any
+) -> dict[str, Any]:
+    """The edit form of a mission as it is saved now."""
+    return mission_form_context(
+        session,
+        round_row,
+        text=mission_text(mission_service.values_of(mission)),
+        checked=list(mission.sectors),
+        mission=mission,
+        **extra,
+    )
+
+
 def read_mission_form(
     session: Session, round_row: Round, form: FormData
 ) -> tuple[dict[str, Any], list[Problem], dict[str, str], list[str]]:
@@ -278,12 +292,10 @@ def save_mission(
         return render(request, template, status_code=422, **context)
     except mission_service.Stale as error:
         session.refresh(mission)
-        context = mission_form_context(
+        context = saved_mission_context(
             session,
             round_row,
-            text=mission_text(mission_service.values_of(mission)),
-            checked=list(mission.sectors),
-            mission=mission,
+            mission,
             conflict=str(error),
             differences=yours_versus_theirs(mission, values, text, checked),
         )

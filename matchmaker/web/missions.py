@@ -7,10 +7,10 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from matchmaker.deps import OptionalUser, SessionDep
-from matchmaker.models import Application, ApplicationStatus, Role, RoundStatus, User
+from matchmaker.models import Application, Role, RoundStatus, User
 from matchmaker.services import application_results, catalogue
 from matchmaker.services import applications as application_service
 from matchmaker.services import firms as firm_service
@@ -68,13 +68,7 @@ def _applied_missions(session: Session, user: User | None) -> dict[int, Applicat
     not the full application views (results, cases) the SME's own pages show."""
     if user is None or user.role != Role.sme or user.firm_id is None:
         return {}
-    applications = session.exec(
-        select(Application).where(
-            Application.firm_id == user.firm_id,
-            Application.status == ApplicationStatus.submitted,
-        )
-    ).all()
-    return {application.mission_id: application for application in applications}
+    return application_service.submitted_by_mission(session=session, firm_id=user.firm_id)
 
 
 @router.get("/missions/{mission_id}", response_class=HTMLResponse)

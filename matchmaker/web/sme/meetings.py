@@ -3,25 +3,26 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable
+from typing import Any
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
-from matchmaker.deps import CsrfChecked, CurrentUser, SessionDep, require_role
-from matchmaker.models import Role, User
+from matchmaker.deps import CsrfChecked, CurrentUser, SessionDep
+from matchmaker.models import User
 from matchmaker.services import agendas as agenda_service
 from matchmaker.services import meeting_requests as request_service
 from matchmaker.services import meetings as meeting_service
 from matchmaker.services.errors import Invalid
 from matchmaker.services.meetings import MeetingRefused
-from matchmaker.web.agenda_pages import agenda_response
+from matchmaker.web.agenda_pages import AgendaPage, add_agenda_routes
+from matchmaker.web.meeting_requests import Priority, RowId, SessionPart
+from matchmaker.web.pages import see_other
 from matchmaker.web.rendering import refusal, render
 
-router = APIRouter(
-    tags=["pages: a firm's meetings"], dependencies=[Depends(require_role(Role.sme))]
-)
+router = APIRouter(prefix="/sme/placements/{placement_id}", tags=["pages: a firm's meetings"])
 
 
 def firm_url(placement_id: int) -> str:
@@ -44,7 +45,7 @@ def _firm_page(
     published = day is not None and day.status == "published"
     return render(
         request,
-        "meetings/firm.html",
+        "sme/meetings.html",
         status_code=status_code,
         view=view,
         day=day,
@@ -74,7 +75,7 @@ FIRM_NOTICES = {
 }
 
 
-@router.get("/sme/placements/{placement_id}/meetings", response_class=HTMLResponse)
+@router.get("/meetings", response_class=HTMLResponse)
 def firm_page(
     request: Request,
     session: SessionDep,
@@ -86,27 +87,37 @@ def firm_page(
     return _firm_page(request, session, user, placement_id, notice=FIRM_NOTICES.get(notice or ""))
 
 
-def _firm_saved(placement_id: int, notice: str) -> RedirectResponse:
-    return RedirectResponse(f"{firm_url(placement_id)}?notice={notice}", status_code=303)
+def _firm_changed(
+    request: Request,
+    session: Session,
+    user: User,
+    placement_id: int,
+    notice: str,
+    change: Callable[[], Any],
+) -> Response:
+    """Change the firm's requests: its meeting page with the notice, or with the reason the
+    change was refused."""
+    try:
+        change()
+    except (Invalid, MeetingRefused) as error:
+        return _firm_page(request, session, user, placement_id, **refusal(error))
+    return see_other(f"{firm_url(placement_id)}?notice={notice}")
 
 
-@router.post(
-    "/sme/placements/{placement_id}/meetings",
-    response_class=HTMLResponse,
-    dependencies=[CsrfChecked],
-)
+@router.post("/meetings", response_class=HTMLResponse, dependencies=[CsrfChecked])
 def firm_request(
     request: Request,
     session: SessionDep,
     user: CurrentUser,
     placement_id: int,
-    partner_id: Annotated[int, Form(ge=0, le=2**31 - 1)],
-    priority: Annotated[int, Form(ge=-1000, le=1000)] = 1,
-    session_part: Annotated[str, Form(alias="session", max_length=20)] = "any",
+    partner_id: RowId,
+    priority: Priority = 1,
+    session_part: SessionPart = "any",
 ) -> Response:
     """Request a meeting with a partner of the day."""
-    try:
-        request_service.add_own_request(
+
+    def add() -> Any:
+        return request_service.add_own_request(
             session=session,
             placement_id=placement_id,
             user=user,
@@ -114,55 +125,31 @@ def firm_request(
             priority=priority,
             session_part=session_part,
         )
-    except (Invalid, MeetingRefused) as error:
-        return _firm_page(request, session, user, placement_id, **refusal(error))
-    return _firm_saved(placement_id, "request")
+
+    return _firm_changed(request, session, user, placement_id, "request", add)
 
 
 @router.post(
-    "/sme/placements/{placement_id}/meetings/{request_id}/delete",
-    response_class=HTMLResponse,
-    dependencies=[CsrfChecked],
+    "/meetings/{request_id}/delete", response_class=HTMLResponse, dependencies=[CsrfChecked]
 )
 def firm_delete_request(
     request: Request, session: SessionDep, user: CurrentUser, placement_id: int, request_id: int
 ) -> Response:
-    try:
-        request_service.delete_own_request(
+    def delete() -> Any:
+        return request_service.delete_own_request(
             session=session, placement_id=placement_id, user=user, request_id=request_id
         )
-    except (Invalid, MeetingRefused) as error:
-        return _firm_page(request, session, user, placement_id, **refusal(error))
-    return _firm_saved(placement_id, "deleted")
+
+    return _firm_changed(request, session, user, placement_id, "deleted", delete)
 
 
-def _firm_agenda(session: Session, user: User, placement_id: int) -> agenda_service.Agenda:
+def _shown(session: SessionDep, user: CurrentUser, placement_id: int) -> AgendaPage:
+    """The firm's agenda of the placement's day, once the schedule is published."""
     view = request_service.firm_day(session=session, placement_id=placement_id, user=user)
     if view.day is None or view.day.status != "published":
         raise HTTPException(404, "the agenda is not published yet")
-    return agenda_service.agenda(session=session, day=view.day, firm=view.firm)
+    agenda = agenda_service.agenda(session=session, day=view.day, firm=view.firm)
+    return AgendaPage(agenda, f"/sme/placements/{placement_id}/agenda", firm_url(placement_id))
 
 
-@router.get("/sme/placements/{placement_id}/agenda", response_class=HTMLResponse)
-def firm_agenda(
-    request: Request, session: SessionDep, user: CurrentUser, placement_id: int
-) -> Response:
-    agenda = _firm_agenda(session, user, placement_id)
-    base = f"/sme/placements/{placement_id}/agenda"
-    return agenda_response(request, agenda, base, firm_url(placement_id), "page")
-
-
-@router.get("/sme/placements/{placement_id}/agenda.ics")
-def firm_agenda_ics(
-    request: Request, session: SessionDep, user: CurrentUser, placement_id: int
-) -> Response:
-    return agenda_response(request, _firm_agenda(session, user, placement_id), "", "", "ics")
-
-
-@router.get("/sme/placements/{placement_id}/agenda/print", response_class=HTMLResponse)
-def firm_agenda_print(
-    request: Request, session: SessionDep, user: CurrentUser, placement_id: int
-) -> Response:
-    agenda = _firm_agenda(session, user, placement_id)
-    base = f"/sme/placements/{placement_id}/agenda"
-    return agenda_response(request, agenda, base, base, "print")
+add_agenda_routes(router, _shown, "firm_agenda")

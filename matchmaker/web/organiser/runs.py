@@ -3,67 +3,28 @@ mission with the reason for every unplaced application, lock and unlock, publish
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
-from sqlmodel import Session, col, select
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from sqlmodel import Session
 
 from matchmaker import jobs
-from matchmaker.deps import CsrfChecked, CurrentUser, SessionDep, require_role
-from matchmaker.models import (
-    LockedPair,
-    MatchingRun,
-    Mission,
-    Placement,
-    PlacementStatus,
-    Role,
-    Round,
-    RoundStatus,
-    User,
-)
-from matchmaker.services import NotFound, placement_views
+from matchmaker.deps import CsrfChecked, CurrentUser, SessionDep
+from matchmaker.models import PlacementStatus, RoundStatus, User
+from matchmaker.services import placement_views
 from matchmaker.services import placements as placement_service
 from matchmaker.services import rosters as roster_service
+from matchmaker.services import rounds as round_service
 from matchmaker.services import runs as run_service
-from matchmaker.services.errors import Invalid
-from matchmaker.services.rosters import RosterEntry
+from matchmaker.services.errors import Invalid, ServiceError
 from matchmaker.services.runs import RunRefused
 from matchmaker.services.solver_jobs import JobRefused
+from matchmaker.web.pages import see_other
 from matchmaker.web.rendering import refusal, render
 
-router = APIRouter(
-    prefix="/organiser",
-    tags=["pages: matching runs"],
-    dependencies=[Depends(require_role(Role.organiser))],
-)
-
-
-@dataclass(slots=True)
-class MissionRoster:
-    """One mission of a run's roster: who holds a place, and everyone else with the reason."""
-
-    mission: Mission
-    summary: dict[str, Any]
-    holders: list[RosterEntry] = field(default_factory=list)
-    others: list[RosterEntry] = field(default_factory=list)
-
-
-def mission_rosters(session: Session, run: MatchingRun) -> list[MissionRoster]:
-    summaries = {m["id"]: m for m in (run.result or {}).get("missions", [])}
-    missions = session.exec(
-        select(Mission).where(Mission.round_id == run.round_id).order_by(col(Mission.id))
-    ).all()
-    rosters = {
-        m.id: MissionRoster(mission=m, summary=summaries.get(m.external_id, {})) for m in missions
-    }
-    for entry in roster_service.roster(session=session, run=run):
-        roster = rosters.get(entry.mission.id)
-        if roster is None:
-            continue
-        (roster.holders if entry.holds_place else roster.others).append(entry)
-    return list(rosters.values())
+router = APIRouter(prefix="/organiser", tags=["pages: matching runs"])
 
 
 def _runs_page(
@@ -76,14 +37,13 @@ def _runs_page(
     **shown: Any,
 ) -> Response:
     round_row = run_service.visible_round(session=session, round_id=round_id, user=user)
-    locked = session.exec(select(LockedPair).where(LockedPair.round_id == round_id)).all()
     return render(
         request,
-        "runs/list.html",
+        "organiser/runs/list.html",
         status_code=status_code,
         round=round_row,
         runs=run_service.list_runs(session=session, round_id=round_id),
-        locked=len(locked),
+        locked=roster_service.locked_count(session=session, round_id=round_id),
         **shown,
         default_time_limit=run_service.DEFAULT_TIME_LIMIT_SECONDS,
         max_time_limit=run_service.MAX_TIME_LIMIT_SECONDS,
@@ -120,7 +80,7 @@ def start_run(
         )
     except (RunRefused, Invalid) as error:
         return _runs_page(request, session, user, round_id, **refusal(error))
-    return RedirectResponse(f"/organiser/runs/{run.id}", status_code=303)
+    return see_other(f"/organiser/runs/{run.id}")
 
 
 def run_page_response(
@@ -133,8 +93,7 @@ def run_page_response(
     **shown: Any,
 ) -> Response:
     run = run_service.visible_run(session=session, run_id=run_id, user=user)
-    round_row = session.get(Round, run.round_id)
-    assert round_row is not None
+    round_row = round_service.round_by_id(session=session, round_id=run.round_id)
     current = run_service.roster_run(session=session, round_row=round_row)
     active = run_service.active_run(session=session, round_id=run.round_id)
     is_current = current is not None and current.id == run.id
@@ -142,12 +101,12 @@ def run_page_response(
     has_roster = run_service.has_roster(run)
     return render(
         request,
-        "runs/detail.html",
+        "organiser/runs/detail.html",
         status_code=status_code,
         run=run,
         round=round_row,
         progress=run_service.progress_of(run),
-        rosters=mission_rosters(session, run) if has_roster else [],
+        rosters=roster_service.mission_rosters(session=session, run=run) if has_roster else [],
         has_roster=has_roster,
         is_current=is_current,
         published=published,
@@ -165,6 +124,19 @@ def run_page_response(
     )
 
 
+def placement_refused(
+    request: Request, session: Session, user: User, placement_id: int, error: ServiceError
+) -> Response:
+    """The run page of the placement, showing why the change was refused."""
+    run_id = roster_service.run_of_placement(session=session, placement_id=placement_id)
+    return run_page_response(request, session, user, run_id, **refusal(error))
+
+
+def placement_changed(run_id: int, placement_id: int | None) -> Response:
+    """Back to the changed placement on its run's page."""
+    return see_other(f"/organiser/runs/{run_id}#placement-{placement_id}")
+
+
 @router.get("/runs/{run_id}", response_class=HTMLResponse)
 def run_page(request: Request, session: SessionDep, user: CurrentUser, run_id: int) -> Response:
     return run_page_response(request, session, user, run_id)
@@ -175,6 +147,22 @@ def run_progress(session: SessionDep, user: CurrentUser, run_id: int) -> JSONRes
     """The run's progress as JSON, polled by the run page's progress bar."""
     run = run_service.visible_run(session=session, run_id=run_id, user=user)
     return JSONResponse(run_service.progress_of(run), headers={"Cache-Control": "no-store"})
+
+
+def _run_changed(
+    request: Request,
+    session: Session,
+    user: User,
+    run_id: int,
+    change: Callable[[], Any],
+    refusals: tuple[type[ServiceError], ...],
+) -> Response:
+    """Make a change to the run; its page again, with the reason where it was refused."""
+    try:
+        change()
+    except refusals as error:
+        return run_page_response(request, session, user, run_id, **refusal(error))
+    return see_other(f"/organiser/runs/{run_id}")
 
 
 @router.post("/runs/{run_id}/restart", response_class=HTMLResponse, dependencies=[CsrfChecked])
@@ -189,27 +177,27 @@ def restart_run(request: Request, session: SessionDep, user: CurrentUser, run_id
         )
     except (RunRefused, Invalid) as error:
         return run_page_response(request, session, user, run_id, **refusal(error))
-    return RedirectResponse(f"/organiser/runs/{run.id}", status_code=303)
+    return see_other(f"/organiser/runs/{run.id}")
 
 
 @router.post("/runs/{run_id}/stop", response_class=HTMLResponse, dependencies=[CsrfChecked])
 def stop_run(request: Request, session: SessionDep, user: CurrentUser, run_id: int) -> Response:
     """Stop a queued or running run; a running one keeps the best roster found so far."""
-    try:
-        run_service.stop_run(session=session, run_id=run_id, actor=user)
-    except JobRefused as error:
-        return run_page_response(request, session, user, run_id, **refusal(error))
-    return RedirectResponse(f"/organiser/runs/{run_id}", status_code=303)
+
+    def stop() -> Any:
+        return run_service.stop_run(session=session, run_id=run_id, actor=user)
+
+    return _run_changed(request, session, user, run_id, stop, (JobRefused,))
 
 
 @router.post("/runs/{run_id}/publish", response_class=HTMLResponse, dependencies=[CsrfChecked])
 def publish_run(request: Request, session: SessionDep, user: CurrentUser, run_id: int) -> Response:
     """Publish the run's roster: its placements become offers to the firms."""
-    try:
-        roster_service.publish_run(session=session, run_id=run_id, actor=user)
-    except RunRefused as error:
-        return run_page_response(request, session, user, run_id, **refusal(error))
-    return RedirectResponse(f"/organiser/runs/{run_id}", status_code=303)
+
+    def publish() -> Any:
+        return roster_service.publish_run(session=session, run_id=run_id, actor=user)
+
+    return _run_changed(request, session, user, run_id, publish, (RunRefused,))
 
 
 def _set_lock(
@@ -220,18 +208,8 @@ def _set_lock(
             session=session, placement_id=placement_id, actor=user, locked=locked
         )
     except RunRefused as error:
-        run_id = _run_of(session, placement_id)
-        return run_page_response(request, session, user, run_id, **refusal(error))
-    return RedirectResponse(
-        f"/organiser/runs/{placement.run_id}#placement-{placement_id}", status_code=303
-    )
-
-
-def _run_of(session: Session, placement_id: int) -> int:
-    placement = session.get(Placement, placement_id)
-    if placement is None:
-        raise NotFound("placement", placement_id)
-    return placement.run_id
+        return placement_refused(request, session, user, placement_id, error)
+    return placement_changed(placement.run_id, placement_id)
 
 
 @router.post("/placements/{placement_id}/lock", dependencies=[CsrfChecked])

@@ -1,13 +1,15 @@
-"""Branch organisation pages: offer national missions and delegations, see who was placed."""
+"""Branch organisation pages of its missions: offer national missions and delegations, see
+who was placed."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
-from matchmaker.deps import CsrfChecked, CurrentUser, SessionDep, require_role
-from matchmaker.models import Mission, Organisation, Role, Round, RoundStatus, Scope, User
+from matchmaker.deps import CsrfChecked, CurrentUser, SessionDep
+from matchmaker.models import Mission, Round, RoundStatus, Scope, User
+from matchmaker.services import accounts as account_service
 from matchmaker.services import exports as export_service
 from matchmaker.services import missions as mission_service
 from matchmaker.services import rounds as round_service
@@ -17,14 +19,12 @@ from matchmaker.web.mission_forms import (
     mission_form_context,
     mission_text,
     save_mission,
+    saved_mission_context,
 )
+from matchmaker.web.pages import see_other
 from matchmaker.web.rendering import render
 
-router = APIRouter(
-    prefix="/branch",
-    tags=["pages: branch organisation"],
-    dependencies=[Depends(require_role(Role.branch_org))],
-)
+router = APIRouter(prefix="/branch", tags=["pages: branch organisation"])
 
 FORM = "branch/mission_form.html"
 
@@ -34,24 +34,25 @@ def _open_round(session: Session, round_id: str) -> Round:
     return round_service.round_taking_missions(session=session, round_id=round_id)
 
 
-def _own_mission(session: Session, user: User, mission_id: int) -> Mission:
-    return mission_service.get_owned(session=session, user=user, mission_id=mission_id)
+def _own_mission(session: Session, user: User, mission_id: int) -> tuple[Mission, Round]:
+    """The branch organisation's own mission (404 for any other), with its round."""
+    mission = mission_service.get_owned(session=session, user=user, mission_id=mission_id)
+    return mission, round_service.round_by_id(session=session, round_id=mission.round_id)
 
 
-def _organisation_name(session: Session, user: User) -> str:
-    organisation = session.get(Organisation, user.organisation_id) if user.organisation_id else None
-    return organisation.name if organisation else ""
+def _placed_url(mission_id: int | None) -> str:
+    return f"/branch/missions/{mission_id}/placed"
 
 
 @router.get("", response_class=HTMLResponse)
 def home(request: Request, session: SessionDep, user: CurrentUser) -> Response:
     missions = mission_service.list_owned(session=session, user=user)
     round_ids = {m.round_id for m in missions}
-    rounds = {r_id: session.get(Round, r_id) for r_id in round_ids}
+    rounds = {r_id: round_service.round_by_id(session=session, round_id=r_id) for r_id in round_ids}
     return render(
         request,
         "branch/home.html",
-        organisation=_organisation_name(session, user),
+        organisation=account_service.organisation_name(session=session, user=user),
         missions=missions,
         rounds=rounds,
         taking=round_service.rounds_taking_missions(session=session),
@@ -64,7 +65,8 @@ def new_mission_form(
 ) -> Response:
     round_row = _open_round(session, round_id)
     values = mission_service.blank_values(
-        organiser=_organisation_name(session, user), scope=Scope.national.value
+        organiser=account_service.organisation_name(session=session, user=user),
+        scope=Scope.national.value,
     )
     values["format"] = mission_service.MissionFormat.branch_delegation.value
     context = mission_form_context(
@@ -81,24 +83,15 @@ def create_mission(
     created = create_from_form(request, session, user, round_row, form, template=FORM, branch=True)
     if isinstance(created, Response):
         return created
-    return RedirectResponse(f"/branch/missions/{created.id}/placed", status_code=303)
+    return see_other(_placed_url(created.id))
 
 
 @router.get("/missions/{mission_id}", response_class=HTMLResponse)
 def edit_mission_form(
     request: Request, session: SessionDep, user: CurrentUser, mission_id: int
 ) -> Response:
-    mission = _own_mission(session, user, mission_id)
-    round_row = session.get(Round, mission.round_id)
-    assert round_row is not None
-    context = mission_form_context(
-        session,
-        round_row,
-        text=mission_text(mission_service.values_of(mission)),
-        checked=list(mission.sectors),
-        mission=mission,
-        scope_fixed=True,
-    )
+    mission, round_row = _own_mission(session, user, mission_id)
+    context = saved_mission_context(session, round_row, mission, scope_fixed=True)
     return render(request, FORM, **context)
 
 
@@ -106,20 +99,16 @@ def edit_mission_form(
 def edit_mission(
     request: Request, session: SessionDep, user: CurrentUser, mission_id: int, form: FormDep
 ) -> Response:
-    mission = _own_mission(session, user, mission_id)
-    round_row = session.get(Round, mission.round_id)
-    assert round_row is not None
+    mission, round_row = _own_mission(session, user, mission_id)
     refused = save_mission(
         request, session, user, round_row, mission, form, template=FORM, branch=True
     )
-    return refused or RedirectResponse(f"/branch/missions/{mission_id}/placed", status_code=303)
+    return refused or see_other(_placed_url(mission_id))
 
 
 @router.get("/missions/{mission_id}/placed", response_class=HTMLResponse)
 def placed(request: Request, session: SessionDep, user: CurrentUser, mission_id: int) -> Response:
-    mission = _own_mission(session, user, mission_id)
-    round_row = session.get(Round, mission.round_id)
-    assert round_row is not None
+    mission, round_row = _own_mission(session, user, mission_id)
     published = round_row.status == RoundStatus.published
     roster = export_service.mission_roster(session=session, mission=mission) if published else None
     regions = {

@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
 
-from matchmaker.deps import CsrfChecked, CurrentUser, SessionDep, require_role
-from matchmaker.models import Role
+from matchmaker.deps import CsrfChecked, CurrentUser, SessionDep
 from matchmaker.services import accounts as account_service
+from matchmaker.web.pages import see_other
 from matchmaker.web.rendering import render
 
-router = APIRouter(
-    prefix="/organiser/accounts",
-    tags=["pages: organiser"],
-    dependencies=[Depends(require_role(Role.organiser))],
-)
+router = APIRouter(prefix="/organiser/accounts", tags=["pages: organiser"])
 
 NOTICES = {
     "disabled": "The account is disabled: its sessions and tokens have ended.",
@@ -37,7 +33,7 @@ def accounts_page(
 def _change(session: SessionDep, user: CurrentUser, user_id: int, active: bool) -> Response:
     account_service.change_active(session=session, actor=user, user_id=user_id, active=active)
     notice = "enabled" if active else "disabled"
-    return RedirectResponse(f"/organiser/accounts?notice={notice}", status_code=303)
+    return see_other(f"/organiser/accounts?notice={notice}")
 
 
 @router.post("/{user_id}/disable", dependencies=[CsrfChecked])

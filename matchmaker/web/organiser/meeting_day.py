@@ -1,0 +1,232 @@
+"""Organiser pages of a mission's meeting day: the day page (its set-up, partners, requests,
+schedule and progress) and the form that sets the day up."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date, time
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlmodel import Session
+
+from matchmaker.deps import CsrfChecked, CurrentUser, SessionDep
+from matchmaker.models import MeetingDay, User
+from matchmaker.services import agendas as agenda_service
+from matchmaker.services import meeting_requests as request_service
+from matchmaker.services import meeting_runs as schedule_service
+from matchmaker.services import meetings as meeting_service
+from matchmaker.services import rounds as round_service
+from matchmaker.services.errors import Invalid, ServiceError
+from matchmaker.services.meetings import DayInput, MeetingRefused
+from matchmaker.web.pages import see_other
+from matchmaker.web.rendering import refusal, render
+
+router = APIRouter(prefix="/organiser/missions/{mission_id}/meetings", tags=["pages: meeting days"])
+
+ACTIVE = ("queued", "running")
+NOTICES = {
+    "saved": "The meeting day is saved.",
+    "partner": "The partner is added.",
+    "imported": "The partners of the file are added.",
+    "request": "The meeting request is recorded.",
+    "deleted": "The meeting request is removed.",
+    "stopping": "The schedule run is stopping; it keeps the best schedule found so far.",
+    "removed": "The partner and the meetings requested with it are removed.",
+    "scheduling": "Scheduling all requested meetings: the schedule appears when the run ends.",
+    "locked": "The meeting is locked in its slot at its table; later runs keep it there.",
+    "unlocked": "The meeting is unlocked.",
+    "published": "The schedule is published: every firm and partner can read its agenda.",
+}
+DAY_REFUSALS: tuple[type[ServiceError], ...] = (Invalid, MeetingRefused)
+
+
+def day_url(mission_id: int) -> str:
+    return f"/organiser/missions/{mission_id}/meetings"
+
+
+def day_form(day: MeetingDay | None) -> dict[str, str]:
+    if day is None:
+        return {
+            "day": "",
+            "start_time": "09:00",
+            "slot_minutes": "20",
+            "slots": "12",
+            "morning_slots": "6",
+            "lunch_minutes": "60",
+            "tables": "10",
+            "fairness": "",
+            "venue": "",
+        }
+    return {
+        "day": day.day.isoformat(),
+        "start_time": day.start_time.strftime("%H:%M"),
+        "slot_minutes": str(day.slot_minutes),
+        "slots": str(day.slots),
+        "morning_slots": str(day.morning_slots),
+        "lunch_minutes": str(day.lunch_minutes),
+        "tables": str(day.tables),
+        "fairness": "" if day.fairness is None else str(day.fairness),
+        "venue": day.venue or "",
+    }
+
+
+def parse_day_form(form: dict[str, str]) -> DayInput:
+    """The day's form fields as a DayInput; Invalid names every unreadable field."""
+    problems: dict[str, str] = {}
+    values: dict[str, Any] = {}
+    try:
+        values["day"] = date.fromisoformat(form.get("day", "").strip())
+    except ValueError:
+        problems["day"] = "a date like 2027-03-15"
+    match = re.fullmatch(
+        r"([0-9]{1,2}):([0-9]{2})(?::[0-9]{2})?", form.get("start_time", "").strip()
+    )
+    if match and int(match[1]) < 24 and int(match[2]) < 60:
+        values["start_time"] = time(int(match[1]), int(match[2]))
+    else:
+        problems["start_time"] = "a time like 09:00"
+    for name in ("slot_minutes", "slots", "morning_slots", "lunch_minutes", "tables"):
+        text = form.get(name, "").strip() or ("0" if name == "lunch_minutes" else "")
+        if re.fullmatch(r"[0-9]{1,4}", text):
+            values[name] = int(text)
+        else:
+            problems[name] = "a whole number"
+    fairness = form.get("fairness", "").strip()
+    if fairness and not re.fullmatch(r"[0-9]{1,3}", fairness):
+        problems["fairness"] = "a whole number, or empty for no bound"
+    values["fairness"] = int(fairness) if fairness and "fairness" not in problems else None
+    values["venue"] = form.get("venue", "").strip() or None
+    if problems:
+        raise Invalid(problems)
+    return DayInput(**values)
+
+
+def day_page_response(
+    request: Request,
+    session: Session,
+    user: User,
+    mission_id: int,
+    *,
+    status_code: int = 200,
+    error: str | None = None,
+    problems: dict[str, str] | None = None,
+    form: dict[str, str] | None = None,
+    partner_form: dict[str, str] | None = None,
+    notice: str | None = None,
+) -> Response:
+    mission = meeting_service.visible_mission(session=session, mission_id=mission_id, user=user)
+    round_row = round_service.round_by_id(session=session, round_id=mission.round_id)
+    day = meeting_service.day_of(session=session, mission_id=mission_id)
+    context: dict[str, Any] = {
+        "mission": mission,
+        "round": round_row,
+        "day": day,
+        "form": form or day_form(day),
+        "partner_form": partner_form or {},
+        "problems": problems or {},
+        "error": error,
+        "notice": notice,
+        "firms": meeting_service.placed_firms(session=session, mission=mission),
+        "partners": [],
+        "rows": [],
+        "run": None,
+        "current": None,
+        "progress": None,
+        "grid": [],
+        "unscheduled": [],
+        "plain_reason": meeting_service.plain_reason,
+        "default_time_limit": meeting_service.DEFAULT_TIME_LIMIT_SECONDS,
+    }
+    if day is not None:
+        rows = request_service.requests_of(session=session, day=day)
+        run = meeting_service.latest_run(session=session, day=day)
+        current = meeting_service.current_schedule(session=session, day=day)
+        ended = run is None or run.state not in ACTIVE
+        if notice in (NOTICES["scheduling"], NOTICES["stopping"]) and ended:
+            context["notice"] = None  # the run has ended: its outcome shows below
+        context.update(
+            partners=meeting_service.partners_of(session=session, day=day),
+            rows=rows,
+            run=run,
+            current=current,
+            progress=schedule_service.progress_of(run) if run is not None else None,
+            grid=agenda_service.schedule_grid(day, rows) if current is not None else [],
+            unscheduled=[r for r in rows if r.scheduled is not None and r.scheduled.slot is None],
+            not_yet=[r for r in rows if current is not None and r.scheduled is None],
+        )
+    return render(request, "organiser/meetings/day.html", status_code=status_code, **context)
+
+
+def _day_saved(mission_id: int, notice: str) -> RedirectResponse:
+    return see_other(f"{day_url(mission_id)}?notice={notice}#{notice}")
+
+
+def day_changed(
+    request: Request,
+    session: Session,
+    user: User,
+    mission_id: int,
+    notice: str,
+    change: Callable[[], Any],
+    *,
+    refusals: tuple[type[ServiceError], ...] = DAY_REFUSALS,
+    **sent: dict[str, str],
+) -> Response:
+    """Make a change to the mission's meeting day: back to the day page at the change's
+    notice, or the day page again with the reason it was refused (and the form as sent)."""
+    try:
+        change()
+    except refusals as error:
+        return day_page_response(request, session, user, mission_id, **refusal(error), **sent)
+    return _day_saved(mission_id, notice)
+
+
+@router.get("", response_class=HTMLResponse)
+def day_page(
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    mission_id: int,
+    notice: str | None = None,
+) -> Response:
+    return day_page_response(request, session, user, mission_id, notice=NOTICES.get(notice or ""))
+
+
+@router.post("", response_class=HTMLResponse, dependencies=[CsrfChecked])
+def save_day(
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    mission_id: int,
+    day: Annotated[str, Form(max_length=40)] = "",
+    start_time: Annotated[str, Form(max_length=40)] = "",
+    slot_minutes: Annotated[str, Form(max_length=40)] = "",
+    slots: Annotated[str, Form(max_length=40)] = "",
+    morning_slots: Annotated[str, Form(max_length=40)] = "",
+    lunch_minutes: Annotated[str, Form(max_length=40)] = "",
+    tables: Annotated[str, Form(max_length=40)] = "",
+    fairness: Annotated[str, Form(max_length=40)] = "",
+    venue: Annotated[str, Form(max_length=1000)] = "",
+) -> Response:
+    """Set up or change the meeting day (date, times, slots, tables, fairness)."""
+    form = {
+        "day": day,
+        "start_time": start_time,
+        "slot_minutes": slot_minutes,
+        "slots": slots,
+        "morning_slots": morning_slots,
+        "lunch_minutes": lunch_minutes,
+        "tables": tables,
+        "fairness": fairness,
+        "venue": venue,
+    }
+
+    def set_up() -> Any:
+        return meeting_service.set_up_day(
+            session=session, mission_id=mission_id, actor=user, values=parse_day_form(form)
+        )
+
+    return day_changed(request, session, user, mission_id, "saved", set_up, form=form)

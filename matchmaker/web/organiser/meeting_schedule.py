@@ -1,0 +1,172 @@
+"""Organiser pages that schedule a meeting day: meeting requests, "schedule all" with its
+progress (and stopping it), locking meetings in place, publishing the schedule."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from sqlmodel import Session
+
+from matchmaker import jobs
+from matchmaker.deps import CsrfChecked, CurrentUser, SessionDep
+from matchmaker.models import User
+from matchmaker.services import meeting_requests as request_service
+from matchmaker.services import meeting_runs as schedule_service
+from matchmaker.services import meetings as meeting_service
+from matchmaker.services.solver_jobs import JobRefused
+from matchmaker.web.meeting_requests import Priority, RowId, SessionPart
+from matchmaker.web.organiser.meeting_day import day_changed
+
+router = APIRouter(prefix="/organiser", tags=["pages: meeting days"])
+
+
+@router.post(
+    "/missions/{mission_id}/meetings/requests",
+    response_class=HTMLResponse,
+    dependencies=[CsrfChecked],
+)
+def add_request(
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    mission_id: int,
+    firm_id: RowId,
+    partner_id: RowId,
+    priority: Priority = 1,
+    session_part: SessionPart = "any",
+) -> Response:
+    def add() -> Any:
+        return request_service.add_request(
+            session=session,
+            mission_id=mission_id,
+            actor=user,
+            firm_id=firm_id,
+            partner_id=partner_id,
+            priority=priority,
+            session_part=session_part,
+        )
+
+    return day_changed(request, session, user, mission_id, "request", add)
+
+
+def _mission_of_request(session: Session, user: User, request_id: int) -> int:
+    meeting = meeting_service.visible_request(session=session, request_id=request_id, user=user)
+    return meeting_service.day_by_id(session=session, day_id=meeting.meeting_day_id).mission_id
+
+
+@router.post(
+    "/meeting-requests/{request_id}/delete",
+    response_class=HTMLResponse,
+    dependencies=[CsrfChecked],
+)
+def delete_request(
+    request: Request, session: SessionDep, user: CurrentUser, request_id: int
+) -> Response:
+    mission_id = _mission_of_request(session, user, request_id)
+
+    def delete() -> Any:
+        return request_service.delete_request(session=session, request_id=request_id, actor=user)
+
+    return day_changed(request, session, user, mission_id, "deleted", delete)
+
+
+@router.post(
+    "/missions/{mission_id}/meetings/schedule",
+    response_class=HTMLResponse,
+    dependencies=[CsrfChecked],
+)
+def schedule_all(
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    mission_id: int,
+    time_limit: Annotated[float, Form(gt=0, le=meeting_service.MAX_TIME_LIMIT_SECONDS)] = (
+        meeting_service.DEFAULT_TIME_LIMIT_SECONDS
+    ),
+    seed: Annotated[int, Form(ge=0, le=2**31 - 1)] = 0,
+) -> Response:
+    """Queue "schedule all" (locks kept); the day page shows its progress."""
+    options = schedule_service.ScheduleOptions(time_limit=time_limit, seed=seed)
+
+    def start() -> Any:
+        return schedule_service.start_schedule(
+            session=session,
+            mission_id=mission_id,
+            actor=user,
+            options=options,
+            enqueue=jobs.enqueuer(request.app, jobs.MEETINGS_TASK),
+        )
+
+    return day_changed(request, session, user, mission_id, "scheduling", start)
+
+
+@router.get("/meeting-runs/{run_id}/progress")
+def run_progress(session: SessionDep, user: CurrentUser, run_id: int) -> JSONResponse:
+    """A schedule run's progress as JSON, polled by the day page's progress bar."""
+    run = meeting_service.visible_run(session=session, run_id=run_id, user=user)
+    return JSONResponse(schedule_service.progress_of(run), headers={"Cache-Control": "no-store"})
+
+
+@router.post("/meeting-runs/{run_id}/stop", response_class=HTMLResponse, dependencies=[CsrfChecked])
+def stop_run(request: Request, session: SessionDep, user: CurrentUser, run_id: int) -> Response:
+    """Stop a queued or running schedule run; a running one keeps its best schedule so far."""
+    run = meeting_service.visible_run(session=session, run_id=run_id, user=user)
+    day = meeting_service.day_by_id(session=session, day_id=run.meeting_day_id)
+
+    def stop() -> Any:
+        return schedule_service.stop_schedule(session=session, run_id=run_id, actor=user)
+
+    return day_changed(
+        request, session, user, day.mission_id, "stopping", stop, refusals=(JobRefused,)
+    )
+
+
+def _lock(
+    request: Request, session: Session, user: User, request_id: int, locked: bool
+) -> Response:
+    mission_id = _mission_of_request(session, user, request_id)
+
+    def lock() -> Any:
+        return schedule_service.set_lock(
+            session=session, request_id=request_id, actor=user, locked=locked
+        )
+
+    notice = "locked" if locked else "unlocked"
+    return day_changed(request, session, user, mission_id, notice, lock)
+
+
+@router.post(
+    "/meeting-requests/{request_id}/lock", response_class=HTMLResponse, dependencies=[CsrfChecked]
+)
+def lock_meeting(
+    request: Request, session: SessionDep, user: CurrentUser, request_id: int
+) -> Response:
+    """Lock a scheduled meeting in its slot at its table: later runs keep it there."""
+    return _lock(request, session, user, request_id, True)
+
+
+@router.post(
+    "/meeting-requests/{request_id}/unlock",
+    response_class=HTMLResponse,
+    dependencies=[CsrfChecked],
+)
+def unlock_meeting(
+    request: Request, session: SessionDep, user: CurrentUser, request_id: int
+) -> Response:
+    return _lock(request, session, user, request_id, False)
+
+
+@router.post(
+    "/missions/{mission_id}/meetings/publish",
+    response_class=HTMLResponse,
+    dependencies=[CsrfChecked],
+)
+def publish(request: Request, session: SessionDep, user: CurrentUser, mission_id: int) -> Response:
+    """Publish the schedule: every firm and partner can read its agenda."""
+
+    def publish_day() -> Any:
+        return schedule_service.publish_day(session=session, mission_id=mission_id, actor=user)
+
+    return day_changed(request, session, user, mission_id, "published", publish_day)

@@ -1,0 +1,108 @@
+"""Organiser pages of a round's missions: the new-mission and edit forms, and each
+mission's roster as CSV or Excel."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+from sqlmodel import Session
+
+from matchmaker.deps import CsrfChecked, CurrentUser, SessionDep
+from matchmaker.models import User
+from matchmaker.services import accounts as account_service
+from matchmaker.services import exports as export_service
+from matchmaker.services import missions as mission_service
+from matchmaker.web.mission_forms import (
+    FormDep,
+    create_from_form,
+    mission_form_context,
+    mission_text,
+    save_mission,
+    saved_mission_context,
+)
+from matchmaker.web.organiser.common import round_url, visible_mission, visible_round
+from matchmaker.web.pages import download, see_other
+from matchmaker.web.rendering import render
+
+router = APIRouter(prefix="/organiser/rounds/{round_id}/missions", tags=["pages: organiser"])
+
+FORM = "organiser/mission_form.html"
+
+
+@router.get("/new", response_class=HTMLResponse)
+def new_mission_form(
+    request: Request, session: SessionDep, user: CurrentUser, round_id: str
+) -> Response:
+    round_row = visible_round(session, user, round_id)
+    organiser = account_service.organisation_name(session=session, user=user)
+    values = mission_service.blank_values(organiser=organiser)
+    return render(
+        request,
+        FORM,
+        **mission_form_context(
+            session, round_row, text=mission_text(values), checked=[], mission=None
+        ),
+    )
+
+
+@router.post("", response_class=HTMLResponse, dependencies=[CsrfChecked])
+def create_mission(
+    request: Request, session: SessionDep, user: CurrentUser, round_id: str, form: FormDep
+) -> Response:
+    round_row = visible_round(session, user, round_id)
+    created = create_from_form(request, session, user, round_row, form, template=FORM, branch=False)
+    return created if isinstance(created, Response) else see_other(round_url(round_id))
+
+
+@router.get("/{mission_id}", response_class=HTMLResponse)
+def edit_mission_form(
+    request: Request, session: SessionDep, user: CurrentUser, round_id: str, mission_id: int
+) -> Response:
+    round_row = visible_round(session, user, round_id)
+    mission = visible_mission(session, user, round_id, mission_id)
+    return render(request, FORM, **saved_mission_context(session, round_row, mission))
+
+
+@router.post("/{mission_id}", response_class=HTMLResponse, dependencies=[CsrfChecked])
+def edit_mission(
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    round_id: str,
+    mission_id: int,
+    form: FormDep,
+) -> Response:
+    round_row = visible_round(session, user, round_id)
+    mission = visible_mission(session, user, round_id, mission_id)
+    refused = save_mission(
+        request, session, user, round_row, mission, form, template=FORM, branch=False
+    )
+    return refused or see_other(round_url(round_id))
+
+
+def _roster(
+    session: Session, user: User, round_id: str, mission_id: int
+) -> tuple[export_service.Roster, str]:
+    """The mission's roster, and the mission's external id (for the file's name)."""
+    mission = visible_mission(session, user, round_id, mission_id)
+    return export_service.mission_roster(session=session, mission=mission), mission.external_id
+
+
+@router.get("/{mission_id}/roster.csv")
+def roster_csv(session: SessionDep, user: CurrentUser, round_id: str, mission_id: int) -> Response:
+    roster, external_id = _roster(session, user, round_id, mission_id)
+    return download(
+        export_service.roster_csv(roster).encode("utf-8"),
+        "text/csv; charset=utf-8",
+        export_service.file_name(round_id, external_id, "roster", extension="csv"),
+    )
+
+
+@router.get("/{mission_id}/roster.xlsx")
+def roster_xlsx(session: SessionDep, user: CurrentUser, round_id: str, mission_id: int) -> Response:
+    roster, external_id = _roster(session, user, round_id, mission_id)
+    return download(
+        export_service.roster_xlsx(roster),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        export_service.file_name(round_id, external_id, "roster", extension="xlsx"),
+    )

@@ -1,0 +1,180 @@
+"""Organiser pages of rounds: the home page, a new or imported round, the round's page with
+its missions, opening and closing it, its exports and its dashboard."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+from fastapi import APIRouter, File, Request, UploadFile
+from fastapi.responses import HTMLResponse, Response
+from sqlmodel import Session
+
+from matchmaker.deps import CsrfChecked, CurrentUser, SessionDep
+from matchmaker.models import Round, RoundStatus, User
+from matchmaker.services import dashboard as dashboard_service
+from matchmaker.services import exports as export_service
+from matchmaker.services import missions as mission_service
+from matchmaker.services import rounds as round_service
+from matchmaker.services import runs as run_service
+from matchmaker.services import verification as verification_service
+from matchmaker.services.errors import Conflict, Invalid
+from matchmaker.web.mission_forms import FormDep
+from matchmaker.web.organiser.common import round_url, visible_round
+from matchmaker.web.organiser.round_form import round_input, row_errors
+from matchmaker.web.pages import download, see_other
+from matchmaker.web.rendering import render
+
+router = APIRouter(prefix="/organiser", tags=["pages: organiser"])
+
+
+@router.get("", response_class=HTMLResponse)
+def home(request: Request, session: SessionDep, user: CurrentUser) -> Response:
+    rounds = round_service.list_rounds(session=session, user=user)
+    pending = verification_service.queue(session=session, user=user)
+    return render(request, "organiser/home.html", rounds=rounds, pending=len(pending))
+
+
+@router.get("/new-round", response_class=HTMLResponse)
+def new_round_form(request: Request) -> Response:
+    return render(
+        request,
+        "organiser/round_form.html",
+        values={"max_places_per_firm": "1", "regions": "", "sectors": ""},
+        errors={},
+    )
+
+
+@router.post("/rounds", response_class=HTMLResponse, dependencies=[CsrfChecked])
+def create_round(
+    request: Request, session: SessionDep, user: CurrentUser, form: FormDep
+) -> Response:
+    values, problems = round_input(form)
+    try:
+        if problems:
+            raise Invalid(problems + round_service.check_round(values))
+        round_row = round_service.create_round(session=session, actor=user, values=values)
+    except Invalid as error:
+        return render(
+            request,
+            "organiser/round_form.html",
+            status_code=422,
+            values={key: str(form.get(key) or "") for key in form},
+            errors=row_errors(error),
+        )
+    return see_other(round_url(round_row.id))
+
+
+@router.get("/import", response_class=HTMLResponse)
+def import_form(request: Request) -> Response:
+    return render(request, "organiser/import.html", problems=[])
+
+
+@router.post("/import", response_class=HTMLResponse, dependencies=[CsrfChecked])
+def import_scenario(
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    scenario: Annotated[UploadFile, File()],
+) -> Response:
+    try:
+        content = scenario.file.read(round_service.MAX_UPLOAD_BYTES + 1)
+        round_row = round_service.import_file(
+            session=session, actor=user, content=content, filename=scenario.filename
+        )
+    except Invalid as error:
+        return render(request, "organiser/import.html", status_code=422, problems=error.lines())
+    except Conflict as error:
+        return render(request, "organiser/import.html", status_code=409, problems=[str(error)])
+    return see_other(round_url(round_row.id))
+
+
+def _round_page(
+    request: Request,
+    session: Session,
+    round_row: Round,
+    *,
+    status_code: int = 200,
+    error: str | None = None,
+) -> Response:
+    missions = mission_service.list_missions(session=session, round_id=round_row.id)
+    run = run_service.roster_run(session=session, round_row=round_row)
+    return render(
+        request,
+        "organiser/round.html",
+        status_code=status_code,
+        round=round_row,
+        missions=missions,
+        owners=mission_service.owner_names(session=session, missions=missions),
+        regions=round_service.regions_of(session=session, round_id=round_row.id),
+        sectors=round_service.sectors_of(session=session, round_id=round_row.id),
+        run=run,
+        cancelled=export_service.missions_not_running(run),
+        error=error,
+        editable=round_row.status != RoundStatus.published,
+    )
+
+
+@router.get("/rounds/{round_id}", response_class=HTMLResponse)
+def round_page(request: Request, session: SessionDep, user: CurrentUser, round_id: str) -> Response:
+    return _round_page(request, session, visible_round(session, user, round_id))
+
+
+def _move(request: Request, session: Session, user: User, round_id: str, action: str) -> Response:
+    move = round_service.open_round if action == "open" else round_service.close_round
+    try:
+        move(session=session, actor=user, round_id=round_id)
+    except Conflict as error:
+        round_row = visible_round(session, user, round_id)
+        return _round_page(request, session, round_row, status_code=409, error=str(error))
+    return see_other(round_url(round_id))
+
+
+@router.post("/rounds/{round_id}/open", dependencies=[CsrfChecked])
+def open_round(request: Request, session: SessionDep, user: CurrentUser, round_id: str) -> Response:
+    return _move(request, session, user, round_id, "open")
+
+
+@router.post("/rounds/{round_id}/close", dependencies=[CsrfChecked])
+def close_round(
+    request: Request, session: SessionDep, user: CurrentUser, round_id: str
+) -> Response:
+    return _move(request, session, user, round_id, "close")
+
+
+@router.post("/rounds/{round_id}/branch-missions", dependencies=[CsrfChecked])
+def invite_branch_missions(
+    session: SessionDep, user: CurrentUser, round_id: str, form: FormDep
+) -> Response:
+    invite = str(form.get("invite") or "") == "1"
+    round_service.invite_branch_missions(
+        session=session, actor=user, round_id=round_id, invite=invite
+    )
+    return see_other(round_url(round_id))
+
+
+@router.get("/rounds/{round_id}/scenario.json")
+def export_scenario(session: SessionDep, user: CurrentUser, round_id: str) -> Response:
+    document = round_service.export_round(session=session, user=user, round_id=round_id)
+    content = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    return download(
+        content.encode(), "application/json", export_service.file_name(round_id, extension="json")
+    )
+
+
+@router.get("/rounds/{round_id}/dashboard", response_class=HTMLResponse)
+def dashboard(request: Request, session: SessionDep, user: CurrentUser, round_id: str) -> Response:
+    round_row = visible_round(session, user, round_id)
+    figures = dashboard_service.round_dashboard(session=session, round_row=round_row)
+    return render(request, "organiser/dashboard.html", round=round_row, dashboard=figures)
+
+
+@router.get("/rounds/{round_id}/calendar.ics")
+def calendar(session: SessionDep, user: CurrentUser, round_id: str) -> Response:
+    round_row = visible_round(session, user, round_id)
+    content = export_service.round_calendar(session=session, round_row=round_row)
+    return download(
+        content,
+        "text/calendar; charset=utf-8",
+        export_service.file_name(round_id, "missions", extension="ics"),
+    )

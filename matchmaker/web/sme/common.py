@@ -1,0 +1,54 @@
+"""What the SME's page modules share: the notices after a change, the posted form as text
+fields, and the SME's own firm (registering it first, or a 404 naming the object)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request, status
+from fastapi.responses import RedirectResponse
+from sqlmodel import Session
+
+from matchmaker.models import Firm, User
+from matchmaker.services import firms as firm_service
+from matchmaker.web.pages import see_other
+
+NOTICES = {
+    "registered": "Your firm is registered. Take the readiness scan next.",
+    "saved": "Your firm profile is saved.",
+    "case_saved": "Business case saved. It waits for the organiser to verify it.",
+    "applied": "Application sent.",
+    "already_applied": "You had sent this application already; nothing changed.",
+    "withdrawn": "Application withdrawn.",
+    "preferences_saved": "Your preferences for this round are saved.",
+}
+
+
+async def form_fields(request: Request) -> dict[str, str]:
+    """The posted form as a plain dict (the last value of each text field)."""
+    form = await request.form()
+    return {key: value for key, value in form.items() if isinstance(value, str)}
+
+
+FormFields = Annotated[dict[str, str], Depends(form_fields)]
+
+
+def notice_of(notice: str | None) -> str | None:
+    return NOTICES.get(notice or "")
+
+
+def firm_of(session: Session, user: User) -> Firm | None:
+    return firm_service.firm_of(session=session, user=user)
+
+
+def register_first() -> RedirectResponse:
+    """Where an SME's page sends it while it has no firm: the form to register one."""
+    return see_other("/sme/firm")
+
+
+def own_firm(session: Session, user: User, what: str) -> Firm:
+    """The SME's own firm, or a 404 naming `what` (without a firm it owns no such object)."""
+    firm = firm_of(session, user)
+    if firm is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no such {what}")
+    return firm
