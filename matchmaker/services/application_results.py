@@ -18,7 +18,7 @@ from matchmaker.models import (
     Round,
     RoundStatus,
 )
-from matchmaker.optimisation.eligibility import INELIGIBLE_REASONS
+from matchmaker.services import reasons
 from matchmaker.services import runs as run_service
 from matchmaker.services.applications import application_of
 
@@ -60,47 +60,6 @@ STATUS_TEXT = {
     PlacementStatus.declined: "You declined the place on this mission.",
     PlacementStatus.withdrawn: "You withdrew from this mission.",
 }
-REASON_TEXT = {
-    "sector_mismatch": (
-        "This mission is only for the sectors it lists, and your firm's sector is not among them."
-    ),
-    "no_business_case": "A business mission needs a business case, and the application named none.",
-    "business_case_unverified": (
-        "Your business case had not been verified by the organiser before the matching."
-    ),
-    "business_case_wrong_country": (
-        "Your business case is for another country than the one this mission goes to."
-    ),
-    "not_ready": (
-        "A business mission needs your export strategy and organisation in order (see the "
-        "readiness scan), and they were not."
-    ),
-    "placed_elsewhere": (
-        "You already have as many places as a firm may get in this round, on another mission "
-        "you applied to."
-    ),
-    "date_conflict": "You have a place on another mission whose dates overlap with this one.",
-    "mission_cancelled": (
-        "The mission does not take place: too few firms could be placed to reach its minimum."
-    ),
-    "outranked": (
-        "The mission was full, and the firms placed on it came first on preference, region "
-        "priority, first participation or the strength of their business case."
-    ),
-    "slipstream_full": (
-        "This promotional mission takes only a few firms from outside the region's top "
-        "sectors, and those places were taken."
-    ),
-    "sector_cap": (
-        "This mission takes a limited number of firms per sector, and your sector's places "
-        "were taken."
-    ),
-    "budget": "The round's subsidy budget was spent before your place could be funded.",
-    "not_selected": (
-        "No single rule kept you off: the places went to the combination of firms that filled "
-        "the most places with the most wanted choices."
-    ),
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,14 +91,14 @@ class ApplicationView:
         )
 
 
-def explain(placement: Placement) -> Result:
+def explain(placement: Placement, case: BusinessCase | None = None) -> Result:
     status = PlacementStatus(placement.status)
     reason = placement.reason
-    waiting = status == PlacementStatus.unplaced and reason not in INELIGIBLE_REASONS
+    waiting = reasons.waits(status, reason)
     if status == PlacementStatus.unplaced:
-        text = REASON_TEXT.get(reason or "", "You were not placed on this mission.")
+        text = reasons.for_firm(reason, case)
         if waiting:
-            text += " You are on the waiting list: if a place frees up it may be offered to you."
+            text += " " + reasons.WAITING
     else:
         text = STATUS_TEXT[status]
     return Result(
@@ -211,7 +170,11 @@ def _views(session: Session, applications: list[Application]) -> list[Applicatio
             mission=missions[a.mission_id],
             round=rounds[a.round_id],
             business_case=cases.get(a.business_case_id) if a.business_case_id else None,
-            result=explain(placements[a.id]) if a.id in placements else None,
+            result=(
+                explain(placements[a.id], cases.get(a.business_case_id or 0))
+                if a.id in placements
+                else None
+            ),
         )
         for a in applications
     ]

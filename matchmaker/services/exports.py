@@ -36,6 +36,7 @@ from matchmaker.models import (
     RoundFirm,
 )
 from matchmaker.services import missions as mission_service
+from matchmaker.services import reasons
 from matchmaker.services import runs as run_service
 
 NOT_YET_MATCHED = "not yet matched"
@@ -50,28 +51,13 @@ _STATUS_ORDER = {
     PlacementStatus.declined.value: 5,
     PlacementStatus.withdrawn.value: 6,
 }
-REASONS_IN_PLAIN_WORDS = {
-    "sector_mismatch": "the mission is not for the firm's sector",
-    "no_business_case": "a business mission needs a business case, and none was named",
-    "business_case_unverified": "the business case is not verified",
-    "business_case_wrong_country": "the business case is for another country",
-    "not_ready": "the firm's export strategy or organisation is not ready yet",
-    "placed_elsewhere": "the firm has its maximum number of places on other missions",
-    "date_conflict": "the firm is placed on another mission on the same dates",
-    "mission_cancelled": "the mission does not run: too few participants",
-    "outranked": "the mission is full and other applications scored higher",
-    "slipstream_full": "the places for firms outside the focus sectors are taken",
-    "sector_cap": "the places for the firm's sector are taken",
-    "budget": "the round's subsidy budget is used up",
-    "not_selected": "the best roster overall left it out (no single rule decided)",
-}
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def plain_reason(reason: str | None) -> str:
     if reason is None:
         return ""
-    return REASONS_IN_PLAIN_WORDS.get(reason, reason.replace("_", " "))
+    return reasons.LABEL.get(reason, reason.replace("_", " "))
 
 
 def safe_cell(value: Any) -> Any:

@@ -8,6 +8,7 @@ from sqlmodel import Session, col, select
 
 from matchmaker.models import (
     Application,
+    BusinessCase,
     Firm,
     Mission,
     Placement,
@@ -17,36 +18,9 @@ from matchmaker.models import (
     RoundStatus,
     User,
 )
+from matchmaker.services import reasons
 from matchmaker.services import runs as run_service
 from matchmaker.services.errors import NotFound
-
-# Reasons in plain words, for the firm's own page (the engine's detail follows them).
-PLAIN_REASONS = {
-    "sector_mismatch": "The mission is not open to your firm's sector.",
-    "no_business_case": "A business mission needs a business case, and the application named none.",
-    "business_case_unverified": "The business case has not been verified (yet).",
-    "business_case_wrong_country": "The business case is for another country than the mission's.",
-    "not_ready": "The readiness scan shows the firm's export strategy or organisation is not "
-    "yet in order, which a business mission needs.",
-    "placed_elsewhere": "Your firm already has as many places in this round as a firm can get.",
-    "date_conflict": "The dates overlap with another mission your firm is placed on.",
-    "mission_cancelled": "The mission did not reach its minimum number of participants and "
-    "does not go ahead.",
-    "outranked": "The mission is full; the firms placed scored higher on the round's criteria.",
-    "slipstream_full": "The places for firms from outside the top sectors are taken.",
-    "sector_cap": "The mission's limit for firms of your sector is reached.",
-    "budget": "The round's subsidy budget is used up.",
-    "not_selected": "Another combination of firms filled the round better; no single rule "
-    "excluded yours.",
-}
-PLAIN_STATUS = {
-    PlacementStatus.placed: "Placed (not yet published)",
-    PlacementStatus.unplaced: "On the waiting list",
-    PlacementStatus.offered: "Place offered: please accept or decline",
-    PlacementStatus.accepted: "Place accepted",
-    PlacementStatus.declined: "Place declined",
-    PlacementStatus.withdrawn: "Withdrawn",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,15 +32,21 @@ class PlacementView:
     mission: Mission
     firm: Firm
     round: Round
+    business_case: BusinessCase | None = None
 
     @property
     def status_text(self) -> str:
-        return PLAIN_STATUS[PlacementStatus(self.placement.status)]
+        return reasons.status_for_firm(self.placement.status, self.placement.reason)
+
+    @property
+    def waits(self) -> bool:
+        """Whether the application is on the waiting list (an ineligible one is not)."""
+        return reasons.waits(self.placement.status, self.placement.reason)
 
     @property
     def reason_text(self) -> str | None:
         reason = self.placement.reason
-        return PLAIN_REASONS.get(reason, reason) if reason else None
+        return reasons.for_firm(reason, self.business_case) if reason else None
 
     @property
     def can_accept(self) -> bool:
@@ -105,7 +85,12 @@ def firm_placements(*, session: Session, user: User) -> list[PlacementView]:
             run = run_service.published_run(session=session, round_row=round_row)
             current[round_row.id] = run.id if run else None
         if placement.run_id == current[round_row.id]:
-            views.append(PlacementView(placement, application, mission, firm, round_row))
+            case = (
+                session.get(BusinessCase, application.business_case_id)
+                if application.business_case_id is not None
+                else None
+            )
+            views.append(PlacementView(placement, application, mission, firm, round_row, case))
     return views
 
 

@@ -33,11 +33,10 @@ from matchmaker.optimisation import (
     result_document,
     solve_round,
 )
-from matchmaker.services import audit, read_back, snapshots
+from matchmaker.services import audit, notifications, read_back, reasons, snapshots
 from matchmaker.services import rosters as roster_service
 from matchmaker.services import runs as run_service
 from matchmaker.services.errors import Conflict, NotFound
-from matchmaker.services.placement_views import PLAIN_STATUS
 
 HOLDING_STATUSES = roster_service.HOLDING_STATUSES
 GONE_STATUSES = (PlacementStatus.declined, PlacementStatus.withdrawn)
@@ -179,7 +178,8 @@ def _change(
             raise PlacementRefused("only placements of a published roster can change")
         if placement.status not in _ALLOWED[action]:
             raise PlacementRefused(
-                f"this placement is {PLAIN_STATUS[PlacementStatus(placement.status)].lower()}; "
+                f"this placement is "
+                f"{reasons.status_for_firm(placement.status, placement.reason).lower()}; "
                 f"it cannot be {_PAST[action]} now"
             )
         before = {"status": str(placement.status)}
@@ -205,6 +205,7 @@ def _change(
             else:
                 offers = _make_offers(session, run, plan, outcome, result)
                 after["offers"] = [o.id for o in offers]
+                notifications.places_offered(session=session, placements=offers)
         placement.status = _NEW_STATUS[action]
         placement.updated_at = utcnow()
         # One audit row per request: the answer, with the re-solve and the offers it made.

@@ -21,7 +21,7 @@ from matchmaker.models import (
     User,
 )
 from matchmaker.models.common import utcnow
-from matchmaker.services import audit, read_back, snapshots
+from matchmaker.services import audit, notifications, read_back, snapshots
 from matchmaker.services.errors import NotFound
 from matchmaker.services.runs import (
     RunRefused,
@@ -182,6 +182,7 @@ def publish_run(*, session: Session, run_id: int, actor: User) -> Round:
                 "offers": len(placements),
             },
         )
+        notifications.result_published(session=session, round_row=round_row, run_id=run.id or 0)
         session.commit()
     except BaseException:
         session.rollback()

@@ -24,7 +24,7 @@ from matchmaker.models import (
     Round,
     User,
 )
-from matchmaker.services import NotFound, audit, tenancy
+from matchmaker.services import NotFound, audit, notifications, tenancy
 from matchmaker.services import rounds as round_service
 from matchmaker.services.errors import Invalid, Problem
 
@@ -167,6 +167,8 @@ def review(
     note = (note or "").strip() or None
     if note is not None and len(note) > NOTE_LENGTH:
         raise Invalid([Problem("note", f"is {len(note)} characters long, at most {NOTE_LENGTH}")])
+    if not verified and note is None:
+        raise Invalid([Problem("note", "say why the case is rejected: the firm reads it")])
     before = {
         "state": state_of(case).value,
         "verified_by": case.verified_by,
@@ -184,6 +186,7 @@ def review(
     }
     if note is not None:
         after["note"] = note
+    notifications.case_reviewed(session=session, case=case)
     audit.commit_change(
         session=session,
         actor=actor,

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import pytest
 from fastapi import FastAPI
+from markupsafe import escape
 from sqlmodel import Session, select
 
 from matchmaker.models import AuditLog, RoundStatus
+from matchmaker.services import reasons
 from tests.web.clients import Clients, post_form
 from tests.web.test_runs_support import (
     import_round,
@@ -96,10 +98,12 @@ def test_a_waiting_firm_reads_why_in_plain_words_and_can_leave_the_list(
     page = waiting.get(f"/sme/placements/{placement.id}")
     assert page.status_code == 200
     assert "On the waiting list" in page.text
-    assert "The mission is full; the firms placed scored higher" in page.text
+    # One vocabulary on every page; no scores or engine codes for the firm.
+    assert str(escape(reasons.FOR_FIRM["outranked"])) in page.text
+    assert "points" not in page.text and "outranked" not in page.text
     assert "Accept the place" not in page.text
     shown = waiting.get(f"/api/sme/placements/{placement.id}").json()
-    assert shown["reason"] == "outranked" and shown["reason_text"].startswith("The mission is full")
+    assert shown["reason"] == "outranked" and shown["reason_text"] == reasons.FOR_FIRM["outranked"]
 
     left = post_form(waiting, f"/sme/placements/{placement.id}/withdraw")
     assert left.status_code == 303

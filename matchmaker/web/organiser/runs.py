@@ -13,8 +13,8 @@ from sqlmodel import Session
 from matchmaker import jobs
 from matchmaker.deps import CsrfChecked, CurrentUser, SessionDep
 from matchmaker.models import PlacementStatus, RoundStatus, User
-from matchmaker.services import placement_views
 from matchmaker.services import placements as placement_service
+from matchmaker.services import reasons
 from matchmaker.services import rosters as roster_service
 from matchmaker.services import rounds as round_service
 from matchmaker.services import runs as run_service
@@ -117,7 +117,7 @@ def run_page_response(
             if is_current and published
             else []
         ),
-        plain_status=placement_views.PLAIN_STATUS,
+        plain_status=reasons.STATUS_FOR_FIRM,
         ortools_installed=run_service.ortools_version(),
         **shown,
         statuses=PlacementStatus,
