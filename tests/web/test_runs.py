@@ -79,6 +79,8 @@ def test_an_organiser_starts_a_run_and_reads_the_roster_with_reasons(
     assert page.text.count('class="other"') == 2
     assert "outranked" in page.text
     assert "mission full" in page.text  # the engine's detail next to the reason
+    # Fairness you can show: in this round nobody envies a lower-scored firm's place.
+    assert "no firm could take the place of a lower-scored firm" in page.text
 
     with Session(app.state.engine) as session:
         run = session.get(MatchingRun, run_id)
