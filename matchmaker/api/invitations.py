@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from matchmaker.api.errors import declare
@@ -101,18 +101,19 @@ def invitation_routes(role: Role, prefix: str) -> APIRouter:
         return [_view(entry.invitation, entry.organisation) for entry in entries]
 
     def create_invitation(
-        body: InvitationRequest, session: SessionDep, user: CurrentUser
+        body: InvitationRequest, request: Request, session: SessionDep, user: CurrentUser
     ) -> CreatedInvitation:
         """A one-time link (7 days) for an account: organisers invite colleagues (role
         organiser) or a new branch organisation's first account (role branch_org, with
-        `organisation`); branch organisations invite colleagues (role branch_org). No mail
-        is sent yet: pass the link on."""
+        `organisation`); branch organisations invite colleagues (role branch_org). The link
+        is mailed to the address too, and returned here to pass on."""
         created = invitation_service.invite(
             session=session,
             actor=user,
             email=body.email,
             role=body.role,
             branch_organisation=body.organisation,
+            site=str(request.base_url),
         )
         entry = next(
             e

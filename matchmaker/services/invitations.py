@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from matchmaker.models import Invitation, Organisation, OrganisationKind, Role, User
-from matchmaker.services import NotFound, audit, read_back
+from matchmaker.services import NotFound, audit, mail_texts, outbox, read_back
 from matchmaker.services.accounts import (
     AccountError,
     AccountRefused,
@@ -94,10 +94,13 @@ def create_invitation(
     role: Role,
     email: str,
     lifetime: timedelta = INVITATION_LIFETIME,
+    site: str | None = None,
 ) -> NewInvitation:
     """A new invitation into `organisation` (no permission check: the callers do that).
 
-    actor is None for the operator's command. Audited and committed.
+    actor is None for the operator's command. With `site` (the address the service is
+    opened at) the link is also mailed to the invitee, in the same transaction. Audited and
+    committed.
     """
     email = check_email(email)
     if role not in KIND_OF_ROLE or KIND_OF_ROLE[role] != OrganisationKind(organisation.kind):
@@ -116,6 +119,16 @@ def create_invitation(
     )
     session.add(record)
     session.flush()
+    if site is not None:
+        subject, body = mail_texts.render(
+            "invitation",
+            organisation=organisation.name,
+            role="organisator" if role is Role.organiser else "brancheorganisatie",
+            role_en="organiser" if role is Role.organiser else "branch organisation",
+            link=site.rstrip("/") + invitation_path(token),
+            days=lifetime.days,
+        )
+        outbox.queue(session=session, kind="invitation", to=email, subject=subject, body=body)
     audit.commit_change(
         session=session,
         actor=actor,
@@ -134,6 +147,7 @@ def invite(
     email: str,
     role: Role,
     branch_organisation: str | None = None,
+    site: str | None = None,
 ) -> NewInvitation:
     """An invitation an organiser or branch organisation user makes.
 
@@ -157,7 +171,7 @@ def invite(
     else:
         raise AccountError("role", "you may invite colleagues of your own organisation only")
     return create_invitation(
-        session=session, actor=actor, organisation=organisation, role=role, email=email
+        session=session, actor=actor, organisation=organisation, role=role, email=email, site=site
     )
 
 

@@ -79,6 +79,7 @@ def invitation_router(role: Role, prefix: str) -> APIRouter:
                 email=email,
                 role=role,
                 branch_organisation=organisation,
+                site=str(request.base_url),
             )
         except account_service.AccountError as error:
             return _list_page(

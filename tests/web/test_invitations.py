@@ -12,7 +12,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session, col, func, select, update
 
-from matchmaker.models import AuditLog, Invitation, Organisation, User
+from matchmaker.models import AuditLog, Invitation, Organisation, OutboxMessage, User
 from matchmaker.services import accounts, invitations
 from tests.web.clients import PASSWORD, Browser, Clients, csrf, post_form
 
@@ -144,6 +144,10 @@ def test_an_organiser_invites_a_colleague_who_chooses_a_password(
         stored = session.exec(select(Invitation).where(Invitation.email == "collega@kvk.nl")).one()
         assert stored.token_hash == accounts._digest(link.rsplit("/", 1)[1])
         assert stored.expires_at - stored.created_at == timedelta(days=7)
+        # The link is mailed to the colleague too, in the invitation's own transaction.
+        (mail,) = session.exec(select(OutboxMessage).where(OutboxMessage.kind == "invitation"))
+        assert mail.to_address == "collega@kvk.nl" and "Uitnodiging" in mail.subject
+        assert "https://testserver" + link in mail.body
 
     colleague = anonymous(app)
     form = colleague.get(link)
