@@ -33,6 +33,8 @@ from matchmaker.optimisation import (
     result_document,
     solve_round,
 )
+from matchmaker.optimisation import waiting_list as waiting_rules
+from matchmaker.optimisation.round_data import prepare
 from matchmaker.services import audit, notifications, read_back, reasons, snapshots
 from matchmaker.services import rosters as roster_service
 from matchmaker.services import runs as run_service
@@ -193,19 +195,24 @@ def _change(
         # Decide (a re-solve where a place is offered or freed), then write.
         offers: list[Placement] = []
         after: dict[str, Any] = {"status": _NEW_STATUS[action].value}
-        if plan is not None:
+        if plan is not None and action == "offer":
             outcome, result = _solve(plan.document, run)
             after["resolve"] = {
                 "snapshot_sha256": run_service.snapshot_digest(plan.document),
                 "status": outcome.status,
                 "locked": len(plan.locked),
             }
-            if action == "offer":
-                _take_offer(plan, placement, outcome, result)
-            else:
-                offers = _make_offers(session, run, plan, outcome, result)
-                after["offers"] = [o.id for o in offers]
-                notifications.places_offered(session=session, placements=offers)
+            _take_offer(plan, placement, outcome, result)
+        elif plan is not None:
+            offers, moved = _pass_on(session, run, plan, placement)
+            after["resolve"] = {
+                "snapshot_sha256": run_service.snapshot_digest(plan.document),
+                "status": "waiting list",
+                "locked": len(plan.locked),
+                "moved_up": [m.id for m in moved],
+            }
+            after["offers"] = [o.id for o in offers]
+            notifications.places_offered(session=session, placements=offers)
         placement.status = _NEW_STATUS[action]
         placement.updated_at = utcnow()
         # One audit row per request: the answer, with the re-solve and the offers it made.
@@ -365,45 +372,48 @@ def _take_offer(
     placement.detail = None
 
 
-def _make_offers(
-    session: Session,
-    run: MatchingRun,
-    plan: _Plan,
-    outcome: SolveOutcome,
-    result: dict[str, Any],
-) -> list[Placement]:
-    """New placements of the re-solve become offers; the waiting list gets fresh reasons."""
-    if outcome.status not in ("OPTIMAL", "FEASIBLE"):
-        return []  # the current placements cannot all hold: nobody is offered anything
+def _pass_on(
+    session: Session, run: MatchingRun, plan: _Plan, freed: Placement
+) -> tuple[list[Placement], list[Placement]]:
+    """Offer the freed place down the mission's waiting list (optimisation/waiting_list.py):
+    the best firm that can take it gets it; a firm that moves up from an open offer on a
+    lower choice gives that one back, and it passes on in turn. Returns the new offers and
+    the offers given back."""
+    data = prepare(parse_scenario(plan.document))
+    index_of = {(a.firm, a.mission): i for i, a in enumerate(data.applications)}
     application_of = {pair: application_id for application_id, pair in plan.pair_of.items()}
+    holding = {
+        index_of[plan.pair_of[application_id]]: placement.status == PlacementStatus.offered
+        for application_id, placement in plan.placements.items()
+        if placement.status in HOLDING_STATUSES
+        and placement is not freed
+        and plan.pair_of.get(application_id) in index_of
+    }
+    mission = plan.pair_of[freed.application_id][1]
     now = utcnow()
     offers: list[Placement] = []
-    for index in outcome.placed:
-        application = outcome.data.applications[index]
-        pair = (application.firm, application.mission)
-        if pair in plan.locked:
-            continue
-        application_id = application_of[pair]
+    moved: list[Placement] = []
+    for move in waiting_rules.fill(data, holding, gone=(), mission_id=mission):
+        application = data.applications[move.offered]
+        application_id = application_of[(application.firm, application.mission)]
         placement = plan.placements.get(application_id)
         if placement is None:  # applied after the run: joins the roster with its offer
-            placement = Placement(
-                run_id=run.id or 0,
-                application_id=application_id,
-                status=PlacementStatus.offered,
-            )
+            placement = Placement(run_id=run.id or 0, application_id=application_id)
             session.add(placement)
+            plan.placements[application_id] = placement
         placement.status = PlacementStatus.offered
-        placement.score = outcome.data.scores[index]
+        placement.score = data.scores[move.offered]
         placement.reason = None
         placement.detail = None
         placement.updated_at = now
         offers.append(placement)
-    for unplaced in result["unplaced"]:
-        application_id = application_of.get((unplaced["firm"], unplaced["mission"]))
-        placement = plan.placements.get(application_id) if application_id else None
-        if placement is not None and placement.status == PlacementStatus.unplaced:
-            placement.reason = unplaced["reason"]
-            placement.detail = unplaced["detail"]
-            placement.updated_at = now
+        if move.released is not None:
+            given_back = data.applications[move.released]
+            old = plan.placements[application_of[(given_back.firm, given_back.mission)]]
+            old.status = PlacementStatus.unplaced
+            old.reason = "placed_elsewhere"
+            old.detail = f"moved up to its better choice {application.mission}"
+            old.updated_at = now
+            moved.append(old)
     session.flush()
-    return offers
+    return offers, moved

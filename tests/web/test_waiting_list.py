@@ -233,3 +233,43 @@ def test_simultaneous_withdrawals_and_offers_never_pass_capacity(
     assert holding_per_mission(app, run_id) == {"M1": 3}  # every freed place refilled, once
     assert [after[(f"F{n}", "M1")] for n in (1, 2, 3)] == ["withdrawn"] * 3
     assert after[("F4", "M1")] == "offered"  # the best waiting application got one
+
+
+def test_a_freed_first_choice_goes_to_the_firm_holding_its_second_and_that_place_passes_on(
+    clients: Clients, app: FastAPI
+) -> None:
+    # Reproduced from a user's report: M1 had 1 place; the placed firm declined; F2, whose
+    # first choice M1 was and who held only an offer on its second choice M2, was not
+    # offered M1 and the place stayed empty. Now F2 moves up and M2 passes on to F3.
+    document = b.round_doc(
+        missions=[
+            b.mission("M1", capacity=1, start="2027-03-10"),
+            b.mission("M2", capacity=1, start="2027-04-10"),
+        ],
+        firms=[b.firm("F1"), b.firm("F2", history=1), b.firm("F3", history=3)],
+        applications=[
+            b.application("F1", "M1", 1),
+            b.application("F2", "M1", 1),
+            b.application("F2", "M2", 2),
+            b.application("F3", "M2", 3),  # its third choice: it scores below F2 there
+        ],
+        max_places_per_firm=1,
+    )
+    organiser = clients.organiser
+    run_id = publish(app, organiser, document)
+    assert standings(app, run_id) == {
+        ("F1", "M1"): "offered",
+        ("F2", "M1"): "unplaced",
+        ("F2", "M2"): "offered",
+        ("F3", "M2"): "unplaced",
+    }
+    f1 = placement_of(app, run_id, "F1")
+    link_firm(app, clients.sme, "R1", "F1")
+    assert post_form(clients.sme, f"/sme/placements/{f1.id}/decline").status_code == 303
+    assert standings(app, run_id) == {
+        ("F1", "M1"): "declined",
+        ("F2", "M1"): "offered",  # moved up to its first choice
+        ("F2", "M2"): "unplaced",  # given back, and not waiting: it holds a better place
+        ("F3", "M2"): "offered",  # the place passed on
+    }
+    assert holding_per_mission(app, run_id) == {"M1": 1, "M2": 1}
