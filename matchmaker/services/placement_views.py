@@ -10,6 +10,7 @@ from matchmaker.models import (
     Application,
     BusinessCase,
     Firm,
+    MatchingRun,
     Mission,
     Placement,
     PlacementStatus,
@@ -18,6 +19,7 @@ from matchmaker.models import (
     RoundStatus,
     User,
 )
+from matchmaker.services import placements as placement_service
 from matchmaker.services import reasons
 from matchmaker.services import runs as run_service
 from matchmaker.services.errors import NotFound
@@ -33,15 +35,22 @@ class PlacementView:
     firm: Firm
     round: Round
     business_case: BusinessCase | None = None
+    # Its place in the mission's waiting list (1 is next); None when it is not waiting.
+    position: int | None = None
 
     @property
     def status_text(self) -> str:
+        if self.waits:
+            return f"On the waiting list: number {self.position}"
+        if self.placement.status == PlacementStatus.unplaced:
+            return "Not placed"
         return reasons.status_for_firm(self.placement.status, self.placement.reason)
 
     @property
     def waits(self) -> bool:
-        """Whether the application is on the waiting list (an ineligible one is not)."""
-        return reasons.waits(self.placement.status, self.placement.reason)
+        """Whether the application waits for a place: eligible, and able to take one if it
+        freed (not for a firm that holds a choice it ranked higher, for example)."""
+        return self.placement.status == PlacementStatus.unplaced and self.position is not None
 
     @property
     def reason_text(self) -> str | None:
@@ -58,10 +67,8 @@ class PlacementView:
 
     @property
     def can_withdraw(self) -> bool:
-        return self.placement.status in (
-            PlacementStatus.offered,
-            PlacementStatus.accepted,
-            PlacementStatus.unplaced,
+        return self.placement.status in (PlacementStatus.offered, PlacementStatus.accepted) or (
+            self.waits
         )
 
 
@@ -80,6 +87,7 @@ def firm_placements(*, session: Session, user: User) -> list[PlacementView]:
     ).all()
     views = []
     current: dict[str, int | None] = {}
+    positions: dict[str, dict[int, int]] = {}
     for placement, application, mission, firm, round_row in rows:
         if round_row.id not in current:
             run = run_service.published_run(session=session, round_row=round_row)
@@ -90,7 +98,16 @@ def firm_placements(*, session: Session, user: User) -> list[PlacementView]:
                 if application.business_case_id is not None
                 else None
             )
-            views.append(PlacementView(placement, application, mission, firm, round_row, case))
+            if round_row.id not in positions:
+                run = session.get(MatchingRun, placement.run_id)
+                assert run is not None
+                positions[round_row.id] = placement_service.waiting_positions(
+                    session=session, run=run
+                )
+            position = positions[round_row.id].get(application.id or 0)
+            views.append(
+                PlacementView(placement, application, mission, firm, round_row, case, position)
+            )
     return views
 
 

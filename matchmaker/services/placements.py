@@ -372,6 +372,26 @@ def _take_offer(
     placement.detail = None
 
 
+def waiting_positions(*, session: Session, run: MatchingRun) -> dict[int, int]:
+    """Each waiting application's place in its mission's queue (1 is next), by application
+    id: who a freed place would go to, in the order the waiting list's rules give it."""
+    plan = _plan(session, run.round_id, run)
+    data = prepare(parse_scenario(plan.document))
+    index_of = {(a.firm, a.mission): i for i, a in enumerate(data.applications)}
+    application_of = {pair: application_id for application_id, pair in plan.pair_of.items()}
+    holding = {
+        index_of[plan.pair_of[application_id]]: placement.status == PlacementStatus.offered
+        for application_id, placement in plan.placements.items()
+        if placement.status in HOLDING_STATUSES and plan.pair_of.get(application_id) in index_of
+    }
+    positions: dict[int, int] = {}
+    for queue in waiting_rules.waiting_lists(data, holding).values():
+        for waiting in queue:
+            application = data.applications[waiting.index]
+            positions[application_of[(application.firm, application.mission)]] = waiting.position
+    return positions
+
+
 def _pass_on(
     session: Session, run: MatchingRun, plan: _Plan, freed: Placement
 ) -> tuple[list[Placement], list[Placement]]:

@@ -15,7 +15,15 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session, col, select
 
-from matchmaker.models import AuditLog, BusinessCase
+from matchmaker.models import (
+    Application,
+    AuditLog,
+    BusinessCase,
+    MatchingRun,
+    Mission,
+    Placement,
+    RoundFirm,
+)
 from matchmaker.services import placements as placement_service
 from matchmaker.services import runs as run_service
 from tests import builders as b
@@ -263,9 +271,18 @@ def test_a_freed_first_choice_goes_to_the_firm_holding_its_second_and_that_place
         ("F2", "M2"): "offered",
         ("F3", "M2"): "unplaced",
     }
+    f2 = clients.new("sme", "f2")
+    link_firm(app, f2, "R1", "F2")
+    f2_m1 = placement_id_of(app, run_id, "F2", "M1")
+    f2_m2 = placement_id_of(app, run_id, "F2", "M2")
+    # F2 sees its position: first in line for M1 (it would give back its offer on M2).
+    assert "On the waiting list: number 1" in f2.get(f"/sme/placements/{f2_m1}").text
+
     f1 = placement_of(app, run_id, "F1")
     link_firm(app, clients.sme, "R1", "F1")
     assert post_form(clients.sme, f"/sme/placements/{f1.id}/decline").status_code == 303
+    given_back = f2.get(f"/sme/placements/{f2_m2}").text
+    assert "Not placed" in given_back and "waiting list" not in given_back
     assert standings(app, run_id) == {
         ("F1", "M1"): "declined",
         ("F2", "M1"): "offered",  # moved up to its first choice
@@ -273,3 +290,24 @@ def test_a_freed_first_choice_goes_to_the_firm_holding_its_second_and_that_place
         ("F3", "M2"): "offered",  # the place passed on
     }
     assert holding_per_mission(app, run_id) == {"M1": 1, "M2": 1}
+
+
+def placement_id_of(app: FastAPI, run_id: int, firm: str, mission: str) -> int:
+    """The id of the run's placement of (firm, mission), by their ids in the round."""
+    with Session(app.state.engine) as session:
+        run = session.get(MatchingRun, run_id)
+        assert run is not None
+        found = session.exec(
+            select(Placement.id)
+            .join(Application, col(Application.id) == col(Placement.application_id))
+            .join(Mission, col(Mission.id) == col(Application.mission_id))
+            .join(RoundFirm, col(RoundFirm.firm_id) == col(Application.firm_id))
+            .where(
+                Placement.run_id == run_id,
+                RoundFirm.round_id == run.round_id,
+                RoundFirm.external_id == firm,
+                Mission.external_id == mission,
+            )
+        ).one()
+        assert found is not None
+        return found
