@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from matchmaker import text as free_text
-from matchmaker.models import Region, Round, RoundStatus, Sector, User
+from matchmaker.models import MatchingRun, Region, Round, RoundStatus, Sector, User
 from matchmaker.models.common import CODE_LENGTH
 from matchmaker.optimisation import documents
 from matchmaker.optimisation.scenario import parse_scenario
@@ -27,6 +27,7 @@ from matchmaker.optimisation.scenario_types import SCENARIO_FORMAT, ScenarioErro
 from matchmaker.services import audit, end_reads, read_back, scenario_exports, tenancy
 from matchmaker.services import scenarios as scenario_service
 from matchmaker.services.errors import Conflict, Invalid, NotFound, Problem
+from matchmaker.services.solver_jobs import ACTIVE_STATES
 from matchmaker.text import SLUG_RULE, is_slug
 
 MAX_UPLOAD_BYTES = documents.MAX_BYTES
@@ -221,14 +222,19 @@ def create_round(*, session: Session, actor: User, values: RoundInput) -> Round:
 _TRANSITIONS = {
     "open": (RoundStatus.draft, RoundStatus.open),
     "close": (RoundStatus.open, RoundStatus.closed),
+    "reopen": (RoundStatus.closed, RoundStatus.open),
 }
 _REFUSALS = {
     ("open", RoundStatus.open): "the round is open already",
-    ("open", RoundStatus.closed): "the round is closed; a closed round does not open again",
+    ("open", RoundStatus.closed): "the round is closed; re-open it to take applications again",
     ("open", RoundStatus.published): "the round is published; it does not open again",
     ("close", RoundStatus.draft): "the round is still a draft; open it before closing it",
     ("close", RoundStatus.closed): "the round is closed already",
     ("close", RoundStatus.published): "the round is published and closed already",
+    ("reopen", RoundStatus.draft): "the round is still a draft; open it instead",
+    ("reopen", RoundStatus.open): "the round is open already",
+    ("reopen", RoundStatus.published): "the round is published; its results stand, it does "
+    "not open again",
 }
 
 
@@ -240,6 +246,20 @@ def open_round(*, session: Session, actor: User, round_id: str) -> Round:
 def close_round(*, session: Session, actor: User, round_id: str) -> Round:
     """open -> closed: applications end; the round is ready for matching."""
     return _move(session=session, actor=actor, round_id=round_id, action="close")
+
+
+def reopen_round(*, session: Session, actor: User, round_id: str) -> Round:
+    """closed -> open, until a roster is published: firms may apply and change again (for
+    example after closing too early). Refused while a matching run is queued or running."""
+    get_round(session=session, user=actor, round_id=round_id)
+    running = session.exec(
+        select(MatchingRun.id).where(
+            MatchingRun.round_id == round_id, col(MatchingRun.state).in_(ACTIVE_STATES)
+        )
+    ).first()
+    if running is not None:
+        raise Conflict(f"matching run {running} is still going; stop it or wait for it first")
+    return _move(session=session, actor=actor, round_id=round_id, action="reopen")
 
 
 def invite_branch_missions(*, session: Session, actor: User, round_id: str, invite: bool) -> Round:

@@ -123,6 +123,8 @@ FORMS: list[tuple[str, str, tuple[str, ...]]] = [
     ("organiser", "/organiser/rounds/{round_b}/open", ()),
     ("organiser", "/organiser/rounds/{round_b}/branch-missions", ("invite",)),
     ("organiser", "/organiser/rounds/{round_b}/close", ()),
+    ("organiser", "/organiser/rounds/{round_b}/reopen", ()),
+    ("organiser", "/organiser/rounds/{round_b}/close", ()),
     ("organiser", "/organiser/rounds/{round_b}/missions", MISSION),
     ("organiser", "/organiser/rounds/{round_b}/missions/{mission_b}", MISSION),
     ("organiser", "/organiser/rounds/{round_a}/missions/{mission_a}", MISSION),

@@ -117,12 +117,22 @@ def test_status_moves_draft_open_closed_and_refuses_the_rest(
     assert post_form(organiser, f"{url}/close").status_code == 303
     reopen = post_form(organiser, f"{url}/open")
     assert reopen.status_code == 409
-    assert "closed; a closed round does not open again" in reopen.text
+    assert "closed; re-open it to take applications again" in reopen.text
 
     api = organiser.post("/api/organiser/rounds/2027-autumn/close")
     assert api.status_code == 409
     assert api.json()["detail"] == "the round is closed already"
     assert audit_actions(app, "2027-autumn") == ["round.create", "round.open", "round.close"]
+
+    # Closed too early: the organiser re-opens it (page and API), then closes it again.
+    assert "Re-open for applications" in organiser.get(url).text
+    assert post_form(organiser, f"{url}/reopen").status_code == 303
+    assert "Close the round" in organiser.get(url).text
+    again = organiser.post("/api/organiser/rounds/2027-autumn/reopen")
+    assert again.status_code == 409 and again.json()["detail"] == "the round is open already"
+    assert organiser.post("/api/organiser/rounds/2027-autumn/close").status_code == 200
+    assert organiser.post("/api/organiser/rounds/2027-autumn/reopen").status_code == 200
+    assert audit_actions(app, "2027-autumn")[-3:] == ["round.reopen", "round.close", "round.reopen"]
 
 
 def test_another_organisations_round_answers_404(clients: Clients, app: FastAPI) -> None:

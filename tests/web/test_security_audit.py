@@ -81,6 +81,14 @@ class World:
         return round_id
 
     @functools.cached_property
+    def closed_round(self) -> str:
+        round_id = organiser_builders.import_round(
+            self.app, self.clients.organiser, organiser_builders.scenario("closed-round")
+        )
+        organiser_builders.set_status(self.app, round_id, organiser_builders.RoundStatus.closed)
+        return round_id
+
+    @functools.cached_property
     def mission(self) -> int:
         return organiser_builders.mission_id(self.app, self.organiser_round, "M-HAM")
 
@@ -405,6 +413,9 @@ CALLS: dict[tuple[str, str], Call] = {
     ("POST", "/organiser/rounds/{round_id}/close"): Call(
         "organiser", lambda w: f"/organiser/rounds/{w.organiser_round}/close", form=_fixed({})
     ),
+    ("POST", "/organiser/rounds/{round_id}/reopen"): Call(
+        "organiser", lambda w: f"/organiser/rounds/{w.closed_round}/reopen", form=_fixed({})
+    ),
     ("POST", "/organiser/rounds/{round_id}/branch-missions"): Call(
         "organiser",
         lambda w: f"/organiser/rounds/{w.draft_round}/branch-missions",
@@ -444,6 +455,9 @@ CALLS: dict[tuple[str, str], Call] = {
     ),
     ("POST", "/api/organiser/rounds/{round_id}/close"): Call(
         "organiser", lambda w: f"/api/organiser/rounds/{w.organiser_round}/close"
+    ),
+    ("POST", "/api/organiser/rounds/{round_id}/reopen"): Call(
+        "organiser", lambda w: f"/api/organiser/rounds/{w.closed_round}/reopen"
     ),
     ("POST", "/api/organiser/rounds/{round_id}/branch-missions"): Call(
         "organiser",

@@ -21,8 +21,8 @@ from tests.web.test_schema_fuzzing import world  # noqa: F401  (fixture)
 # Path parameters that are no tenant object's id, with the values to try.
 FIXED = {"kind": ["partner"], "extension": ["csv"]}
 # Page routes with an id that belong to no tenant: the public catalogue, the invitation and
-# password reset links (their token is the secret), and the SME's preference form for an open round (rounds in the
-# catalogue are public).
+# password reset links (their token is the secret), and the SME's preference form for an
+# open round (rounds in the catalogue are public).
 PUBLIC = {
     "/missions/{mission_id}",
     "/invitations/{token}",

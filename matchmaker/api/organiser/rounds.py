@@ -102,6 +102,14 @@ def close_round(round_id: str, session: SessionDep, user: CurrentUser) -> RoundO
     return round_out(session, round_row)
 
 
+@router.post("/rounds/{round_id}/reopen", response_model=RoundOut, responses=ERRORS)
+def reopen_round(round_id: str, session: SessionDep, user: CurrentUser) -> RoundOut:
+    """closed -> open until a roster is published (409 from any other status, or while a
+    matching run is queued or running)."""
+    round_row = round_service.reopen_round(session=session, actor=user, round_id=round_id)
+    return round_out(session, round_row)
+
+
 class BranchMissionsBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
     invite: bool = Field(description="whether branch organisations may offer national missions")

@@ -121,7 +121,11 @@ def round_page(request: Request, session: SessionDep, user: CurrentUser, round_i
 
 
 def _move(request: Request, session: Session, user: User, round_id: str, action: str) -> Response:
-    move = round_service.open_round if action == "open" else round_service.close_round
+    move = {
+        "open": round_service.open_round,
+        "close": round_service.close_round,
+        "reopen": round_service.reopen_round,
+    }[action]
     try:
         move(session=session, actor=user, round_id=round_id)
     except Conflict as error:
@@ -140,6 +144,13 @@ def close_round(
     request: Request, session: SessionDep, user: CurrentUser, round_id: str
 ) -> Response:
     return _move(request, session, user, round_id, "close")
+
+
+@router.post("/rounds/{round_id}/reopen", dependencies=[CsrfChecked])
+def reopen_round(
+    request: Request, session: SessionDep, user: CurrentUser, round_id: str
+) -> Response:
+    return _move(request, session, user, round_id, "reopen")
 
 
 @router.post("/rounds/{round_id}/branch-missions", dependencies=[CsrfChecked])
