@@ -206,7 +206,9 @@ def _reset_token(app: FastAPI, seeded: World) -> str:
         password_resets.request_reset(
             session=session, email=seeded.identities["sme_b"].email, public_url="https://x"
         )
-        body = session.scalars(select(OutboxMessage.body)).one()
+        body = session.scalars(
+            select(OutboxMessage.body).where(OutboxMessage.kind == "password.reset")
+        ).one()
     found = re.search(r"/password/reset/(\S+)", body)
     assert found, body
     return found.group(1)

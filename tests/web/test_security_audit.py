@@ -234,7 +234,9 @@ class World:
         email = self.clients.sme.email  # type: ignore[attr-defined]
         with Session(self.app.state.engine) as session:
             password_resets.request_reset(session=session, email=email, public_url="https://x")
-            body = session.exec(select(OutboxMessage.body)).one()
+            body = session.exec(
+                select(OutboxMessage.body).where(OutboxMessage.kind == "password.reset")
+            ).one()
         found = re.search(r"https://x(/password/reset/\S+)", body)
         assert found, body
         return found.group(1)
