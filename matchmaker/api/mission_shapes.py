@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlmodel import Session
 
 from matchmaker.api.errors import declare
@@ -54,6 +54,9 @@ class RoundOut(BaseModel):
     organisation_id: int | None
     created_at: datetime
     invites_branch_missions: bool
+    applications_close_at: datetime | None = Field(
+        default=None, description="after this moment firms can no longer apply (UTC)"
+    )
     regions: list[RegionOut]
     sectors: list[SectorOut]
 
@@ -69,6 +72,7 @@ def round_out(session: Session, round_row: Round) -> RoundOut:
         organisation_id=round_row.organisation_id,
         created_at=round_row.created_at,
         invites_branch_missions=round_row.invites_branch_missions,
+        applications_close_at=round_row.applications_close_at,
         regions=[
             RegionOut(code=r.code, name=r.name, priority=r.priority)
             for r in round_service.regions_of(session=session, round_id=round_row.id)

@@ -73,6 +73,8 @@ class Round(RoundBase, table=True):
     # Whether branch organisations may see the round (once open) and offer national
     # missions in it; a round never shows them its drafts.
     invites_branch_missions: bool = Field(default=False)
+    # The last moment firms may apply or change their applications (None: until closed).
+    applications_close_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
 
 
 class RoundCreate(RoundBase):

@@ -51,6 +51,7 @@ from matchmaker.services.firms import (
     round_codes,
 )
 from matchmaker.text import is_digits
+from matchmaker.times import amsterdam_time
 
 MAX_RANK = 99
 _UNSET: Any = object()
@@ -95,7 +96,18 @@ def _open_mission(session: Session, mission_id: int) -> tuple[Mission, Round]:
         raise NotFound("mission", mission_id)
     if round_row.status != RoundStatus.open:
         raise Conflict(f"round {round_row.name!r} is {round_row.status}: it takes no applications")
+    refuse_after_deadline(round_row)
     return mission, round_row
+
+
+def refuse_after_deadline(round_row: Round) -> None:
+    """Conflict once the round's application deadline has passed (it may still be open)."""
+    close_at = round_row.applications_close_at
+    if close_at is not None and utcnow() >= close_at:
+        raise Conflict(
+            f"applications for round {round_row.name!r} closed on {amsterdam_time(close_at)}; "
+            "ask the organiser if you think this is a mistake"
+        )
 
 
 def _lock_firm(session: Session, firm: Firm) -> None:
@@ -382,6 +394,7 @@ def _set_preferences(
         raise NotFound("round", round_id)
     if round_row.status != RoundStatus.open:
         raise Conflict(f"round {round_row.name!r} is {round_row.status}: it takes no applications")
+    refuse_after_deadline(round_row)
     missions = {
         m.id: m for m in session.exec(select(Mission).where(Mission.round_id == round_id)).all()
     }

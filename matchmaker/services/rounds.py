@@ -12,6 +12,7 @@ same button at once give one change and one clear refusal.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, update
@@ -260,6 +261,30 @@ def reopen_round(*, session: Session, actor: User, round_id: str) -> Round:
     if running is not None:
         raise Conflict(f"matching run {running} is still going; stop it or wait for it first")
     return _move(session=session, actor=actor, round_id=round_id, action="reopen")
+
+
+def set_deadline(
+    *, session: Session, actor: User, round_id: str, close_at: datetime | None
+) -> Round:
+    """Set (or with None, remove) the moment after which firms can no longer apply or change
+    their applications, until the round is published."""
+    round_row = get_round(session=session, user=actor, round_id=round_id)
+    if round_row.status == RoundStatus.published:
+        raise Conflict("the round is published; its application deadline no longer matters")
+    if close_at is not None and close_at.tzinfo is None:
+        raise Invalid([Problem("applications_close_at", "needs a time zone")])
+    before = round_row.applications_close_at
+    round_row.applications_close_at = close_at
+    audit.commit_change(
+        session=session,
+        actor=actor,
+        row=round_row,
+        action="round.deadline",
+        object_type="round",
+        before={"applications_close_at": before.isoformat() if before else None},
+        after={"applications_close_at": close_at.isoformat() if close_at else None},
+    )
+    return round_row
 
 
 def invite_branch_missions(*, session: Session, actor: User, round_id: str, invite: bool) -> Round:

@@ -9,13 +9,14 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from sqlmodel import Session
 
-from matchmaker import csrf, db, resources
+from matchmaker import csrf, db, resources, times
 from matchmaker.deps import SESSION_COOKIE
 from matchmaker.models import User
 from matchmaker.services import accounts
 from matchmaker.services.errors import Invalid, ServiceError
 
 templates = Jinja2Templates(directory=str(resources.templates_dir()))
+templates.env.globals["amsterdam_time"] = times.amsterdam_time  # every page's times
 
 
 def csrf_token(request: Request) -> str:

@@ -114,3 +114,33 @@ def test_stopping_solver_runs_migrates_up_and_down_keeping_the_runs(engine: Engi
         connection.exec_driver_sql("UPDATE matching_run SET state = 'stopped'")
     db.upgrade_to_head(engine)
     assert schema_differences(engine) == []
+
+
+def test_the_application_deadline_migrates_up_and_down_keeping_rounds_and_runs(
+    engine: Engine,
+) -> None:
+    """8ae093239c46 adds round.applications_close_at; neither way may lose a round's runs
+    (rebuilding the parent table on SQLite would cascade its deletes)."""
+    with engine.begin() as connection:
+        command.upgrade(db.alembic_config(connection=connection), "89226165f89a")
+    with engine.begin() as connection:
+        connection.exec_driver_sql(
+            "INSERT INTO round (id, name, status, max_places_per_firm, weights, created_at, "
+            "invites_branch_missions) "
+            "VALUES ('r1', 'Ronde', 'open', 1, '{}', CURRENT_TIMESTAMP, false)"
+        )
+        connection.exec_driver_sql(
+            "INSERT INTO matching_run (round_id, state, elapsed_seconds, input_snapshot, "
+            "snapshot_sha256, ortools_version, parameters, seed, created_at) "
+            "VALUES ('r1', 'succeeded', 0, '{}', 'x', '9', '{}', 0, CURRENT_TIMESTAMP)"
+        )
+    db.upgrade_to_head(engine)
+    assert schema_differences(engine) == []
+    with engine.begin() as connection:
+        command.downgrade(db.alembic_config(connection=connection), "89226165f89a")
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("SELECT id, status FROM round").all() == [("r1", "open")]
+        assert connection.exec_driver_sql("SELECT count(*) FROM matching_run").scalar() == 1
+    assert "applications_close_at" not in {
+        column["name"] for column in inspect(engine).get_columns("round")
+    }

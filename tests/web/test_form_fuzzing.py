@@ -124,6 +124,7 @@ FORMS: list[tuple[str, str, tuple[str, ...]]] = [
     ("organiser", "/organiser/rounds/{round_b}/branch-missions", ("invite",)),
     ("organiser", "/organiser/rounds/{round_b}/close", ()),
     ("organiser", "/organiser/rounds/{round_b}/reopen", ()),
+    ("organiser", "/organiser/rounds/{round_b}/deadline", ("close_date", "close_time")),
     ("organiser", "/organiser/rounds/{round_b}/close", ()),
     ("organiser", "/organiser/rounds/{round_b}/missions", MISSION),
     ("organiser", "/organiser/rounds/{round_b}/missions/{mission_b}", MISSION),

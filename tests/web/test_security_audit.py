@@ -418,6 +418,11 @@ CALLS: dict[tuple[str, str], Call] = {
     ("POST", "/organiser/rounds/{round_id}/reopen"): Call(
         "organiser", lambda w: f"/organiser/rounds/{w.closed_round}/reopen", form=_fixed({})
     ),
+    ("POST", "/organiser/rounds/{round_id}/deadline"): Call(
+        "organiser",
+        lambda w: f"/organiser/rounds/{w.organiser_round}/deadline",
+        form=_fixed({"close_date": "2099-01-15", "close_time": "17:00"}),
+    ),
     ("POST", "/organiser/rounds/{round_id}/branch-missions"): Call(
         "organiser",
         lambda w: f"/organiser/rounds/{w.draft_round}/branch-missions",
@@ -460,6 +465,11 @@ CALLS: dict[tuple[str, str], Call] = {
     ),
     ("POST", "/api/organiser/rounds/{round_id}/reopen"): Call(
         "organiser", lambda w: f"/api/organiser/rounds/{w.closed_round}/reopen"
+    ),
+    ("PUT", "/api/organiser/rounds/{round_id}/deadline"): Call(
+        "organiser",
+        lambda w: f"/api/organiser/rounds/{w.organiser_round}/deadline",
+        json=_fixed({"applications_close_at": "2099-01-15T17:00:00+01:00"}),
     ),
     ("POST", "/api/organiser/rounds/{round_id}/branch-missions"): Call(
         "organiser",

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from sqlmodel import Session
 
 from matchmaker.api.mission_shapes import ORGANISER_ERRORS as ERRORS
@@ -99,6 +99,24 @@ def open_round(round_id: str, session: SessionDep, user: CurrentUser) -> RoundOu
 def close_round(round_id: str, session: SessionDep, user: CurrentUser) -> RoundOut:
     """open -> closed (409 from any other status)."""
     round_row = round_service.close_round(session=session, actor=user, round_id=round_id)
+    return round_out(session, round_row)
+
+
+class DeadlineBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    applications_close_at: AwareDatetime | None = Field(
+        description="the last moment firms may apply, with its offset; null: no deadline"
+    )
+
+
+@router.put("/rounds/{round_id}/deadline", response_model=RoundOut, responses=ERRORS)
+def set_deadline(
+    round_id: str, body: DeadlineBody, session: SessionDep, user: CurrentUser
+) -> RoundOut:
+    """Set or remove the application deadline (until the round is published)."""
+    round_row = round_service.set_deadline(
+        session=session, actor=user, round_id=round_id, close_at=body.applications_close_at
+    )
     return round_out(session, round_row)
 
 

@@ -4,12 +4,14 @@ its missions, opening and closing it, its exports and its dashboard."""
 from __future__ import annotations
 
 import json
+from datetime import date, time
 from typing import Annotated
 
 from fastapi import APIRouter, File, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
+from matchmaker import times
 from matchmaker.deps import CsrfChecked, CurrentUser, SessionDep
 from matchmaker.models import Round, RoundStatus, User
 from matchmaker.services import dashboard as dashboard_service
@@ -151,6 +153,38 @@ def reopen_round(
     request: Request, session: SessionDep, user: CurrentUser, round_id: str
 ) -> Response:
     return _move(request, session, user, round_id, "reopen")
+
+
+@router.post("/rounds/{round_id}/deadline", dependencies=[CsrfChecked])
+def set_deadline(
+    request: Request, session: SessionDep, user: CurrentUser, round_id: str, form: FormDep
+) -> Response:
+    """The deadline form: a date and a time in Amsterdam; both empty removes it."""
+    day_text = str(form.get("close_date") or "").strip()
+    clock_text = str(form.get("close_time") or "").strip() or "23:59"
+    close_at = None
+    if day_text:
+        try:
+            close_at = times.from_amsterdam(
+                date.fromisoformat(day_text), time.fromisoformat(clock_text)
+            )
+        except ValueError:
+            round_row = visible_round(session, user, round_id)
+            return _round_page(
+                request,
+                session,
+                round_row,
+                status_code=422,
+                error=f"{day_text} {clock_text} is not a date (YYYY-MM-DD) and time (HH:MM)",
+            )
+    try:
+        round_service.set_deadline(
+            session=session, actor=user, round_id=round_id, close_at=close_at
+        )
+    except Conflict as error:
+        round_row = visible_round(session, user, round_id)
+        return _round_page(request, session, round_row, status_code=409, error=str(error))
+    return see_other(round_url(round_id))
 
 
 @router.post("/rounds/{round_id}/branch-missions", dependencies=[CsrfChecked])
