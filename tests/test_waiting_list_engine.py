@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from matchmaker.optimisation import SolveOptions, parse_scenario, solve_round
 from matchmaker.optimisation.round_data import RoundData, prepare
 from matchmaker.optimisation.validate import check_result
-from matchmaker.optimisation.waiting_list import Move, fill, waiting_lists
+from matchmaker.optimisation.waiting_list import Move, fill, settle, waiting_lists
 from tests.builders import application, firm, mission, round_doc
 from tests.random_rounds import random_round
 
@@ -171,3 +171,22 @@ def test_after_any_freed_place_the_roster_still_keeps_every_hard_rule(seed: int)
         if p.startswith("H") and not p.startswith(f"H2 minimum: mission {freed_mission} ")
     ]
     assert problems == [], (seed, problems)
+
+
+def test_a_place_nobody_could_take_is_offered_once_the_rule_in_the_way_is_gone() -> None:
+    # F1 holds M1 (accepted) with one place per firm, so M2's free place could not go to it;
+    # when F1 withdraws from M1, settling offers F1 the place on M2 it still waits for.
+    doc = round_doc(
+        missions=[mission("M1", capacity=1), mission("M2", start="2026-06-01", capacity=1)],
+        firms=[firm("F1")],
+        applications=[application("F1", "M1", 1), application("F1", "M2", 2)],
+        max_places_per_firm=1,
+    )
+    data = _data(doc)
+    assert fill(data, holding={}, gone=(), mission_id="M1") == [
+        Move(_index(data, "F1", "M1"), None)
+    ]
+    # F1 withdrew from M1 (gone); M1 has nobody else, M2 now takes F1.
+    data_after = _data({**doc, "applications": [application("F1", "M2", 2)]})
+    moves = settle(data_after, holding={}, mission_id="M1")
+    assert _pairs(data_after, moves) == [(("F1", "M2"), None)]

@@ -191,3 +191,24 @@ def fill(
         # Each move raises a firm to a better-ranked choice, so the chain ends.
         current = data.applications[released].mission if released is not None else None
     return moves
+
+
+def settle(data: RoundData, holding: Mapping[int, bool], mission_id: str) -> list[Move]:
+    """The offers that follow a freed place on `mission_id` (see fill), and then on every
+    mission that still has room: a place nobody could take before may be takeable now (its
+    best candidate just gave up the place that kept it out)."""
+    held = dict(holding)
+    moves: list[Move] = []
+    order = [mission_id, *(m for m in data.missions if m != mission_id)]
+    changed = True
+    while changed:
+        changed = False
+        for mission in order:
+            new = fill(data, held, (), mission)
+            for move in new:
+                if move.released is not None:
+                    del held[move.released]
+                held[move.offered] = True
+            moves.extend(new)
+            changed = changed or bool(new)
+    return moves

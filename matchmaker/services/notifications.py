@@ -3,6 +3,7 @@ case reviewed, a round's result published, a place offered from the waiting list
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from collections.abc import Iterable
 
@@ -19,6 +20,9 @@ from matchmaker.models import (
     User,
 )
 from matchmaker.services import mail_texts, outbox, reasons
+from matchmaker.services.errors import Invalid
+
+log = logging.getLogger(__name__)
 
 
 def _owner_email(session: Session, firm_id: int) -> str | None:
@@ -30,8 +34,13 @@ def _owner_email(session: Session, firm_id: int) -> str | None:
 
 
 def _queue(session: Session, *, kind: str, to: str, template: str, **context: object) -> None:
+    """Queue one mail; an address no mail server would take is logged and skipped, so a
+    decision never fails for it."""
     subject, body = mail_texts.render(template, **context)
-    outbox.queue(session=session, kind=kind, to=to, subject=subject, body=body)
+    try:
+        outbox.queue(session=session, kind=kind, to=to, subject=subject, body=body)
+    except Invalid as error:
+        log.warning("e-mail %s not queued: %s", kind, error)
 
 
 def case_reviewed(*, session: Session, case: BusinessCase) -> None:

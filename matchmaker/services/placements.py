@@ -413,7 +413,7 @@ def _pass_on(
     now = utcnow()
     offers: list[Placement] = []
     moved: list[Placement] = []
-    for move in waiting_rules.fill(data, holding, gone=(), mission_id=mission):
+    for move in waiting_rules.settle(data, holding, mission):
         application = data.applications[move.offered]
         application_id = application_of[(application.firm, application.mission)]
         placement = plan.placements.get(application_id)

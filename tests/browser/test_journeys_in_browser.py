@@ -4,6 +4,8 @@ publishes; each SME sees its place or its reason in plain words and accepts or d
 
 from __future__ import annotations
 
+import time
+
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support.ui import Select
@@ -36,6 +38,12 @@ def walk_round() -> dict:
 def log_out(driver: WebDriver) -> None:
     driver.find_element(By.XPATH, "//button[starts-with(normalize-space(), 'Log out')]").click()
     wait_for_text(driver, "Log in")
+    # The next log-in must not race the browser's removal of this session's cookie.
+    for _ in range(100):
+        if driver.get_cookie("mm_session") is None:
+            return
+        time.sleep(0.05)
+    raise AssertionError("the session cookie outlived the logout")
 
 
 def register_firm(driver: WebDriver, base: str, kvk: str, name: str) -> None:
