@@ -6,7 +6,6 @@ from __future__ import annotations
 import logging
 import smtplib
 import ssl
-import threading
 from email.message import EmailMessage
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -14,13 +13,15 @@ from urllib.parse import unquote, urlsplit
 from fastapi import FastAPI
 from sqlalchemy.engine import Engine
 
+from matchmaker import periodic
+from matchmaker.periodic import Periodic
 from matchmaker.services import outbox
 from matchmaker.settings import Settings
 
 log = logging.getLogger("matchmaker.mail")
 
 POLL_SECONDS = 15.0
-STOP_WAIT_SECONDS = 5.0
+SENDER = "mail-sender"
 SMTP_TIMEOUT_SECONDS = 30.0
 
 
@@ -91,62 +92,31 @@ def deliver_now(engine: Engine, settings: Settings) -> outbox.Delivery:
     return outbox.deliver_due(engine=engine, transport=transport, sender=settings.mail_from)
 
 
-class MailSender:
-    """A daemon thread that delivers the outbox until closed."""
+class MailSender(Periodic):
+    """The daemon thread that delivers the outbox until closed."""
 
     def __init__(self, engine: Engine, settings: Settings, poll_seconds: float = POLL_SECONDS):
-        self._engine = engine
-        self._settings = settings
-        self._poll_seconds = poll_seconds
-        self._stopping = threading.Event()
-        self._thread = threading.Thread(target=self._loop, name="mail-sender", daemon=True)
-        self._thread.start()
+        def deliver() -> None:
+            delivery = deliver_now(engine, settings)
+            if delivery.failed:
+                log.warning(
+                    "e-mail: %d sent, %d failed (retried later), %d given up",
+                    delivery.sent,
+                    delivery.failed,
+                    delivery.given_up,
+                )
 
-    def _loop(self) -> None:
-        while not self._stopping.is_set():
-            outbox.QUEUED.clear()
-            try:
-                delivery = deliver_now(self._engine, self._settings)
-                if delivery.failed:
-                    log.warning(
-                        "e-mail: %d sent, %d failed (retried later), %d given up",
-                        delivery.sent,
-                        delivery.failed,
-                        delivery.given_up,
-                    )
-            except Exception:  # the database may be away for a moment: try again later
-                log.exception("e-mail: delivering the outbox failed")
-            outbox.QUEUED.wait(self._poll_seconds)
-
-    def close(self) -> None:
-        self._stopping.set()
-        outbox.QUEUED.set()
-        self._thread.join(STOP_WAIT_SECONDS)
-
-
-_state_lock = threading.Lock()
+        super().__init__("mail-sender", deliver, poll_seconds, wake=outbox.QUEUED)
 
 
 def start(app: FastAPI) -> None:
-    """Start the sender of the app's outbox (idempotent: each start needs its own stop)."""
-    with _state_lock:
-        if getattr(app.state, "mail_sender", None) is None:
-            settings: Settings = app.state.settings
-            if transport_for(settings) is None:
-                log.warning("e-mail: SMTP_URL is not set; messages wait in the outbox until it is")
-            app.state.mail_sender = MailSender(app.state.engine, settings)
-            app.state.mail_sender_users = 0
-        app.state.mail_sender_users += 1
+    """Start the sender of the app's outbox (each start needs its own stop)."""
+    settings: Settings = app.state.settings
+    if periodic.running(app, SENDER) is None and transport_for(settings) is None:
+        log.warning("e-mail: SMTP_URL is not set; messages wait in the outbox until it is")
+    periodic.start(app, SENDER, lambda: MailSender(app.state.engine, settings))
 
 
 def stop(app: FastAPI) -> None:
     """Stop the sender once its last user stops."""
-    with _state_lock:
-        sender = getattr(app.state, "mail_sender", None)
-        if sender is None:
-            return
-        app.state.mail_sender_users -= 1
-        if app.state.mail_sender_users > 0:
-            return
-        app.state.mail_sender = None
-    sender.close()
+    periodic.stop(app, SENDER)

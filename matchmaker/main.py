@@ -103,13 +103,25 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        from matchmaker import jobs, mailer
+        from matchmaker import jobs, mailer, periodic
+        from matchmaker.services import offer_deadlines
 
         jobs.start(app)  # marks runs a crash or restart cut off as interrupted
         mailer.start(app)
+        # Offers not answered in time lapse, also those that fell due while the server was down.
+        periodic.start(
+            app,
+            offer_deadlines.TASK,
+            lambda: periodic.Periodic(
+                offer_deadlines.TASK,
+                lambda: offer_deadlines.sweep(app.state.engine),
+                offer_deadlines.SWEEP_SECONDS,
+            ),
+        )
         try:
             yield
         finally:
+            periodic.stop(app, offer_deadlines.TASK)
             mailer.stop(app)
             jobs.stop(app)
         if engine is None:

@@ -18,6 +18,7 @@ from matchmaker.models import (
     RoundStatus,
     User,
 )
+from matchmaker.models.rounds import DEFAULT_ANSWER_DAYS
 from matchmaker.services import missions as mission_service
 from matchmaker.services import rounds as round_service
 
@@ -57,6 +58,10 @@ class RoundOut(BaseModel):
     applications_close_at: datetime | None = Field(
         default=None, description="after this moment firms can no longer apply (UTC)"
     )
+    answer_days: int = Field(
+        default=DEFAULT_ANSWER_DAYS,
+        description="days a firm has to answer an offered place before it lapses",
+    )
     regions: list[RegionOut]
     sectors: list[SectorOut]
 
@@ -73,6 +78,7 @@ def round_out(session: Session, round_row: Round) -> RoundOut:
         created_at=round_row.created_at,
         invites_branch_missions=round_row.invites_branch_missions,
         applications_close_at=round_row.applications_close_at,
+        answer_days=round_row.answer_days,
         regions=[
             RegionOut(code=r.code, name=r.name, priority=r.priority)
             for r in round_service.regions_of(session=session, round_id=round_row.id)

@@ -65,6 +65,10 @@ class Placement(SQLModel, table=True):
     locked: bool = Field(default=False, sa_type=Boolean)
     reason: str | None = Field(default=None, sa_type=String(CODE_LENGTH))
     detail: str | None = Field(default=None, sa_type=Text)
+    # An offered place lapses to the next firm when not answered by this moment; reminded_at
+    # is when the firm was told it is about to (once per offer).
+    answer_by: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    reminded_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
 
@@ -78,3 +82,4 @@ class PlacementPublic(SQLModel):
     locked: bool
     reason: str | None
     detail: str | None
+    answer_by: datetime | None = None

@@ -38,6 +38,10 @@ from matchmaker.models.enums import (
 
 # --------------------------------------------------------------------------- round
 
+# Days a firm has to answer an offered place, unless the organiser sets the round otherwise.
+DEFAULT_ANSWER_DAYS = 5
+MAX_ANSWER_DAYS = 60
+
 
 class RoundBase(SQLModel):
     name: str = Field(min_length=1, max_length=200, sa_type=Text)
@@ -75,6 +79,11 @@ class Round(RoundBase, table=True):
     invites_branch_missions: bool = Field(default=False)
     # The last moment firms may apply or change their applications (None: until closed).
     applications_close_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    # How many days a firm has to answer an offered place before it lapses to the next one
+    # (services.offer_deadlines keeps it within 1..MAX_ANSWER_DAYS).
+    answer_days: int = Field(
+        default=DEFAULT_ANSWER_DAYS, sa_column_kwargs={"server_default": str(DEFAULT_ANSWER_DAYS)}
+    )
 
 
 class RoundCreate(RoundBase):
@@ -96,6 +105,7 @@ class RoundPublic(RoundBase):
     published_run_id: int | None = None
     created_at: datetime
     invites_branch_missions: bool = False
+    answer_days: int = DEFAULT_ANSWER_DAYS
 
 
 # --------------------------------------------------------------------------- regions, sectors

@@ -1,5 +1,6 @@
 """The e-mails a decision sends, each queued in the decision's own transaction: a business
-case reviewed, a round's result published, a place offered from the waiting list."""
+case reviewed, a round's result published, a place offered from the waiting list, an offer
+about to lapse or lapsed."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from collections.abc import Iterable
 
 from sqlmodel import Session, col, select
 
+from matchmaker import times
 from matchmaker.models import (
     Application,
     BusinessCase,
@@ -75,12 +77,15 @@ def result_published(*, session: Session, round_row: Round, run_id: int) -> None
         case_id = application.business_case_id
         case = session.get(BusinessCase, case_id) if case_id is not None else None
         offered = placement.status == PlacementStatus.offered
+        answer_by = placement.answer_by if offered else None
         by_firm[application.firm_id].append(
             {
                 "mission": mission.title,
                 "dates": _dates(mission),
                 "status": reasons.status_for_firm(placement.status, placement.reason),
                 "why": "" if offered else reasons.for_firm(placement.reason, case),
+                "answer_by": times.amsterdam_time(answer_by) if answer_by else "",
+                "answer_by_nl": times.amsterdam_time_nl(answer_by) if answer_by else "",
             }
         )
     for firm_id, lines in by_firm.items():
@@ -97,23 +102,40 @@ def result_published(*, session: Session, round_row: Round, run_id: int) -> None
 
 
 def places_offered(*, session: Session, placements: Iterable[Placement]) -> None:
-    """Tell each firm offered a place from the waiting list."""
+    """Tell each firm offered a place from the waiting list, with the date to answer by."""
     for placement in placements:
-        application = session.get(Application, placement.application_id)
-        if application is None:
-            continue
-        mission = session.get(Mission, application.mission_id)
-        to = _owner_email(session, application.firm_id)
-        if to is None or mission is None:
-            continue
-        _queue(
-            session,
-            kind="placement.offered",
-            to=to,
-            template="place_offered",
-            mission=mission.title,
-            dates=_dates(mission),
-        )
+        _about_offer(session, placement, kind="placement.offered", template="place_offered")
+
+
+def offer_lapsing(*, session: Session, placement: Placement) -> None:
+    """Remind the firm that its offered place lapses soon unless it answers."""
+    _about_offer(session, placement, kind="placement.lapsing", template="offer_lapsing")
+
+
+def offer_lapsed(*, session: Session, placement: Placement) -> None:
+    """Tell the firm its offer lapsed unanswered and the place went to the next firm."""
+    _about_offer(session, placement, kind="placement.lapsed", template="offer_lapsed")
+
+
+def _about_offer(session: Session, placement: Placement, *, kind: str, template: str) -> None:
+    application = session.get(Application, placement.application_id)
+    if application is None:
+        return
+    mission = session.get(Mission, application.mission_id)
+    to = _owner_email(session, application.firm_id)
+    if to is None or mission is None:
+        return
+    answer_by = placement.answer_by
+    _queue(
+        session,
+        kind=kind,
+        to=to,
+        template=template,
+        mission=mission.title,
+        dates=_dates(mission),
+        answer_by=times.amsterdam_time(answer_by) if answer_by else "",
+        answer_by_nl=times.amsterdam_time_nl(answer_by) if answer_by else "",
+    )
 
 
 def _dates(mission: Mission) -> str:

@@ -37,6 +37,8 @@ class PlacementView:
     business_case: BusinessCase | None = None
     # Its place in the mission's waiting list (1 is next); None when it is not waiting.
     position: int | None = None
+    # The mission whose offered place the firm would give back to take this one.
+    would_swap: Mission | None = None
 
     @property
     def status_text(self) -> str:
@@ -87,7 +89,7 @@ def firm_placements(*, session: Session, user: User) -> list[PlacementView]:
     ).all()
     views = []
     current: dict[str, int | None] = {}
-    positions: dict[str, dict[int, int]] = {}
+    positions: dict[str, dict[int, placement_service.QueuePlace]] = {}
     for placement, application, mission, firm, round_row in rows:
         if round_row.id not in current:
             run = run_service.published_run(session=session, round_row=round_row)
@@ -104,9 +106,27 @@ def firm_placements(*, session: Session, user: User) -> list[PlacementView]:
                 positions[round_row.id] = placement_service.waiting_positions(
                     session=session, run=run
                 )
-            position = positions[round_row.id].get(application.id or 0)
+            place = positions[round_row.id].get(application.id or 0)
+            swap = (
+                session.exec(
+                    select(Mission).where(
+                        Mission.round_id == round_row.id, Mission.external_id == place.would_swap
+                    )
+                ).first()
+                if place is not None and place.would_swap is not None
+                else None
+            )
             views.append(
-                PlacementView(placement, application, mission, firm, round_row, case, position)
+                PlacementView(
+                    placement,
+                    application,
+                    mission,
+                    firm,
+                    round_row,
+                    case,
+                    place.position if place else None,
+                    swap,
+                )
             )
     return views
 

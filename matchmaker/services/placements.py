@@ -1,5 +1,5 @@
-"""Placements after publication: a firm accepts, declines or withdraws, and freed places go to
-the waiting list by re-solving the round with every current placement locked.
+"""Placements after publication: a firm accepts, declines or withdraws, an offer lapses when
+its answer-by date passes, and freed places go down the mission's waiting list.
 
 Every change runs in one transaction that starts by locking the round's row, so offers,
 answers and withdrawals of one round happen one at a time: a re-solve always sees the
@@ -10,6 +10,7 @@ accepted) than its capacity, however many requests arrive at once.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -35,7 +36,14 @@ from matchmaker.optimisation import (
 )
 from matchmaker.optimisation import waiting_list as waiting_rules
 from matchmaker.optimisation.round_data import prepare
-from matchmaker.services import audit, notifications, read_back, reasons, snapshots
+from matchmaker.services import (
+    audit,
+    notifications,
+    offer_terms,
+    read_back,
+    reasons,
+    snapshots,
+)
 from matchmaker.services import rosters as roster_service
 from matchmaker.services import runs as run_service
 from matchmaker.services.errors import Conflict, NotFound
@@ -58,31 +66,6 @@ class Change:
 
 
 # --------------------------------------------------------------------------- the waiting list
-
-
-# Reasons that make an application ineligible: it waits for no place until its data change.
-INELIGIBLE_REASONS = frozenset(
-    {
-        "sector_mismatch",
-        "no_business_case",
-        "business_case_unverified",
-        "business_case_wrong_country",
-        "not_ready",
-    }
-)
-
-
-def waiting_list(*, session: Session, run: MatchingRun) -> list[roster_service.RosterEntry]:
-    """The run's unplaced eligible applications, best score first (who a freed place may go to)."""
-    return sorted(
-        (
-            entry
-            for entry in roster_service.roster(session=session, run=run)
-            if entry.placement.status == PlacementStatus.unplaced
-            and entry.placement.reason not in INELIGIBLE_REASONS
-        ),
-        key=lambda e: (-(e.placement.score or 0), e.mission.id or 0, e.firm_key),
-    )
 
 
 def holding_counts(*, session: Session, run_id: int) -> dict[int, int]:
@@ -136,6 +119,19 @@ def withdraw(*, session: Session, placement_id: int, actor: User) -> Change:
     )
 
 
+def lapse(*, session: Session, placement_id: int, now: datetime) -> Change:
+    """The system lets an offer lapse that was not answered by its date: it counts as
+    declined, and the place goes down the waiting list. Refused if it is not due (any more)."""
+    return _change(
+        session=session,
+        placement_id=placement_id,
+        actor=None,
+        as_firm=False,
+        action="lapse",
+        now=now,
+    )
+
+
 def offer(*, session: Session, placement_id: int, actor: User) -> Change:
     """An organiser offers a place to one application of the waiting list, if the round can
     hold it next to every current placement (a re-solve with all of them locked)."""
@@ -153,18 +149,27 @@ _ALLOWED = {
     "decline": (PlacementStatus.offered,),
     "withdraw": (PlacementStatus.offered, PlacementStatus.accepted, PlacementStatus.unplaced),
     "offer": (PlacementStatus.unplaced,),
+    "lapse": (PlacementStatus.offered,),
 }
 _NEW_STATUS = {
     "accept": PlacementStatus.accepted,
     "decline": PlacementStatus.declined,
     "withdraw": PlacementStatus.withdrawn,
     "offer": PlacementStatus.offered,
+    "lapse": PlacementStatus.declined,
 }
 
 
 def _change(
-    *, session: Session, placement_id: int, actor: User, as_firm: bool, action: str
+    *,
+    session: Session,
+    placement_id: int,
+    actor: User | None,
+    as_firm: bool,
+    action: str,
+    now: datetime | None = None,
 ) -> Change:
+    now = now or utcnow()
     round_id = _visible_round_of(session, placement_id, actor, as_firm)
     try:
         # Read and check, under the round's lock.
@@ -184,12 +189,14 @@ def _change(
                 f"{reasons.status_for_firm(placement.status, placement.reason).lower()}; "
                 f"it cannot be {_PAST[action]} now"
             )
+        if action == "lapse" and (placement.answer_by is None or placement.answer_by > now):
+            raise PlacementRefused("this offer's answer-by date has not passed")
         before = {"status": str(placement.status)}
         plan: _Plan | None = None
         if action == "offer":
             _check_room(session, run, placement)
             plan = _plan(session, round_id, run, offered=placement)
-        elif placement.status in HOLDING_STATUSES and action in ("decline", "withdraw"):
+        elif placement.status in HOLDING_STATUSES and action in ("decline", "withdraw", "lapse"):
             plan = _plan(session, round_id, run, freed=placement)
 
         # Decide (a re-solve where a place is offered or freed), then write.
@@ -204,7 +211,7 @@ def _change(
             }
             _take_offer(plan, placement, outcome, result)
         elif plan is not None:
-            offers, moved = _pass_on(session, run, plan, placement)
+            offers, moved = _pass_on(session, run, round_row, plan, placement, now)
             after["resolve"] = {
                 "snapshot_sha256": run_service.snapshot_digest(plan.document),
                 "status": "waiting list",
@@ -213,8 +220,17 @@ def _change(
             }
             after["offers"] = [o.id for o in offers]
             notifications.places_offered(session=session, placements=offers)
+        if action == "offer":
+            offer_terms.make_offer(placement, round_row, now)
+            after["answer_by"] = placement.answer_by.isoformat() if placement.answer_by else None
+            notifications.places_offered(session=session, placements=[placement])
+        elif action == "lapse":
+            after["answer_by"] = placement.answer_by.isoformat() if placement.answer_by else None
+            placement.reason = "lapsed"
+            placement.detail = None
+            notifications.offer_lapsed(session=session, placement=placement)
         placement.status = _NEW_STATUS[action]
-        placement.updated_at = utcnow()
+        placement.updated_at = now
         # One audit row per request: the answer, with the re-solve and the offers it made.
         audit.record(
             session=session,
@@ -235,11 +251,20 @@ def _change(
     return Change(placement, offers)
 
 
-_PAST = {"accept": "accepted", "decline": "declined", "withdraw": "withdrawn", "offer": "offered"}
+_PAST = {
+    "accept": "accepted",
+    "decline": "declined",
+    "withdraw": "withdrawn",
+    "offer": "offered",
+    "lapse": "lapsed",
+}
 
 
-def _visible_round_of(session: Session, placement_id: int, actor: User, as_firm: bool) -> str:
-    """The round of a placement the actor may change; NotFound for anyone else's."""
+def _visible_round_of(
+    session: Session, placement_id: int, actor: User | None, as_firm: bool
+) -> str:
+    """The round of a placement the actor may change (the system, actor None, any);
+    NotFound for anyone else's."""
     found = session.exec(
         select(Application.round_id, Application.firm_id)
         .join(Placement, col(Placement.application_id) == col(Application.id))
@@ -248,6 +273,8 @@ def _visible_round_of(session: Session, placement_id: int, actor: User, as_firm:
     if found is None:
         raise NotFound("placement", placement_id)
     round_id, firm_id = found
+    if actor is None:
+        return round_id
     if as_firm:
         if str(actor.role) != Role.sme or actor.firm_id is None or actor.firm_id != firm_id:
             raise NotFound("placement", placement_id)
@@ -372,9 +399,20 @@ def _take_offer(
     placement.detail = None
 
 
-def waiting_positions(*, session: Session, run: MatchingRun) -> dict[int, int]:
-    """Each waiting application's place in its mission's queue (1 is next), by application
-    id: who a freed place would go to, in the order the waiting list's rules give it."""
+@dataclass(frozen=True, slots=True)
+class QueuePlace:
+    """An application's place in its mission's waiting list: its position (1 is next) and,
+    for a firm holding an offer on a choice it ranked lower, the mission it would give up."""
+
+    application_id: int
+    position: int
+    would_swap: str | None = None  # the mission id (external) of the offer it would give back
+
+
+def waiting_queues(*, session: Session, run: MatchingRun) -> dict[str, list[QueuePlace]]:
+    """Each mission's waiting list (by external mission id), in the order a freed place goes
+    down it by the waiting list's rules (optimisation/waiting_list.py): only firms that could
+    take the place; a firm holding a choice it ranked at least as high is not listed."""
     plan = _plan(session, run.round_id, run)
     data = prepare(parse_scenario(plan.document))
     index_of = {(a.firm, a.mission): i for i, a in enumerate(data.applications)}
@@ -384,16 +422,68 @@ def waiting_positions(*, session: Session, run: MatchingRun) -> dict[int, int]:
         for application_id, placement in plan.placements.items()
         if placement.status in HOLDING_STATUSES and plan.pair_of.get(application_id) in index_of
     }
-    positions: dict[int, int] = {}
-    for queue in waiting_rules.waiting_lists(data, holding).values():
+    queues: dict[str, list[QueuePlace]] = {}
+    for mission, queue in waiting_rules.waiting_lists(data, holding).items():
+        places = queues.setdefault(mission, [])
         for waiting in queue:
             application = data.applications[waiting.index]
-            positions[application_of[(application.firm, application.mission)]] = waiting.position
-    return positions
+            swap = (
+                data.applications[waiting.gives_up].mission
+                if waiting.gives_up is not None
+                else None
+            )
+            places.append(
+                QueuePlace(
+                    application_of[(application.firm, application.mission)],
+                    waiting.position,
+                    swap,
+                )
+            )
+    return queues
+
+
+@dataclass(frozen=True, slots=True)
+class MissionQueue:
+    """A mission's waiting list for the organiser: each entry with its queue place."""
+
+    mission: Mission
+    entries: list[tuple[roster_service.RosterEntry, QueuePlace]]
+
+
+def mission_queues(*, session: Session, run: MatchingRun) -> list[MissionQueue]:
+    """The waiting list of every mission that has one, in the round's mission order."""
+    queues = waiting_queues(session=session, run=run)
+    entry_of = {
+        entry.placement.application_id: entry
+        for entry in roster_service.roster(session=session, run=run)
+    }
+    found: dict[int, MissionQueue] = {}
+    for places in queues.values():
+        for place in places:
+            entry = entry_of.get(place.application_id)
+            if entry is None:  # applied after the run: not on its roster yet
+                continue
+            queue = found.setdefault(entry.mission.id or 0, MissionQueue(entry.mission, []))
+            queue.entries.append((entry, place))
+    return [found[key] for key in sorted(found)]
+
+
+def waiting_positions(*, session: Session, run: MatchingRun) -> dict[int, QueuePlace]:
+    """Each waiting application's place in its mission's queue, by application id."""
+    return {
+        place.application_id: place
+        for queue in waiting_queues(session=session, run=run).values()
+        for place in queue
+    }
 
 
 def _pass_on(
-    session: Session, run: MatchingRun, plan: _Plan, freed: Placement
+    session: Session,
+    run: MatchingRun,
+    round_row: Round,
+    plan: _Plan,
+    freed: Placement,
+    now: datetime,
 ) -> tuple[list[Placement], list[Placement]]:
     """Offer the freed place down the mission's waiting list (optimisation/waiting_list.py):
     the best firm that can take it gets it; a firm that moves up from an open offer on a
@@ -410,7 +500,6 @@ def _pass_on(
         and plan.pair_of.get(application_id) in index_of
     }
     mission = plan.pair_of[freed.application_id][1]
-    now = utcnow()
     offers: list[Placement] = []
     moved: list[Placement] = []
     for move in waiting_rules.settle(data, holding, mission):
@@ -421,11 +510,10 @@ def _pass_on(
             placement = Placement(run_id=run.id or 0, application_id=application_id)
             session.add(placement)
             plan.placements[application_id] = placement
-        placement.status = PlacementStatus.offered
+        offer_terms.make_offer(placement, round_row, now)
         placement.score = data.scores[move.offered]
         placement.reason = None
         placement.detail = None
-        placement.updated_at = now
         offers.append(placement)
         if move.released is not None:
             given_back = data.applications[move.released]
@@ -433,6 +521,7 @@ def _pass_on(
             old.status = PlacementStatus.unplaced
             old.reason = "placed_elsewhere"
             old.detail = f"moved up to its better choice {application.mission}"
+            old.answer_by = None
             old.updated_at = now
             moved.append(old)
     session.flush()

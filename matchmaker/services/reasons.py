@@ -48,6 +48,10 @@ FOR_FIRM = {
         "No single rule kept you off: the places went to the combination of firms that filled "
         "the round best, for example to keep seats for firms from every region."
     ),
+    "lapsed": (
+        "The place was offered to you, but not accepted or declined in time, so it went to the "
+        "next firm on the waiting list."
+    ),
 }
 LABEL = {
     "sector_mismatch": "the mission is not for the firm's sector",
@@ -63,6 +67,7 @@ LABEL = {
     "sector_cap": "the places for the firm's sector are taken",
     "budget": "the round's subsidy budget is used up",
     "not_selected": "the best roster overall left it out (no single rule decided)",
+    "lapsed": "the offer was not answered in time",
 }
 NOT_PLACED = "You were not placed on this mission."
 WAITING = "You are on the waiting list: if a place frees up it may be offered to you."
@@ -84,6 +89,8 @@ def waits(status: PlacementStatus | str, reason: str | None) -> bool:
 def status_for_firm(status: PlacementStatus | str, reason: str | None) -> str:
     """The placement's state in a few words, the same on every page."""
     status = PlacementStatus(status)
+    if status == PlacementStatus.declined and reason == "lapsed":
+        return "Offer lapsed (not answered in time)"
     if status == PlacementStatus.unplaced:
         return "On the waiting list" if waits(status, reason) else "Not placed"
     return STATUS_FOR_FIRM[status]

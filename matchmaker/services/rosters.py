@@ -21,7 +21,7 @@ from matchmaker.models import (
     User,
 )
 from matchmaker.models.common import utcnow
-from matchmaker.services import audit, notifications, read_back, snapshots
+from matchmaker.services import audit, notifications, offer_terms, read_back, snapshots
 from matchmaker.services.errors import NotFound
 from matchmaker.services.runs import (
     RunRefused,
@@ -163,8 +163,7 @@ def publish_run(*, session: Session, run_id: int, actor: User) -> Round:
         ).all()
         now = utcnow()
         for placement in placements:
-            placement.status = PlacementStatus.offered
-            placement.updated_at = now
+            offer_terms.make_offer(placement, round_row, now)
         before = {"status": str(round_row.status)}
         round_row.status = RoundStatus.published
         round_row.published_run_id = run.id

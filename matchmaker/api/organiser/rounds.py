@@ -13,7 +13,9 @@ from matchmaker.api.mission_shapes import ORGANISER_ERRORS as ERRORS
 from matchmaker.api.mission_shapes import RoundOut, round_out
 from matchmaker.deps import CurrentUser, SessionDep
 from matchmaker.models import Round, User
+from matchmaker.models.rounds import MAX_ANSWER_DAYS
 from matchmaker.services import dashboard as dashboard_service
+from matchmaker.services import offer_terms
 from matchmaker.services import rounds as round_service
 
 router = APIRouter(prefix="/api/organiser", tags=["organiser"])
@@ -116,6 +118,26 @@ def set_deadline(
     """Set or remove the application deadline (until the round is published)."""
     round_row = round_service.set_deadline(
         session=session, actor=user, round_id=round_id, close_at=body.applications_close_at
+    )
+    return round_out(session, round_row)
+
+
+class AnswerDaysBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    answer_days: int = Field(
+        ge=1,
+        le=MAX_ANSWER_DAYS,
+        description="days a firm has to answer an offered place (to 23:59 Amsterdam time)",
+    )
+
+
+@router.put("/rounds/{round_id}/answer-days", response_model=RoundOut, responses=ERRORS)
+def set_answer_days(
+    round_id: str, body: AnswerDaysBody, session: SessionDep, user: CurrentUser
+) -> RoundOut:
+    """Set how many days firms get to answer an offered place (offers made keep their date)."""
+    round_row = offer_terms.set_answer_days(
+        session=session, actor=user, round_id=round_id, days=body.answer_days
     )
     return round_out(session, round_row)
 

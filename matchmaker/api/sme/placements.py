@@ -3,7 +3,7 @@ withdraw)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
@@ -34,6 +34,12 @@ class FirmPlacement(BaseModel):
     reason: str | None
     reason_text: str | None = Field(description="the reason in plain words")
     detail: str | None
+    answer_by: datetime | None = Field(
+        default=None, description="an offered place lapses to the next firm after this moment"
+    )
+    waiting_position: int | None = Field(
+        default=None, description="its place on the mission's waiting list (1 is next)"
+    )
     can_accept: bool
     can_decline: bool
     can_withdraw: bool
@@ -55,6 +61,8 @@ def firm_view(view: PlacementView) -> FirmPlacement:
         reason=placement.reason,
         reason_text=view.reason_text,
         detail=placement.detail,
+        answer_by=placement.answer_by if view.can_accept else None,
+        waiting_position=view.position if view.waits else None,
         can_accept=view.can_accept,
         can_decline=view.can_decline,
         can_withdraw=view.can_withdraw,

@@ -14,9 +14,11 @@ from sqlmodel import Session
 from matchmaker import times
 from matchmaker.deps import CsrfChecked, CurrentUser, SessionDep
 from matchmaker.models import Round, RoundStatus, User
+from matchmaker.models.rounds import MAX_ANSWER_DAYS
 from matchmaker.services import dashboard as dashboard_service
 from matchmaker.services import exports as export_service
 from matchmaker.services import missions as mission_service
+from matchmaker.services import offer_terms
 from matchmaker.services import rounds as round_service
 from matchmaker.services import runs as run_service
 from matchmaker.services import verification as verification_service
@@ -184,6 +186,32 @@ def set_deadline(
     except Conflict as error:
         round_row = visible_round(session, user, round_id)
         return _round_page(request, session, round_row, status_code=409, error=str(error))
+    return see_other(round_url(round_id))
+
+
+@router.post("/rounds/{round_id}/answer-days", dependencies=[CsrfChecked])
+def set_answer_days(
+    request: Request, session: SessionDep, user: CurrentUser, round_id: str, form: FormDep
+) -> Response:
+    """How many days firms get to answer an offered place."""
+    text = str(form.get("answer_days") or "").strip()
+    try:
+        offer_terms.set_answer_days(
+            session=session,
+            actor=user,
+            round_id=round_id,
+            days=int(text) if text.isdigit() and len(text) <= 3 else -1,
+        )
+    except Invalid:
+        round_row = visible_round(session, user, round_id)
+        return _round_page(
+            request,
+            session,
+            round_row,
+            status_code=422,
+            error=f"Answer days: {text or 'nothing'} is not a whole number of days from 1 to "
+            f"{MAX_ANSWER_DAYS}",
+        )
     return see_other(round_url(round_id))
 
 

@@ -112,8 +112,8 @@ def run_page_response(
         published=published,
         can_lock=is_current and not published,
         can_publish=is_current and active is None and round_row.status == RoundStatus.closed,
-        waiting_list=(
-            placement_service.waiting_list(session=session, run=run)
+        waiting_queues=(
+            placement_service.mission_queues(session=session, run=run)
             if is_current and published
             else []
         ),
