@@ -171,7 +171,10 @@ def test_reason_outranked_with_equal_scores():
         applications=applicants("F1", "F2"),
     )
     result = solve_checked(doc)
-    assert list(details(result).values()) == ["mission full; lowest placed score 1150 = 1150"]
+    assert list(details(result).values()) == [
+        "mission full; lowest placed score 1150 = 1150; "
+        "lost the lottery against an equal score (seed 0)"
+    ]
 
 
 def test_reason_slipstream_full():

@@ -38,6 +38,19 @@ class Unplaced:
     detail: str
 
 
+def _lost_the_lottery(outcome: SolveOutcome, i: int, placed_on_mission: list[int]) -> bool:
+    """Whether the tie-break placed a firm of equal score that the lottery drew before i's."""
+    if not outcome.lottery_applied:
+        return False
+    data = outcome.data
+    position = {firm: n for n, firm in enumerate(outcome.lottery)}
+    mine = position[data.applications[i].firm]
+    return any(
+        data.scores[j] == data.scores[i] and position[data.applications[j].firm] < mine
+        for j in placed_on_mission
+    )
+
+
 def explain_unplaced(outcome: SolveOutcome) -> list[Unplaced]:
     """One reason per unplaced application: its eligibility rule, or the constraint that binds."""
     data = outcome.data
@@ -112,6 +125,10 @@ def explain_unplaced(outcome: SolveOutcome) -> list[Unplaced]:
             elif lowest >= score:
                 relation = ">" if lowest > score else "="
                 detail = f"mission full; lowest placed score {lowest} {relation} {score}"
+                if relation == "=" and _lost_the_lottery(outcome, i, on_mission[mission.id]):
+                    detail += (
+                        f"; lost the lottery against an equal score (seed {outcome.lottery_seed})"
+                    )
                 reasons.append(Unplaced(i, OUTRANKED, detail))
             else:
                 # A firm with a lower score holds a place: say what keeps it from making way.

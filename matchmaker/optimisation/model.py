@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from matchmaker.optimisation import constraints, stopping
+from matchmaker.optimisation import constraints, lottery, stopping
 from matchmaker.optimisation.constraints.locked import LockConflict
 from matchmaker.optimisation.greedy import greedy_roster
 from matchmaker.optimisation.mip import solve_with_mip
@@ -37,6 +37,14 @@ class SolveOptions:
     engine: str = "auto"
     cp_sat_deterministic_time: float = 0.1
     log_search: bool = False
+    # The seed of the lottery that breaks ties in score; None: the solver's seed.
+    lottery_seed: int | None = None
+    # Break ties in score by the lottery (a second phase after a proven optimum).
+    tie_break: bool = True
+
+    @property
+    def draw_seed(self) -> int:
+        return self.seed if self.lottery_seed is None else self.lottery_seed
 
     def to_dict(self) -> dict:
         return {
@@ -60,6 +68,10 @@ class SolveOutcome:
     runs: dict[str, bool] = field(default_factory=dict)
     shortfall: dict[tuple[str, str], int] = field(default_factory=dict)
     conflicts: list[LockConflict] = field(default_factory=list)
+    # The lottery: its seed, the firms luckiest first, and whether it broke the ties.
+    lottery_seed: int | None = None
+    lottery: list[str] = field(default_factory=list)
+    lottery_applied: bool = False
 
     @property
     def gap(self) -> float | None:
@@ -113,17 +125,53 @@ def build_model(data: RoundData) -> tuple[cp_model.CpModel, Variables]:
         family.build(data, model, variables)
     constraints.locked.build(data, model, variables)
 
-    penalty = data.scenario.weights.region_shortfall
-    terms = [variables.placed[i] for i in data.eligible]
-    coefficients = [data.scores[i] for i in data.eligible]
-    terms += list(variables.shortfall.values())
-    coefficients += [-penalty] * len(variables.shortfall)
-    model.maximize(cp_model.LinearExpr.weighted_sum(terms, coefficients))
+    model.maximize(primary_objective(data, variables))
 
     hint = greedy_roster(data)
     for i, literal in variables.placed.items():
         model.add_hint(literal, i in hint)
     return model, variables
+
+
+def primary_objective(data: RoundData, variables: Variables) -> cp_model.LinearExpr:
+    """Scores of the placed applications less the region shortfall penalties."""
+    penalty = data.scenario.weights.region_shortfall
+    terms = [variables.placed[i] for i in data.eligible]
+    coefficients = [data.scores[i] for i in data.eligible]
+    terms += list(variables.shortfall.values())
+    coefficients += [-penalty] * len(variables.shortfall)
+    return cp_model.LinearExpr.weighted_sum(terms, coefficients)
+
+
+def break_ties(
+    data: RoundData, roster: set[int], order: list[str], options: SolveOptions, started: float
+) -> set[int] | None:
+    """Among the rosters with the proven optimal objective of `roster`, one that places the
+    firms the lottery favours (a second CP-SAT phase with the objective fixed); None when the
+    phase finds nothing within its work limit, so the first roster stands."""
+    left = _time_left(options, started)
+    if left is not None and left <= 0:
+        return None
+    model, variables = build_model(data)
+    model.add(primary_objective(data, variables) == objective_of(data, roster))
+    weight = lottery.weights(order)
+    model.maximize(
+        cp_model.LinearExpr.weighted_sum(
+            [variables.placed[i] for i in data.eligible],
+            [weight[data.applications[i].firm] for i in data.eligible],
+        )
+    )
+    model.clear_hints()
+    for i, literal in variables.placed.items():
+        model.add_hint(literal, i in roster)
+    solver = _parameters(options, spent=time.perf_counter() - started)
+    solver.parameters.max_deterministic_time = options.cp_sat_deterministic_time
+    with stopping.watching(solver):
+        code = solver.solve(model)
+    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    found = {i for i, v in variables.placed.items() if solver.boolean_value(v)}
+    return found if objective_of(data, found) == objective_of(data, roster) else None
 
 
 def _parameters(options: SolveOptions, spent: float = 0.0) -> cp_model.CpSolver:
@@ -209,6 +257,14 @@ def solve_round(
                 bound = sum(max(0, data.scores[i]) for i in data.eligible)
     elapsed = time.perf_counter() - started
 
+    order = lottery.draw(data.firms, options.draw_seed)
+    applied = False
+    if roster is not None and status == "OPTIMAL" and options.tie_break:
+        # Ties in score go to the lottery (only on a proven optimum: the objective stays).
+        fairer = break_ties(data, roster, order, options, started)
+        if fairer is not None:
+            roster, applied = fairer, True
+        elapsed = time.perf_counter() - started
     if roster is not None and status in ("OPTIMAL", "FEASIBLE"):
         objective = objective_of(data, roster)
         outcome = SolveOutcome(
@@ -220,6 +276,9 @@ def solve_round(
             placed=sorted(roster),
             runs=runs_of(data, roster),
             shortfall=constraints.regions.shortfalls(data, roster),
+            lottery_seed=options.draw_seed,
+            lottery=order,
+            lottery_applied=applied,
         )
         return outcome
     if status == "INFEASIBLE":

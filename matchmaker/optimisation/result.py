@@ -93,6 +93,13 @@ def result_document(outcome: SolveOutcome, options: SolveOptions | None = None) 
             "blocking_pairs": len(fairness.blocking_pairs(data, placed)),
         },
     }
+    if solved and outcome.lottery:
+        # An additive key: the draw that broke ties in score, so a re-run can be checked.
+        document["lottery"] = {
+            "seed": outcome.lottery_seed,
+            "order": outcome.lottery,
+            "applied": outcome.lottery_applied,
+        }
     if outcome.conflicts:
         document["infeasible"] = [c.to_dict() for c in outcome.conflicts]
     if options is not None:

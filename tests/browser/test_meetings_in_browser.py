@@ -212,6 +212,8 @@ def test_the_meeting_day_end_to_end(live_server, browser, tmp_path: Path) -> Non
     assert f"slot {pinned[0]}, table {pinned[1]}" in row and "locked" in row
 
     submit(browser, "Publish the agendas")
+    wait_for_text(browser, "publishing the agendas cannot be undone")
+    submit(browser, "Yes, publish the agendas")
     wait_for_text(browser, "The schedule is published")
 
     # The firm opens its agenda and downloads its iCalendar file.

@@ -33,6 +33,8 @@ def test_organiser_runs_locks_and_publishes(live_server, browser) -> None:
     submit(browser, "Open the round for applications")
     wait_for_text(browser, "Close the round")
     submit(browser, "Close the round")
+    wait_for_text(browser, "you can re-open the round")
+    submit(browser, "Yes, close the round")
     wait_for_text(browser, "Closed: applications have ended")
 
     browser.get(f"{base}/organiser/rounds/{round_id}/runs")
@@ -51,4 +53,6 @@ def test_organiser_runs_locks_and_publishes(live_server, browser) -> None:
     wait_for_text(browser, "Unlock")
 
     submit(browser, "Publish this roster")
+    wait_for_text(browser, "publishing cannot be undone")
+    submit(browser, "Yes, publish the roster")
     wait_for_text(browser, "Published: the placements are offers to the firms", timeout=20)

@@ -18,6 +18,7 @@ ACCESS = {
     ("GET", DAY + "/schedule.{extension}"): ORGANISER,
     ("POST", DAY + "/requests"): ORGANISER,
     ("POST", DAY + "/schedule"): ORGANISER,
+    ("GET", DAY + "/publish/confirm"): ORGANISER,
     ("POST", DAY + "/publish"): ORGANISER,
     ("GET", AGENDA): ORGANISER,
     ("GET", AGENDA + ".ics"): ORGANISER,

@@ -11,6 +11,7 @@ ACCESS = {
     ("POST", "/organiser/import"): ORGANISER,
     ("GET", "/organiser/rounds/{round_id}"): ORGANISER,
     ("POST", "/organiser/rounds/{round_id}/open"): ORGANISER,
+    ("GET", "/organiser/rounds/{round_id}/close/confirm"): ORGANISER,
     ("POST", "/organiser/rounds/{round_id}/close"): ORGANISER,
     ("POST", "/organiser/rounds/{round_id}/reopen"): ORGANISER,
     ("POST", "/organiser/rounds/{round_id}/deadline"): ORGANISER,

@@ -9,6 +9,7 @@ ACCESS = {
     ("GET", "/organiser/runs/{run_id}/progress"): ORGANISER,
     ("POST", "/organiser/runs/{run_id}/restart"): ORGANISER,
     ("POST", "/organiser/runs/{run_id}/stop"): ORGANISER,
+    ("GET", "/organiser/runs/{run_id}/publish/confirm"): ORGANISER,
     ("POST", "/organiser/runs/{run_id}/publish"): ORGANISER,
     ("POST", "/organiser/placements/{placement_id}/lock"): ORGANISER,
     ("POST", "/organiser/placements/{placement_id}/unlock"): ORGANISER,

@@ -539,7 +539,7 @@ def test_schedule_lock_rerun_publish_agenda_and_ical(setup: Setup) -> None:
     assert s.organiser.get(f"{s.api}/schedule").status_code == 404, "no schedule yet"
 
     # Publishing before any schedule is refused.
-    early = post_form(s.organiser, f"{s.day}/publish")
+    early = post_form(s.organiser, f"{s.day}/publish", {"confirm": "yes"})
     assert early.status_code == 409 and "schedule the day" in early.text
 
     before = audit_count(s.app, s.organiser)
@@ -632,12 +632,12 @@ def test_schedule_lock_rerun_publish_agenda_and_ical(setup: Setup) -> None:
     assert all(r["slot"] is None for r in hidden), "the draft schedule is not shown to firms"
 
     before = audit_count(s.app, s.organiser)
-    published = post_form(s.organiser, f"{s.day}/publish")
+    published = post_form(s.organiser, f"{s.day}/publish", {"confirm": "yes"})
     assert published.status_code == 303
     assert audit_count(s.app, s.organiser) == before + 1
     assert s.organiser.get(s.api).json()["status"] == "published"
     # Published agendas are final.
-    assert post_form(s.organiser, f"{s.day}/publish").status_code == 409
+    assert post_form(s.organiser, f"{s.day}/publish", {"confirm": "yes"}).status_code == 409
     assert post_form(s.organiser, s.day, DAY_FORM).status_code == 409
     assert s.organiser.post(f"{s.api}/schedule").status_code == 409
     assert s.organiser.post(f"/api/meeting-requests/{target}/unlock").status_code == 409
@@ -765,7 +765,7 @@ def test_unscheduled_reasons_progress_and_the_run_record(setup: Setup) -> None:
 
     # A day change makes the schedule stale: publishing waits for a new run.
     set_up_day(s, tables="3")
-    stale = post_form(s.organiser, f"{s.day}/publish")
+    stale = post_form(s.organiser, f"{s.day}/publish", {"confirm": "yes"})
     assert stale.status_code == 409
     # A locked meeting cannot be stranded by shrinking the day.
     schedule(s)

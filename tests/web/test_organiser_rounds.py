@@ -104,7 +104,7 @@ def test_status_moves_draft_open_closed_and_refuses_the_rest(
     post_form(organiser, "/organiser/rounds", NEW_ROUND)
     url = "/organiser/rounds/2027-autumn"
 
-    refused = post_form(organiser, f"{url}/close")
+    refused = post_form(organiser, f"{url}/close", {"confirm": "yes"})
     assert refused.status_code == 409
     assert "still a draft; open it before closing it" in refused.text
 
@@ -114,7 +114,7 @@ def test_status_moves_draft_open_closed_and_refuses_the_rest(
     assert again.status_code == 409
     assert "open already" in again.text
 
-    assert post_form(organiser, f"{url}/close").status_code == 303
+    assert post_form(organiser, f"{url}/close", {"confirm": "yes"}).status_code == 303
     reopen = post_form(organiser, f"{url}/open")
     assert reopen.status_code == 409
     assert "closed; re-open it to take applications again" in reopen.text

@@ -211,7 +211,7 @@ def test_publishing_makes_the_placements_offers_and_ends_the_runs(
     run = run_round(app, organiser, round_id)
 
     # An open round is not published: applications are still coming in.
-    refused = post_form(organiser, f"/organiser/runs/{run['id']}/publish")
+    refused = post_form(organiser, f"/organiser/runs/{run['id']}/publish", {"confirm": "yes"})
     assert refused.status_code == 409
     assert "close it" in refused.text
     with Session(app.state.engine) as session:
@@ -221,7 +221,7 @@ def test_publishing_makes_the_placements_offers_and_ends_the_runs(
         session.add(round_row)
         session.commit()
 
-    published = post_form(organiser, f"/organiser/runs/{run['id']}/publish")
+    published = post_form(organiser, f"/organiser/runs/{run['id']}/publish", {"confirm": "yes"})
     assert published.status_code == 303
     with Session(app.state.engine) as session:
         round_row = session.get(Round, round_id)

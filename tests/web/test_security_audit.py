@@ -413,7 +413,9 @@ CALLS: dict[tuple[str, str], Call] = {
         "organiser", lambda w: f"/organiser/rounds/{w.draft_round}/open", form=_fixed({})
     ),
     ("POST", "/organiser/rounds/{round_id}/close"): Call(
-        "organiser", lambda w: f"/organiser/rounds/{w.organiser_round}/close", form=_fixed({})
+        "organiser",
+        lambda w: f"/organiser/rounds/{w.organiser_round}/close",
+        form=_fixed({"confirm": "yes"}),
     ),
     ("POST", "/organiser/rounds/{round_id}/reopen"): Call(
         "organiser", lambda w: f"/organiser/rounds/{w.closed_round}/reopen", form=_fixed({})
@@ -524,7 +526,9 @@ CALLS: dict[tuple[str, str], Call] = {
         "organiser", lambda w: w.meeting_day and f"/api/meeting-runs/{w.running_schedule}/stop"
     ),
     ("POST", "/organiser/runs/{run_id}/publish"): Call(
-        "organiser", lambda w: f"/organiser/runs/{w.run['id']}/publish", form=_fixed({})
+        "organiser",
+        lambda w: f"/organiser/runs/{w.run['id']}/publish",
+        form=_fixed({"confirm": "yes"}),
     ),
     ("POST", "/api/runs/{run_id}/publish"): Call(
         "organiser", lambda w: f"/api/runs/{w.run['id']}/publish"
@@ -721,7 +725,9 @@ CALLS: dict[tuple[str, str], Call] = {
         form=_fixed({"time_limit": "10"}),
     ),
     ("POST", meetings_routes.DAY + "/publish"): Call(
-        "organiser", lambda w: w.scheduled_request and f"{_day(w)}/publish", form=_fixed({})
+        "organiser",
+        lambda w: w.scheduled_request and f"{_day(w)}/publish",
+        form=_fixed({"confirm": "yes"}),
     ),
     ("POST", "/organiser/meeting-requests/{request_id}/delete"): Call(
         "organiser",

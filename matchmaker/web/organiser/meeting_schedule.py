@@ -17,7 +17,13 @@ from matchmaker.services import meeting_runs as schedule_service
 from matchmaker.services import meetings as meeting_service
 from matchmaker.services.solver_jobs import JobRefused
 from matchmaker.web.meeting_requests import Priority, RowId, SessionPart
-from matchmaker.web.organiser.meeting_day import day_changed
+from matchmaker.web.organiser.confirmation import (
+    Confirmation,
+    ConfirmField,
+    confirm_page,
+    confirmed,
+)
+from matchmaker.web.organiser.meeting_day import day_changed, day_url
 
 router = APIRouter(prefix="/organiser", tags=["pages: meeting days"])
 
@@ -158,13 +164,47 @@ def unlock_meeting(
     return _lock(request, session, user, request_id, False)
 
 
+def _publish_confirmation(session: Session, user: User, mission_id: int) -> Confirmation:
+    day = meeting_service.visible_day(session=session, mission_id=mission_id, user=user)
+    mission = meeting_service.visible_mission(session=session, mission_id=mission_id, user=user)
+    return Confirmation(
+        question=f"Publish the agendas of {mission.title}'s meeting day?",
+        happens=(
+            f"Every placed firm and every partner can read its agenda for "
+            f"{day.day.isoformat()} and download it as a calendar file.",
+            "The day becomes final: its set-up, partners, requests and schedule no longer change.",
+        ),
+        undo="No: publishing the agendas cannot be undone.",
+        action=f"{day_url(mission_id)}/publish",
+        yes="Yes, publish the agendas",
+        back=day_url(mission_id),
+        back_label=f"Meeting day of {mission.title}",
+    )
+
+
+@router.get("/missions/{mission_id}/meetings/publish/confirm", response_class=HTMLResponse)
+def confirm_publish(
+    request: Request, session: SessionDep, user: CurrentUser, mission_id: int
+) -> Response:
+    return confirm_page(request, _publish_confirmation(session, user, mission_id))
+
+
 @router.post(
     "/missions/{mission_id}/meetings/publish",
     response_class=HTMLResponse,
     dependencies=[CsrfChecked],
 )
-def publish(request: Request, session: SessionDep, user: CurrentUser, mission_id: int) -> Response:
-    """Publish the schedule: every firm and partner can read its agenda."""
+def publish(
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    mission_id: int,
+    confirm: ConfirmField = "",
+) -> Response:
+    """Publish the schedule once confirmed (confirm=yes): every firm and partner can read its
+    agenda. Without it, the confirmation page."""
+    if not confirmed(confirm):
+        return confirm_page(request, _publish_confirmation(session, user, mission_id))
 
     def publish_day() -> Any:
         return schedule_service.publish_day(session=session, mission_id=mission_id, actor=user)

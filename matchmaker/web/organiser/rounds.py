@@ -25,6 +25,12 @@ from matchmaker.services import verification as verification_service
 from matchmaker.services.errors import Conflict, Invalid
 from matchmaker.web.mission_forms import FormDep
 from matchmaker.web.organiser.common import round_url, visible_round
+from matchmaker.web.organiser.confirmation import (
+    Confirmation,
+    ConfirmField,
+    confirm_page,
+    confirmed,
+)
 from matchmaker.web.organiser.round_form import round_input, row_errors
 from matchmaker.web.pages import download, see_other
 from matchmaker.web.rendering import render
@@ -143,10 +149,41 @@ def open_round(request: Request, session: SessionDep, user: CurrentUser, round_i
     return _move(request, session, user, round_id, "open")
 
 
-@router.post("/rounds/{round_id}/close", dependencies=[CsrfChecked])
-def close_round(
+def _close_confirmation(round_row: Round) -> Confirmation:
+    return Confirmation(
+        question=f"Close {round_row.name} for applications?",
+        happens=(
+            "Firms can no longer apply, withdraw or change their preferences in this round.",
+            "You can then run the matching and review the roster before publishing it.",
+        ),
+        undo="Yes: you can re-open the round for applications until a roster is published.",
+        action=round_url(round_row.id, "/close"),
+        yes="Yes, close the round",
+        back=round_url(round_row.id),
+        back_label=round_row.name,
+    )
+
+
+@router.get("/rounds/{round_id}/close/confirm", response_class=HTMLResponse)
+def confirm_close(
     request: Request, session: SessionDep, user: CurrentUser, round_id: str
 ) -> Response:
+    round_row = visible_round(session, user, round_id)
+    return confirm_page(request, _close_confirmation(round_row))
+
+
+@router.post("/rounds/{round_id}/close", dependencies=[CsrfChecked])
+def close_round(
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    round_id: str,
+    confirm: ConfirmField = "",
+) -> Response:
+    """Close the round once confirmed (confirm=yes); without it, the confirmation page."""
+    if not confirmed(confirm):
+        round_row = visible_round(session, user, round_id)
+        return confirm_page(request, _close_confirmation(round_row))
     return _move(request, session, user, round_id, "close")
 
 

@@ -21,6 +21,12 @@ from matchmaker.services import runs as run_service
 from matchmaker.services.errors import Invalid, ServiceError
 from matchmaker.services.runs import RunRefused
 from matchmaker.services.solver_jobs import JobRefused
+from matchmaker.web.organiser.confirmation import (
+    Confirmation,
+    ConfirmField,
+    confirm_page,
+    confirmed,
+)
 from matchmaker.web.pages import see_other
 from matchmaker.web.rendering import refusal, render
 
@@ -190,9 +196,45 @@ def stop_run(request: Request, session: SessionDep, user: CurrentUser, run_id: i
     return _run_changed(request, session, user, run_id, stop, (JobRefused,))
 
 
+def _publish_confirmation(session: Session, user: User, run_id: int) -> Confirmation:
+    run = run_service.visible_run(session=session, run_id=run_id, user=user)
+    round_row = round_service.round_by_id(session=session, round_id=run.round_id)
+    return Confirmation(
+        question=f"Publish the roster of matching run {run_id}?",
+        happens=(
+            f"Every placement of this run becomes an offer to its firm in {round_row.name}.",
+            "Every firm that applied sees its result, with the reason for each application "
+            "that has no place, and gets an e-mail about it.",
+            "The round's missions no longer change; a firm that declines or withdraws frees "
+            "its place for the waiting list.",
+        ),
+        undo="No: publishing cannot be undone, and the e-mails cannot be called back.",
+        action=f"/organiser/runs/{run_id}/publish",
+        yes="Yes, publish the roster",
+        back=f"/organiser/runs/{run_id}",
+        back_label=f"Matching run {run_id}",
+    )
+
+
+@router.get("/runs/{run_id}/publish/confirm", response_class=HTMLResponse)
+def confirm_publish(
+    request: Request, session: SessionDep, user: CurrentUser, run_id: int
+) -> Response:
+    return confirm_page(request, _publish_confirmation(session, user, run_id))
+
+
 @router.post("/runs/{run_id}/publish", response_class=HTMLResponse, dependencies=[CsrfChecked])
-def publish_run(request: Request, session: SessionDep, user: CurrentUser, run_id: int) -> Response:
-    """Publish the run's roster: its placements become offers to the firms."""
+def publish_run(
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    run_id: int,
+    confirm: ConfirmField = "",
+) -> Response:
+    """Publish the run's roster once confirmed (confirm=yes): its placements become offers to
+    the firms. Without it, the confirmation page."""
+    if not confirmed(confirm):
+        return confirm_page(request, _publish_confirmation(session, user, run_id))
 
     def publish() -> Any:
         return roster_service.publish_run(session=session, run_id=run_id, actor=user)

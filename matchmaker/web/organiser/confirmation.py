@@ -1,0 +1,39 @@
+"""The confirmation step of the organiser's irreversible actions (closing a round, publishing a
+roster or a meeting day's agendas): a page saying what will happen and what can be undone,
+whose "yes" button posts the action again with confirm=yes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Form, Request
+from fastapi.responses import Response
+
+from matchmaker.web.rendering import render
+
+YES = "yes"
+# The form field of the action's post: anything but "yes" only shows the confirmation page.
+ConfirmField = Annotated[str, Form(max_length=20)]
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    """What the page asks: its question, what happens, what can or cannot be undone, the
+    action's address, the yes button's words and the way back."""
+
+    question: str
+    happens: tuple[str, ...]
+    undo: str
+    action: str
+    yes: str
+    back: str
+    back_label: str
+
+
+def confirmed(confirm: str) -> bool:
+    return confirm.strip().lower() == YES
+
+
+def confirm_page(request: Request, confirmation: Confirmation) -> Response:
+    return render(request, "organiser/confirm.html", confirmation=confirmation)
