@@ -156,6 +156,9 @@ def test_the_organisers_waiting_list_is_per_mission_with_positions(
     run_id = published_round(app, clients)
     page = clients.organiser.get(f"/organiser/runs/{run_id}")
     assert "Waiting list per mission" in page.text
+    # Ties in score are broken by the published lottery, its seed shown with the run.
+    run = clients.organiser.get(f"/api/runs/{run_id}").json()
+    assert f"by a published draw with seed {run['seed']}" in page.text
     waiting = page.text.split('id="waiting-heading"')[1].split("Roster per mission")[0]
     # F3, F4, F5 in score order, numbered 1..3; the firms holding a place are not listed.
     names = [f"F{n}" for n in (3, 4, 5)]
