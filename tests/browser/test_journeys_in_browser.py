@@ -5,7 +5,10 @@ publishes; each SME sees its place or its reason in plain words and accepts or d
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from pathlib import Path
 
+import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support.ui import Select
@@ -14,6 +17,8 @@ from sqlmodel import Session
 from matchmaker.services.scenarios import import_scenario
 from tests import builders as b
 from tests.browser.pages import adopt_rounds, fill, log_in, register, submit, wait_for_text
+from tests.live_server import LiveServer
+from tests.smtp_server import Inbox, body_of
 
 ROUND = "R-WALK"
 
@@ -97,7 +102,17 @@ def result_row(driver: WebDriver, title: str) -> str:
     return row.text
 
 
-def test_sme_applies_organiser_matches_and_publishes_sme_answers(live_server, browser) -> None:
+@pytest.fixture
+def mailing_server(tmp_path: Path, smtp: tuple[Inbox, str]) -> Iterator[LiveServer]:
+    """The live server with its e-mail going to the test's own SMTP server."""
+    with LiveServer(f"sqlite:///{tmp_path / 'walk.db'}", smtp_url=smtp[1]) as server:
+        yield server
+
+
+def test_sme_applies_organiser_matches_and_publishes_sme_answers(
+    mailing_server: LiveServer, smtp: tuple[Inbox, str], browser
+) -> None:
+    live_server, (inbox, _) = mailing_server, smtp
     with Session(live_server.app.state.engine) as session:
         import_scenario(session=session, document=walk_round())
         session.commit()
@@ -206,3 +221,22 @@ def test_sme_applies_organiser_matches_and_publishes_sme_answers(live_server, br
     browser.get(f"{base}/sme/applications")
     assert "You withdrew from this mission" in result_row(browser, "Water business mission Hamburg")
     assert "is offered to you" in result_row(browser, "Water fair Amsterdam")
+
+    # The offer reached the firm by e-mail, with its answer-by date; it accepts the fair place.
+    deadline = time.monotonic() + 30
+    offered: list = []
+    while not offered and time.monotonic() < deadline:
+        offered = [
+            m
+            for m in list(inbox.messages)
+            if m["To"] == "directie@aquanoord.nl"
+            and str(m["Subject"]).startswith("Er is een plaats voor u vrij: Water fair Amsterdam")
+        ]
+        time.sleep(0.1)
+    assert offered, inbox.subjects()
+    assert "uiterlijk" in body_of(offered[0]) and "(Amsterdam time)" in body_of(offered[0])
+    browser.get(f"{base}/sme/placements")
+    browser.find_element(By.LINK_TEXT, "Water fair Amsterdam").click()
+    wait_for_text(browser, "Please answer by")
+    submit(browser, "Accept the place")
+    wait_for_text(browser, "You have taken this place")
