@@ -125,6 +125,7 @@ FORMS: list[tuple[str, str, tuple[str, ...]]] = [
     ("organiser", "/organiser/rounds/{round_b}/close", ("confirm",)),
     ("organiser", "/organiser/rounds/{round_b}/reopen", ()),
     ("organiser", "/organiser/rounds/{round_b}/deadline", ("close_date", "close_time")),
+    ("organiser", "/organiser/rounds/{round_b}/answer-days", ("answer_days",)),
     ("organiser", "/organiser/rounds/{round_b}/close", ("confirm",)),
     ("organiser", "/organiser/rounds/{round_b}/missions", MISSION),
     ("organiser", "/organiser/rounds/{round_b}/missions/{mission_b}", MISSION),

@@ -425,6 +425,11 @@ CALLS: dict[tuple[str, str], Call] = {
         lambda w: f"/organiser/rounds/{w.organiser_round}/deadline",
         form=_fixed({"close_date": "2099-01-15", "close_time": "17:00"}),
     ),
+    ("POST", "/organiser/rounds/{round_id}/answer-days"): Call(
+        "organiser",
+        lambda w: f"/organiser/rounds/{w.organiser_round}/answer-days",
+        form=_fixed({"answer_days": "7"}),
+    ),
     ("POST", "/organiser/rounds/{round_id}/branch-missions"): Call(
         "organiser",
         lambda w: f"/organiser/rounds/{w.draft_round}/branch-missions",
@@ -472,6 +477,11 @@ CALLS: dict[tuple[str, str], Call] = {
         "organiser",
         lambda w: f"/api/organiser/rounds/{w.organiser_round}/deadline",
         json=_fixed({"applications_close_at": "2099-01-15T17:00:00+01:00"}),
+    ),
+    ("PUT", "/api/organiser/rounds/{round_id}/answer-days"): Call(
+        "organiser",
+        lambda w: f"/api/organiser/rounds/{w.organiser_round}/answer-days",
+        json=_fixed({"answer_days": 7}),
     ),
     ("POST", "/api/organiser/rounds/{round_id}/branch-missions"): Call(
         "organiser",
