@@ -17,3 +17,8 @@ def amsterdam_time(moment: datetime) -> str:
 def from_amsterdam(day: date, clock: time) -> datetime:
     """A date and a wall-clock time in Amsterdam as an aware moment in UTC."""
     return datetime.combine(day, clock, tzinfo=AMSTERDAM).astimezone(UTC)
+
+
+def amsterdam_iso(moment: datetime) -> str:
+    """'2027-03-12T17:00:00+01:00': the moment in Amsterdam time, for files and machines."""
+    return moment.astimezone(AMSTERDAM).isoformat(timespec="seconds")
