@@ -16,6 +16,11 @@ class AuditLog(SQLModel, table=True):
     """One recorded decision (verification, matching run, lock, publish, withdrawal, ...).
 
     actor_user_id is null for the system itself (start-up recovery, imports by the CLI).
+    organisation_id and firm_id say whose log the row is in, fixed when it is written
+    (services/audit_scope.py): the organisation whose round the object belongs to, else the
+    acting organiser's or branch organisation's (else the object's own, for accounts and
+    invitations); firm_id the firm the decision is about. Plain integers without a foreign
+    key: an append-only row outlives the organisation or firm, and no cascade may touch it.
     """
 
     __tablename__ = "audit_log"
@@ -31,6 +36,8 @@ class AuditLog(SQLModel, table=True):
     before: dict[str, Any] | None = Field(default=None, sa_type=JSON)
     after: dict[str, Any] | None = Field(default=None, sa_type=JSON)
     at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime, index=True)
+    organisation_id: int | None = Field(default=None, index=True)
+    firm_id: int | None = Field(default=None, index=True)
 
 
 class AuditLogPublic(SQLModel):

@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 from sqlmodel import Session
 
 from matchmaker.models import AuditLog, User
-from matchmaker.services import read_back
+from matchmaker.services import audit_scope, read_back
 
 T = TypeVar("T")
 
@@ -22,7 +22,11 @@ def record(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
 ) -> AuditLog:
-    """Add one audit row to the caller's transaction (it commits together with the change)."""
+    """Add one audit row to the caller's transaction (it commits together with the change),
+    in the log of the organisation and firm its object belongs to (services/audit_scope)."""
+    scope = audit_scope.scope_of(
+        session=session, actor=actor, object_type=object_type, object_id=object_id
+    )
     entry = AuditLog(
         actor_user_id=actor.id if actor is not None else None,
         action=action,
@@ -30,6 +34,8 @@ def record(
         object_id=str(object_id),
         before=before,
         after=after,
+        organisation_id=scope.organisation_id,
+        firm_id=scope.firm_id,
     )
     session.add(entry)
     return entry

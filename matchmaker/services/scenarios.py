@@ -269,6 +269,7 @@ def _insert_round(
             action="round.import",
             object_type="round",
             object_id=round_row.id,
+            organisation_id=round_row.organisation_id,
             after={
                 "name": scenario.name,
                 "regions": len(scenario.regions),
