@@ -112,7 +112,8 @@ def test_the_api_reports_the_snapshot_its_digest_and_the_result(
 ) -> None:
     organiser = clients.organiser
     round_id = import_round(app, waiting_round(capacity=1, applicants=3), organiser)
-    response = organiser.post(f"/api/rounds/{round_id}/runs", json={"seed": 7, "time_limit": 30})
+    # F1 and F2 tie; the lottery of seed 5 draws F1 first.
+    response = organiser.post(f"/api/rounds/{round_id}/runs", json={"seed": 5, "time_limit": 30})
     assert response.status_code == 202
     assert response.json()["state"] in ("queued", "running", "succeeded")  # the thread is quick
     run_id = response.json()["id"]
@@ -120,7 +121,7 @@ def test_the_api_reports_the_snapshot_its_digest_and_the_result(
 
     run = organiser.get(f"/api/runs/{run_id}").json()
     assert run["state"] == "succeeded" and run["status"] == "OPTIMAL"
-    assert run["seed"] == 7 and run["parameters"]["time_limit"] == 30
+    assert run["seed"] == 5 and run["parameters"]["time_limit"] == 30
     assert re.fullmatch(r"\d+\.\d+.*", run["ortools_version"])
 
     snapshot = organiser.get(f"/api/runs/{run_id}/scenario").json()
