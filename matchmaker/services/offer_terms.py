@@ -10,7 +10,6 @@ from sqlmodel import Session
 from matchmaker import times
 from matchmaker.models import Placement, PlacementStatus, Round, User
 from matchmaker.models.rounds import MAX_ANSWER_DAYS
-from matchmaker.services import audit
 from matchmaker.services import rounds as round_service
 from matchmaker.services.errors import Invalid, Problem
 
@@ -36,15 +35,11 @@ def set_answer_days(*, session: Session, actor: User, round_id: str, days: int) 
         raise Invalid(
             [Problem("answer_days", f"must be a whole number of days from 1 to {MAX_ANSWER_DAYS}")]
         )
-    before = round_row.answer_days
-    round_row.answer_days = days
-    audit.commit_change(
+    return round_service.change_setting(
         session=session,
         actor=actor,
-        row=round_row,
+        round_row=round_row,
+        field="answer_days",
+        value=days,
         action="round.answer_days",
-        object_type="round",
-        before={"answer_days": before},
-        after={"answer_days": days},
     )
-    return round_row

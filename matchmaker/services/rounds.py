@@ -11,6 +11,7 @@ same button at once give one change and one clear refusal.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -273,37 +274,55 @@ def set_deadline(
         raise Conflict("the round is published; its application deadline no longer matters")
     if close_at is not None and close_at.tzinfo is None:
         raise Invalid([Problem("applications_close_at", "needs a time zone")])
-    before = round_row.applications_close_at
-    round_row.applications_close_at = close_at
-    audit.commit_change(
+    return change_setting(
+        session=session,
+        actor=actor,
+        round_row=round_row,
+        field="applications_close_at",
+        value=close_at,
+        action="round.deadline",
+        recorded=lambda moment: moment.isoformat() if moment else None,
+    )
+
+
+def change_setting(
+    *,
+    session: Session,
+    actor: User,
+    round_row: Round,
+    field: str,
+    value: Any,
+    action: str,
+    recorded: Callable[[Any], Any] = lambda value: value,
+) -> Round:
+    """Set one of the round's settings and commit it with its audit row (before and after as
+    `recorded` writes them); setting the value it already has changes and records nothing."""
+    before = getattr(round_row, field)
+    if before == value:
+        return round_row
+    setattr(round_row, field, value)
+    return audit.commit_change(
         session=session,
         actor=actor,
         row=round_row,
-        action="round.deadline",
+        action=action,
         object_type="round",
-        before={"applications_close_at": before.isoformat() if before else None},
-        after={"applications_close_at": close_at.isoformat() if close_at else None},
+        before={field: recorded(before)},
+        after={field: recorded(value)},
     )
-    return round_row
 
 
 def invite_branch_missions(*, session: Session, actor: User, round_id: str, invite: bool) -> Round:
     """Let branch organisations see the round once it is open and offer national missions
     in it, or stop that (missions already offered stay)."""
-    round_row = get_round(session=session, user=actor, round_id=round_id)
-    before = round_row.invites_branch_missions
-    if before != invite:
-        round_row.invites_branch_missions = invite
-        audit.commit_change(
-            session=session,
-            actor=actor,
-            row=round_row,
-            action="round.invite_branch_missions",
-            object_type="round",
-            before={"invites_branch_missions": before},
-            after={"invites_branch_missions": invite},
-        )
-    return round_row
+    return change_setting(
+        session=session,
+        actor=actor,
+        round_row=get_round(session=session, user=actor, round_id=round_id),
+        field="invites_branch_missions",
+        value=invite,
+        action="round.invite_branch_missions",
+    )
 
 
 def _move(*, session: Session, actor: User, round_id: str, action: str) -> Round:

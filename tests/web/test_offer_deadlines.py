@@ -73,7 +73,10 @@ def test_the_organiser_sets_the_answer_days_and_bad_values_name_the_field(
         assert refused.status_code == 422
         assert refused.json()["detail"][0]["loc"][-1] == "answer_days"
     page = post_form(organiser, "/organiser/rounds/R1/answer-days", {"answer_days": "-3"})
-    assert page.status_code == 422 and "Answer days" in page.text
+    assert page.status_code == 422 and "Answer days: -3 is not a whole number" in page.text
+    page = post_form(organiser, "/organiser/rounds/R1/answer-days", {"answer_days": "90"})
+    assert page.status_code == 422
+    assert "Answer days: must be a whole number of days from 1 to 60" in page.text
     changed = organiser.put("/api/organiser/rounds/R1/answer-days", json={"answer_days": 2})
     assert changed.status_code == 200 and changed.json()["answer_days"] == 2
     form = post_form(organiser, "/organiser/rounds/R1/answer-days", {"answer_days": "3"})

@@ -22,7 +22,7 @@ from matchmaker.services import offer_terms
 from matchmaker.services import rounds as round_service
 from matchmaker.services import runs as run_service
 from matchmaker.services import verification as verification_service
-from matchmaker.services.errors import Conflict, Invalid
+from matchmaker.services.errors import Conflict, Invalid, Problem, ServiceError
 from matchmaker.web.mission_forms import FormDep
 from matchmaker.web.organiser.common import round_url, visible_round
 from matchmaker.web.organiser.confirmation import (
@@ -194,6 +194,23 @@ def reopen_round(
     return _move(request, session, user, round_id, "reopen")
 
 
+_SETTING_LABELS = {"answer_days": "Answer days", "applications_close_at": "Deadline"}
+
+
+def _setting_refused(
+    request: Request, session: Session, user: User, round_id: str, error: ServiceError
+) -> Response:
+    """The round page again with the service's reason for refusing a setting, and its status."""
+    round_row = visible_round(session, user, round_id)
+    message = str(error)
+    if isinstance(error, Invalid):
+        message = "; ".join(
+            f"{_SETTING_LABELS.get(problem.path, problem.path)}: {problem.message}"
+            for problem in error.problems
+        )
+    return _round_page(request, session, round_row, status_code=error.status, error=message)
+
+
 @router.post("/rounds/{round_id}/deadline", dependencies=[CsrfChecked])
 def set_deadline(
     request: Request, session: SessionDep, user: CurrentUser, round_id: str, form: FormDep
@@ -201,28 +218,21 @@ def set_deadline(
     """The deadline form: a date and a time in Amsterdam; both empty removes it."""
     day_text = str(form.get("close_date") or "").strip()
     clock_text = str(form.get("close_time") or "").strip() or "23:59"
-    close_at = None
-    if day_text:
-        try:
-            close_at = times.from_amsterdam(
-                date.fromisoformat(day_text), time.fromisoformat(clock_text)
-            )
-        except ValueError:
-            round_row = visible_round(session, user, round_id)
-            return _round_page(
-                request,
-                session,
-                round_row,
-                status_code=422,
-                error=f"{day_text} {clock_text} is not a date (YYYY-MM-DD) and time (HH:MM)",
-            )
     try:
+        close_at = None
+        if day_text:
+            try:
+                close_at = times.from_amsterdam(
+                    date.fromisoformat(day_text), time.fromisoformat(clock_text)
+                )
+            except ValueError:
+                problem = f"{day_text} {clock_text} is not a date (YYYY-MM-DD) and time (HH:MM)"
+                raise Invalid([Problem("applications_close_at", problem)]) from None
         round_service.set_deadline(
             session=session, actor=user, round_id=round_id, close_at=close_at
         )
-    except Conflict as error:
-        round_row = visible_round(session, user, round_id)
-        return _round_page(request, session, round_row, status_code=409, error=str(error))
+    except (Conflict, Invalid) as error:
+        return _setting_refused(request, session, user, round_id, error)
     return see_other(round_url(round_id))
 
 
@@ -233,22 +243,19 @@ def set_answer_days(
     """How many days firms get to answer an offered place."""
     text = str(form.get("answer_days") or "").strip()
     try:
-        offer_terms.set_answer_days(
-            session=session,
-            actor=user,
-            round_id=round_id,
-            days=int(text) if text.isdigit() and len(text) <= 3 else -1,
-        )
-    except Invalid:
-        round_row = visible_round(session, user, round_id)
-        return _round_page(
-            request,
-            session,
-            round_row,
-            status_code=422,
-            error=f"Answer days: {text or 'nothing'} is not a whole number of days from 1 to "
-            f"{MAX_ANSWER_DAYS}",
-        )
+        if not (text.isdigit() and len(text) <= 3):
+            raise Invalid(
+                [
+                    Problem(
+                        "answer_days",
+                        f"{text or 'nothing'} is not a whole number of days from 1 to "
+                        f"{MAX_ANSWER_DAYS}",
+                    )
+                ]
+            )
+        offer_terms.set_answer_days(session=session, actor=user, round_id=round_id, days=int(text))
+    except Invalid as error:
+        return _setting_refused(request, session, user, round_id, error)
     return see_other(round_url(round_id))
 
 
