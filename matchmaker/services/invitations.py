@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, or_, update
+from sqlalchemy import ColumnElement, or_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from matchmaker.models import Invitation, Organisation, OrganisationKind, Role, User
-from matchmaker.services import NotFound, audit, mail_texts, outbox, read_back
+from matchmaker.services import NotFound, audit, mail_texts, one_time_links, outbox, read_back
 from matchmaker.services.accounts import (
     AccountError,
     AccountRefused,
-    _digest,
     _now,
     check_email,
     check_password,
@@ -105,10 +103,10 @@ def create_invitation(
     email = check_email(email)
     if role not in KIND_OF_ROLE or KIND_OF_ROLE[role] != OrganisationKind(organisation.kind):
         raise AccountError("role", "an invitation is for an organiser or a branch organisation")
-    token = secrets.token_urlsafe(32)
+    token = one_time_links.new_token()
     now = _now()
     record = Invitation(
-        token_hash=_digest(token),
+        token_hash=one_time_links.digest(token),
         email=email,
         role=role,
         organisation_id=organisation.id,  # type: ignore[arg-type]
@@ -247,7 +245,7 @@ def pending(*, session: Session, token: str) -> PendingInvitation:
     row = session.exec(
         select(Invitation, Organisation)
         .join(Organisation, col(Organisation.id) == col(Invitation.organisation_id))
-        .where(col(Invitation.token_hash) == _digest(token), *_open(_now()))
+        .where(col(Invitation.token_hash) == one_time_links.digest(token), *_open(_now()))
     ).first()
     if row is None:
         raise InvitationUnusable()
@@ -268,19 +266,9 @@ def accept(*, session: Session, token: str, password: str) -> User:
     check_password(password)
     password_hash = hash_password(password)
     now = _now()
-    claimed = session.exec(  # type: ignore[call-overload]
-        update(Invitation)
-        .where(col(Invitation.token_hash) == _digest(token), *_open(now))
-        .values(used_at=now)
-    )
-    if claimed.rowcount != 1:
-        session.rollback()
+    invitation = one_time_links.claim(session, Invitation, token, still_open=_open(now), now=now)
+    if invitation is None:
         raise InvitationUnusable()
-    invitation = session.exec(
-        select(Invitation)
-        .where(col(Invitation.token_hash) == _digest(token))
-        .execution_options(populate_existing=True)
-    ).one()
     if session.exec(select(User.id).where(User.email == invitation.email)).first() is not None:
         session.rollback()
         raise AccountError(

@@ -8,8 +8,6 @@ so nobody can flood someone's mailbox.
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, update
@@ -17,7 +15,7 @@ from sqlmodel import Session, col, select
 
 from matchmaker.models import PasswordReset, User, UserSession
 from matchmaker.models.common import utcnow
-from matchmaker.services import audit, mail_texts, outbox
+from matchmaker.services import audit, mail_texts, one_time_links, outbox
 from matchmaker.services.accounts import check_password, hash_password, normalise_email
 from matchmaker.services.errors import NotFound
 
@@ -39,10 +37,6 @@ class ResetLinkUnusable(NotFound):
         return self.MESSAGE
 
 
-def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def request_reset(*, session: Session, email: str, public_url: str) -> None:
     """Mail a reset link to the account with this address, if there is one, and commit."""
     address = normalise_email(email)
@@ -50,10 +44,10 @@ def request_reset(*, session: Session, email: str, public_url: str) -> None:
     now = utcnow()
     if user is None or not user.active or _recent_links(session, user, now) >= MAX_LINKS_PER_HOUR:
         return
-    token = secrets.token_urlsafe(32)
+    token = one_time_links.new_token()
     session.add(
         PasswordReset(
-            token_hash=_digest(token),
+            token_hash=one_time_links.digest(token),
             user_id=user.id,
             created_at=now,
             expires_at=now + RESET_LIFETIME,
@@ -95,7 +89,7 @@ def account_of_link(*, session: Session, token: str) -> User:
     row = session.exec(
         select(User)
         .join(PasswordReset, col(PasswordReset.user_id) == col(User.id))
-        .where(col(PasswordReset.token_hash) == _digest(token), *_open(utcnow()))
+        .where(col(PasswordReset.token_hash) == one_time_links.digest(token), *_open(utcnow()))
     ).first()
     if row is None or not row.active:
         raise ResetLinkUnusable()
@@ -113,18 +107,8 @@ def reset_password(*, session: Session, token: str, password: str) -> User:
     check_password(password)
     password_hash = hash_password(password)  # before the transaction: it takes a while
     now = utcnow()
-    claimed = session.exec(  # type: ignore[call-overload]
-        update(PasswordReset)
-        .where(col(PasswordReset.token_hash) == _digest(token), *_open(now))
-        .values(used_at=now)
-    )
-    if claimed.rowcount != 1:
-        session.rollback()
-        raise ResetLinkUnusable()
-    link = session.exec(
-        select(PasswordReset).where(col(PasswordReset.token_hash) == _digest(token))
-    ).one()
-    user = session.get(User, link.user_id)
+    link = one_time_links.claim(session, PasswordReset, token, still_open=_open(now), now=now)
+    user = session.get(User, link.user_id) if link is not None else None
     if user is None or not user.active:
         session.rollback()
         raise ResetLinkUnusable()
