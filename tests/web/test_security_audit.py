@@ -509,11 +509,11 @@ CALLS: dict[tuple[str, str], Call] = {
     # runs
     ("POST", "/organiser/rounds/{round_id}/runs"): Call(
         "organiser",
-        lambda w: f"/organiser/rounds/{w.organiser_round}/runs",
+        lambda w: f"/organiser/rounds/{w.closed_round}/runs",
         form=_fixed({"time_limit": "5"}),
     ),
     ("POST", "/api/rounds/{round_id}/runs"): Call(
-        "organiser", lambda w: f"/api/rounds/{w.organiser_round}/runs", json=_fixed({})
+        "organiser", lambda w: f"/api/rounds/{w.closed_round}/runs", json=_fixed({})
     ),
     ("POST", "/organiser/runs/{run_id}/restart"): Call(
         "organiser", lambda w: f"/organiser/runs/{w.failed_run}/restart", form=_fixed({})

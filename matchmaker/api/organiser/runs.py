@@ -24,7 +24,7 @@ ERRORS = declare(
         401: "Not logged in, or an invalid token",
         403: "Only organisers manage matching runs",
         404: "No such round, run or placement among the organiser's rounds",
-        409: "Not possible in the current state (published round, run in progress)",
+        409: "Not possible in the current state (round not closed or published, run in progress)",
         422: "Invalid request, with the path of every problem",
     }
 )
