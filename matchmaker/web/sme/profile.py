@@ -94,12 +94,12 @@ def firm_page(
 
 
 def _posted_firm(fields: Mapping[str, str], names: tuple[str, ...]) -> dict[str, Any]:
-    values: dict[str, Any] = {}
-    for name in names:
-        if name.startswith("readiness_"):
-            values[name] = fields.get(name) == "on"
-        else:
-            values[name] = fields.get(name, "")
+    """The form's fields of `names`, and any field the firm does not fill in itself that
+    was posted anyway (the service refuses those by name)."""
+    values: dict[str, Any] = {name: fields.get(name, "") for name in names}
+    for name in firm_service.NOT_FROM_THE_FIRM:
+        if name in fields:
+            values[name] = fields[name]
     return values
 
 
