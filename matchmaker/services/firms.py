@@ -49,7 +49,6 @@ from matchmaker.services.errors import Conflict, Invalid, NotFound
 
 KVK = re.compile(r"[0-9]{8}")  # ASCII digits only (\d takes any script's)
 MAX_EMPLOYEES = 1_000_000
-MAX_MISSIONS_LAST_3_YEARS = 1000
 MAX_SUMMARY = 5000
 MAX_NAME = 200
 # Row ids are 32-bit integers; a larger number from a URL or a form names no row (and
@@ -235,22 +234,21 @@ FIRM_FIELDS = (
     "region",
     "sector",
     "employees",
-    "missions_last_3_years",
     "exports_to",
 )
 # What a registered firm may change (the KvK number is its identity).
 EDITABLE_FIRM_FIELDS = FIRM_FIELDS[1:]
-_FIRM_DEFAULTS: dict[str, Any] = {
-    "missions_last_3_years": 0,
-    "exports_to": [],
-}
+_FIRM_DEFAULTS: dict[str, Any] = {"exports_to": []}
 READINESS_FIELDS = ("readiness_strategy", "readiness_organisation", "readiness_finance")
 # Fields of the firm that the firm does not fill in itself, and where they come from: sent
 # in a registration or a change, each is refused by name (422).
 NOT_FROM_THE_FIRM: dict[str, str] = dict.fromkeys(
     READINESS_FIELDS,
     "comes from your latest readiness scan, not from the profile; take the scan to change it",
-)
+) | {
+    "missions_last_3_years": "comes from the record: the places your firm accepted in "
+    "matchmaker's rounds and the missions outside matchmaker your organiser entered",
+}
 
 
 def firm_of(*, session: Session, user: User) -> Firm | None:
@@ -270,7 +268,7 @@ def require_firm(*, session: Session, user: User) -> Firm:
 
 def firm_document(firm: Firm) -> dict[str, Any]:
     """The firm's registered data (for the audit trail)."""
-    return {field: getattr(firm, field) for field in (*FIRM_FIELDS, *READINESS_FIELDS)}
+    return {field: getattr(firm, field) for field in (*FIRM_FIELDS, *NOT_FROM_THE_FIRM)}
 
 
 def _refuse_derived(values: Mapping[str, Any]) -> None:
@@ -306,13 +304,6 @@ def _clean_firm(
             result[field] = clean.integer(
                 field, value, maximum=MAX_EMPLOYEES, label="number of employees"
             )
-        elif field == "missions_last_3_years":
-            result[field] = clean.integer(
-                field,
-                0 if value in (None, "") else value,
-                maximum=MAX_MISSIONS_LAST_3_YEARS,
-                label="number of missions in the last three years",
-            )
         elif field == "exports_to":
             result[field] = clean.countries(field, [] if value is None else value)
     return result, clean.problems
@@ -322,9 +313,10 @@ def register_firm(*, session: Session, actor: User, values: Mapping[str, Any]) -
     """Register the SME user's firm (its only one) and commit.
 
     `values` holds the FIRM_FIELDS as form strings or typed values; kvk, name, region,
-    sector and employees are required, the rest default to 0 and []. Raises Invalid naming
+    sector and employees are required, exports_to defaults to []. Raises Invalid naming
     every bad field (and each NOT_FROM_THE_FIRM field sent), Conflict when the user has a
-    firm already. The readiness flags start false, until the firm's first readiness scan.
+    firm already. The readiness flags start false, until the firm's first readiness scan;
+    its missions of the last three years come from the record (services/mission_history).
     """
     if actor.firm_id is not None:
         raise Conflict("you have registered a firm already; edit its profile instead")

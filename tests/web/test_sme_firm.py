@@ -21,14 +21,12 @@ FIRM: dict[str, str] = {
     "region": "FR",
     "sector": "energy",
     "employees": "12",
-    "missions_last_3_years": "1",
     "exports_to": "de, BE",
 }
 # The same firm as the API takes it.
 FIRM_JSON: dict[str, Any] = {
     **FIRM,
     "employees": 12,
-    "missions_last_3_years": 1,
     "exports_to": ["DE", "BE"],
 }
 

@@ -54,6 +54,18 @@ def _scan_only() -> Any:
     return Field(default=None, description=SCAN_ONLY, json_schema_extra={"readOnly": True})
 
 
+# Likewise the missions of the last three years: counted from the service's own rounds and
+# the organiser's entries of missions outside matchmaker.
+FROM_THE_RECORD = (
+    "not accepted: counted from the record, the places the firm accepted in matchmaker's "
+    "rounds and the missions outside it an organiser entered (sending it answers 422)"
+)
+
+
+def _from_the_record() -> Any:
+    return Field(default=None, description=FROM_THE_RECORD, json_schema_extra={"readOnly": True})
+
+
 class FirmRegistration(BaseModel):
     model_config = ConfigDict(extra="forbid")
     kvk: str = Field(description="exactly 8 digits", examples=["01234567"], max_length=20)
@@ -64,7 +76,7 @@ class FirmRegistration(BaseModel):
     readiness_strategy: bool | None = _scan_only()
     readiness_organisation: bool | None = _scan_only()
     readiness_finance: bool | None = _scan_only()
-    missions_last_3_years: int = 0
+    missions_last_3_years: int | None = _from_the_record()
     exports_to: list[Short] = Field(default_factory=list, max_length=300)
 
 
@@ -77,7 +89,7 @@ class FirmChanges(BaseModel):
     readiness_strategy: bool | None = _scan_only()
     readiness_organisation: bool | None = _scan_only()
     readiness_finance: bool | None = _scan_only()
-    missions_last_3_years: int | None = None
+    missions_last_3_years: int | None = _from_the_record()
     exports_to: list[Short] | None = Field(default=None, max_length=300)
 
 

@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from matchmaker.deps import CsrfChecked, CurrentUser, SessionDep
 from matchmaker.models import Firm
-from matchmaker.services import application_results, catalogue, readiness
+from matchmaker.services import application_results, catalogue, mission_history, readiness
 from matchmaker.services import firms as firm_service
 from matchmaker.services.errors import Conflict, Invalid
 from matchmaker.web.pages import see_other
@@ -89,6 +89,7 @@ def firm_page(
         sector_name=sectors.get(firm.sector, firm.sector),
         exports_to=[firm_service.country_name(code) for code in firm.exports_to],
         scan=scans[0] if scans else None,
+        history=mission_history.history_of(session=session, firm=firm),
         notice=notice_of(notice),
     )
 
