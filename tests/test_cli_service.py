@@ -20,7 +20,7 @@ from typer.testing import CliRunner
 
 from matchmaker import db, jobs, resources
 from matchmaker.cli import app
-from matchmaker.models import MatchingRun, Placement, Role, Round, RunState
+from matchmaker.models import MatchingRun, Placement, Role, Round, RoundStatus, RunState
 from matchmaker.optimisation.scenario import load_document, parse_scenario
 from matchmaker.services import accounts, outbox
 from matchmaker.services import runs as run_service
@@ -110,7 +110,11 @@ def test_a_worker_process_takes_a_queued_run_from_postgresql(postgres_url: str) 
         jobs.prepare_queue(engine)
         with Session(engine) as session:
             document = load_document(resources.resolve_scenario("tight-autumn-2027"))
-            round_id = import_scenario(session=session, document=document).id
+            round_row = import_scenario(session=session, document=document)
+            round_row.status = RoundStatus.closed  # a run takes only a closed round
+            session.add(round_row)
+            session.commit()
+            round_id = round_row.id
             organiser = accounts.register_user(
                 session=session,
                 email="worker-test@example.nl",
@@ -225,7 +229,9 @@ def test_serve_demo_answers_http_with_the_printed_accounts(
     assert login.status_code == 201, login.text
     headers = {"Authorization": f"Bearer {login.json()['token']}"}
 
-    # The organiser runs the demo round; the server's own job thread solves it.
+    # The organiser closes the demo round and runs it; the server's own job thread solves it.
+    closed = httpx.post(f"{base}/api/organiser/rounds/2027-spring/close", headers=headers)
+    assert closed.status_code == 200, closed.text
     started = httpx.post(f"{base}/api/rounds/2027-spring/runs", headers=headers, json={})
     assert started.status_code == 202, started.text
     run_url = f"{base}/api/runs/{started.json()['id']}"

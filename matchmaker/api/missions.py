@@ -6,11 +6,13 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query
+from pydantic import Field
+from sqlmodel import Session
 
 from matchmaker.api.errors import declare
-from matchmaker.deps import SessionDep
-from matchmaker.models import MissionFormat, MissionKind, MissionPublic, RoundStatus
-from matchmaker.services import Invalid, catalogue
+from matchmaker.deps import OptionalUser, SessionDep
+from matchmaker.models import MissionFormat, MissionKind, MissionPublic, Role, RoundStatus, User
+from matchmaker.services import Invalid, catalogue, track_warnings
 from matchmaker.services.firms import is_country
 
 router = APIRouter(prefix="/api/missions", tags=["missions"])
@@ -31,9 +33,21 @@ class MissionEntryPublic(MissionPublic):
     country_name: str
     sector_names: list[str]
     open_for_applications: bool
+    warning: str | None = Field(
+        default=None,
+        description="for a logged-in SME whose latest readiness scan recommends no mission "
+        "now (not_now, innovation_support): what it is warned of before applying",
+    )
 
 
-def entry_public(entry: catalogue.MissionEntry) -> MissionEntryPublic:
+def sme_warning(session: Session, user: User | None) -> str | None:
+    """The track warning of the asking SME's firm, if any (None for anyone else)."""
+    if user is None or user.role != Role.sme:
+        return None
+    return track_warnings.warning_for(session=session, firm_id=user.firm_id)
+
+
+def entry_public(entry: catalogue.MissionEntry, warning: str | None = None) -> MissionEntryPublic:
     return MissionEntryPublic.model_validate(
         {
             **{name: getattr(entry.mission, name) for name in MissionPublic.model_fields},
@@ -42,6 +56,7 @@ def entry_public(entry: catalogue.MissionEntry) -> MissionEntryPublic:
             "country_name": entry.country_name,
             "sector_names": list(entry.sector_names),
             "open_for_applications": entry.open_for_applications,
+            "warning": warning,
         }
     )
 
@@ -49,6 +64,7 @@ def entry_public(entry: catalogue.MissionEntry) -> MissionEntryPublic:
 @router.get("", response_model=list[MissionEntryPublic], responses=ERRORS)
 def list_open_missions(
     session: SessionDep,
+    user: OptionalUser,
     kind: MissionKind | None = None,
     format: MissionFormat | None = None,
     country: Annotated[
@@ -81,11 +97,14 @@ def list_open_missions(
     catalogue.check_range(filters, problems)
     if problems:
         raise Invalid({f"query.{field}": message for field, message in problems.items()})
-    return [entry_public(e) for e in catalogue.open_missions(session=session, filters=filters)]
+    warning = sme_warning(session, user)
+    return [
+        entry_public(e, warning) for e in catalogue.open_missions(session=session, filters=filters)
+    ]
 
 
 @router.get("/{mission_id}", response_model=MissionEntryPublic, responses=ERRORS)
-def get_mission(mission_id: int, session: SessionDep) -> MissionEntryPublic:
+def get_mission(mission_id: int, session: SessionDep, user: OptionalUser) -> MissionEntryPublic:
     """One mission of a round that is open, closed or published."""
     entry = catalogue.public_mission(session=session, mission_id=mission_id)
-    return entry_public(entry)
+    return entry_public(entry, sme_warning(session, user))

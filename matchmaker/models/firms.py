@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, Boolean, CheckConstraint, String, Text, UniqueConstraint
@@ -154,3 +154,24 @@ class ReadinessScanPublic(SQLModel):
     track: Track
     reason: str
     created_at: datetime
+
+
+# --------------------------------------------------------------------------- history outside
+
+
+class ExternalMission(SQLModel, table=True):
+    """A mission a firm joined outside matchmaker, entered by an organiser whose world the
+    firm is in: it counts in the firm's missions of the last three years (with the places
+    the firm accepted in the service's own published rounds)."""
+
+    __tablename__ = "external_mission"
+
+    id: int | None = Field(default=None, primary_key=True)
+    firm_id: int = Field(foreign_key="firm.id", ondelete="CASCADE", index=True)
+    organisation_id: int = Field(foreign_key="organisation.id", ondelete="CASCADE", index=True)
+    title: str = Field(max_length=200, sa_type=Text)
+    country: str = Field(schema_extra={"pattern": COUNTRY_PATTERN}, sa_type=String(2))
+    mission_date: date
+    note: str | None = Field(default=None, sa_type=Text)
+    created_by: int | None = Field(default=None, foreign_key="user_account.id", ondelete="SET NULL")
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)

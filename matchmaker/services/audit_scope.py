@@ -26,6 +26,7 @@ from matchmaker.models import (
     ApiToken,
     Application,
     BusinessCase,
+    ExternalMission,
     Invitation,
     MatchingRun,
     MeetingDay,
@@ -109,6 +110,11 @@ def _owners(
     if object_type == "readiness_scan":
         scan = session.get(ReadinessScan, number)
         return None, scan.firm_id if scan is not None else None, None
+    if object_type == "external_mission":
+        entry = session.get(ExternalMission, number)
+        if entry is None:
+            return None, None, None
+        return None, entry.firm_id, entry.organisation_id
     return _round_owners(session, object_type, number), _firm_of(session, object_type, number), None
 
 

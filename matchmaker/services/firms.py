@@ -15,7 +15,8 @@ registered already, e.g. by a scenario import, cannot be claimed by registering 
 again, since nothing here proves the claimant owns it. Business cases start unverified
 and become unverified again on every change, until an organiser verifies them. A
 readiness scan is scored by the pure rules of matchmaker.services.readiness and stored
-here, setting the firm's three readiness flags in the same transaction.
+here, setting the firm's three readiness flags in the same transaction: the flags come
+from the latest scan only, never from the profile (NOT_FROM_THE_FIRM).
 """
 
 from __future__ import annotations
@@ -48,7 +49,6 @@ from matchmaker.services.errors import Conflict, Invalid, NotFound
 
 KVK = re.compile(r"[0-9]{8}")  # ASCII digits only (\d takes any script's)
 MAX_EMPLOYEES = 1_000_000
-MAX_MISSIONS_LAST_3_YEARS = 1000
 MAX_SUMMARY = 5000
 MAX_NAME = 200
 # Row ids are 32-bit integers; a larger number from a URL or a form names no row (and
@@ -186,16 +186,6 @@ class _Cleaner:
             return None
         return value
 
-    def flag(self, field: str, value: Any) -> bool | None:
-        if isinstance(value, bool):
-            return value
-        if value in (None, "", "off", "false", "0"):
-            return False
-        if value in ("on", "true", "1", "yes"):
-            return True
-        self.fail(field, "must be true or false")
-        return None
-
     def code(self, field: str, value: Any, choices: list[Code], *, label: str) -> str | None:
         known = [c.code for c in choices]
         if isinstance(value, str) and value.strip() in known:
@@ -244,20 +234,20 @@ FIRM_FIELDS = (
     "region",
     "sector",
     "employees",
-    "readiness_strategy",
-    "readiness_organisation",
-    "readiness_finance",
-    "missions_last_3_years",
     "exports_to",
 )
 # What a registered firm may change (the KvK number is its identity).
 EDITABLE_FIRM_FIELDS = FIRM_FIELDS[1:]
-_FIRM_DEFAULTS: dict[str, Any] = {
-    "readiness_strategy": False,
-    "readiness_organisation": False,
-    "readiness_finance": False,
-    "missions_last_3_years": 0,
-    "exports_to": [],
+_FIRM_DEFAULTS: dict[str, Any] = {"exports_to": []}
+READINESS_FIELDS = ("readiness_strategy", "readiness_organisation", "readiness_finance")
+# Fields of the firm that the firm does not fill in itself, and where they come from: sent
+# in a registration or a change, each is refused by name (422).
+NOT_FROM_THE_FIRM: dict[str, str] = dict.fromkeys(
+    READINESS_FIELDS,
+    "comes from your latest readiness scan, not from the profile; take the scan to change it",
+) | {
+    "missions_last_3_years": "comes from the record: the places your firm accepted in "
+    "matchmaker's rounds and the missions outside matchmaker your organiser entered",
 }
 
 
@@ -278,7 +268,14 @@ def require_firm(*, session: Session, user: User) -> Firm:
 
 def firm_document(firm: Firm) -> dict[str, Any]:
     """The firm's registered data (for the audit trail)."""
-    return {field: getattr(firm, field) for field in FIRM_FIELDS}
+    return {field: getattr(firm, field) for field in (*FIRM_FIELDS, *NOT_FROM_THE_FIRM)}
+
+
+def _refuse_derived(values: Mapping[str, Any]) -> None:
+    """Invalid naming each field of NOT_FROM_THE_FIRM that was sent (even as null or false)."""
+    sent = {field: NOT_FROM_THE_FIRM[field] for field in values if field in NOT_FROM_THE_FIRM}
+    if sent:
+        raise Invalid(sent)
 
 
 def _clean_firm(
@@ -307,15 +304,6 @@ def _clean_firm(
             result[field] = clean.integer(
                 field, value, maximum=MAX_EMPLOYEES, label="number of employees"
             )
-        elif field == "missions_last_3_years":
-            result[field] = clean.integer(
-                field,
-                0 if value in (None, "") else value,
-                maximum=MAX_MISSIONS_LAST_3_YEARS,
-                label="number of missions in the last three years",
-            )
-        elif field.startswith("readiness_"):
-            result[field] = clean.flag(field, value)
         elif field == "exports_to":
             result[field] = clean.countries(field, [] if value is None else value)
     return result, clean.problems
@@ -325,11 +313,14 @@ def register_firm(*, session: Session, actor: User, values: Mapping[str, Any]) -
     """Register the SME user's firm (its only one) and commit.
 
     `values` holds the FIRM_FIELDS as form strings or typed values; kvk, name, region,
-    sector and employees are required, the rest default to false, 0 and []. Raises
-    Invalid naming every bad field, Conflict when the user has a firm already.
+    sector and employees are required, exports_to defaults to []. Raises Invalid naming
+    every bad field (and each NOT_FROM_THE_FIRM field sent), Conflict when the user has a
+    firm already. The readiness flags start false, until the firm's first readiness scan;
+    its missions of the last three years come from the record (services/mission_history).
     """
     if actor.firm_id is not None:
         raise Conflict("you have registered a firm already; edit its profile instead")
+    _refuse_derived(values)
     merged = {**_FIRM_DEFAULTS, **{k: v for k, v in values.items() if v is not None}}
     clean, problems = _clean_firm(session, merged, FIRM_FIELDS)
     if "kvk" not in problems and _kvk_taken(session, clean["kvk"]):
@@ -376,6 +367,7 @@ def update_firm(*, session: Session, actor: User, firm: Firm, values: Mapping[st
     Raises Invalid naming every bad field, e.g. a region or sector that a round the
     firm has applied to (and that is still to be matched) does not know.
     """
+    _refuse_derived(values)
     unknown = sorted(set(values) - set(EDITABLE_FIRM_FIELDS))
     if unknown:
         raise Invalid({field: "cannot be changed here" for field in unknown})

@@ -21,7 +21,14 @@ from matchmaker.models import (
     User,
 )
 from matchmaker.models.common import utcnow
-from matchmaker.services import audit, notifications, offer_terms, read_back, snapshots
+from matchmaker.services import (
+    audit,
+    notifications,
+    offer_terms,
+    read_back,
+    snapshots,
+    track_warnings,
+)
 from matchmaker.services.errors import NotFound
 from matchmaker.services.runs import (
     RunRefused,
@@ -42,6 +49,8 @@ class RosterEntry:
     firm: Firm
     mission: Mission
     firm_key: str
+    # Set when the firm's latest readiness scan advises no mission now (track_warnings).
+    track_flag: str | None = None
 
     @property
     def holds_place(self) -> bool:
@@ -61,8 +70,18 @@ def roster(*, session: Session, run: MatchingRun) -> list[RosterEntry]:
         .where(Placement.run_id == run.id)
     ).all()
     members = snapshots.member_keys(session=session, round_id=run.round_id)
+    flags = track_warnings.flagged_firms(
+        session=session, firm_ids=(firm.id for _, _, firm, _ in rows if firm.id is not None)
+    )
     entries = [
-        RosterEntry(placement, application, firm, mission, snapshots.firm_key(firm, members))
+        RosterEntry(
+            placement,
+            application,
+            firm,
+            mission,
+            snapshots.firm_key(firm, members),
+            flags.get(firm.id or 0),
+        )
         for placement, application, firm, mission in rows
     ]
     entries.sort(

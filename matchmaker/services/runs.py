@@ -50,6 +50,13 @@ from matchmaker.services.solver_jobs import (
 )
 
 DEFAULT_TIME_LIMIT_SECONDS = 60.0
+# Matching runs only on a closed round: while it is open (or a draft) firms may still apply
+# and change their applications, so a roster of it would be out of date at once.
+CLOSE_FIRST = (
+    "Sluit eerst de ronde: een matching draait alleen op een gesloten ronde, als niemand "
+    "meer kan aanmelden. / Close the round first: a matching run only runs on a closed "
+    "round, once no firm can apply any more."
+)
 MAX_TIME_LIMIT_SECONDS = 3600.0
 
 
@@ -254,8 +261,9 @@ def start_run(
 ) -> MatchingRun:
     """Queue a matching run of the round as it is now, its locked placements included.
 
-    Raises NotFound (not the organiser's round), RunRefused (the round is published, or a
-    run is already queued or running) and Invalid (the round is not a valid scenario).
+    Raises NotFound (not the organiser's round), RunRefused (the round is not closed: open,
+    a draft or published; or a run is already queued or running) and Invalid (the round is
+    not a valid scenario).
 
     The round is exported in a read transaction of its own (one consistent snapshot, no
     write lock: on SQLite other writers go on meanwhile); only checking the round and adding
@@ -308,8 +316,8 @@ def start_run(
 
 
 def _check_startable(session: Session, round_id: str, *, for_update: bool) -> None:
-    """RunRefused if the round is published or has a run queued or running (with
-    for_update, the round row is locked first: the check holds until the commit)."""
+    """RunRefused if the round is published, not closed, or has a run queued or running
+    (with for_update, the round row is locked first: the check holds until the commit)."""
     round_row = lock_round(session, round_id, for_update=for_update)
     if round_row is None:
         raise NotFound("round", round_id)
@@ -318,6 +326,8 @@ def _check_startable(session: Session, round_id: str, *, for_update: bool) -> No
             "the round is published: its roster is final, and places that come free go "
             "to the waiting list"
         )
+    if round_row.status != RoundStatus.closed:
+        raise RunRefused(CLOSE_FIRST)
     running = active_run(session=session, round_id=round_id)
     if running is not None:
         raise RunRefused(f"run {running.id} of this round is still {running.state}")

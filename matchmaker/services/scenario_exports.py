@@ -23,7 +23,7 @@ from matchmaker.optimisation.scenario import (
     ScenarioError,
     parse_scenario,
 )
-from matchmaker.services import NotFound, snapshots
+from matchmaker.services import NotFound, mission_history, snapshots
 from matchmaker.services.scenarios import canonical_document, cases_of, firm_document, in_chunks
 
 
@@ -105,10 +105,7 @@ def round_scenario(*, session: Session, round_row: Round) -> Scenario:
         "regions": [{"code": r.code, "name": r.name, "priority": r.priority} for r in regions],
         "sectors": [{"code": s.code, "name": s.name, "focus": s.focus} for s in sectors],
         "missions": [_mission_document(m) for m in missions],
-        "firms": [
-            firm_document(firm, cases.get(firm.id, []), external_id=external_id)
-            for firm, external_id in firms
-        ],
+        "firms": _with_history(session, round_id, firms, cases),
         "applications": application_documents,
         "locked": [
             application_pair[pair.application_id]
@@ -120,6 +117,30 @@ def round_scenario(*, session: Session, round_row: Round) -> Scenario:
     if round_row.description is not None:
         document["description"] = round_row.description
     return parse_scenario(document)
+
+
+def _with_history(
+    session: Session,
+    round_id: str,
+    firms: list[tuple[Firm, str]],
+    cases: dict[int, list[Any]],
+) -> list[dict[str, Any]]:
+    """The firms' documents, each `missions_last_3_years` counted from the record: the
+    imported history (the column) plus the firm's accepted places in the service's other
+    published rounds and its missions outside matchmaker, in the three years before the
+    round's first mission (services/mission_history.py)."""
+    history = mission_history.counts(
+        session=session,
+        firm_ids=(firm.id for firm, _ in firms if firm.id is not None),
+        before=mission_history.round_start(session=session, round_id=round_id),
+        exclude_round=round_id,
+    )
+    documents = []
+    for firm, external_id in firms:
+        document = firm_document(firm, cases.get(firm.id or 0, []), external_id=external_id)
+        document["missions_last_3_years"] += history.get(firm.id or 0, 0)
+        documents.append(document)
+    return documents
 
 
 def _round_firms(

@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from matchmaker.deps import OptionalUser, SessionDep
 from matchmaker.models import Application, Role, RoundStatus, User
-from matchmaker.services import application_results, catalogue
+from matchmaker.services import application_results, catalogue, track_warnings
 from matchmaker.services import applications as application_service
 from matchmaker.services import firms as firm_service
 from matchmaker.services.errors import Invalid
@@ -105,6 +105,7 @@ def detail_context(
         "is_sme": user is not None and user.role == Role.sme,
         "round_open": entry.round.status == RoundStatus.open,
         "fits_sector": True,
+        "track_warning": None,
     }
     if not context["is_sme"] or user is None:
         return context
@@ -121,6 +122,7 @@ def detail_context(
         cases=[c for c in cases if c.country == mission.country],
         other_cases=[c for c in cases if c.country != mission.country],
         fits_sector=not mission.sectors or firm.sector in mission.sectors,
+        track_warning=track_warnings.warning_for(session=session, firm_id=firm.id),
         next_rank=application_service.next_rank(
             session=session, firm=firm, round_id=entry.round.id
         ),

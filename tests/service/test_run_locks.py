@@ -17,7 +17,7 @@ from sqlalchemy import Engine, event, func, text
 from sqlmodel import Session, select
 
 from matchmaker import db, jobs
-from matchmaker.models import Placement, Role, Round, RunState, User
+from matchmaker.models import Placement, Role, Round, RoundStatus, RunState, User
 from matchmaker.services import accounts, run_execution, scenario_exports
 from matchmaker.services import runs as run_service
 from matchmaker.services.scenarios import import_scenario
@@ -31,7 +31,10 @@ def _round(engine: Engine, applicants: int = 6) -> None:
     document = b.round_doc(missions=missions, firms=firms, applications=applications)
     document["round"]["id"] = "R1"
     with Session(engine) as session:
-        import_scenario(session=session, document=document)
+        round_row = import_scenario(session=session, document=document)
+        round_row.status = RoundStatus.closed  # a run takes only a closed round
+        session.add(round_row)
+        session.commit()
 
 
 def _organiser(engine: Engine) -> int:

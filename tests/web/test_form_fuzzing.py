@@ -47,6 +47,7 @@ BUSINESS_TABLES = (
     "meeting_request",
     "meeting_schedule_run",
     "scheduled_meeting",
+    "external_mission",
 )
 
 NUMBERS = ["-1", "0", "-99999999999999999999", "99999999999999999999", "1e309", "NaN", "inf"]
@@ -99,6 +100,7 @@ DAY = (
     "venue",
 )
 PARTNER = ("name", "organisation", "country", "sector", "email", "forbidden_slots")
+EXTERNAL = ("title", "country", "mission_date", "note")
 REQUEST = ("firm_id", "partner_id", "priority", "session")
 # (role, path with {kind} placeholders for the seeded objects, form fields)
 FORMS: list[tuple[str, str, tuple[str, ...]]] = [
@@ -141,6 +143,8 @@ FORMS: list[tuple[str, str, tuple[str, ...]]] = [
     ("organiser", "/organiser/runs/{run}/stop", ()),
     ("organiser", "/organiser/meeting-runs/{run}/stop", ()),
     ("organiser", "/organiser/runs/{run}/publish", ("confirm",)),
+    ("organiser", "/organiser/firms/{world_firm}/history", EXTERNAL),
+    ("organiser", "/organiser/external-missions/{external_mission}/delete", ()),
     ("branch_org", "/branch/rounds/{round_b}/missions", MISSION),
     ("branch_org", "/branch/missions/{branch_mission}", MISSION),
     # The meeting day of organiser A's mission where sme_a has a place.
@@ -191,6 +195,8 @@ def _ids(seeded: World) -> dict[str, Any]:
         "mission_b": min(who["organiser_b"].ids["mission"]),
         "branch_mission": min(who["branch"].ids["mission"]),
         "run": min(who["organiser_a"].ids["run"]),
+        "world_firm": min(who["sme_a"].ids["firm"]),
+        "external_mission": _external_mission(seeded),
         "meeting_placement": min(who["sme_a"].ids["meeting_placement"]),
         "meeting_mission": min(who["organiser_a"].ids["meeting_mission"]),
         "partner": min(who["organiser_a"].ids["partner"]),
@@ -216,6 +222,17 @@ def _reset_token(app: FastAPI, seeded: World) -> str:
     return found.group(1)
 
 
+def _external_mission(seeded: World) -> int:
+    """A mission outside matchmaker organiser A entered for sme_a's firm."""
+    firm_id = min(seeded.identities["sme_a"].ids["firm"])
+    created = seeded.clients["organiser_a"].post(
+        f"/api/organiser/firms/{firm_id}/external-missions",
+        json={"title": "Hannover Messe", "country": "DE", "mission_date": "2025-04-01"},
+    )
+    assert created.status_code == 201, created.text
+    return int(created.json()["id"])
+
+
 def _invitation(seeded: World, name: str, audience: str) -> dict[str, Any]:
     role = "organiser" if audience == "organiser" else "branch_org"
     created = seeded.clients[name].post(
@@ -238,7 +255,15 @@ def _counts(app: FastAPI) -> dict[str, int]:
 def _client(app: FastAPI, seeded: World, role: str, path: str) -> TestClient:
     # Organiser B owns round B and its missions; round A (and its run) is organiser A's.
     names = {"sme": "sme_a", "organiser": "organiser_b", "branch_org": "branch"}
-    theirs = ("{round_a}", "{run}", "{meeting_mission}", "{request}", "{user_b}")
+    theirs = (
+        "{round_a}",
+        "{run}",
+        "{meeting_mission}",
+        "{request}",
+        "{user_b}",
+        "{world_firm}",
+        "{external_mission}",
+    )
     if role == "organiser" and any(kind in path for kind in theirs):
         names["organiser"] = "organiser_a"
     if role == "anonymous":

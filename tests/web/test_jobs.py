@@ -20,7 +20,7 @@ from sqlalchemy import text
 from sqlmodel import Session, col, select
 
 from matchmaker import db, jobs
-from matchmaker.models import AuditLog, MatchingRun, Placement, RunState
+from matchmaker.models import AuditLog, MatchingRun, Placement, RoundStatus, RunState
 from matchmaker.services import runs as run_service
 from matchmaker.services.scenarios import import_scenario
 from matchmaker.synthetic import generate_round
@@ -270,7 +270,11 @@ def test_a_server_killed_mid_solve_leaves_an_interrupted_run_and_no_roster(
         engine = db.create_db_engine(url)
         with Session(engine) as session:
             document: dict[str, Any] = generate_round(firms=500, missions=30, seed=11)
-            round_id = import_scenario(session=session, document=document).id
+            round_row = import_scenario(session=session, document=document)
+            round_row.status = RoundStatus.closed  # a run takes only a closed round
+            session.add(round_row)
+            session.commit()
+            round_id = round_row.id
         engine.dispose()
 
         base = f"http://127.0.0.1:{port}"

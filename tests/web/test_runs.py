@@ -32,6 +32,7 @@ from tests.web.test_runs_support import (
     placement_of,
     run_round,
     runner,  # noqa: F401  (fixture)
+    set_round_status,
     standings,
     user_of,
     waiting_round,
@@ -208,8 +209,9 @@ def test_publishing_makes_the_placements_offers_and_ends_the_runs(
     clients: Clients, app: FastAPI
 ) -> None:
     organiser = clients.organiser
-    round_id = import_round(app, waiting_round(), organiser, status=RoundStatus.open)
+    round_id = import_round(app, waiting_round(), organiser)
     run = run_round(app, organiser, round_id)
+    set_round_status(app, round_id, RoundStatus.open)  # re-opened after the run
 
     # An open round is not published: applications are still coming in.
     refused = post_form(organiser, f"/organiser/runs/{run['id']}/publish", {"confirm": "yes"})

@@ -22,6 +22,7 @@ from matchmaker.models import (
     MeetingDay,
     MeetingScheduleRun,
     OutboxMessage,
+    RoundFirm,
     RunState,
     User,
 )
@@ -177,6 +178,23 @@ class World:
         placement = run_support.placement_of(self.app, self.run["id"], firm)
         assert placement.id is not None
         return placement.id
+
+    @functools.cached_property
+    def world_firm(self) -> int:
+        """A firm of the organiser's round (in its world), by database id."""
+        with Session(self.app.state.engine) as session:
+            return session.exec(
+                select(RoundFirm.firm_id).where(RoundFirm.round_id == self.organiser_round)
+            ).first()  # type: ignore[return-value]
+
+    @functools.cached_property
+    def external_mission(self) -> int:
+        """A mission outside matchmaker the organiser entered for world_firm."""
+        added = self.clients.organiser.post(
+            f"/api/organiser/firms/{self.world_firm}/external-missions", json=EXTERNAL_MISSION
+        )
+        assert added.status_code == 201, added.text
+        return added.json()["id"]
 
     # ------------------------------------------------------------------- SME
     @functools.cached_property
@@ -338,6 +356,9 @@ PARTNER_FORM = {
     "email": "yaw@volta.gh",
     "forbidden_slots": "",
 }
+
+
+EXTERNAL_MISSION = {"title": "Hannover Messe", "country": "DE", "mission_date": "2025-04-01"}
 
 
 def _fixed(value: Any) -> Callable[[World], Any]:
@@ -509,11 +530,29 @@ CALLS: dict[tuple[str, str], Call] = {
     # runs
     ("POST", "/organiser/rounds/{round_id}/runs"): Call(
         "organiser",
-        lambda w: f"/organiser/rounds/{w.organiser_round}/runs",
+        lambda w: f"/organiser/rounds/{w.closed_round}/runs",
         form=_fixed({"time_limit": "5"}),
     ),
+    ("POST", "/organiser/firms/{firm_id}/history"): Call(
+        "organiser",
+        lambda w: f"/organiser/firms/{w.world_firm}/history",
+        form=_fixed(EXTERNAL_MISSION),
+    ),
+    ("POST", "/organiser/external-missions/{entry_id}/delete"): Call(
+        "organiser",
+        lambda w: f"/organiser/external-missions/{w.external_mission}/delete",
+        form=_fixed({}),
+    ),
+    ("POST", "/api/organiser/firms/{firm_id}/external-missions"): Call(
+        "organiser",
+        lambda w: f"/api/organiser/firms/{w.world_firm}/external-missions",
+        json=_fixed(EXTERNAL_MISSION),
+    ),
+    ("DELETE", "/api/organiser/external-missions/{entry_id}"): Call(
+        "organiser", lambda w: f"/api/organiser/external-missions/{w.external_mission}"
+    ),
     ("POST", "/api/rounds/{round_id}/runs"): Call(
-        "organiser", lambda w: f"/api/rounds/{w.organiser_round}/runs", json=_fixed({})
+        "organiser", lambda w: f"/api/rounds/{w.closed_round}/runs", json=_fixed({})
     ),
     ("POST", "/organiser/runs/{run_id}/restart"): Call(
         "organiser", lambda w: f"/organiser/runs/{w.failed_run}/restart", form=_fixed({})

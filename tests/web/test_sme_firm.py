@@ -21,14 +21,12 @@ FIRM: dict[str, str] = {
     "region": "FR",
     "sector": "energy",
     "employees": "12",
-    "missions_last_3_years": "1",
     "exports_to": "de, BE",
 }
 # The same firm as the API takes it.
 FIRM_JSON: dict[str, Any] = {
     **FIRM,
     "employees": 12,
-    "missions_last_3_years": 1,
     "exports_to": ["DE", "BE"],
 }
 
@@ -162,12 +160,12 @@ def test_edit_the_profile(app: FastAPI, clients: Clients) -> None:
     response = post_form(
         sme,
         "/sme/firm/edit",
-        {**FIRM, "kvk": "99999999", "employees": "140", "readiness_finance": "on"},
+        {**FIRM, "kvk": "99999999", "employees": "140"},
     )
     assert response.status_code == 303
     assert "outside the target group" in sme.get("/sme/firm").text
     firm = sme.get("/api/sme/firm").json()
-    assert (firm["kvk"], firm["employees"], firm["readiness_finance"]) == ("12345678", 140, True)
+    assert (firm["kvk"], firm["employees"], firm["readiness_finance"]) == ("12345678", 140, False)
 
     response = post_form(sme, "/sme/firm/edit", {**FIRM, "employees": "-3"})
     assert response.status_code == 400
@@ -203,11 +201,9 @@ def test_register_and_change_the_firm_over_the_api(app: FastAPI, clients: Client
     assert created.status_code == 201, created.text
     assert created.json()["exports_to"] == ["PL"]
 
-    changed = sme.patch(
-        "/api/sme/firm", headers=headers, json={"sector": "water", "readiness_strategy": True}
-    )
+    changed = sme.patch("/api/sme/firm", headers=headers, json={"sector": "water"})
     assert changed.status_code == 200
-    assert (changed.json()["sector"], changed.json()["readiness_strategy"]) == ("water", True)
+    assert (changed.json()["sector"], changed.json()["readiness_strategy"]) == ("water", False)
     assert sme.patch("/api/sme/firm", headers=headers, json={"kvk": "87654321"}).status_code == 422
     bad_country = sme.patch("/api/sme/firm", headers=headers, json={"exports_to": ["XX"]})
     assert bad_country.json()["problems"] == [
@@ -238,3 +234,57 @@ def test_regions_and_sectors_offered_are_the_defaults_plus_the_rounds_codes(
     choices = sme.get("/api/sme/firm/choices").json()
     assert choices["sectors"][-1] == {"code": "maritime", "name": "Maritiem"}
     assert register_firm(sme, sector="maritime")["sector"] == "maritime"
+
+
+# --------------------------------------------------------------------------- readiness
+
+
+READINESS = ("readiness_strategy", "readiness_organisation", "readiness_finance")
+FROM_THE_SCAN = (
+    "comes from your latest readiness scan, not from the profile; take the scan to change it"
+)
+
+
+def test_the_readiness_flags_come_from_the_scan_not_the_api(app: FastAPI, clients: Clients) -> None:
+    sme = clients.sme
+    headers = bearer(sme)
+    for field in READINESS:
+        for value in (True, False, None):
+            refused = sme.post("/api/sme/firm", headers=headers, json={**FIRM_JSON, field: value})
+            assert refused.status_code == 422, (field, value)
+            assert refused.json()["problems"] == [f"{field}: {FROM_THE_SCAN}"]
+    assert sme.get("/api/sme/firm", headers=headers).status_code == 404
+
+    created = sme.post("/api/sme/firm", headers=headers, json=FIRM_JSON)
+    assert created.status_code == 201, created.text
+    assert [created.json()[field] for field in READINESS] == [False, False, False]
+    both = sme.patch(
+        "/api/sme/firm",
+        headers=headers,
+        json={"name": "Renamed BV", "readiness_strategy": True, "readiness_finance": True},
+    )
+    assert both.status_code == 422
+    assert both.json()["problems"] == [
+        f"readiness_strategy: {FROM_THE_SCAN}",
+        f"readiness_finance: {FROM_THE_SCAN}",
+    ]
+    firm = sme.get("/api/sme/firm", headers=headers).json()
+    assert firm["name"] == FIRM_JSON["name"] and firm["readiness_strategy"] is False
+
+
+def test_the_profile_form_has_no_readiness_and_refuses_it(app: FastAPI, clients: Clients) -> None:
+    sme = clients.sme
+    form = sme.get("/sme/firm")
+    assert 'name="readiness_' not in form.text
+    assert "readiness scan" in form.text and "exportscan" in form.text
+    refused = post_form(sme, "/sme/firm", {**FIRM, "readiness_strategy": "on"})
+    assert refused.status_code == 400
+    assert FROM_THE_SCAN in refused.text
+    assert sme.get("/api/sme/firm").status_code == 404
+
+    register_firm(sme)
+    assert 'name="readiness_' not in sme.get("/sme/firm/edit").text
+    refused = post_form(sme, "/sme/firm/edit", {**FIRM, "readiness_finance": "on"})
+    assert refused.status_code == 400
+    assert FROM_THE_SCAN in refused.text
+    assert sme.get("/api/sme/firm").json()["readiness_finance"] is False

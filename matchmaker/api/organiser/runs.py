@@ -24,7 +24,7 @@ ERRORS = declare(
         401: "Not logged in, or an invalid token",
         403: "Only organisers manage matching runs",
         404: "No such round, run or placement among the organiser's rounds",
-        409: "Not possible in the current state (published round, run in progress)",
+        409: "Not possible in the current state (round not closed or published, run in progress)",
         422: "Invalid request, with the path of every problem",
     }
 )
@@ -93,6 +93,11 @@ class RosterRow(BaseModel):
     locked: bool
     reason: str | None
     detail: str | None
+    track_flag: str | None = Field(
+        default=None,
+        description="set when the firm's latest readiness scan recommends not_now or "
+        "innovation_support: it was warned that no mission is advised now",
+    )
 
 
 def run_view(run: MatchingRun) -> RunView:
@@ -138,6 +143,7 @@ def roster_row(entry: RosterEntry) -> RosterRow:
         locked=placement.locked,
         reason=placement.reason,
         detail=placement.detail,
+        track_flag=entry.track_flag,
     )
 
 

@@ -18,7 +18,7 @@ from matchmaker.models import (
     PlacementStatus,
     RoundStatus,
 )
-from matchmaker.services import application_results
+from matchmaker.services import application_results, track_warnings
 from matchmaker.services import applications as application_service
 
 router = APIRouter(prefix="/api/sme", tags=["sme"])
@@ -77,9 +77,16 @@ class ApplicationPublicWithResult(BaseModel):
     created_at: datetime
     withdrawn_at: datetime | None
     result: ResultPublic | None = Field(description="once the round is published")
+    warning: str | None = Field(
+        default=None,
+        description="set when the firm's latest readiness scan recommends no mission now "
+        "(not_now, innovation_support)",
+    )
 
 
-def application_public(view: application_results.ApplicationView) -> ApplicationPublicWithResult:
+def application_public(
+    view: application_results.ApplicationView, warning: str | None = None
+) -> ApplicationPublicWithResult:
     a, m, r = view.application, view.mission, view.result
     return ApplicationPublicWithResult(
         id=a.id or 0,
@@ -112,6 +119,7 @@ def application_public(view: application_results.ApplicationView) -> Application
             waiting_list=r.waiting_list,
             placement_url=f"/sme/placements/{r.placement_id}",
         ),
+        warning=warning,
     )
 
 
@@ -119,15 +127,16 @@ def _view(session: Session, firm: Firm, application_id: int) -> ApplicationPubli
     view = application_results.application_view(
         session=session, firm=firm, application_id=application_id
     )
-    return application_public(view)
+    return application_public(view, track_warnings.warning_for(session=session, firm_id=firm.id))
 
 
 @router.get("/applications", response_model=list[ApplicationPublicWithResult], responses=ERRORS)
 def list_applications(session: SessionDep, user: CurrentUser) -> list[ApplicationPublicWithResult]:
     """Your applications with their results (once published), by round and rank."""
     firm = own_firm(session, user)
+    warning = track_warnings.warning_for(session=session, firm_id=firm.id)
     return [
-        application_public(v)
+        application_public(v, warning)
         for v in application_results.applications_of(session=session, firm=firm)
     ]
 
@@ -228,8 +237,9 @@ def set_preferences(
             for c in body.choices
         ],
     )
+    warning = track_warnings.warning_for(session=session, firm_id=firm.id)
     return [
-        application_public(v)
+        application_public(v, warning)
         for v in application_results.applications_of(session=session, firm=firm)
         if v.round.id == round_id and v.application.status == ApplicationStatus.submitted
     ]

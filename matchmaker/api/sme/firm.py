@@ -3,7 +3,7 @@ answers and the firm lookup the other SME routes share."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, status
 from pydantic import BaseModel, ConfigDict, Field
@@ -45,6 +45,26 @@ class FirmChoices(BaseModel):
 # A code or a short answer (countries, readiness answers); free text has its own caps.
 Short = Annotated[str, Field(max_length=64)]
 
+# Readiness flags come from the readiness scan only: declared so that sending one is
+# refused by name, with why (firm_service.NOT_FROM_THE_FIRM), not as an unknown field.
+SCAN_ONLY = "not accepted: set by the firm's latest readiness scan (sending it answers 422)"
+
+
+def _scan_only() -> Any:
+    return Field(default=None, description=SCAN_ONLY, json_schema_extra={"readOnly": True})
+
+
+# Likewise the missions of the last three years: counted from the service's own rounds and
+# the organiser's entries of missions outside matchmaker.
+FROM_THE_RECORD = (
+    "not accepted: counted from the record, the places the firm accepted in matchmaker's "
+    "rounds and the missions outside it an organiser entered (sending it answers 422)"
+)
+
+
+def _from_the_record() -> Any:
+    return Field(default=None, description=FROM_THE_RECORD, json_schema_extra={"readOnly": True})
+
 
 class FirmRegistration(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -53,10 +73,10 @@ class FirmRegistration(BaseModel):
     region: str = Field(max_length=64)
     sector: str = Field(max_length=64)
     employees: int
-    readiness_strategy: bool = False
-    readiness_organisation: bool = False
-    readiness_finance: bool = False
-    missions_last_3_years: int = 0
+    readiness_strategy: bool | None = _scan_only()
+    readiness_organisation: bool | None = _scan_only()
+    readiness_finance: bool | None = _scan_only()
+    missions_last_3_years: int | None = _from_the_record()
     exports_to: list[Short] = Field(default_factory=list, max_length=300)
 
 
@@ -66,10 +86,10 @@ class FirmChanges(BaseModel):
     region: str | None = Field(default=None, max_length=64)
     sector: str | None = Field(default=None, max_length=64)
     employees: int | None = None
-    readiness_strategy: bool | None = None
-    readiness_organisation: bool | None = None
-    readiness_finance: bool | None = None
-    missions_last_3_years: int | None = None
+    readiness_strategy: bool | None = _scan_only()
+    readiness_organisation: bool | None = _scan_only()
+    readiness_finance: bool | None = _scan_only()
+    missions_last_3_years: int | None = _from_the_record()
     exports_to: list[Short] | None = Field(default=None, max_length=300)
 
 
@@ -100,7 +120,9 @@ def get_firm(session: SessionDep, user: CurrentUser) -> FirmPublic:
 @router.post("/firm", response_model=FirmPublic, status_code=201, responses=ERRORS)
 def register_firm(body: FirmRegistration, session: SessionDep, user: CurrentUser) -> FirmPublic:
     """Register your firm (one per account)."""
-    firm = firm_service.register_firm(session=session, actor=user, values=body.model_dump())
+    firm = firm_service.register_firm(
+        session=session, actor=user, values=body.model_dump(exclude_unset=True)
+    )
     return FirmPublic.model_validate(firm, from_attributes=True)
 
 

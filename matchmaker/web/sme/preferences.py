@@ -12,7 +12,7 @@ from sqlmodel import Session
 
 from matchmaker.deps import CsrfChecked, CurrentUser, SessionDep
 from matchmaker.models import ApplicationStatus, Firm, Round, RoundStatus
-from matchmaker.services import application_results, catalogue
+from matchmaker.services import application_results, catalogue, track_warnings
 from matchmaker.services import applications as application_service
 from matchmaker.services import firms as firm_service
 from matchmaker.services.errors import Conflict, Invalid
@@ -48,6 +48,7 @@ def _preference_rows(session: Session, firm: Firm, round_id: str) -> list[dict[s
 
 def _preferences_page(
     request: Request,
+    session: Session,
     *,
     firm: Firm,
     round_row: Round,
@@ -65,6 +66,7 @@ def _preferences_page(
         rows=rows,
         errors=errors or {},
         error=error,
+        track_warning=track_warnings.warning_for(session=session, firm_id=firm.id),
     )
 
 
@@ -86,7 +88,7 @@ def preferences_form(
         return register_first()
     round_row = _round_for_preferences(session, round_id)
     rows = _preference_rows(session, firm, round_id)
-    return _preferences_page(request, firm=firm, round_row=round_row, rows=rows)
+    return _preferences_page(request, session, firm=firm, round_row=round_row, rows=rows)
 
 
 @router.post(
@@ -131,6 +133,7 @@ def set_preferences(
                 errors.setdefault(mission, {})[str(field)] = problem.message
         return _preferences_page(
             request,
+            session,
             firm=firm,
             round_row=round_row,
             rows=rows,

@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from matchmaker.deps import CsrfChecked, CurrentUser, SessionDep
 from matchmaker.models import Firm
-from matchmaker.services import application_results, catalogue, readiness
+from matchmaker.services import application_results, catalogue, mission_history, readiness
 from matchmaker.services import firms as firm_service
 from matchmaker.services.errors import Conflict, Invalid
 from matchmaker.web.pages import see_other
@@ -89,17 +89,18 @@ def firm_page(
         sector_name=sectors.get(firm.sector, firm.sector),
         exports_to=[firm_service.country_name(code) for code in firm.exports_to],
         scan=scans[0] if scans else None,
+        history=mission_history.history_of(session=session, firm=firm),
         notice=notice_of(notice),
     )
 
 
 def _posted_firm(fields: Mapping[str, str], names: tuple[str, ...]) -> dict[str, Any]:
-    values: dict[str, Any] = {}
-    for name in names:
-        if name.startswith("readiness_"):
-            values[name] = fields.get(name) == "on"
-        else:
-            values[name] = fields.get(name, "")
+    """The form's fields of `names`, and any field the firm does not fill in itself that
+    was posted anyway (the service refuses those by name)."""
+    values: dict[str, Any] = {name: fields.get(name, "") for name in names}
+    for name in firm_service.NOT_FROM_THE_FIRM:
+        if name in fields:
+            values[name] = fields[name]
     return values
 
 

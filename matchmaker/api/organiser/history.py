@@ -1,0 +1,88 @@
+"""Organiser API: missions a firm joined outside matchmaker (list, add, delete), for firms in
+the organiser's world; they count in the firm's missions of the last three years."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from fastapi import APIRouter, Response, status
+from pydantic import BaseModel, ConfigDict, Field
+
+from matchmaker.api.mission_shapes import ORGANISER_ERRORS as ERRORS
+from matchmaker.deps import CurrentUser, SessionDep
+from matchmaker.models import ExternalMission
+from matchmaker.services import mission_history
+
+router = APIRouter(prefix="/api/organiser", tags=["organiser"])
+
+
+class ExternalMissionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    title: str = Field(max_length=mission_history.MAX_TITLE)
+    country: str = Field(max_length=2, description="ISO 3166-1 alpha-2 code")
+    mission_date: date = Field(description="the mission's first day")
+    note: str | None = Field(default=None, max_length=mission_history.MAX_NOTE)
+
+
+class ExternalMissionOut(BaseModel):
+    id: int
+    firm_id: int
+    title: str
+    country: str
+    mission_date: date
+    note: str | None
+    outside_matchmaker: bool = Field(default=True, description="always true: entered by hand")
+    created_at: datetime
+
+
+def external_out(entry: ExternalMission) -> ExternalMissionOut:
+    return ExternalMissionOut(
+        id=entry.id or 0,
+        firm_id=entry.firm_id,
+        title=entry.title,
+        country=entry.country,
+        mission_date=entry.mission_date,
+        note=entry.note,
+        created_at=entry.created_at,
+    )
+
+
+@router.get(
+    "/firms/{firm_id}/external-missions",
+    response_model=list[ExternalMissionOut],
+    responses=ERRORS,
+)
+def list_external(firm_id: int, session: SessionDep, user: CurrentUser) -> list[ExternalMissionOut]:
+    """The missions outside matchmaker your organisation entered for the firm, newest first."""
+    mission_history.visible_firm(session=session, user=user, firm_id=firm_id)
+    return [
+        external_out(e)
+        for e in mission_history.external_of(
+            session=session, firm_id=firm_id, organisation_id=user.organisation_id
+        )
+    ]
+
+
+@router.post(
+    "/firms/{firm_id}/external-missions",
+    response_model=ExternalMissionOut,
+    status_code=201,
+    responses=ERRORS,
+)
+def add_external(
+    firm_id: int, body: ExternalMissionIn, session: SessionDep, user: CurrentUser
+) -> ExternalMissionOut:
+    """Enter a mission the firm joined outside matchmaker."""
+    entry = mission_history.add_external(
+        session=session, actor=user, firm_id=firm_id, values=body.model_dump()
+    )
+    return external_out(entry)
+
+
+@router.delete(
+    "/external-missions/{entry_id}", status_code=204, response_class=Response, responses=ERRORS
+)
+def delete_external(entry_id: int, session: SessionDep, user: CurrentUser) -> Response:
+    """Delete one of your organisation's entries."""
+    mission_history.delete_external(session=session, actor=user, entry_id=entry_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
