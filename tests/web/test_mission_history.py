@@ -150,3 +150,25 @@ def test_entering_history_checks_input_and_tenancy(app: FastAPI, clients: Client
     assert deleted.status_code == 303
     assert deleted.headers["location"] == f"/organiser/firms/{firm_id}/history"
     assert organiser.get(url).json() == []
+
+
+def test_a_round_with_history_from_the_record_imports_again(app: FastAPI, clients: Clients) -> None:
+    """Its export states F1's counted history (1, from the record); importing that file as a
+    new round matches the registered firm instead of refusing it for a different number."""
+    organiser, sme = clients.organiser, clients.sme
+    past = import_round(app, waiting_round("R-PAST", capacity=2, applicants=3), organiser)
+    run = run_round(app, organiser, past)
+    assert organiser.post(f"/api/runs/{run['id']}/publish").status_code == 200
+    link_firm(app, sme, past, "F1")
+    assert post_form(sme, f"/sme/placements/{placement_of(app, run['id'], 'F1').id}/accept")
+    document = waiting_round("R-NOW", capacity=2, applicants=3)
+    for mission in document["missions"]:
+        mission["start"] = mission["end"] = "2029-01-10"
+    now = import_round(app, document, organiser)
+    with Session(app.state.engine) as session:
+        exported = scenario_exports.export_round(session=session, round_id=now)
+    assert {f["id"]: f["missions_last_3_years"] for f in exported["firms"]}["F1"] == 1
+    exported["round"]["id"] = "R-AGAIN"
+    again = import_round(app, exported, organiser)
+    assert _firm_id(app, again, "F1") == _firm_id(app, now, "F1")
+    assert _history(app, again)["F1"] == 1
