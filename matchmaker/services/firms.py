@@ -516,17 +516,14 @@ def create_case(
     case = BusinessCase(firm_id=firm.id, external_id=f"BC{number}", verified=False, **clean)
     session.add(case)
     session.flush()
-    audit.record(
+    return audit.commit_change(
         session=session,
         actor=actor,
+        row=case,
         action="business_case.create",
         object_type="business_case",
-        object_id=case.id or 0,
         after=case_document(case),
     )
-    session.commit()
-    read_back(session, case)
-    return case
 
 
 def update_case(

@@ -31,7 +31,7 @@ from matchmaker.models import (
     RoundStatus,
     User,
 )
-from matchmaker.services import audit, read_back, tenancy
+from matchmaker.services import audit, tenancy
 from matchmaker.services.errors import Invalid, NotFound
 from matchmaker.services.firms import country_name, is_country, is_row_id
 
@@ -227,17 +227,14 @@ def add_external(
     )
     session.add(entry)
     session.flush()
-    audit.record(
+    return audit.commit_change(
         session=session,
         actor=actor,
+        row=entry,
         action="external_mission.create",
         object_type="external_mission",
-        object_id=entry.id or 0,
         after=document(entry),
     )
-    session.commit()
-    read_back(session, entry)
-    return entry
 
 
 def visible_external(*, session: Session, user: User, entry_id: int) -> ExternalMission:

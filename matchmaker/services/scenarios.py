@@ -382,9 +382,7 @@ def _firm_differences(firm: ScenarioFirm, row: Firm, cases: list[BusinessCase]) 
     stored = firm_document(row, cases, external_id=firm.id)
     for document in (wanted, stored):
         document["business_cases"] = sorted(document["business_cases"], key=lambda c: c["id"])
-    return [
-        key for key in wanted if key != "missions_last_3_years" and wanted[key] != stored[key]
-    ]
+    return [key for key in wanted if key != "missions_last_3_years" and wanted[key] != stored[key]]
 
 
 def _storage_problems(scenario: Scenario) -> list[str]:
