@@ -28,6 +28,7 @@ from matchmaker.services.meetings import (
     visible_day,
     visible_partner,
 )
+from matchmaker.services.transactions import committing
 
 # --------------------------------------------------------------------------- partners
 
@@ -115,7 +116,7 @@ def _partner_exists(session: Session, day: MeetingDay, name: str, organisation: 
 
 def add_partner(*, session: Session, mission_id: int, actor: User, values: PartnerInput) -> Partner:
     day = visible_day(session=session, mission_id=mission_id, user=actor)
-    try:
+    with committing(session):
         day = editable_day(session, day)
         cleaned, problems = check_partner(values, day)
         if not problems and _partner_exists(session, day, cleaned["name"], cleaned["organisation"]):
@@ -135,10 +136,6 @@ def add_partner(*, session: Session, mission_id: int, actor: User, values: Partn
             object_id=partner.id or 0,
             after={"day": day.id, **cleaned},
         )
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
     read_back(session, partner)
     return partner
 
@@ -147,7 +144,7 @@ def remove_partner(*, session: Session, mission_id: int, partner_id: int, actor:
     """Remove a partner and the meetings requested with it (before publication)."""
     day = visible_day(session=session, mission_id=mission_id, user=actor)
     partner = visible_partner(session=session, day=day, partner_id=partner_id)
-    try:
+    with committing(session):
         editable_day(session, day)
         requests = session.exec(
             select(MeetingRequest).where(MeetingRequest.partner_id == partner.id)
@@ -165,10 +162,6 @@ def remove_partner(*, session: Session, mission_id: int, partner_id: int, actor:
             before={"name": partner.name, "organisation": partner.organisation},
             after={"deleted": True, "requests_removed": [r.id for r in requests]},
         )
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
     return partner
 
 
@@ -217,7 +210,7 @@ def import_partners(
     day = visible_day(session=session, mission_id=mission_id, user=actor)
     end_reads(session)  # the file is read outside any transaction: no write lock held
     rows = read_partner_rows(filename, content)
-    try:
+    with committing(session):
         day = editable_day(session, day)
         problems: dict[str, str] = {}
         seen: dict[tuple[str, str], int] = {}
@@ -256,10 +249,6 @@ def import_partners(
             object_id=day.id or 0,
             after={"file": filename[:200], "partners": [p.id for p in partners]},
         )
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
     for partner in partners:
         read_back(session, partner)
     return partners

@@ -52,6 +52,7 @@ from matchmaker.services.meetings import (
     visible_run,
 )
 from matchmaker.services.solver_jobs import MAX_WORKERS, JobKind
+from matchmaker.services.transactions import committing
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +87,7 @@ def start_schedule(
     """Queue "schedule all" of the day as it is now (locks kept). Refused when published,
     while a run is queued or running, or with no requests to schedule."""
     day = visible_day(session=session, mission_id=mission_id, user=actor)
-    try:
+    with committing(session):
         day = editable_day(session, day)
         running = active_run(session=session, day=day)
         if running is not None:
@@ -128,10 +129,6 @@ def start_schedule(
             },
         )
         enqueue(session, run.id or 0)
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
     read_back(session, run)
     return run
 
@@ -293,7 +290,7 @@ def set_lock(*, session: Session, request_id: int, actor: User, locked: bool) ->
     request = visible_request(session=session, request_id=request_id, user=actor)
     day = session.get(MeetingDay, request.meeting_day_id)
     assert day is not None
-    try:
+    with committing(session):
         day = editable_day(session, day)
         if active_run(session=session, day=day) is not None:
             raise MeetingRefused("a schedule run is in progress; wait for it first")
@@ -330,10 +327,6 @@ def set_lock(*, session: Session, request_id: int, actor: User, locked: bool) ->
             before=before,
             after={"slot": request.locked_slot, "table": request.locked_table},
         )
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
     read_back(session, request)
     return request
 
@@ -341,7 +334,7 @@ def set_lock(*, session: Session, request_id: int, actor: User, locked: bool) ->
 def publish_day(*, session: Session, mission_id: int, actor: User) -> MeetingDay:
     """Publish the current schedule: every firm and partner sees its agenda."""
     day = visible_day(session=session, mission_id=mission_id, user=actor)
-    try:
+    with committing(session):
         day = editable_day(session, day)
         if active_run(session=session, day=day) is not None:
             raise MeetingRefused("a schedule run is in progress; wait for it first")
@@ -364,9 +357,5 @@ def publish_day(*, session: Session, mission_id: int, actor: User) -> MeetingDay
                 "scheduled": (run.result or {}).get("scheduled"),
             },
         )
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
     read_back(session, day)
     return day

@@ -43,6 +43,7 @@ from matchmaker.services import audit, read_back, solver_jobs
 from matchmaker.services import runs as run_service
 from matchmaker.services.errors import Conflict, Invalid, NotFound
 from matchmaker.services.solver_jobs import ACTIVE_STATES
+from matchmaker.services.transactions import committing
 
 PLACED_STATUSES = (PlacementStatus.offered, PlacementStatus.accepted)
 MAX_SLOTS = 48
@@ -241,7 +242,7 @@ def set_up_day(*, session: Session, mission_id: int, actor: User, values: DayInp
     problems = check_day(values)
     if problems:
         raise Invalid(problems)
-    try:
+    with committing(session):
         day = day_of(session=session, mission_id=mission_id)
         before: dict[str, Any] | None = None
         if day is not None:
@@ -309,10 +310,6 @@ def set_up_day(*, session: Session, mission_id: int, actor: User, values: DayInp
             before=before,
             after=day_snapshot(day),
         )
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
     read_back(session, day)
     return day
 
