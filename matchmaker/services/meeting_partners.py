@@ -19,7 +19,7 @@ from matchmaker.models import (
     Partner,
     User,
 )
-from matchmaker.services import audit, end_reads, read_back, tables
+from matchmaker.services import end_reads, read_back, tables
 from matchmaker.services.errors import Invalid
 from matchmaker.services.meetings import (
     MAX_IMPORT_BYTES,
@@ -28,6 +28,7 @@ from matchmaker.services.meetings import (
     visible_day,
     visible_partner,
 )
+from matchmaker.services.row_audit import record_change
 from matchmaker.services.transactions import committing
 
 # --------------------------------------------------------------------------- partners
@@ -128,12 +129,11 @@ def add_partner(*, session: Session, mission_id: int, actor: User, values: Partn
         partner = Partner(meeting_day_id=day.id or 0, **cleaned)
         session.add(partner)
         session.flush()
-        audit.record(
+        record_change(
             session=session,
             actor=actor,
             action="meeting_partner.create",
-            object_type="meeting_partner",
-            object_id=partner.id or 0,
+            row=partner,
             after={"day": day.id, **cleaned},
         )
     read_back(session, partner)
@@ -153,12 +153,11 @@ def remove_partner(*, session: Session, mission_id: int, partner_id: int, actor:
             session.delete(request)  # its scheduled meetings go with it (ON DELETE CASCADE)
         session.flush()
         session.delete(partner)
-        audit.record(
+        record_change(
             session=session,
             actor=actor,
             action="meeting_partner.delete",
-            object_type="meeting_partner",
-            object_id=partner.id or 0,
+            row=partner,
             before={"name": partner.name, "organisation": partner.organisation},
             after={"deleted": True, "requests_removed": [r.id for r in requests]},
         )
@@ -241,12 +240,11 @@ def import_partners(
             raise Invalid(problems)
         session.add_all(partners)
         session.flush()
-        audit.record(
+        record_change(
             session=session,
             actor=actor,
             action="meeting_partner.import",
-            object_type="meeting_day",
-            object_id=day.id or 0,
+            row=day,
             after={"file": filename[:200], "partners": [p.id for p in partners]},
         )
     for partner in partners:

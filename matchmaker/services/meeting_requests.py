@@ -19,7 +19,7 @@ from matchmaker.models import (
     ScheduledMeeting,
     User,
 )
-from matchmaker.services import audit, placement_views, read_back
+from matchmaker.services import placement_views, read_back
 from matchmaker.services.errors import Invalid, NotFound
 from matchmaker.services.meetings import (
     MAX_PRIORITY,
@@ -33,6 +33,7 @@ from matchmaker.services.meetings import (
     visible_day,
     visible_request,
 )
+from matchmaker.services.row_audit import record_change
 from matchmaker.services.transactions import committing
 
 
@@ -136,12 +137,11 @@ def _add_request(
         )
         session.add(request)
         session.flush()
-        audit.record(
+        record_change(
             session=session,
             actor=actor,
             action="meeting_request.create",
-            object_type="meeting_request",
-            object_id=request.id or 0,
+            row=request,
             after={
                 "day": day.id,
                 "firm": firm_id,
@@ -195,12 +195,11 @@ def _delete_request(session: Session, request: MeetingRequest, actor: User) -> M
         ):
             session.delete(row)
         session.delete(request)
-        audit.record(
+        record_change(
             session=session,
             actor=actor,
             action="meeting_request.delete",
-            object_type="meeting_request",
-            object_id=request.id or 0,
+            row=request,
             after=after,
         )
     return request

@@ -32,7 +32,7 @@ from matchmaker.optimisation.meetings import (
     solve_meetings,
     validate,
 )
-from matchmaker.services import audit, read_back, solver_jobs
+from matchmaker.services import read_back, solver_jobs
 from matchmaker.services import runs as run_service
 from matchmaker.services.errors import Invalid
 from matchmaker.services.meetings import (
@@ -51,6 +51,7 @@ from matchmaker.services.meetings import (
     visible_request,
     visible_run,
 )
+from matchmaker.services.row_audit import record_change
 from matchmaker.services.solver_jobs import MAX_WORKERS, JobKind
 from matchmaker.services.transactions import committing
 
@@ -113,12 +114,11 @@ def start_schedule(
         )
         session.add(run)
         session.flush()
-        audit.record(
+        record_change(
             session=session,
             actor=actor,
             action="meeting_schedule.start",
-            object_type="meeting_schedule_run",
-            object_id=run.id or 0,
+            row=run,
             after={
                 "day": day.id,
                 "state": RunState.queued.value,
@@ -318,12 +318,11 @@ def set_lock(*, session: Session, request_id: int, actor: User, locked: bool) ->
         else:
             request.locked_slot = request.locked_table = None
         session.add(request)
-        audit.record(
+        record_change(
             session=session,
             actor=actor,
             action="meeting_request.lock" if locked else "meeting_request.unlock",
-            object_type="meeting_request",
-            object_id=request.id or 0,
+            row=request,
             before=before,
             after={"slot": request.locked_slot, "table": request.locked_table},
         )
@@ -343,12 +342,11 @@ def publish_day(*, session: Session, mission_id: int, actor: User) -> MeetingDay
             raise MeetingRefused("schedule the day (again, after its last change) first")
         day.status = MeetingDayStatus.published
         day.published_at = utcnow()
-        audit.record(
+        record_change(
             session=session,
             actor=actor,
             action="meeting_day.publish",
-            object_type="meeting_day",
-            object_id=day.id or 0,
+            row=day,
             before={"status": MeetingDayStatus.scheduled.value},
             after={
                 "status": MeetingDayStatus.published.value,
