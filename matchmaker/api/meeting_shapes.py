@@ -4,10 +4,12 @@ and a placed firm's (sme/meetings.py) alike."""
 from __future__ import annotations
 
 from datetime import date, datetime, time
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Session
 
+from matchmaker.api.errors import declare
 from matchmaker.models import (
     MeetingDay,
     MeetingRequest,
@@ -19,6 +21,25 @@ from matchmaker.services import agendas as agenda_service
 from matchmaker.services import meeting_requests as request_service
 from matchmaker.services import meeting_runs as schedule_service
 from matchmaker.services import meetings as meeting_service
+
+
+def _columns(row: object, shape: type[BaseModel]) -> dict[str, Any]:
+    """The row's attributes named as the shape's fields, as they are (the caller adds the rest)."""
+    return {name: getattr(row, name) for name in shape.model_fields if hasattr(row, name)}
+
+
+def meeting_errors(*, not_found: str, invalid: str) -> dict[int | str, dict[str, Any]]:
+    """The error answers of a meeting-day route, the organiser's or a firm's: they differ only
+    in what may not be found and in what input is checked."""
+    return declare(
+        {
+            401: "Not logged in, or an invalid token",
+            403: "Not your role",
+            404: not_found,
+            409: "Refused in the day's state (published, a run in progress, ...)",
+            422: invalid,
+        }
+    )
 
 
 class DayBody(BaseModel):
@@ -52,21 +73,14 @@ class DayOut(BaseModel):
 
 
 def day_out(day: MeetingDay) -> DayOut:
-    return DayOut(
-        id=day.id or 0,
-        mission_id=day.mission_id,
-        date=day.day,
-        start_time=day.start_time.strftime("%H:%M"),
-        slot_minutes=day.slot_minutes,
-        slots=day.slots,
-        morning_slots=day.morning_slots,
-        lunch_minutes=day.lunch_minutes,
-        tables=day.tables,
-        fairness=day.fairness,
-        venue=day.venue,
-        status=str(day.status),
-        version=day.version,
-        published_at=day.published_at,
+    """The day's columns, with its date and start time named and written as the API does."""
+    return DayOut.model_validate(
+        {
+            **_columns(day, DayOut),
+            "date": day.day,
+            "start_time": day.start_time.strftime("%H:%M"),
+            "status": str(day.status),
+        }
     )
 
 
@@ -91,15 +105,7 @@ class PartnerOut(BaseModel):
 
 
 def partner_out(partner: Partner) -> PartnerOut:
-    return PartnerOut(
-        id=partner.id or 0,
-        name=partner.name,
-        organisation=partner.organisation,
-        country=partner.country,
-        sector=partner.sector,
-        email=partner.email,
-        forbidden_slots=list(partner.forbidden_slots),
-    )
+    return PartnerOut.model_validate(partner, from_attributes=True)
 
 
 class RequestBody(BaseModel):
@@ -115,6 +121,10 @@ class OwnRequestBody(BaseModel):
     partner_id: int = Field(ge=0, le=2**31 - 1)
     priority: int = Field(default=1, ge=1, le=meeting_service.MAX_PRIORITY)
     session: MeetingSession = MeetingSession.any
+
+
+def request_input(body: RequestBody | OwnRequestBody) -> request_service.RequestInput:
+    return request_service.RequestInput(body.partner_id, body.priority, body.session.value)
 
 
 class RequestOut(BaseModel):
@@ -190,27 +200,12 @@ class RunOut(BaseModel):
 
 
 def run_out(run: MeetingScheduleRun) -> RunOut:
-    progress = schedule_service.progress_of(run)
-    return RunOut(
-        id=run.id or 0,
-        meeting_day_id=run.meeting_day_id,
-        state=str(run.state),
-        finished=progress["finished"],
-        elapsed_seconds=progress["elapsed_seconds"],
-        time_limit=progress["time_limit"],
-        percent=progress["percent"],
-        best_objective=run.best_objective,
-        best_bound=run.best_bound,
-        status=progress["status"],
-        scheduled=progress["scheduled"],
-        requested=progress["requested"],
-        snapshot_sha256=run.snapshot_sha256,
-        ortools_version=run.ortools_version,
-        seed=run.seed,
-        error=run.error,
-        stop_requested_at=run.stop_requested_at,
-        created_at=run.created_at,
-        finished_at=run.finished_at,
+    """The run's columns the API shows, with its progress as the day page's bar shows it."""
+    return RunOut.model_validate(
+        {
+            **_columns(run, RunOut),
+            **schedule_service.progress_of(run),
+        }
     )
 
 

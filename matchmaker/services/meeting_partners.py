@@ -19,7 +19,7 @@ from matchmaker.models import (
     Partner,
     User,
 )
-from matchmaker.services import audit, end_reads, read_back, tables
+from matchmaker.services import end_reads, read_back, tables
 from matchmaker.services.errors import Invalid
 from matchmaker.services.meetings import (
     MAX_IMPORT_BYTES,
@@ -28,6 +28,8 @@ from matchmaker.services.meetings import (
     visible_day,
     visible_partner,
 )
+from matchmaker.services.row_audit import record_change
+from matchmaker.services.transactions import committing
 
 # --------------------------------------------------------------------------- partners
 
@@ -115,7 +117,7 @@ def _partner_exists(session: Session, day: MeetingDay, name: str, organisation: 
 
 def add_partner(*, session: Session, mission_id: int, actor: User, values: PartnerInput) -> Partner:
     day = visible_day(session=session, mission_id=mission_id, user=actor)
-    try:
+    with committing(session):
         day = editable_day(session, day)
         cleaned, problems = check_partner(values, day)
         if not problems and _partner_exists(session, day, cleaned["name"], cleaned["organisation"]):
@@ -127,18 +129,13 @@ def add_partner(*, session: Session, mission_id: int, actor: User, values: Partn
         partner = Partner(meeting_day_id=day.id or 0, **cleaned)
         session.add(partner)
         session.flush()
-        audit.record(
+        record_change(
             session=session,
             actor=actor,
             action="meeting_partner.create",
-            object_type="meeting_partner",
-            object_id=partner.id or 0,
+            row=partner,
             after={"day": day.id, **cleaned},
         )
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
     read_back(session, partner)
     return partner
 
@@ -147,7 +144,7 @@ def remove_partner(*, session: Session, mission_id: int, partner_id: int, actor:
     """Remove a partner and the meetings requested with it (before publication)."""
     day = visible_day(session=session, mission_id=mission_id, user=actor)
     partner = visible_partner(session=session, day=day, partner_id=partner_id)
-    try:
+    with committing(session):
         editable_day(session, day)
         requests = session.exec(
             select(MeetingRequest).where(MeetingRequest.partner_id == partner.id)
@@ -156,19 +153,14 @@ def remove_partner(*, session: Session, mission_id: int, partner_id: int, actor:
             session.delete(request)  # its scheduled meetings go with it (ON DELETE CASCADE)
         session.flush()
         session.delete(partner)
-        audit.record(
+        record_change(
             session=session,
             actor=actor,
             action="meeting_partner.delete",
-            object_type="meeting_partner",
-            object_id=partner.id or 0,
+            row=partner,
             before={"name": partner.name, "organisation": partner.organisation},
             after={"deleted": True, "requests_removed": [r.id for r in requests]},
         )
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
     return partner
 
 
@@ -217,7 +209,7 @@ def import_partners(
     day = visible_day(session=session, mission_id=mission_id, user=actor)
     end_reads(session)  # the file is read outside any transaction: no write lock held
     rows = read_partner_rows(filename, content)
-    try:
+    with committing(session):
         day = editable_day(session, day)
         problems: dict[str, str] = {}
         seen: dict[tuple[str, str], int] = {}
@@ -248,18 +240,13 @@ def import_partners(
             raise Invalid(problems)
         session.add_all(partners)
         session.flush()
-        audit.record(
+        record_change(
             session=session,
             actor=actor,
             action="meeting_partner.import",
-            object_type="meeting_day",
-            object_id=day.id or 0,
+            row=day,
             after={"file": filename[:200], "partners": [p.id for p in partners]},
         )
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
     for partner in partners:
         read_back(session, partner)
     return partners

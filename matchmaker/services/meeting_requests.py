@@ -19,7 +19,7 @@ from matchmaker.models import (
     ScheduledMeeting,
     User,
 )
-from matchmaker.services import audit, placement_views, read_back
+from matchmaker.services import placement_views, read_back
 from matchmaker.services.errors import Invalid, NotFound
 from matchmaker.services.meetings import (
     MAX_PRIORITY,
@@ -33,6 +33,8 @@ from matchmaker.services.meetings import (
     visible_day,
     visible_request,
 )
+from matchmaker.services.row_audit import record_change
+from matchmaker.services.transactions import committing
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +77,15 @@ def requests_of(
     ]
 
 
+@dataclass(frozen=True, slots=True)
+class RequestInput:
+    """A meeting asked for with a partner of the day: how much it matters, and when."""
+
+    partner_id: int
+    priority: int = 1
+    session_part: str = "any"
+
+
 def _add_request(
     session: Session,
     day: MeetingDay,
@@ -82,11 +93,10 @@ def _add_request(
     actor: User,
     *,
     firm_id: int,
-    partner_id: int,
-    priority: int,
-    session_part: str,
+    asked: RequestInput,
     requested_by: RequestedBy,
 ) -> MeetingRequest:
+    partner_id, priority, session_part = asked.partner_id, asked.priority, asked.session_part
     problems: dict[str, str] = {}
     if not 1 <= priority <= MAX_PRIORITY:
         problems["priority"] = f"between 1 and {MAX_PRIORITY} (higher is more important)"
@@ -103,7 +113,7 @@ def _add_request(
         problems["partner_id"] = "not a partner of this meeting day"
     if problems:
         raise Invalid(problems)
-    try:
+    with committing(session):
         day = editable_day(session, day)
         duplicate = session.exec(
             select(MeetingRequest.id).where(
@@ -127,12 +137,11 @@ def _add_request(
         )
         session.add(request)
         session.flush()
-        audit.record(
+        record_change(
             session=session,
             actor=actor,
             action="meeting_request.create",
-            object_type="meeting_request",
-            object_id=request.id or 0,
+            row=request,
             after={
                 "day": day.id,
                 "firm": firm_id,
@@ -142,10 +151,6 @@ def _add_request(
                 "requested_by": requested_by.value,
             },
         )
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
     read_back(session, request)
     return request
 
@@ -156,9 +161,7 @@ def add_request(
     mission_id: int,
     actor: User,
     firm_id: int,
-    partner_id: int,
-    priority: int = 1,
-    session_part: str = "any",
+    asked: RequestInput,
 ) -> MeetingRequest:
     """The organiser records a meeting of any firm placed on the mission with a partner."""
     day = visible_day(session=session, mission_id=mission_id, user=actor)
@@ -170,9 +173,7 @@ def add_request(
         mission,
         actor,
         firm_id=firm_id,
-        partner_id=partner_id,
-        priority=priority,
-        session_part=session_part,
+        asked=asked,
         requested_by=RequestedBy.organiser,
     )
 
@@ -186,7 +187,7 @@ def delete_request(*, session: Session, request_id: int, actor: User) -> Meeting
 def _delete_request(session: Session, request: MeetingRequest, actor: User) -> MeetingRequest:
     day = session.get(MeetingDay, request.meeting_day_id)
     assert day is not None
-    try:
+    with committing(session):
         editable_day(session, day)
         after = {"firm": request.firm_id, "partner": request.partner_id, "deleted": True}
         for row in session.exec(
@@ -194,18 +195,13 @@ def _delete_request(session: Session, request: MeetingRequest, actor: User) -> M
         ):
             session.delete(row)
         session.delete(request)
-        audit.record(
+        record_change(
             session=session,
             actor=actor,
             action="meeting_request.delete",
-            object_type="meeting_request",
-            object_id=request.id or 0,
+            row=request,
             after=after,
         )
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
     return request
 
 
@@ -220,6 +216,13 @@ class FirmDay:
     mission: Mission
     firm: Firm
     day: MeetingDay | None
+
+    @property
+    def published_day(self) -> MeetingDay | None:
+        """The day once its schedule is published (the firm then sees its agenda), else None."""
+        if self.day is not None and self.day.status == MeetingDayStatus.published:
+            return self.day
+        return None
 
 
 def firm_day(*, session: Session, placement_id: int, user: User) -> FirmDay:
@@ -237,9 +240,7 @@ def add_own_request(
     session: Session,
     placement_id: int,
     user: User,
-    partner_id: int,
-    priority: int = 1,
-    session_part: str = "any",
+    asked: RequestInput,
 ) -> MeetingRequest:
     """A placed firm requests a meeting with a partner of its mission's day."""
     view = firm_day(session=session, placement_id=placement_id, user=user)
@@ -251,9 +252,7 @@ def add_own_request(
         view.mission,
         user,
         firm_id=view.firm.id or 0,
-        partner_id=partner_id,
-        priority=priority,
-        session_part=session_part,
+        asked=asked,
         requested_by=RequestedBy.sme,
     )
 

@@ -32,7 +32,7 @@ from matchmaker.optimisation.meetings import (
     solve_meetings,
     validate,
 )
-from matchmaker.services import audit, read_back, solver_jobs
+from matchmaker.services import read_back, solver_jobs
 from matchmaker.services import runs as run_service
 from matchmaker.services.errors import Invalid
 from matchmaker.services.meetings import (
@@ -51,7 +51,9 @@ from matchmaker.services.meetings import (
     visible_request,
     visible_run,
 )
+from matchmaker.services.row_audit import record_change
 from matchmaker.services.solver_jobs import MAX_WORKERS, JobKind
+from matchmaker.services.transactions import committing
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +88,7 @@ def start_schedule(
     """Queue "schedule all" of the day as it is now (locks kept). Refused when published,
     while a run is queued or running, or with no requests to schedule."""
     day = visible_day(session=session, mission_id=mission_id, user=actor)
-    try:
+    with committing(session):
         day = editable_day(session, day)
         running = active_run(session=session, day=day)
         if running is not None:
@@ -112,12 +114,11 @@ def start_schedule(
         )
         session.add(run)
         session.flush()
-        audit.record(
+        record_change(
             session=session,
             actor=actor,
             action="meeting_schedule.start",
-            object_type="meeting_schedule_run",
-            object_id=run.id or 0,
+            row=run,
             after={
                 "day": day.id,
                 "state": RunState.queued.value,
@@ -128,10 +129,6 @@ def start_schedule(
             },
         )
         enqueue(session, run.id or 0)
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
     read_back(session, run)
     return run
 
@@ -293,7 +290,7 @@ def set_lock(*, session: Session, request_id: int, actor: User, locked: bool) ->
     request = visible_request(session=session, request_id=request_id, user=actor)
     day = session.get(MeetingDay, request.meeting_day_id)
     assert day is not None
-    try:
+    with committing(session):
         day = editable_day(session, day)
         if active_run(session=session, day=day) is not None:
             raise MeetingRefused("a schedule run is in progress; wait for it first")
@@ -321,19 +318,14 @@ def set_lock(*, session: Session, request_id: int, actor: User, locked: bool) ->
         else:
             request.locked_slot = request.locked_table = None
         session.add(request)
-        audit.record(
+        record_change(
             session=session,
             actor=actor,
             action="meeting_request.lock" if locked else "meeting_request.unlock",
-            object_type="meeting_request",
-            object_id=request.id or 0,
+            row=request,
             before=before,
             after={"slot": request.locked_slot, "table": request.locked_table},
         )
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
     read_back(session, request)
     return request
 
@@ -341,7 +333,7 @@ def set_lock(*, session: Session, request_id: int, actor: User, locked: bool) ->
 def publish_day(*, session: Session, mission_id: int, actor: User) -> MeetingDay:
     """Publish the current schedule: every firm and partner sees its agenda."""
     day = visible_day(session=session, mission_id=mission_id, user=actor)
-    try:
+    with committing(session):
         day = editable_day(session, day)
         if active_run(session=session, day=day) is not None:
             raise MeetingRefused("a schedule run is in progress; wait for it first")
@@ -350,12 +342,11 @@ def publish_day(*, session: Session, mission_id: int, actor: User) -> MeetingDay
             raise MeetingRefused("schedule the day (again, after its last change) first")
         day.status = MeetingDayStatus.published
         day.published_at = utcnow()
-        audit.record(
+        record_change(
             session=session,
             actor=actor,
             action="meeting_day.publish",
-            object_type="meeting_day",
-            object_id=day.id or 0,
+            row=day,
             before={"status": MeetingDayStatus.scheduled.value},
             after={
                 "status": MeetingDayStatus.published.value,
@@ -364,9 +355,5 @@ def publish_day(*, session: Session, mission_id: int, actor: User) -> MeetingDay
                 "scheduled": (run.result or {}).get("scheduled"),
             },
         )
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
     read_back(session, day)
     return day

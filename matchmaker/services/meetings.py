@@ -39,10 +39,12 @@ from matchmaker.models import (
 from matchmaker.optimisation.meetings import (
     MEETINGS_FORMAT,
 )
-from matchmaker.services import audit, read_back, solver_jobs
+from matchmaker.services import read_back, solver_jobs
 from matchmaker.services import runs as run_service
 from matchmaker.services.errors import Conflict, Invalid, NotFound
+from matchmaker.services.row_audit import record_change
 from matchmaker.services.solver_jobs import ACTIVE_STATES
+from matchmaker.services.transactions import committing
 
 PLACED_STATUSES = (PlacementStatus.offered, PlacementStatus.accepted)
 MAX_SLOTS = 48
@@ -241,7 +243,7 @@ def set_up_day(*, session: Session, mission_id: int, actor: User, values: DayInp
     problems = check_day(values)
     if problems:
         raise Invalid(problems)
-    try:
+    with committing(session):
         day = day_of(session=session, mission_id=mission_id)
         before: dict[str, Any] | None = None
         if day is not None:
@@ -300,19 +302,14 @@ def set_up_day(*, session: Session, mission_id: int, actor: User, values: DayInp
         day.venue = (values.venue or "").strip() or None
         session.add(day)
         session.flush()
-        audit.record(
+        record_change(
             session=session,
             actor=actor,
             action="meeting_day.update" if before else "meeting_day.create",
-            object_type="meeting_day",
-            object_id=day.id or 0,
+            row=day,
             before=before,
             after=day_snapshot(day),
         )
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
     read_back(session, day)
     return day
 

@@ -11,7 +11,6 @@ from fastapi.responses import Response
 from sqlmodel import Session
 
 from matchmaker import jobs
-from matchmaker.api.errors import declare
 from matchmaker.api.meeting_shapes import (
     AgendaOut,
     DayBody,
@@ -24,7 +23,9 @@ from matchmaker.api.meeting_shapes import (
     ScheduleBody,
     agenda_out,
     day_out,
+    meeting_errors,
     partner_out,
+    request_input,
     request_out,
     request_row_out,
     run_out,
@@ -41,14 +42,9 @@ from matchmaker.services.meetings import DayInput
 
 router = APIRouter(prefix="/api", tags=["meeting days"])
 
-ERRORS = declare(
-    {
-        401: "Not logged in, or an invalid token",
-        403: "Not your role",
-        404: "No such mission, day, run, request or placement among yours",
-        409: "Refused in the day's state (published, a run in progress, ...)",
-        422: "Invalid input; `problems` names every field (or row) at fault",
-    }
+ERRORS = meeting_errors(
+    not_found="No such mission, day, run, request or placement among yours",
+    invalid="Invalid input; `problems` names every field (or row) at fault",
 )
 
 
@@ -64,17 +60,7 @@ def get_day(session: SessionDep, user: CurrentUser, mission_id: int) -> DayOut:
 @router.put("/missions/{mission_id}/meeting-day", response_model=DayOut, responses=ERRORS)
 def put_day(session: SessionDep, user: CurrentUser, mission_id: int, body: DayBody) -> DayOut:
     """Set up or change the mission's meeting day."""
-    values = DayInput(
-        day=body.date,
-        start_time=body.start_time,
-        slot_minutes=body.slot_minutes,
-        slots=body.slots,
-        morning_slots=body.morning_slots,
-        tables=body.tables,
-        lunch_minutes=body.lunch_minutes,
-        fairness=body.fairness,
-        venue=body.venue,
-    )
+    values = DayInput(day=body.date, **body.model_dump(exclude={"date"}))
     day = meeting_service.set_up_day(
         session=session, mission_id=mission_id, actor=user, values=values
     )
@@ -164,9 +150,7 @@ def add_request(
         mission_id=mission_id,
         actor=user,
         firm_id=body.firm_id,
-        partner_id=body.partner_id,
-        priority=body.priority,
-        session_part=body.session.value,
+        asked=request_input(body),
     )
     return request_row_out(session, request)
 

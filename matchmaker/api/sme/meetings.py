@@ -5,14 +5,15 @@ from __future__ import annotations
 
 from fastapi import APIRouter, HTTPException
 
-from matchmaker.api.errors import declare
 from matchmaker.api.meeting_shapes import (
     AgendaOut,
     OwnRequestBody,
     PartnerOut,
     RequestOut,
     agenda_out,
+    meeting_errors,
     partner_out,
+    request_input,
     request_out,
 )
 from matchmaker.deps import CurrentUser, SessionDep
@@ -23,14 +24,9 @@ from matchmaker.services.meeting_requests import RequestRow
 
 router = APIRouter(prefix="/api", tags=["meeting days"])
 
-ERRORS = declare(
-    {
-        401: "Not logged in, or an invalid token",
-        403: "Not your role",
-        404: "No such placement among your firm's, or no agenda yet",
-        409: "Refused in the day's state (published, a run in progress, ...)",
-        422: "Invalid input; `problems` names every field at fault",
-    }
+ERRORS = meeting_errors(
+    not_found="No such placement among your firm's, or no agenda yet",
+    invalid="Invalid input; `problems` names every field at fault",
 )
 
 
@@ -50,9 +46,8 @@ def own_requests(session: SessionDep, user: CurrentUser, placement_id: int) -> l
     view = request_service.firm_day(session=session, placement_id=placement_id, user=user)
     if view.day is None:
         return []
-    published = view.day.status == "published"
     rows = request_service.requests_of(session=session, day=view.day, firm_id=view.firm.id)
-    return [request_out(row if published else _unscheduled(row)) for row in rows]
+    return [request_out(row if view.published_day else _unscheduled(row)) for row in rows]
 
 
 @router.post(
@@ -68,9 +63,7 @@ def add_own_request(
         session=session,
         placement_id=placement_id,
         user=user,
-        partner_id=body.partner_id,
-        priority=body.priority,
-        session_part=body.session.value,
+        asked=request_input(body),
     )
     return request_out(_unscheduled(request_service.request_row(session=session, request=request)))
 
@@ -95,6 +88,7 @@ def own_partners(session: SessionDep, user: CurrentUser, placement_id: int) -> l
 def own_agenda(session: SessionDep, user: CurrentUser, placement_id: int) -> AgendaOut:
     """The firm's agenda once the day is published (404 before)."""
     view = request_service.firm_day(session=session, placement_id=placement_id, user=user)
-    if view.day is None or view.day.status != "published":
+    day = view.published_day
+    if day is None:
         raise HTTPException(404, "the agenda is not published yet")
-    return agenda_out(agenda_service.agenda(session=session, day=view.day, firm=view.firm))
+    return agenda_out(agenda_service.agenda(session=session, day=day, firm=view.firm))

@@ -163,6 +163,15 @@ class _Checker(DocumentChecker):
             return None
         return value
 
+    def first_use(
+        self, ident: str, path: str, seen: dict[str, int], index: int, listed: str
+    ) -> None:
+        """An id names one item of its list: a second use fails, naming the first."""
+        if ident in seen:
+            self.fail(path, f"{ident!r} is already used by {listed}[{seen[ident]}]")
+        else:
+            seen[ident] = index
+
 
 _shown = _Checker().shown
 
@@ -250,12 +259,7 @@ def _participants(check: _Checker, raw: Any, slots: int | None) -> list[Particip
             continue
         ident = check.string(value.get("id"), f"{path}.id") if "id" in value else None
         if ident is not None:
-            if ident in seen:
-                check.fail(
-                    f"{path}.id", f"{ident!r} is already used by participants[{seen[ident]}]"
-                )
-            else:
-                seen[ident] = index
+            check.first_use(ident, f"{path}.id", seen, index, "participants")
         name = ident or ""
         if "name" in value:
             name = check.string(value["name"], f"{path}.name") or name
@@ -310,12 +314,7 @@ def _requested(
         if "id" in value:
             ident = check.string(value["id"], f"{path}.id")
             if ident is not None:
-                if ident in ids:
-                    check.fail(
-                        f"{path}.id", f"{ident!r} is already used by requested[{ids[ident]}]"
-                    )
-                else:
-                    ids[ident] = index
+                check.first_use(ident, f"{path}.id", ids, index, "requested")
         session = value.get("session", "any")
         if session not in SESSIONS:
             check.fail(f"{path}.session", f"{_shown(session)} is not one of {', '.join(SESSIONS)}")

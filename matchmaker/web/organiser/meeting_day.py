@@ -3,24 +3,24 @@ schedule and progress) and the form that sets the day up."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
-from datetime import date, time
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session
 
-from matchmaker.deps import CsrfChecked, CurrentUser, SessionDep
-from matchmaker.models import MeetingDay, User
+from matchmaker.deps import CurrentUser, SessionDep
+from matchmaker.models import User
 from matchmaker.services import agendas as agenda_service
 from matchmaker.services import meeting_requests as request_service
 from matchmaker.services import meeting_runs as schedule_service
 from matchmaker.services import meetings as meeting_service
 from matchmaker.services import rounds as round_service
 from matchmaker.services.errors import Invalid, ServiceError
-from matchmaker.services.meetings import DayInput, MeetingRefused
+from matchmaker.services.meetings import MeetingRefused
+from matchmaker.web.form_routes import form_post
+from matchmaker.web.organiser.meeting_forms import DayForm, day_form, parse_day_form
 from matchmaker.web.pages import see_other
 from matchmaker.web.rendering import refusal, render
 
@@ -45,63 +45,6 @@ DAY_REFUSALS: tuple[type[ServiceError], ...] = (Invalid, MeetingRefused)
 
 def day_url(mission_id: int) -> str:
     return f"/organiser/missions/{mission_id}/meetings"
-
-
-def day_form(day: MeetingDay | None) -> dict[str, str]:
-    if day is None:
-        return {
-            "day": "",
-            "start_time": "09:00",
-            "slot_minutes": "20",
-            "slots": "12",
-            "morning_slots": "6",
-            "lunch_minutes": "60",
-            "tables": "10",
-            "fairness": "",
-            "venue": "",
-        }
-    return {
-        "day": day.day.isoformat(),
-        "start_time": day.start_time.strftime("%H:%M"),
-        "slot_minutes": str(day.slot_minutes),
-        "slots": str(day.slots),
-        "morning_slots": str(day.morning_slots),
-        "lunch_minutes": str(day.lunch_minutes),
-        "tables": str(day.tables),
-        "fairness": "" if day.fairness is None else str(day.fairness),
-        "venue": day.venue or "",
-    }
-
-
-def parse_day_form(form: dict[str, str]) -> DayInput:
-    """The day's form fields as a DayInput; Invalid names every unreadable field."""
-    problems: dict[str, str] = {}
-    values: dict[str, Any] = {}
-    try:
-        values["day"] = date.fromisoformat(form.get("day", "").strip())
-    except ValueError:
-        problems["day"] = "a date like 2027-03-15"
-    match = re.fullmatch(
-        r"([0-9]{1,2}):([0-9]{2})(?::[0-9]{2})?", form.get("start_time", "").strip()
-    )
-    if match and int(match[1]) < 24 and int(match[2]) < 60:
-        values["start_time"] = time(int(match[1]), int(match[2]))
-    else:
-        problems["start_time"] = "a time like 09:00"
-    for name in ("slot_minutes", "slots", "morning_slots", "lunch_minutes", "tables"):
-        text = form.get(name, "").strip() or ("0" if name == "lunch_minutes" else "")
-        if re.fullmatch(r"[0-9]{1,4}", text):
-            values[name] = int(text)
-        else:
-            problems[name] = "a whole number"
-    fairness = form.get("fairness", "").strip()
-    if fairness and not re.fullmatch(r"[0-9]{1,3}", fairness):
-        problems["fairness"] = "a whole number, or empty for no bound"
-    values["fairness"] = int(fairness) if fairness and "fairness" not in problems else None
-    values["venue"] = form.get("venue", "").strip() or None
-    if problems:
-        raise Invalid(problems)
-    return DayInput(**values)
 
 
 def day_page_response(
@@ -195,34 +138,16 @@ def day_page(
     return day_page_response(request, session, user, mission_id, notice=NOTICES.get(notice or ""))
 
 
-@router.post("", response_class=HTMLResponse, dependencies=[CsrfChecked])
+@form_post(router, "")
 def save_day(
     request: Request,
     session: SessionDep,
     user: CurrentUser,
     mission_id: int,
-    day: Annotated[str, Form(max_length=40)] = "",
-    start_time: Annotated[str, Form(max_length=40)] = "",
-    slot_minutes: Annotated[str, Form(max_length=40)] = "",
-    slots: Annotated[str, Form(max_length=40)] = "",
-    morning_slots: Annotated[str, Form(max_length=40)] = "",
-    lunch_minutes: Annotated[str, Form(max_length=40)] = "",
-    tables: Annotated[str, Form(max_length=40)] = "",
-    fairness: Annotated[str, Form(max_length=40)] = "",
-    venue: Annotated[str, Form(max_length=1000)] = "",
+    fields: Annotated[DayForm, Form()],
 ) -> Response:
     """Set up or change the meeting day (date, times, slots, tables, fairness)."""
-    form = {
-        "day": day,
-        "start_time": start_time,
-        "slot_minutes": slot_minutes,
-        "slots": slots,
-        "morning_slots": morning_slots,
-        "lunch_minutes": lunch_minutes,
-        "tables": tables,
-        "fairness": fairness,
-        "venue": venue,
-    }
+    form = fields.model_dump()
 
     def set_up() -> Any:
         return meeting_service.set_up_day(

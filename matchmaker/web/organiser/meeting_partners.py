@@ -6,40 +6,30 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import Response
 
-from matchmaker.deps import CsrfChecked, CurrentUser, SessionDep
+from matchmaker.deps import CurrentUser, SessionDep
 from matchmaker.services import meeting_partners as partner_service
 from matchmaker.services import meetings as meeting_service
 from matchmaker.services.meeting_partners import PartnerInput
+from matchmaker.web.form_routes import form_post
 from matchmaker.web.organiser.meeting_day import day_changed
+from matchmaker.web.organiser.meeting_forms import PartnerForm
 
 router = APIRouter(
     prefix="/organiser/missions/{mission_id}/meetings/partners", tags=["pages: meeting days"]
 )
 
 
-@router.post("", response_class=HTMLResponse, dependencies=[CsrfChecked])
+@form_post(router, "")
 def add_partner(
     request: Request,
     session: SessionDep,
     user: CurrentUser,
     mission_id: int,
-    name: Annotated[str, Form(max_length=1000)] = "",
-    organisation: Annotated[str, Form(max_length=1000)] = "",
-    country: Annotated[str, Form(max_length=100)] = "",
-    sector: Annotated[str, Form(max_length=1000)] = "",
-    email: Annotated[str, Form(max_length=1000)] = "",
-    forbidden_slots: Annotated[str, Form(max_length=1000)] = "",
+    fields: Annotated[PartnerForm, Form()],
 ) -> Response:
-    form = {
-        "name": name,
-        "organisation": organisation,
-        "country": country,
-        "sector": sector,
-        "email": email,
-        "forbidden_slots": forbidden_slots,
-    }
+    form = fields.model_dump()
 
     def add() -> Any:
         return partner_service.add_partner(
@@ -49,7 +39,7 @@ def add_partner(
     return day_changed(request, session, user, mission_id, "partner", add, partner_form=form)
 
 
-@router.post("/{partner_id}/delete", response_class=HTMLResponse, dependencies=[CsrfChecked])
+@form_post(router, "/{partner_id}/delete")
 def remove_partner(
     request: Request, session: SessionDep, user: CurrentUser, mission_id: int, partner_id: int
 ) -> Response:
@@ -63,7 +53,7 @@ def remove_partner(
     return day_changed(request, session, user, mission_id, "removed", remove)
 
 
-@router.post("/import", response_class=HTMLResponse, dependencies=[CsrfChecked])
+@form_post(router, "/import")
 def import_partners(
     request: Request,
     session: SessionDep,

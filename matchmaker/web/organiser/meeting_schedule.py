@@ -10,12 +10,14 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from sqlmodel import Session
 
 from matchmaker import jobs
-from matchmaker.deps import CsrfChecked, CurrentUser, SessionDep
+from matchmaker.deps import CurrentUser, SessionDep
 from matchmaker.models import User
 from matchmaker.services import meeting_requests as request_service
 from matchmaker.services import meeting_runs as schedule_service
 from matchmaker.services import meetings as meeting_service
+from matchmaker.services.meeting_requests import RequestInput
 from matchmaker.services.solver_jobs import JobRefused
+from matchmaker.web.form_routes import form_post
 from matchmaker.web.meeting_requests import Priority, RowId, SessionPart
 from matchmaker.web.organiser.confirmation import (
     Confirmation,
@@ -28,11 +30,7 @@ from matchmaker.web.organiser.meeting_day import day_changed, day_url
 router = APIRouter(prefix="/organiser", tags=["pages: meeting days"])
 
 
-@router.post(
-    "/missions/{mission_id}/meetings/requests",
-    response_class=HTMLResponse,
-    dependencies=[CsrfChecked],
-)
+@form_post(router, "/missions/{mission_id}/meetings/requests")
 def add_request(
     request: Request,
     session: SessionDep,
@@ -49,9 +47,7 @@ def add_request(
             mission_id=mission_id,
             actor=user,
             firm_id=firm_id,
-            partner_id=partner_id,
-            priority=priority,
-            session_part=session_part,
+            asked=RequestInput(partner_id, priority, session_part),
         )
 
     return day_changed(request, session, user, mission_id, "request", add)
@@ -62,11 +58,7 @@ def _mission_of_request(session: Session, user: User, request_id: int) -> int:
     return meeting_service.day_by_id(session=session, day_id=meeting.meeting_day_id).mission_id
 
 
-@router.post(
-    "/meeting-requests/{request_id}/delete",
-    response_class=HTMLResponse,
-    dependencies=[CsrfChecked],
-)
+@form_post(router, "/meeting-requests/{request_id}/delete")
 def delete_request(
     request: Request, session: SessionDep, user: CurrentUser, request_id: int
 ) -> Response:
@@ -78,11 +70,7 @@ def delete_request(
     return day_changed(request, session, user, mission_id, "deleted", delete)
 
 
-@router.post(
-    "/missions/{mission_id}/meetings/schedule",
-    response_class=HTMLResponse,
-    dependencies=[CsrfChecked],
-)
+@form_post(router, "/missions/{mission_id}/meetings/schedule")
 def schedule_all(
     request: Request,
     session: SessionDep,
@@ -115,7 +103,7 @@ def run_progress(session: SessionDep, user: CurrentUser, run_id: int) -> JSONRes
     return JSONResponse(schedule_service.progress_of(run), headers={"Cache-Control": "no-store"})
 
 
-@router.post("/meeting-runs/{run_id}/stop", response_class=HTMLResponse, dependencies=[CsrfChecked])
+@form_post(router, "/meeting-runs/{run_id}/stop")
 def stop_run(request: Request, session: SessionDep, user: CurrentUser, run_id: int) -> Response:
     """Stop a queued or running schedule run; a running one keeps its best schedule so far."""
     run = meeting_service.visible_run(session=session, run_id=run_id, user=user)
@@ -143,9 +131,7 @@ def _lock(
     return day_changed(request, session, user, mission_id, notice, lock)
 
 
-@router.post(
-    "/meeting-requests/{request_id}/lock", response_class=HTMLResponse, dependencies=[CsrfChecked]
-)
+@form_post(router, "/meeting-requests/{request_id}/lock")
 def lock_meeting(
     request: Request, session: SessionDep, user: CurrentUser, request_id: int
 ) -> Response:
@@ -153,11 +139,7 @@ def lock_meeting(
     return _lock(request, session, user, request_id, True)
 
 
-@router.post(
-    "/meeting-requests/{request_id}/unlock",
-    response_class=HTMLResponse,
-    dependencies=[CsrfChecked],
-)
+@form_post(router, "/meeting-requests/{request_id}/unlock")
 def unlock_meeting(
     request: Request, session: SessionDep, user: CurrentUser, request_id: int
 ) -> Response:
@@ -189,11 +171,7 @@ def confirm_publish(
     return confirm_page(request, _publish_confirmation(session, user, mission_id))
 
 
-@router.post(
-    "/missions/{mission_id}/meetings/publish",
-    response_class=HTMLResponse,
-    dependencies=[CsrfChecked],
-)
+@form_post(router, "/missions/{mission_id}/meetings/publish")
 def publish(
     request: Request,
     session: SessionDep,

@@ -10,14 +10,16 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
-from matchmaker.deps import CsrfChecked, CurrentUser, SessionDep
+from matchmaker.deps import CurrentUser, SessionDep
 from matchmaker.models import User
 from matchmaker.services import agendas as agenda_service
 from matchmaker.services import meeting_requests as request_service
 from matchmaker.services import meetings as meeting_service
 from matchmaker.services.errors import Invalid
+from matchmaker.services.meeting_requests import RequestInput
 from matchmaker.services.meetings import MeetingRefused
 from matchmaker.web.agenda_pages import AgendaPage, add_agenda_routes
+from matchmaker.web.form_routes import form_post
 from matchmaker.web.meeting_requests import Priority, RowId, SessionPart
 from matchmaker.web.pages import see_other
 from matchmaker.web.rendering import refusal, render
@@ -41,15 +43,14 @@ def _firm_page(
     notice: str | None = None,
 ) -> Response:
     view = request_service.firm_day(session=session, placement_id=placement_id, user=user)
-    day = view.day
-    published = day is not None and day.status == "published"
+    day, published = view.day, view.published_day
     return render(
         request,
         "sme/meetings.html",
         status_code=status_code,
         view=view,
         day=day,
-        published=published,
+        published=published is not None,
         partners=meeting_service.partners_of(session=session, day=day) if day else [],
         rows=(
             request_service.requests_of(session=session, day=day, firm_id=view.firm.id)
@@ -57,8 +58,8 @@ def _firm_page(
             else []
         ),
         agenda=(
-            agenda_service.agenda(session=session, day=day, firm=view.firm)
-            if day and published
+            agenda_service.agenda(session=session, day=published, firm=view.firm)
+            if published
             else None
         ),
         error=error,
@@ -104,7 +105,7 @@ def _firm_changed(
     return see_other(f"{firm_url(placement_id)}?notice={notice}")
 
 
-@router.post("/meetings", response_class=HTMLResponse, dependencies=[CsrfChecked])
+@form_post(router, "/meetings")
 def firm_request(
     request: Request,
     session: SessionDep,
@@ -121,17 +122,13 @@ def firm_request(
             session=session,
             placement_id=placement_id,
             user=user,
-            partner_id=partner_id,
-            priority=priority,
-            session_part=session_part,
+            asked=RequestInput(partner_id, priority, session_part),
         )
 
     return _firm_changed(request, session, user, placement_id, "request", add)
 
 
-@router.post(
-    "/meetings/{request_id}/delete", response_class=HTMLResponse, dependencies=[CsrfChecked]
-)
+@form_post(router, "/meetings/{request_id}/delete")
 def firm_delete_request(
     request: Request, session: SessionDep, user: CurrentUser, placement_id: int, request_id: int
 ) -> Response:
@@ -146,9 +143,10 @@ def firm_delete_request(
 def _shown(session: SessionDep, user: CurrentUser, placement_id: int) -> AgendaPage:
     """The firm's agenda of the placement's day, once the schedule is published."""
     view = request_service.firm_day(session=session, placement_id=placement_id, user=user)
-    if view.day is None or view.day.status != "published":
+    day = view.published_day
+    if day is None:
         raise HTTPException(404, "the agenda is not published yet")
-    agenda = agenda_service.agenda(session=session, day=view.day, firm=view.firm)
+    agenda = agenda_service.agenda(session=session, day=day, firm=view.firm)
     return AgendaPage(agenda, f"/sme/placements/{placement_id}/agenda", firm_url(placement_id))
 
 
