@@ -96,7 +96,7 @@ def prepared_database(plan: Plan) -> tuple[Path, dict, float]:
     """A database file filled by bench.load_data, made once per plan and copied for each run."""
     folder = common.SETTINGS.work / "load"
     folder.mkdir(parents=True, exist_ok=True)
-    stem = f"f{plan.round.firms}-m{plan.round.missions}-s{plan.round.seed}-smes{plan.smes}"
+    stem = f"v2-f{plan.round.firms}-m{plan.round.missions}-s{plan.round.seed}-smes{plan.smes}"
     template, accounts = folder / f"{stem}.db", folder / f"{stem}.json"
     if not (template.exists() and accounts.exists()):
         for leftover in folder.glob(f"{stem}.db*"):
@@ -305,7 +305,7 @@ def run(quick: bool) -> str:
             {"email": data["organiser"]["email"], "password": data["organiser"]["password"]},
         )["token"]
         idle = locust(server, plan, data_file, folder / "idle", 0)
-        keeper = RunKeeper(server, token, data["round"])
+        keeper = RunKeeper(server, token, data["run_round"])
         keeper.start()
         time.sleep(1.0)  # the run is claimed and its model is being built
         busy = locust(server, plan, data_file, folder / "busy", plan.appliers)
@@ -396,7 +396,8 @@ def report(plan, data, load_seconds, before, during, runs, folder) -> str:
             f"FastHttpUser, {plan.think[0]:g}–{plan.think[1]:g} s on a page before the next "
             f"request) runs {users} for {plan.seconds} s "
             f"(spawning {plan.spawn_rate} users/s), first on an idle server, then while a "
-            "matching run of the generated round is active (started through "
+            "matching run of a closed copy of the generated round is active (runs start only "
+            "on closed rounds; started through "
             "`POST /api/rounds/{id}/runs` with an organiser's token and started again whenever "
             "one ends). Browsing users are anonymous; applying users log in as SMEs (each its "
             "own account and firm) and apply with the form. The load generator shares the "

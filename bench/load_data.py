@@ -1,9 +1,10 @@
 """Fills a database for the load test: `python -m bench.load_data DATABASE_URL ROUND SMES OUT`.
 
 Through matchmaker's own services: the demo set-up (the spring round and an account per
-role), then the generated ROUND imported by the demo organiser and opened, then SMES SME
-accounts, each with a newly registered firm and no applications yet. OUT receives JSON
-with the accounts and the mission ids the load users need.
+role), then the generated ROUND imported by the demo organiser and opened (and a closed
+copy of it for the matching runs), then SMES SME accounts, each with a newly registered
+firm and no applications yet. OUT receives JSON with the accounts and the mission ids the
+load users need.
 """
 
 from __future__ import annotations
@@ -50,6 +51,12 @@ def main(argv: list[str] | None = None) -> int:
         round_id = round_row.id
         import_seconds = time.perf_counter() - imported
         rounds.open_round(session=session, actor=organiser, round_id=round_id)
+        # Matching runs start only on closed rounds: the runs of the second phase solve a
+        # closed copy of the same round while the SMEs apply to the open one.
+        copy = {**document, "round": {**document["round"], "id": f"{round_id}-closed"}}
+        run_round_id = rounds.import_round(session=session, actor=organiser, document=copy).id
+        rounds.open_round(session=session, actor=organiser, round_id=run_round_id)
+        rounds.close_round(session=session, actor=organiser, round_id=run_round_id)
 
         smes = []
         for k in range(args.smes):
@@ -82,6 +89,7 @@ def main(argv: list[str] | None = None) -> int:
                     "password": organiser_account.password,
                 },
                 "round": round_id,
+                "run_round": run_round_id,
                 "smes": smes,
                 "sme_password": SME_PASSWORD,
                 "apply_missions": open_to_all,
