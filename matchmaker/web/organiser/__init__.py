@@ -10,6 +10,7 @@ from matchmaker.web.invitation_lists import invitation_router
 from matchmaker.web.organiser import (
     accounts,
     agendas,
+    audit,
     meeting_day,
     meeting_exports,
     meeting_partners,
@@ -34,6 +35,7 @@ for pages in (
     meeting_exports,
     meeting_schedule,
     agendas,
+    audit,
 ):
     router.include_router(pages.router)
 router.include_router(invitation_router(Role.organiser, "/organiser"))
