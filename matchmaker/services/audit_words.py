@@ -127,9 +127,9 @@ OBJECT_TYPES: dict[str, Words] = {
 # Action families: the part before the dot ("placement" for every placement.* code).
 FAMILIES = frozenset(code.split(".")[0] for code in ACTIONS if "." in code)
 
-SYSTEM = Words("het systeem", "the system")
-YOU = Words("u", "you")
-ORGANISER = Words("de organisator", "the organiser")
+SYSTEM = Words("Het systeem", "The system")
+YOU = Words("U", "You")
+ORGANISER = Words("De organisator", "The organiser")
 NOTHING = Words("—", "—")
 
 # Field names of before/after, where a plain word reads better than the key.
@@ -141,7 +141,14 @@ _FIELDS: dict[str, Words] = {
     "verified_by": Words("beoordeeld door (account)", "reviewed by (account)"),
     "verified_at": Words("beoordeeld op", "reviewed at"),
     "locked": Words("vastgezet", "locked"),
-    "offers": Words("aangeboden plaatsen", "places offered"),
+    "offers": Words("aanbiedingen", "offers"),
+    "run": Words("indeling", "matching run"),
+    "objective": Words("doelwaarde", "objective"),
+    "snapshot_sha256": Words("vingerafdruk van de invoer", "input fingerprint"),
+    "resolve.snapshot_sha256": Words("vingerafdruk van de invoer", "input fingerprint"),
+    "resolve.status": Words("herberekening", "re-solve"),
+    "resolve.locked": Words("vastgezette plaatsen", "locked places"),
+    "resolve.moved_up": Words("opgeschoven plaatsen", "places moved up"),
     "rank": Words("voorkeur", "rank"),
     "active": Words("actief", "active"),
     "email": Words("e-mailadres", "e-mail address"),

@@ -277,7 +277,7 @@ def test_an_sme_reads_only_the_decisions_about_its_own_firm(app: FastAPI, client
     decisions_b = sme_b.get("/api/sme/decisions").json()["decisions"]
     assert [d["what"]["en"] for d in decisions_a] == ["Place accepted"]
     assert [d["what"]["nl"] for d in decisions_b] == ["Plaats afgeslagen"]
-    assert decisions_a[0]["by"] == {"nl": "u", "en": "you"}
+    assert decisions_a[0]["by"] == {"nl": "U", "en": "You"}
     assert {d["id"] for d in decisions_a}.isdisjoint(d["id"] for d in decisions_b)
     # The decline's row names the firm it offered the place to: the firm reads only its own.
     shown = sme_b.get("/api/sme/decisions").text
