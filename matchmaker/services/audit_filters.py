@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from matchmaker import text, times
@@ -40,9 +40,6 @@ class AuditFilter:
     starts: datetime | None = None
     ends: datetime | None = None
     firm_id: int | None = None
-
-    def is_empty(self) -> bool:
-        return all(getattr(self, f.name) in (None, False) for f in fields(self))
 
 
 @dataclass(frozen=True, slots=True)
