@@ -29,6 +29,8 @@ ACCESS = {
     ("GET", "/organiser/business-cases"): ORGANISER,
     ("POST", "/organiser/business-cases/{case_id}/verify"): ORGANISER,
     ("POST", "/organiser/business-cases/{case_id}/reject"): ORGANISER,
+    ("GET", "/organiser/audit"): ORGANISER,
+    ("GET", "/organiser/audit.csv"): ORGANISER,
     # API
     ("GET", "/api/organiser/rounds"): ORGANISER,
     ("POST", "/api/organiser/rounds"): ORGANISER,
@@ -50,4 +52,6 @@ ACCESS = {
     ("GET", "/api/organiser/business-cases"): ORGANISER,
     ("POST", "/api/organiser/business-cases/{case_id}/verify"): ORGANISER,
     ("POST", "/api/organiser/business-cases/{case_id}/reject"): ORGANISER,
+    ("GET", "/api/organiser/audit"): ORGANISER,
+    ("GET", "/api/organiser/audit.csv"): ORGANISER,
 }

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Depends
 from matchmaker.api.invitations import invitation_routes
 from matchmaker.api.organiser import (
     accounts,
+    audit,
     history,
     meetings,
     missions,
@@ -19,6 +20,6 @@ from matchmaker.deps import require_role
 from matchmaker.models import Role
 
 router = APIRouter(dependencies=[Depends(require_role(Role.organiser))])
-for part in (accounts, rounds, missions, verification, runs, placements, meetings, history):
+for part in (accounts, rounds, missions, verification, runs, placements, meetings, history, audit):
     router.include_router(part.router)
 router.include_router(invitation_routes(Role.organiser, "organiser"))

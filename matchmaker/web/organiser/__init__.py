@@ -10,6 +10,7 @@ from matchmaker.web.invitation_lists import invitation_router
 from matchmaker.web.organiser import (
     accounts,
     agendas,
+    audit,
     history,
     meeting_day,
     meeting_exports,
@@ -36,6 +37,7 @@ for pages in (
     meeting_schedule,
     agendas,
     history,
+    audit,
 ):
     router.include_router(pages.router)
 router.include_router(invitation_router(Role.organiser, "/organiser"))

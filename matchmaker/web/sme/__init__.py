@@ -9,6 +9,7 @@ from matchmaker.models import Role
 from matchmaker.web.sme import (
     applications,
     cases,
+    decisions,
     meetings,
     placements,
     preferences,
@@ -17,5 +18,14 @@ from matchmaker.web.sme import (
 )
 
 router = APIRouter(dependencies=[Depends(require_role(Role.sme))])
-for pages in (profile, readiness, cases, applications, preferences, placements, meetings):
+for pages in (
+    profile,
+    readiness,
+    cases,
+    applications,
+    preferences,
+    placements,
+    meetings,
+    decisions,
+):
     router.include_router(pages.router)
