@@ -88,6 +88,15 @@ def test_a_peer_of_each_role_gets_404_for_every_page_with_an_id(
     # on its placement page are those organiser A made for it.
     who["organiser_a"].ids["participant"] = who["organiser_a"].ids["partner"]
     who["sme_a"].ids["request"] = who["organiser_a"].ids["request"]
+    # Organiser A's world holds SME A's firm; A enters a mission outside matchmaker for it.
+    who["organiser_a"].ids["firm"] = who["sme_a"].ids["firm"]
+    (firm_id,) = who["sme_a"].ids["firm"]
+    entry = world.clients["organiser_a"].post(
+        f"/api/organiser/firms/{firm_id}/external-missions",
+        json={"title": "Hannover Messe", "country": "DE", "mission_date": "2026-04-20"},
+    )
+    assert entry.status_code == 201, entry.text
+    who["organiser_a"].ids["entry"] = {entry.json()["id"]}
     # Rounds are the organisers': to a branch organisation, a round that does not invite it
     # (organiser B's draft) is as much another's as a peer's mission.
     for name in ("branch", "branch_b"):
