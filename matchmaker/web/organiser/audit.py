@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from matchmaker.deps import CurrentUser, SessionDep
@@ -32,16 +32,19 @@ Text = Annotated[str | None, Query()]
 
 
 def _typed(
-    action: str | None,
-    object_type: str | None,
-    actor: str | None,
-    date_from: str | None,
-    date_to: str | None,
-    firm: str | None,
+    action: Text = None,
+    object_type: Text = None,
+    actor: Text = None,
+    date_from: Annotated[str | None, Query(alias="from")] = None,
+    date_to: Annotated[str | None, Query(alias="to")] = None,
+    firm: Text = None,
 ) -> dict[str, str]:
     """The filters as typed (blank ones left out), for the form and the links."""
     given = zip(FIELDS, (action, object_type, actor, date_from, date_to, firm), strict=True)
     return {name: value for name, value in given if value is not None and value.strip()}
+
+
+TypedFilters = Annotated[dict[str, str], Depends(_typed)]
 
 
 def _filter(typed: dict[str, str]) -> AuditFilter:
@@ -66,16 +69,10 @@ def audit_page(
     request: Request,
     session: SessionDep,
     user: CurrentUser,
-    action: Text = None,
-    object_type: Text = None,
-    actor: Text = None,
-    date_from: Annotated[str | None, Query(alias="from")] = None,
-    date_to: Annotated[str | None, Query(alias="to")] = None,
-    firm: Text = None,
+    typed: TypedFilters,
     page: Text = None,
     page_size: Text = None,
 ) -> Response:
-    typed = _typed(action, object_type, actor, date_from, date_to, firm)
     context = {
         "typed": typed,
         "actions": sorted(audit_words.ACTIONS.items(), key=lambda item: item[1].nl),
@@ -109,17 +106,11 @@ def audit_page(
 def audit_csv(
     session: SessionDep,
     user: CurrentUser,
-    action: Text = None,
-    object_type: Text = None,
-    actor: Text = None,
-    date_from: Annotated[str | None, Query(alias="from")] = None,
-    date_to: Annotated[str | None, Query(alias="to")] = None,
-    firm: Text = None,
+    typed: TypedFilters,
     lang: Text = None,
 ) -> Response:
     """The matching rows (the newest 10,000) as CSV, in Dutch unless lang=en."""
     language = audit_export.language(lang)
-    typed = _typed(action, object_type, actor, date_from, date_to, firm)
     entries, _ = audit_log_service.organisation_rows(
         session=session, user=user, audit_filter=_filter(typed), limit=audit_export.MAX_ROWS
     )
