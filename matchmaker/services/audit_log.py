@@ -40,12 +40,14 @@ from matchmaker.services import audit_words as words
 from matchmaker.services import tenancy
 from matchmaker.services.audit_filters import AuditFilter, Paging
 from matchmaker.services.audit_words import Words
+from matchmaker.services.placement_audit import FOLLOW_ON_ACTIONS
 
 # The decisions about a firm that its SME reads: the review of its business cases, and its
-# places (offered, answered, lapsed, withdrawn).
+# places (the published result, offered, answered, lapsed, withdrawn, passed on).
 DECISIONS = (
     "business_case.verify",
     "business_case.reject",
+    *FOLLOW_ON_ACTIONS,
     "placement.offer",
     "placement.accept",
     "placement.decline",
@@ -53,7 +55,7 @@ DECISIONS = (
     "placement.lapse",
 )
 # The fields of those rows' before/after that are about the firm itself.
-FIRM_FIELDS = ("status", "state", "note", "answer_by")
+FIRM_FIELDS = ("status", "state", "note", "answer_by", "waiting_list", "reason")
 
 
 @dataclass(frozen=True, slots=True)

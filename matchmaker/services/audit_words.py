@@ -43,6 +43,12 @@ ACTIONS: dict[str, Words] = {
     "business_case.verify": Words("Bedrijfscase geverifieerd", "Business case verified"),
     "business_case.reject": Words("Bedrijfscase afgewezen", "Business case rejected"),
     "readiness_scan.create": Words("Exportscan ingevuld", "Readiness scan taken"),
+    "external_mission.create": Words(
+        "Missie buiten matchmaker toegevoegd", "Mission outside matchmaker added"
+    ),
+    "external_mission.delete": Words(
+        "Missie buiten matchmaker verwijderd", "Mission outside matchmaker removed"
+    ),
     # Rounds and missions
     "round.create": Words("Ronde aangemaakt", "Round created"),
     "round.import": Words("Ronde geïmporteerd", "Round imported"),
@@ -75,6 +81,14 @@ ACTIONS: dict[str, Words] = {
     "placement.lock": Words("Plaats vastgezet", "Placement locked"),
     "placement.unlock": Words("Plaats losgemaakt", "Placement unlocked"),
     "placement.offer": Words("Plaats aangeboden", "Place offered"),
+    "placement.publish": Words("Uitslag gepubliceerd", "Result published"),
+    "placement.offer_from_waiting_list": Words(
+        "Plaats aangeboden van de wachtlijst", "Place offered from the waiting list"
+    ),
+    "placement.give_back": Words(
+        "Aanbod vervallen: een plaats op een hogere keuze is aangeboden",
+        "Offer given back: a place on a higher choice was offered",
+    ),
     "placement.accept": Words("Plaats geaccepteerd", "Place accepted"),
     "placement.decline": Words("Plaats afgeslagen", "Place declined"),
     "placement.withdraw": Words("Deelname ingetrokken", "Participation withdrawn"),
@@ -113,6 +127,7 @@ OBJECT_TYPES: dict[str, Words] = {
     "firm": Words("Bedrijf", "Firm"),
     "business_case": Words("Bedrijfscase", "Business case"),
     "readiness_scan": Words("Exportscan", "Readiness scan"),
+    "external_mission": Words("Missie buiten matchmaker", "Mission outside matchmaker"),
     "round": Words("Ronde", "Round"),
     "mission": Words("Missie", "Mission"),
     "matching_run": Words("Indeling", "Matching run"),
@@ -150,6 +165,9 @@ _FIELDS: dict[str, Words] = {
     "resolve.locked": Words("vastgezette plaatsen", "locked places"),
     "resolve.moved_up": Words("opgeschoven plaatsen", "places moved up"),
     "rank": Words("voorkeur", "rank"),
+    "reason": Words("waarom", "why"),
+    "waiting_list": Words("op de wachtlijst", "on the waiting list"),
+    "freed": Words("vrijgekomen plaats", "freed place"),
     "active": Words("actief", "active"),
     "email": Words("e-mailadres", "e-mail address"),
     "role": Words("rol", "role"),
@@ -158,7 +176,7 @@ _FIELDS: dict[str, Words] = {
 # Recorded status and state values, in the words a firm reads them.
 _VALUES: dict[str, Words] = {
     "placed": Words("geplaatst", "placed"),
-    "unplaced": Words("niet geplaatst (wachtlijst)", "not placed (waiting list)"),
+    "unplaced": Words("niet geplaatst", "not placed"),
     "offered": Words("plaats aangeboden", "place offered"),
     "accepted": Words("plaats geaccepteerd", "place accepted"),
     "declined": Words("plaats afgeslagen", "place declined"),
@@ -177,6 +195,55 @@ _VALUES: dict[str, Words] = {
     "open": Words("open", "open"),
     "closed": Words("gesloten", "closed"),
     "published": Words("gepubliceerd", "published"),
+}
+# The engine's reason codes (services/reasons.py), short and without scores, for firm and
+# organiser alike.
+_REASONS: dict[str, Words] = {
+    "sector_mismatch": Words(
+        "de missie is niet voor de sector van het bedrijf", "the mission is not for the sector"
+    ),
+    "no_business_case": Words(
+        "een zakelijke missie vraagt een bedrijfscase", "a business mission needs a business case"
+    ),
+    "business_case_unverified": Words(
+        "de bedrijfscase was niet geverifieerd", "the business case was not verified"
+    ),
+    "business_case_wrong_country": Words(
+        "de bedrijfscase is voor een ander land", "the business case is for another country"
+    ),
+    "not_ready": Words(
+        "exportstrategie of organisatie nog niet op orde",
+        "export strategy or organisation not ready yet",
+    ),
+    "placed_elsewhere": Words(
+        "al het maximum aantal plaatsen op andere missies",
+        "already the most places a firm may get, on other missions",
+    ),
+    "date_conflict": Words(
+        "geplaatst op een andere missie op dezelfde data",
+        "placed on another mission on the same dates",
+    ),
+    "mission_cancelled": Words(
+        "de missie gaat niet door: te weinig deelnemers",
+        "the mission does not run: too few participants",
+    ),
+    "outranked": Words(
+        "de missie is vol en alle geplaatste bedrijven gingen voor",
+        "the mission is full and every placed firm came first",
+    ),
+    "slipstream_full": Words(
+        "de plaatsen voor bedrijven buiten de topsectoren zijn bezet",
+        "the places for firms outside the focus sectors are taken",
+    ),
+    "sector_cap": Words(
+        "de plaatsen voor deze sector zijn bezet", "the places for this sector are taken"
+    ),
+    "budget": Words("het subsidiebudget is op", "the subsidy budget is used up"),
+    "not_selected": Words(
+        "de beste indeling als geheel liet deze aanmelding weg (geen enkele regel besliste)",
+        "the best roster overall left it out (no single rule decided)",
+    ),
+    "lapsed": Words("het aanbod is niet op tijd beantwoord", "the offer was not answered in time"),
 }
 # Recorded texts longer than this are cut on screen (the raw rows keep them whole).
 _LONGEST_VALUE = 300
@@ -221,7 +288,7 @@ def value(item: Any) -> Words:
     if isinstance(item, bool):
         return Words("ja", "yes") if item else Words("nee", "no")
     if isinstance(item, str):
-        known = _VALUES.get(item)
+        known = _VALUES.get(item) or _REASONS.get(item)
         if known is not None:
             return known
         moment = _moment(item)

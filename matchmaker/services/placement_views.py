@@ -19,8 +19,7 @@ from matchmaker.models import (
     RoundStatus,
     User,
 )
-from matchmaker.services import placements as placement_service
-from matchmaker.services import reasons
+from matchmaker.services import reasons, waiting_queues
 from matchmaker.services import runs as run_service
 from matchmaker.services.errors import NotFound
 
@@ -89,7 +88,7 @@ def firm_placements(*, session: Session, user: User) -> list[PlacementView]:
     ).all()
     views = []
     current: dict[str, int | None] = {}
-    positions: dict[str, dict[int, placement_service.QueuePlace]] = {}
+    positions: dict[str, dict[int, waiting_queues.QueuePlace]] = {}
     for placement, application, mission, firm, round_row in rows:
         if round_row.id not in current:
             run = run_service.published_run(session=session, round_row=round_row)
@@ -103,9 +102,7 @@ def firm_placements(*, session: Session, user: User) -> list[PlacementView]:
             if round_row.id not in positions:
                 run = session.get(MatchingRun, placement.run_id)
                 assert run is not None
-                positions[round_row.id] = placement_service.waiting_positions(
-                    session=session, run=run
-                )
+                positions[round_row.id] = waiting_queues.waiting_positions(session=session, run=run)
             place = positions[round_row.id].get(application.id or 0)
             swap = (
                 session.exec(

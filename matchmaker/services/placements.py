@@ -40,21 +40,18 @@ from matchmaker.services import (
     audit,
     notifications,
     offer_terms,
+    placement_audit,
     read_back,
     reasons,
-    snapshots,
 )
 from matchmaker.services import rosters as roster_service
 from matchmaker.services import runs as run_service
-from matchmaker.services.errors import Conflict, NotFound
+from matchmaker.services.errors import NotFound
+from matchmaker.services.placement_plans import PlacementRefused, Plan
+from matchmaker.services.placement_plans import plan_change as _plan
 
 HOLDING_STATUSES = roster_service.HOLDING_STATUSES
-GONE_STATUSES = (PlacementStatus.declined, PlacementStatus.withdrawn)
 RESOLVE_TIME_LIMIT_SECONDS = 20.0
-
-
-class PlacementRefused(Conflict):
-    """The placement cannot change this way now (HTTP 409)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,7 +189,7 @@ def _change(
         if action == "lapse" and (placement.answer_by is None or placement.answer_by > now):
             raise PlacementRefused("this offer's answer-by date has not passed")
         before = {"status": str(placement.status)}
-        plan: _Plan | None = None
+        plan: Plan | None = None
         if action == "offer":
             _check_room(session, run, placement)
             plan = _plan(session, round_id, run, offered=placement)
@@ -291,75 +288,6 @@ def _visible_round_of(
 # --------------------------------------------------------------------------- re-solving
 
 
-@dataclass(slots=True)
-class _Plan:
-    """The re-solve's input: the round with every place-holding placement locked."""
-
-    document: dict[str, Any]
-    pair_of: dict[int, tuple[str, str]]  # application id -> (firm, mission) in the scenario
-    placements: dict[int, Placement]  # application id -> its placement in the roster
-    locked: set[tuple[str, str]]
-
-
-def _plan(
-    session: Session,
-    round_id: str,
-    run: MatchingRun,
-    *,
-    freed: Placement | None = None,
-    offered: Placement | None = None,
-) -> _Plan:
-    """The round as a scenario with every placement that holds a place locked (the freed one
-    not, the offered one too), and without the applications that declined or withdrew:
-    they never come back on."""
-    document = run_service.round_snapshot(session=session, round_id=round_id)
-    pair_of = {
-        application_id: pair
-        for pair, application_id in snapshots.application_ids(
-            session=session, round_id=round_id
-        ).items()
-    }
-    placements = {
-        p.application_id: p
-        for p in session.exec(
-            select(Placement)
-            .where(Placement.run_id == run.id)
-            .execution_options(populate_existing=True)
-        ).all()
-    }
-    gone = {
-        pair_of[a]
-        for a, p in placements.items()
-        if (p.status in GONE_STATUSES or p is freed) and a in pair_of
-    }
-    holding = {
-        pair_of[a]
-        for a, p in placements.items()
-        if p.status in HOLDING_STATUSES and p is not freed and a in pair_of
-    }
-    present = {(a["firm"], a["mission"]) for a in document["applications"]} - gone
-    if offered is not None:
-        pair = pair_of.get(offered.application_id)
-        if pair is None or pair not in present:
-            raise PlacementRefused("the application was withdrawn; it cannot be offered a place")
-        holding.add(pair)
-    document["applications"] = [
-        a for a in document["applications"] if (a["firm"], a["mission"]) in present
-    ]
-    locked = holding & present
-    # A place held by an application no longer in the round (withdrawn as an application)
-    # still takes a seat: the mission has one place less to give.
-    ghosts: dict[str, int] = {}
-    for _, mission in holding - present:
-        ghosts[mission] = ghosts.get(mission, 0) + 1
-    for mission in document["missions"]:
-        if mission["id"] in ghosts:
-            mission["capacity"] = max(0, mission["capacity"] - ghosts[mission["id"]])
-            mission["min_participants"] = min(mission["min_participants"], mission["capacity"])
-    document["locked"] = [{"firm": firm, "mission": mission} for firm, mission in sorted(locked)]
-    return _Plan(document, pair_of, placements, locked)
-
-
 def _check_room(session: Session, run: MatchingRun, placement: Placement) -> None:
     """Refuse at once an offer on a mission whose places are all held: no re-solve can fit
     it, and a burst of offers for the last place then holds the round's lock only briefly."""
@@ -383,7 +311,7 @@ def _solve(document: dict[str, Any], run: MatchingRun) -> tuple[SolveOutcome, di
 
 
 def _take_offer(
-    plan: _Plan, placement: Placement, outcome: SolveOutcome, result: dict[str, Any]
+    plan: Plan, placement: Placement, outcome: SolveOutcome, result: dict[str, Any]
 ) -> None:
     """Refuse an offer the round cannot hold next to every current placement."""
     if outcome.status not in ("OPTIMAL", "FEASIBLE"):
@@ -399,89 +327,11 @@ def _take_offer(
     placement.detail = None
 
 
-@dataclass(frozen=True, slots=True)
-class QueuePlace:
-    """An application's place in its mission's waiting list: its position (1 is next) and,
-    for a firm holding an offer on a choice it ranked lower, the mission it would give up."""
-
-    application_id: int
-    position: int
-    would_swap: str | None = None  # the mission id (external) of the offer it would give back
-
-
-def waiting_queues(*, session: Session, run: MatchingRun) -> dict[str, list[QueuePlace]]:
-    """Each mission's waiting list (by external mission id), in the order a freed place goes
-    down it by the waiting list's rules (optimisation/waiting_list.py): only firms that could
-    take the place; a firm holding a choice it ranked at least as high is not listed."""
-    plan = _plan(session, run.round_id, run)
-    data = prepare(parse_scenario(plan.document))
-    index_of = {(a.firm, a.mission): i for i, a in enumerate(data.applications)}
-    application_of = {pair: application_id for application_id, pair in plan.pair_of.items()}
-    holding = {
-        index_of[plan.pair_of[application_id]]: placement.status == PlacementStatus.offered
-        for application_id, placement in plan.placements.items()
-        if placement.status in HOLDING_STATUSES and plan.pair_of.get(application_id) in index_of
-    }
-    queues: dict[str, list[QueuePlace]] = {}
-    for mission, queue in waiting_rules.waiting_lists(data, holding).items():
-        places = queues.setdefault(mission, [])
-        for waiting in queue:
-            application = data.applications[waiting.index]
-            swap = (
-                data.applications[waiting.gives_up].mission
-                if waiting.gives_up is not None
-                else None
-            )
-            places.append(
-                QueuePlace(
-                    application_of[(application.firm, application.mission)],
-                    waiting.position,
-                    swap,
-                )
-            )
-    return queues
-
-
-@dataclass(frozen=True, slots=True)
-class MissionQueue:
-    """A mission's waiting list for the organiser: each entry with its queue place."""
-
-    mission: Mission
-    entries: list[tuple[roster_service.RosterEntry, QueuePlace]]
-
-
-def mission_queues(*, session: Session, run: MatchingRun) -> list[MissionQueue]:
-    """The waiting list of every mission that has one, in the round's mission order."""
-    queues = waiting_queues(session=session, run=run)
-    entry_of = {
-        entry.placement.application_id: entry
-        for entry in roster_service.roster(session=session, run=run)
-    }
-    found: dict[int, MissionQueue] = {}
-    for places in queues.values():
-        for place in places:
-            entry = entry_of.get(place.application_id)
-            if entry is None:  # applied after the run: not on its roster yet
-                continue
-            queue = found.setdefault(entry.mission.id or 0, MissionQueue(entry.mission, []))
-            queue.entries.append((entry, place))
-    return [found[key] for key in sorted(found)]
-
-
-def waiting_positions(*, session: Session, run: MatchingRun) -> dict[int, QueuePlace]:
-    """Each waiting application's place in its mission's queue, by application id."""
-    return {
-        place.application_id: place
-        for queue in waiting_queues(session=session, run=run).values()
-        for place in queue
-    }
-
-
 def _pass_on(
     session: Session,
     run: MatchingRun,
     round_row: Round,
-    plan: _Plan,
+    plan: Plan,
     freed: Placement,
     now: datetime,
 ) -> tuple[list[Placement], list[Placement]]:
@@ -490,18 +340,11 @@ def _pass_on(
     lower choice gives that one back, and it passes on in turn. Returns the new offers and
     the offers given back."""
     data = prepare(parse_scenario(plan.document))
-    index_of = {(a.firm, a.mission): i for i, a in enumerate(data.applications)}
-    application_of = {pair: application_id for application_id, pair in plan.pair_of.items()}
-    holding = {
-        index_of[plan.pair_of[application_id]]: placement.status == PlacementStatus.offered
-        for application_id, placement in plan.placements.items()
-        if placement.status in HOLDING_STATUSES
-        and placement is not freed
-        and plan.pair_of.get(application_id) in index_of
-    }
+    application_of, holding = plan.holding(data, without=freed)
     mission = plan.pair_of[freed.application_id][1]
     offers: list[Placement] = []
     moved: list[Placement] = []
+    before: list[str | None] = []
     for move in waiting_rules.settle(data, holding, mission):
         application = data.applications[move.offered]
         application_id = application_of[(application.firm, application.mission)]
@@ -510,6 +353,7 @@ def _pass_on(
             placement = Placement(run_id=run.id or 0, application_id=application_id)
             session.add(placement)
             plan.placements[application_id] = placement
+        before.append(PlacementStatus(placement.status).value if placement.id else None)
         offer_terms.make_offer(placement, round_row, now)
         placement.score = data.scores[move.offered]
         placement.reason = None
@@ -525,4 +369,10 @@ def _pass_on(
             old.updated_at = now
             moved.append(old)
     session.flush()
+    placement_audit.record_passed_on(
+        session=session,
+        offers=zip(offers, before, strict=True),
+        given_back=moved,
+        freed_id=freed.id or 0,
+    )
     return offers, moved

@@ -25,6 +25,7 @@ from matchmaker.services import (
     audit,
     notifications,
     offer_terms,
+    placement_audit,
     read_back,
     snapshots,
     track_warnings,
@@ -199,6 +200,14 @@ def publish_run(*, session: Session, run_id: int, actor: User) -> Round:
                 "snapshot_sha256": run.snapshot_sha256,
                 "offers": len(placements),
             },
+        )
+        placement_audit.record_published(
+            session=session,
+            actor=actor,
+            placements=session.exec(
+                select(Placement).where(Placement.run_id == run.id).order_by(col(Placement.id))
+            ).all(),
+            run_id=run.id or 0,
         )
         notifications.result_published(session=session, round_row=round_row, run_id=run.id or 0)
         session.commit()

@@ -275,8 +275,9 @@ def test_an_sme_reads_only_the_decisions_about_its_own_firm(app: FastAPI, client
 
     decisions_a = sme_a.get("/api/sme/decisions").json()["decisions"]
     decisions_b = sme_b.get("/api/sme/decisions").json()["decisions"]
-    assert [d["what"]["en"] for d in decisions_a] == ["Place accepted"]
-    assert [d["what"]["nl"] for d in decisions_b] == ["Plaats afgeslagen"]
+    # Newest first: the answer, then the published result about the firm's own application.
+    assert [d["what"]["en"] for d in decisions_a] == ["Place accepted", "Result published"]
+    assert [d["what"]["nl"] for d in decisions_b] == ["Plaats afgeslagen", "Uitslag gepubliceerd"]
     assert decisions_a[0]["by"] == {"nl": "U", "en": "You"}
     assert {d["id"] for d in decisions_a}.isdisjoint(d["id"] for d in decisions_b)
     # The decline's row names the firm it offered the place to: the firm reads only its own.
@@ -288,6 +289,46 @@ def test_an_sme_reads_only_the_decisions_about_its_own_firm(app: FastAPI, client
     assert "Firm F1 BV" not in page_b and "Firm F3 BV" not in page_b
     page_a = sme_a.get("/sme/decisions").text
     assert "Plaats geaccepteerd" in page_a and "Firm F2 BV" not in page_a
+
+
+def test_every_firm_reads_its_published_result_and_its_offer_from_the_waiting_list(
+    app: FastAPI, clients: Clients
+) -> None:
+    run_id = published_round(app, clients)  # two places: F1 and F2 offered, F3-F5 wait
+    sme_c, sme_d = clients.new("sme", "sme-c"), clients.new("sme", "sme-d")
+    link_firm(app, sme_c, "R1", "F3")
+    link_firm(app, sme_d, "R1", "F4")
+    waiting = sme_d.get("/api/sme/decisions").json()["decisions"]
+    assert [d["what"]["nl"] for d in waiting] == ["Uitslag gepubliceerd"]
+    assert waiting[0]["by"]["nl"] == "KvK Noord-Nederland", "the organisation, not a person"
+    told = {c["field"]: c["after"] for c in waiting[0]["changes"]}
+    assert told["status"] == {"nl": "niet geplaatst", "en": "not placed"}
+    assert told["waiting_list"] == {"nl": "ja", "en": "yes"}
+    assert told["reason"]["en"].startswith("the mission is full")
+    assert "outranked" not in sme_d.get("/sme/decisions").text, "no reason codes for firms"
+
+    sme_b = clients.new("sme", "sme-b")
+    link_firm(app, sme_b, "R1", "F2")
+    theirs = placement_of(app, run_id, "F2")
+    assert sme_b.post(f"/api/sme/placements/{theirs.id}/decline").status_code == 200
+    (offer_row,) = _rows(app, AuditLog.action == "placement.offer_from_waiting_list")
+    offered = placement_of(app, run_id, "F3")
+    assert offer_row.object_id == str(offered.id) and offer_row.actor_user_id is None
+    assert offer_row.after is not None and offer_row.after["freed"] == theirs.id
+    newest = sme_c.get("/api/sme/decisions").json()["decisions"][0]
+    assert newest["what"]["en"] == "Place offered from the waiting list"
+    assert newest["by"] == {"nl": "Het systeem", "en": "The system"}
+    told = {c["field"]: c for c in newest["changes"]}
+    assert told["status"]["before"]["en"] == "not placed"
+    assert told["status"]["after"]["en"] == "place offered"
+    assert offered.answer_by is not None
+    assert told["answer_by"]["after"]["nl"] == times.amsterdam_time_nl(offered.answer_by)
+    assert "freed" not in told, "the freed place is another firm's"
+    page = sme_c.get("/sme/decisions").text
+    assert "Plaats aangeboden van de wachtlijst" in page and "Firm F2 BV" not in page
+    # The organiser reads the same rows, each firm's result among them.
+    results = _all(clients.organiser, action="placement.publish")["entries"]
+    assert len(results) == 5 and len({e["firm_id"] for e in results}) == 5
 
 
 def test_an_sme_reads_its_case_review_by_the_organisation(app: FastAPI, clients: Clients) -> None:

@@ -28,6 +28,7 @@ from matchmaker.models import (
 )
 from matchmaker.models.audit import AuditLogIsAppendOnly
 from matchmaker.services import password_resets
+from matchmaker.services.placement_audit import FOLLOW_ON_ACTIONS
 from tests.web import access_meetings as meetings_routes
 from tests.web import test_meetings as meetings
 from tests.web import test_organiser_builders as organiser_builders
@@ -953,12 +954,19 @@ def test_the_route_writes_exactly_one_audit_row(
     assert response.status_code in (200, 201, 202, 204, 303), (route, response.text)
     if response.status_code == 303:  # not sent to log in first (registering sends there after)
         assert not response.headers["location"].startswith("/login?next="), route
+    written = _audit_rows(app, last)
     rows = [
         row
-        for row in _audit_rows(app, last)
+        for row in written
         if not (row.actor_user_id is None and row.action in JOB_ACTIONS)
+        and row.action not in FOLLOW_ON_ACTIONS
     ]
     assert len(rows) == 1, (route, [(r.action, r.object_type, r.object_id) for r in rows])
+    # The rows about the other firms a change affects (a published result, a passed-on
+    # offer) carry the request's actor, or none where the waiting list decided.
+    for follow_on in (r for r in written if r.action in FOLLOW_ON_ACTIONS):
+        assert follow_on.object_type == "placement" and follow_on.firm_id is not None, route
+        assert follow_on.actor_user_id in (None, rows[0].actor_user_id), route
     row = rows[0]
     assert row.object_type and row.object_id, route
     assert row.at.tzinfo is not None and row.at.utcoffset() == timedelta(0)

@@ -290,6 +290,12 @@ def test_a_freed_first_choice_goes_to_the_firm_holding_its_second_and_that_place
         ("F3", "M2"): "offered",  # the place passed on
     }
     assert holding_per_mission(app, run_id) == {"M1": 1, "M2": 1}
+    # F2 reads both decisions about it: the better place offered, the other one given back.
+    decided = [d["what"]["en"] for d in f2.get("/api/sme/decisions").json()["decisions"]]
+    assert decided[:2] == [
+        "Offer given back: a place on a higher choice was offered",
+        "Place offered from the waiting list",
+    ]
 
 
 def placement_id_of(app: FastAPI, run_id: int, firm: str, mission: str) -> int:

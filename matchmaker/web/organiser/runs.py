@@ -13,8 +13,7 @@ from sqlmodel import Session
 from matchmaker import jobs
 from matchmaker.deps import CsrfChecked, CurrentUser, SessionDep
 from matchmaker.models import PlacementStatus, RoundStatus, User
-from matchmaker.services import placements as placement_service
-from matchmaker.services import reasons
+from matchmaker.services import reasons, waiting_queues
 from matchmaker.services import rosters as roster_service
 from matchmaker.services import rounds as round_service
 from matchmaker.services import runs as run_service
@@ -119,7 +118,7 @@ def run_page_response(
         can_lock=is_current and not published,
         can_publish=is_current and active is None and round_row.status == RoundStatus.closed,
         waiting_queues=(
-            placement_service.mission_queues(session=session, run=run)
+            waiting_queues.mission_queues(session=session, run=run)
             if is_current and published
             else []
         ),
