@@ -19,6 +19,7 @@ from matchmaker.console import (
     EXIT_INFEASIBLE,
     EXIT_NO_SOLUTION,
     LiveProgress,
+    command_group,
     fail_input,
     load_settings_or_exit,
     open_database,
@@ -27,11 +28,8 @@ from matchmaker.console import (
 from matchmaker.meetings_cli import meetings_app
 from matchmaker.users_cli import users_app
 
-app = typer.Typer(
-    help="Fair, explained, optimal placement of SMEs on trade missions, fairs and delegations.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
+app = command_group(
+    "Fair, explained, optimal placement of SMEs on trade missions, fairs and delegations."
 )
 
 Engine = Literal["auto", "cp-sat", "mip"]

@@ -19,6 +19,17 @@ EXIT_BAD_INPUT = 2
 EXIT_INFEASIBLE = 3
 
 
+def command_group(help_text: str) -> typer.Typer:
+    """A command or group of sub-commands: help when called bare, no shell completion, plain
+    tracebacks."""
+    return typer.Typer(
+        help=help_text,
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+    )
+
+
 def write_atomically(path: Path, text: str) -> None:
     """Write a whole file or nothing: a temporary file beside it, renamed into place."""
     path = path.resolve()

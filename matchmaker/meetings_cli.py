@@ -17,15 +17,11 @@ from matchmaker.console import (
     EXIT_INFEASIBLE,
     EXIT_NO_SOLUTION,
     LiveProgress,
+    command_group,
     write_atomically,
 )
 
-meetings_app = typer.Typer(
-    help="One-to-one meetings in slots and at tables (B2B meeting scheduling).",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
+meetings_app = command_group("One-to-one meetings in slots and at tables (B2B meeting scheduling).")
 
 
 @meetings_app.command("solve")

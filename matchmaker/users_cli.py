@@ -9,14 +9,9 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from matchmaker.console import EXIT_BAD_INPUT, load_settings_or_exit, open_database
+from matchmaker.console import EXIT_BAD_INPUT, command_group, load_settings_or_exit, open_database
 
-users_app = typer.Typer(
-    help="Accounts the operator makes: organisers and branch organisations.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
+users_app = command_group("Accounts the operator makes: organisers and branch organisations.")
 
 # The service's fields, as this command's options name them.
 OPTION_OF_FIELD = {

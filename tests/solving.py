@@ -6,7 +6,7 @@ import copy
 from typing import Any
 
 from matchmaker.optimisation import SolveOptions, solve_document
-from matchmaker.optimisation.validate import check_result
+from matchmaker.optimisation.result_check import check_result
 
 
 def solve_checked(doc: dict, **options: Any) -> dict:

@@ -114,4 +114,5 @@ def test_the_command_line_modules_do_not_import_each_other() -> None:
 def test_the_result_checkers_stay_independent_of_the_engine() -> None:
     graph = import_graph()
     assert graph["matchmaker.optimisation.validate"] == set()
+    assert graph["matchmaker.optimisation.result_check"] == {"matchmaker.optimisation.validate"}
     assert graph["matchmaker.optimisation.meetings.schedule_check"] == set()

@@ -9,9 +9,9 @@ import random
 
 import pytest
 
+from matchmaker.optimisation.result_check import check_result
 from matchmaker.optimisation.validate import (
     Round,
-    check_result,
     eligible_applications,
     objective_of,
     score_of,

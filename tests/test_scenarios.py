@@ -12,7 +12,7 @@ import pytest
 
 from matchmaker.cli import app
 from matchmaker.optimisation import parse_scenario
-from matchmaker.optimisation.validate import check_result
+from matchmaker.optimisation.result_check import check_result
 from tests.reference_milp import reference_optimum
 from tests.solving import solve_checked, without_timing
 

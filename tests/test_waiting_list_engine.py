@@ -9,8 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from matchmaker.optimisation import SolveOptions, parse_scenario, solve_round
+from matchmaker.optimisation.result_check import check_result
 from matchmaker.optimisation.round_data import RoundData, prepare
-from matchmaker.optimisation.validate import check_result
 from matchmaker.optimisation.waiting_list import Move, fill, settle, waiting_lists
 from tests.builders import application, firm, mission, round_doc
 from tests.random_rounds import random_round

@@ -1,49 +1,19 @@
-"""Fixed vocabularies of text columns, each guarded by a CHECK (tests match them to the engine)."""
+"""Fixed vocabularies of text columns, each guarded by a CHECK (tests match them to the engine).
+
+Each value is its member's name; a vocabulary with a docstring (shown in the API schema) is
+written as a class."""
 
 from __future__ import annotations
 
 from enum import StrEnum
 
-
-class OrganisationKind(StrEnum):
-    organiser = "organiser"
-    branch_org = "branch_org"
-
-
-class Role(StrEnum):
-    organiser = "organiser"
-    branch_org = "branch_org"
-    sme = "sme"
-
-
-class RoundStatus(StrEnum):
-    draft = "draft"
-    open = "open"
-    closed = "closed"
-    published = "published"
-
-
-class MissionKind(StrEnum):
-    promotional = "promotional"
-    business = "business"
-
-
-class MissionFormat(StrEnum):
-    trade_mission = "trade_mission"
-    trade_fair = "trade_fair"
-    branch_delegation = "branch_delegation"
-
-
-class Scope(StrEnum):
-    regional = "regional"
-    national = "national"
-
-
-class Evidence(StrEnum):
-    none = "none"
-    leads = "leads"
-    letter_of_intent = "letter_of_intent"
-    order = "order"
+OrganisationKind = StrEnum("OrganisationKind", "organiser branch_org")
+Role = StrEnum("Role", "organiser branch_org sme")
+RoundStatus = StrEnum("RoundStatus", "draft open closed published")
+MissionKind = StrEnum("MissionKind", "promotional business")
+MissionFormat = StrEnum("MissionFormat", "trade_mission trade_fair branch_delegation")
+Scope = StrEnum("Scope", "regional national")
+Evidence = StrEnum("Evidence", "none leads letter_of_intent order")
 
 
 class Track(StrEnum):
@@ -57,18 +27,8 @@ class Track(StrEnum):
     not_now = "not_now"
 
 
-class ApplicationStatus(StrEnum):
-    submitted = "submitted"
-    withdrawn = "withdrawn"
-
-
-class RunState(StrEnum):
-    queued = "queued"
-    running = "running"
-    succeeded = "succeeded"
-    failed = "failed"
-    stopped = "stopped"
-    interrupted = "interrupted"
+ApplicationStatus = StrEnum("ApplicationStatus", "submitted withdrawn")
+RunState = StrEnum("RunState", "queued running succeeded failed stopped interrupted")
 
 
 class PlacementStatus(StrEnum):
@@ -83,10 +43,7 @@ class PlacementStatus(StrEnum):
     withdrawn = "withdrawn"
 
 
-class MeetingDayStatus(StrEnum):
-    draft = "draft"
-    scheduled = "scheduled"
-    published = "published"
+MeetingDayStatus = StrEnum("MeetingDayStatus", "draft scheduled published")
 
 
 class MeetingSession(StrEnum):
@@ -97,6 +54,4 @@ class MeetingSession(StrEnum):
     afternoon = "afternoon"
 
 
-class RequestedBy(StrEnum):
-    organiser = "organiser"
-    sme = "sme"
+RequestedBy = StrEnum("RequestedBy", "organiser sme")

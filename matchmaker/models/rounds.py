@@ -111,29 +111,30 @@ class RoundPublic(RoundBase):
 # --------------------------------------------------------------------------- regions, sectors
 
 
-class Region(SQLModel, table=True):
+class RoundCodeBase(SQLModel):
+    """The columns of a round's regions and sectors: a code, unique in the round, and a name."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    round_id: str = Field(foreign_key="round.id", ondelete="CASCADE", sa_type=String(CODE_LENGTH))
+    code: str = Field(sa_type=String(CODE_LENGTH))
+    name: str = Field(sa_type=Text)
+
+
+class Region(RoundCodeBase, table=True):
     """A region of a round; priority favours regions flagged for intensive support."""
 
     __tablename__ = "region"
     __table_args__ = (UniqueConstraint("round_id", "code"),)
 
-    id: int | None = Field(default=None, primary_key=True)
-    round_id: str = Field(foreign_key="round.id", ondelete="CASCADE", sa_type=String(CODE_LENGTH))
-    code: str = Field(sa_type=String(CODE_LENGTH))
-    name: str = Field(sa_type=Text)
     priority: int = Field(default=0)
 
 
-class Sector(SQLModel, table=True):
+class Sector(RoundCodeBase, table=True):
     """A sector of a round; focus marks the top sectors (the rest ride in the slipstream)."""
 
     __tablename__ = "sector"
     __table_args__ = (UniqueConstraint("round_id", "code"),)
 
-    id: int | None = Field(default=None, primary_key=True)
-    round_id: str = Field(foreign_key="round.id", ondelete="CASCADE", sa_type=String(CODE_LENGTH))
-    code: str = Field(sa_type=String(CODE_LENGTH))
-    name: str = Field(sa_type=Text)
     focus: bool = Field(sa_type=Boolean)
 
 

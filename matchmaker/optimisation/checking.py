@@ -20,6 +20,14 @@ def _known_keys(required: tuple[str, ...], optional: tuple[str, ...]) -> frozens
     return frozenset(required) | frozenset(optional)
 
 
+class DocumentError(ValueError):
+    """Every problem of an input document at once, one per line of the message."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
 class DocumentChecker:
     """Collects problems while reading a document field by field.
 

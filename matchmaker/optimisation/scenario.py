@@ -18,7 +18,6 @@ from matchmaker.optimisation.scenario_checks import (
     shown,
 )
 from matchmaker.optimisation.scenario_types import (
-    DEFAULT_WEIGHTS,
     EVIDENCE_LEVELS,
     FORMATS,
     KINDS,
@@ -32,6 +31,7 @@ from matchmaker.optimisation.scenario_types import (
     Sector,
     Weights,
 )
+from matchmaker.optimisation.validate import DEFAULT_WEIGHTS  # one table for engine and checker
 
 # --------------------------------------------------------------------------- loading
 
@@ -302,29 +302,49 @@ def _parse_weights(check: ScenarioChecker, value: Any) -> Weights | None:
         minimum=0,
     )
     rank_points = {int(k): v for k, v in DEFAULT_WEIGHTS["rank_points"].items()}
-    raw_ranks = raw.get("rank_points", {})
-    if not isinstance(raw_ranks, dict):
-        check.fail("weights.rank_points", f"must be an object, got {shown(raw_ranks)}")
-    else:
-        for key, points in raw_ranks.items():
-            path = f"weights.rank_points.{key}"
-            if not (
-                isinstance(key, str | int) and re.fullmatch(r"[0-9]+", str(key)) and int(key) >= 1
-            ):
-                check.fail(path, "is not a rank (a whole number >= 1)")
-            elif check.integer(points, path) is not None:
-                rank_points[int(key)] = points
+    _override_points(
+        check,
+        raw,
+        "rank_points",
+        rank_points,
+        lambda key: (
+            isinstance(key, str | int) and re.fullmatch(r"[0-9]+", str(key)) and int(key) >= 1
+        ),
+        "is not a rank (a whole number >= 1)",
+        int,
+    )
     evidence_points = dict(DEFAULT_WEIGHTS["evidence_points"])
-    raw_evidence = raw.get("evidence_points", {})
-    if not isinstance(raw_evidence, dict):
-        check.fail("weights.evidence_points", f"must be an object, got {shown(raw_evidence)}")
-    else:
-        for key, points in raw_evidence.items():
-            path = f"weights.evidence_points.{key}"
-            if key not in EVIDENCE_LEVELS:
-                check.fail(path, f"is not one of {', '.join(EVIDENCE_LEVELS)}")
-            elif check.integer(points, path) is not None:
-                evidence_points[key] = points
+    _override_points(
+        check,
+        raw,
+        "evidence_points",
+        evidence_points,
+        lambda key: key in EVIDENCE_LEVELS,
+        f"is not one of {', '.join(EVIDENCE_LEVELS)}",
+        str,
+    )
     if len(check.problems) > before:
         return None
     return Weights(rank_points=rank_points, evidence_points=evidence_points, **merged)
+
+
+def _override_points(
+    check: ScenarioChecker,
+    raw: dict,
+    name: str,
+    points: dict,
+    is_key: Callable[[Any], Any],
+    bad_key: str,
+    key_of: Callable[[Any], Any],
+) -> None:
+    """Overrides `points` with the integers of the map `weights.<name>`, naming each bad key."""
+    given = raw.get(name, {})
+    if not isinstance(given, dict):
+        check.fail(f"weights.{name}", f"must be an object, got {shown(given)}")
+        return
+    for key, value in given.items():
+        path = f"weights.{name}.{key}"
+        if not is_key(key):
+            check.fail(path, bad_key)
+        elif check.integer(value, path) is not None:
+            points[key_of(key)] = value

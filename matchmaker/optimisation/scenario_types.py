@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from matchmaker.optimisation.checking import DocumentError
+
 SCENARIO_FORMAT = "matchmaker-scenario/1"
 KINDS = ("promotional", "business")
 FORMATS = ("trade_mission", "trade_fair", "branch_delegation")
@@ -15,22 +17,9 @@ SCOPES = ("regional", "national")
 EVIDENCE_LEVELS = ("none", "leads", "letter_of_intent", "order")
 MAX_INTEGER = 10**9  # every count, euro amount and weight; keeps the model's sums exact
 
-DEFAULT_WEIGHTS: dict[str, Any] = {
-    "place": 1000,
-    "rank_points": {"1": 100, "2": 60, "3": 30, "4": 10},
-    "first_timer": 50,
-    "repeat": 10,
-    "evidence_points": {"none": 0, "leads": 10, "letter_of_intent": 25, "order": 40},
-    "region_shortfall": 2000,
-}
 
-
-class ScenarioError(ValueError):
+class ScenarioError(DocumentError):
     """Raised with every problem of a scenario document at once."""
-
-    def __init__(self, problems: list[str]):
-        self.problems = problems
-        super().__init__("\n".join(problems))
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
@@ -40,19 +41,18 @@ def diagnose(data: RoundData) -> list[LockConflict]:
     conflicts: list[LockConflict] = []
     apps = data.applications
 
-    def pair(i: int) -> tuple[str, str]:
-        return (apps[i].firm, apps[i].mission)
+    def conflict(indices: Iterable[int], constraint: str, detail: str) -> None:
+        pairs = tuple((apps[i].firm, apps[i].mission) for i in indices)
+        conflicts.append(LockConflict(pairs, constraint, detail))
 
     for i in data.locked:
         if i in data.ineligible:
             firm, mission = data.firms[apps[i].firm], data.missions[apps[i].mission]
             reason = data.ineligible[i]
-            conflicts.append(
-                LockConflict(
-                    (pair(i),),
-                    f"eligibility ({reason})",
-                    explain_ineligibility(reason, firm, mission, apps[i].business_case),
-                )
+            conflict(
+                (i,),
+                f"eligibility ({reason})",
+                explain_ineligibility(reason, firm, mission, apps[i].business_case),
             )
     locked = [i for i in data.locked if i not in data.ineligible]
 
@@ -65,36 +65,30 @@ def diagnose(data: RoundData) -> list[LockConflict]:
     for mission_id, indices in on_mission.items():
         mission = data.missions[mission_id]
         if len(indices) > mission.capacity:
-            conflicts.append(
-                LockConflict(
-                    tuple(pair(i) for i in indices),
-                    "H1 capacity",
-                    f"{len(indices)} firms are locked on {mission_id}, which has "
-                    f"{mission.capacity} places",
-                )
+            conflict(
+                indices,
+                "H1 capacity",
+                f"{len(indices)} firms are locked on {mission_id}, which has "
+                f"{mission.capacity} places",
             )
         eligible = len(data.by_mission[mission_id])
         if mission.min_participants > eligible:
-            conflicts.append(
-                LockConflict(
-                    tuple(pair(i) for i in indices),
-                    "H2 minimum participants",
-                    f"{mission_id} needs {mission.min_participants} participants to run but has "
-                    f"only {eligible} eligible applications",
-                )
+            conflict(
+                indices,
+                "H2 minimum participants",
+                f"{mission_id} needs {mission.min_participants} participants to run but has "
+                f"only {eligible} eligible applications",
             )
         if mission.kind == "promotional" and mission.slipstream_max is not None:
             riders = [
                 i for i in indices if data.firms[apps[i].firm].sector not in data.focus_sectors
             ]
             if len(riders) > mission.slipstream_max:
-                conflicts.append(
-                    LockConflict(
-                        tuple(pair(i) for i in riders),
-                        "H5 slipstream",
-                        f"{len(riders)} firms outside the focus sectors are locked on "
-                        f"{mission_id}, whose slipstream allows {mission.slipstream_max}",
-                    )
+                conflict(
+                    riders,
+                    "H5 slipstream",
+                    f"{len(riders)} firms outside the focus sectors are locked on "
+                    f"{mission_id}, whose slipstream allows {mission.slipstream_max}",
                 )
         if mission.sector_max is not None:
             by_sector: dict[str, list[int]] = defaultdict(list)
@@ -102,38 +96,32 @@ def diagnose(data: RoundData) -> list[LockConflict]:
                 by_sector[data.firms[apps[i].firm].sector].append(i)
             for sector, group in by_sector.items():
                 if len(group) > mission.sector_max:
-                    conflicts.append(
-                        LockConflict(
-                            tuple(pair(i) for i in group),
-                            "H6 sector cap",
-                            f"{len(group)} firms of sector {sector} are locked on {mission_id}, "
-                            f"which allows {mission.sector_max} per sector",
-                        )
+                    conflict(
+                        group,
+                        "H6 sector cap",
+                        f"{len(group)} firms of sector {sector} are locked on {mission_id}, "
+                        f"which allows {mission.sector_max} per sector",
                     )
 
     limit = data.scenario.round.max_places_per_firm
     for firm_id, indices in of_firm.items():
         if len(indices) > limit:
-            conflicts.append(
-                LockConflict(
-                    tuple(pair(i) for i in indices),
-                    "H3 per firm",
-                    f"{firm_id} is locked on {len(indices)} missions; the round allows {limit}",
-                )
+            conflict(
+                indices,
+                "H3 per firm",
+                f"{firm_id} is locked on {len(indices)} missions; the round allows {limit}",
             )
         missions = [(i, data.missions[apps[i].mission]) for i in indices]
         for clique in overlap_cliques(missions):
-            conflicts.append(
-                LockConflict(
-                    tuple(pair(i) for i in clique),
-                    "H4 no overlap",
-                    f"{firm_id} is locked on missions whose dates overlap: "
-                    + ", ".join(
-                        f"{apps[i].mission} ({data.missions[apps[i].mission].start}–"
-                        f"{data.missions[apps[i].mission].end})"
-                        for i in clique
-                    ),
-                )
+            conflict(
+                clique,
+                "H4 no overlap",
+                f"{firm_id} is locked on missions whose dates overlap: "
+                + ", ".join(
+                    f"{apps[i].mission} ({data.missions[apps[i].mission].start}–"
+                    f"{data.missions[apps[i].mission].end})"
+                    for i in clique
+                ),
             )
 
     budget = data.scenario.round.budget_eur
@@ -141,12 +129,10 @@ def diagnose(data: RoundData) -> list[LockConflict]:
         drawing = [i for i in locked if data.subsidy(i) > 0]
         cost = sum(data.subsidy(i) for i in drawing)
         if cost > budget:
-            conflicts.append(
-                LockConflict(
-                    tuple(pair(i) for i in drawing),
-                    "H7 budget",
-                    f"the locked target-group placements draw EUR {cost} of subsidy; the budget is "
-                    f"EUR {budget}",
-                )
+            conflict(
+                drawing,
+                "H7 budget",
+                f"the locked target-group placements draw EUR {cost} of subsidy; the budget is "
+                f"EUR {budget}",
             )
     return conflicts

@@ -20,6 +20,7 @@ from matchmaker.optimisation.meetings.problem import (
     MeetingProblem,
     MeetingProblemError,
     Participant,
+    checked_problem,
 )
 
 _TOKEN = re.compile(r"\s*(\[\||\|\]|\d+|[\[\]{}|,=;]|[A-Za-z_][A-Za-z0-9_]*|\.\.)")
@@ -185,15 +186,6 @@ def parse_dzn(text: str, name: str = "dzn") -> MeetingProblem:
                 problems.append(
                     f"nMeetingsBusiness[{p}]: {count}, requested gives {len(meetings_of[p])}"
                 )
-    if problems:
-        raise MeetingProblemError(problems)
-    return MeetingProblem(
-        name=name,
-        slots=slots,
-        morning_slots=morning,
-        tables=tables,
-        participants=tuple(participants),
-        meetings=tuple(meetings),
-        fairness=None,
-        require_all=True,
+    return checked_problem(
+        problems, name, slots, morning, tables, participants, meetings, None, require_all=True
     )

@@ -3,6 +3,7 @@ or table counts clash) and why each unscheduled request found no slot."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
@@ -61,28 +62,31 @@ def static_conflicts(data: MeetingData) -> list[Conflict]:
     participants with more meetings than usable slots, and precedence cycles."""
     conflicts: list[Conflict] = []
     people = data.problem.participants
+
+    def conflict(
+        kind: str, meetings: Iterable[int], participants: tuple[str, ...], detail: str
+    ) -> None:
+        """A clash of meetings given by index (a conflict names them by 1-based number)."""
+        conflicts.append(Conflict(kind, tuple(m + 1 for m in meetings), participants, detail))
+
     for m, slot in sorted(data.fixed.items()):
         a, b = data.pairs[m]
         if slot not in data.session_slots[m]:
-            conflicts.append(
-                Conflict(
-                    "session",
-                    (m + 1,),
-                    _ids(data, (a, b)),
-                    f"meeting {m + 1} is fixed in slot {slot + 1}, outside its "
-                    f"{data.problem.meetings[m].session} session",
-                )
+            conflict(
+                "session",
+                (m,),
+                _ids(data, (a, b)),
+                f"meeting {m + 1} is fixed in slot {slot + 1}, outside its "
+                f"{data.problem.meetings[m].session} session",
             )
         for p in (a, b):
             if slot in data.forbidden[p]:
-                conflicts.append(
-                    Conflict(
-                        "forbidden",
-                        (m + 1,),
-                        (people[p].id,),
-                        f"meeting {m + 1} is fixed in slot {slot + 1}, which {people[p].id} "
-                        "cannot attend",
-                    )
+                conflict(
+                    "forbidden",
+                    (m,),
+                    (people[p].id,),
+                    f"meeting {m + 1} is fixed in slot {slot + 1}, which {people[p].id} "
+                    "cannot attend",
                 )
     by_participant_slot: dict[tuple[int, int], list[int]] = {}
     by_slot: dict[int, list[int]] = {}
@@ -92,35 +96,29 @@ def static_conflicts(data: MeetingData) -> list[Conflict]:
             by_participant_slot.setdefault((p, slot), []).append(m)
     for (p, slot), meetings in sorted(by_participant_slot.items()):
         if len(meetings) > 1:
-            conflicts.append(
-                Conflict(
-                    "fixed",
-                    tuple(m + 1 for m in meetings),
-                    (people[p].id,),
-                    f"meetings {', '.join(str(m + 1) for m in meetings)} are all fixed in slot "
-                    f"{slot + 1}, and {people[p].id} is in each of them",
-                )
+            conflict(
+                "fixed",
+                meetings,
+                (people[p].id,),
+                f"meetings {', '.join(str(m + 1) for m in meetings)} are all fixed in slot "
+                f"{slot + 1}, and {people[p].id} is in each of them",
             )
     for slot, meetings in sorted(by_slot.items()):
         if len(meetings) > data.tables:
-            conflicts.append(
-                Conflict(
-                    "tables",
-                    tuple(m + 1 for m in meetings),
-                    (),
-                    f"{len(meetings)} meetings are fixed in slot {slot + 1}, which has only "
-                    f"{data.tables} tables",
-                )
+            conflict(
+                "tables",
+                meetings,
+                (),
+                f"{len(meetings)} meetings are fixed in slot {slot + 1}, which has only "
+                f"{data.tables} tables",
             )
     for first, second in fixed_family.table_clashes(data):
-        conflicts.append(
-            Conflict(
-                "fixed",
-                (first + 1, second + 1),
-                (),
-                f"meetings {first + 1} and {second + 1} are both fixed at table "
-                f"{data.fixed_table[first] + 1} in slot {data.fixed[first] + 1}",
-            )
+        conflict(
+            "fixed",
+            (first, second),
+            (),
+            f"meetings {first + 1} and {second + 1} are both fixed at table "
+            f"{data.fixed_table[first] + 1} in slot {data.fixed[first] + 1}",
         )
     for earlier, later in precedence_family.pairs(data):
         if (
@@ -128,14 +126,12 @@ def static_conflicts(data: MeetingData) -> list[Conflict]:
             and later in data.fixed
             and data.fixed[earlier] >= data.fixed[later]
         ):
-            conflicts.append(
-                Conflict(
-                    "precedence",
-                    (earlier + 1, later + 1),
-                    (),
-                    f"meeting {earlier + 1} must come before meeting {later + 1}, but they are "
-                    f"fixed in slots {data.fixed[earlier] + 1} and {data.fixed[later] + 1}",
-                )
+            conflict(
+                "precedence",
+                (earlier, later),
+                (),
+                f"meeting {earlier + 1} must come before meeting {later + 1}, but they are "
+                f"fixed in slots {data.fixed[earlier] + 1} and {data.fixed[later] + 1}",
             )
     if conflicts:
         return conflicts
@@ -144,48 +140,40 @@ def static_conflicts(data: MeetingData) -> list[Conflict]:
     for m in required:
         if not data.allowed(m):
             a, b = data.pairs[m]
-            conflicts.append(
-                Conflict(
-                    "forbidden",
-                    (m + 1,),
-                    _ids(data, (a, b)),
-                    f"meeting {m + 1} has no slot in its {data.problem.meetings[m].session} "
-                    f"session that both {people[a].id} and {people[b].id} can attend",
-                )
+            conflict(
+                "forbidden",
+                (m,),
+                _ids(data, (a, b)),
+                f"meeting {m + 1} has no slot in its {data.problem.meetings[m].session} "
+                f"session that both {people[a].id} and {people[b].id} can attend",
             )
     for p, meetings in enumerate(data.meetings_of):
         needed = [m for m in meetings if data.required[m]]
         usable = set().union(*(data.allowed(m) for m in needed)) if needed else set()
         if len(needed) > len(usable):
-            conflicts.append(
-                Conflict(
-                    "participant",
-                    tuple(m + 1 for m in needed),
-                    (people[p].id,),
-                    f"{people[p].id} has {len(needed)} meetings but can attend only "
-                    f"{len(usable)} of their slots ({_slot_list(usable)})",
-                )
+            conflict(
+                "participant",
+                needed,
+                (people[p].id,),
+                f"{people[p].id} has {len(needed)} meetings but can attend only "
+                f"{len(usable)} of their slots ({_slot_list(usable)})",
             )
     cycle = _precedence_cycle(data, set(required))
     if cycle:
-        conflicts.append(
-            Conflict(
-                "precedence",
-                tuple(m + 1 for m in cycle),
-                (),
-                "these meetings must each come before the next, round in a circle: "
-                + " before ".join(str(m + 1) for m in [*cycle, cycle[0]]),
-            )
+        conflict(
+            "precedence",
+            cycle,
+            (),
+            "these meetings must each come before the next, round in a circle: "
+            + " before ".join(str(m + 1) for m in [*cycle, cycle[0]]),
         )
     if len(required) > data.slots * data.tables:
-        conflicts.append(
-            Conflict(
-                "tables",
-                (),
-                (),
-                f"{len(required)} meetings need a table but {data.slots} slots x "
-                f"{data.tables} tables give only {data.slots * data.tables}",
-            )
+        conflict(
+            "tables",
+            (),
+            (),
+            f"{len(required)} meetings need a table but {data.slots} slots x "
+            f"{data.tables} tables give only {data.slots * data.tables}",
         )
     return conflicts
 

@@ -36,7 +36,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from matchmaker.optimisation.checking import DocumentChecker
+from matchmaker.optimisation.checking import DocumentChecker, DocumentError
 
 MEETINGS_FORMAT = "matchmaker-meetings/1"
 SESSIONS = ("any", "morning", "afternoon")
@@ -46,12 +46,8 @@ MAX_PRIORITY = 1_000
 MAX_FAIRNESS = 10_000
 
 
-class MeetingProblemError(ValueError):
+class MeetingProblemError(DocumentError):
     """Raised with every problem of a meeting document at once (each with its JSON path)."""
-
-    def __init__(self, problems: list[str]):
-        self.problems = problems
-        super().__init__("\n".join(problems))
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,9 +126,6 @@ class MeetingProblem:
                 entry["after"] = list(meeting.after)
             document["requested"].append(entry)
         return document
-
-
-# --------------------------------------------------------------------------- loading
 
 
 # --------------------------------------------------------------------------- validation
@@ -223,13 +216,30 @@ def validate(document: Any) -> MeetingProblem:
         morning,
         tables,
     )
-    if check.problems:
-        raise MeetingProblemError(check.problems)
-    assert slots is not None and tables is not None and morning is not None
+    return checked_problem(
+        check.problems, name, slots, morning, tables, participants, meetings, fairness, require_all
+    )
+
+
+def checked_problem(
+    problems: list[str],
+    name: str,
+    slots: int | None,
+    morning_slots: int | None,
+    tables: int | None,
+    participants: list[Participant],
+    meetings: list[Meeting],
+    fairness: int | None,
+    require_all: bool,
+) -> MeetingProblem:
+    """The problem a reader has read, or MeetingProblemError naming every problem it found."""
+    if problems:
+        raise MeetingProblemError(problems)
+    assert slots is not None and morning_slots is not None and tables is not None
     return MeetingProblem(
         name=name,
         slots=slots,
-        morning_slots=morning,
+        morning_slots=morning_slots,
         tables=tables,
         participants=tuple(participants),
         meetings=tuple(meetings),
