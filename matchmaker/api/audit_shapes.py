@@ -7,20 +7,20 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from matchmaker.api.errors import declare
+from matchmaker.api.errors import NO_TOKEN, declare
 from matchmaker.services.audit_log import Change, Entry, Page
 from matchmaker.services.audit_words import Words
 
 AUDIT_ERRORS = declare(
     {
-        401: "Not logged in: send a bearer token",
+        401: NO_TOKEN,
         403: "Only organisers may read the organisation's audit log",
         422: "A bad filter or page; `problems` names every field at fault",
     }
 )
 DECISION_ERRORS = declare(
     {
-        401: "Not logged in: send a bearer token",
+        401: NO_TOKEN,
         403: "Only an SME reads the decisions about its firm",
         422: "A bad page; `problems` names the field at fault",
     }

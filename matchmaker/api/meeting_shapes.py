@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Session
 
-from matchmaker.api.errors import declare
+from matchmaker.api.errors import refusals
 from matchmaker.models import (
     MeetingDay,
     MeetingRequest,
@@ -31,14 +31,11 @@ def _columns(row: object, shape: type[BaseModel]) -> dict[str, Any]:
 def meeting_errors(*, not_found: str, invalid: str) -> dict[int | str, dict[str, Any]]:
     """The error answers of a meeting-day route, the organiser's or a firm's: they differ only
     in what may not be found and in what input is checked."""
-    return declare(
-        {
-            401: "Not logged in, or an invalid token",
-            403: "Not your role",
-            404: not_found,
-            409: "Refused in the day's state (published, a run in progress, ...)",
-            422: invalid,
-        }
+    return refusals(
+        forbidden="Not your role",
+        not_found=not_found,
+        conflict="Refused in the day's state (published, a run in progress, ...)",
+        invalid=invalid,
     )
 
 

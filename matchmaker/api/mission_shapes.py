@@ -9,7 +9,7 @@ from datetime import datetime
 from pydantic import BaseModel, Field
 from sqlmodel import Session
 
-from matchmaker.api.errors import declare
+from matchmaker.api.errors import BAD_INPUT, NO_TOKEN, refusals
 from matchmaker.models import (
     Mission,
     MissionPublic,
@@ -22,14 +22,12 @@ from matchmaker.models.rounds import DEFAULT_ANSWER_DAYS
 from matchmaker.services import missions as mission_service
 from matchmaker.services import rounds as round_service
 
-ORGANISER_ERRORS = declare(
-    {
-        401: "Not logged in: send a bearer token",
-        403: "Only organisers may do this",
-        404: "No such round, mission or case among yours",
-        409: "Refused in the object's current state (status, or a stale version)",
-        422: "Invalid input; `problems` names every field at fault",
-    }
+ORGANISER_ERRORS = refusals(
+    login=NO_TOKEN,
+    forbidden="Only organisers may do this",
+    not_found="No such round, mission or case among yours",
+    conflict="Refused in the object's current state (status, or a stale version)",
+    invalid=BAD_INPUT,
 )
 
 

@@ -15,14 +15,13 @@ from matchmaker.models import MissionFormat, MissionKind, MissionPublic, Role, R
 from matchmaker.services import Invalid, catalogue, track_warnings
 from matchmaker.services.firms import is_country
 
-router = APIRouter(prefix="/api/missions", tags=["missions"])
-
 ERRORS = declare(
     {
         404: "No such mission, or its round is not public",
         422: "Invalid filter, with the path of every problem",
     }
 )
+router = APIRouter(prefix="/api/missions", tags=["missions"], responses=ERRORS)
 
 
 class MissionEntryPublic(MissionPublic):
@@ -61,7 +60,7 @@ def entry_public(entry: catalogue.MissionEntry, warning: str | None = None) -> M
     )
 
 
-@router.get("", response_model=list[MissionEntryPublic], responses=ERRORS)
+@router.get("", response_model=list[MissionEntryPublic])
 def list_open_missions(
     session: SessionDep,
     user: OptionalUser,
@@ -103,7 +102,7 @@ def list_open_missions(
     ]
 
 
-@router.get("/{mission_id}", response_model=MissionEntryPublic, responses=ERRORS)
+@router.get("/{mission_id}", response_model=MissionEntryPublic)
 def get_mission(mission_id: int, session: SessionDep, user: OptionalUser) -> MissionEntryPublic:
     """One mission of a round that is open, closed or published."""
     entry = catalogue.public_mission(session=session, mission_id=mission_id)

@@ -5,18 +5,14 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from matchmaker.api.errors import declare
+from matchmaker.api.errors import refusals
 from matchmaker.models import Placement
 from matchmaker.services import placements as placement_service
 
-PLACEMENT_ERRORS = declare(
-    {
-        401: "Not logged in, or an invalid token",
-        403: "Not a role that may do this",
-        404: "No such placement of the firm (or among the organiser's rounds)",
-        409: "Not possible in the placement's current state, or no room for it",
-        422: "Invalid request, with the path of every problem",
-    }
+PLACEMENT_ERRORS = refusals(
+    forbidden="Not a role that may do this",
+    not_found="No such placement of the firm (or among the organiser's rounds)",
+    conflict="Not possible in the placement's current state, or no room for it",
 )
 
 

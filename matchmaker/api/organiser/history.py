@@ -13,7 +13,7 @@ from matchmaker.deps import CurrentUser, SessionDep
 from matchmaker.models import ExternalMission
 from matchmaker.services import mission_history
 
-router = APIRouter(prefix="/api/organiser", tags=["organiser"])
+router = APIRouter(prefix="/api/organiser", tags=["organiser"], responses=ERRORS)
 
 
 class ExternalMissionIn(BaseModel):
@@ -47,11 +47,7 @@ def external_out(entry: ExternalMission) -> ExternalMissionOut:
     )
 
 
-@router.get(
-    "/firms/{firm_id}/external-missions",
-    response_model=list[ExternalMissionOut],
-    responses=ERRORS,
-)
+@router.get("/firms/{firm_id}/external-missions", response_model=list[ExternalMissionOut])
 def list_external(firm_id: int, session: SessionDep, user: CurrentUser) -> list[ExternalMissionOut]:
     """The missions outside matchmaker your organisation entered for the firm, newest first."""
     mission_history.visible_firm(session=session, user=user, firm_id=firm_id)
@@ -64,10 +60,7 @@ def list_external(firm_id: int, session: SessionDep, user: CurrentUser) -> list[
 
 
 @router.post(
-    "/firms/{firm_id}/external-missions",
-    response_model=ExternalMissionOut,
-    status_code=201,
-    responses=ERRORS,
+    "/firms/{firm_id}/external-missions", response_model=ExternalMissionOut, status_code=201
 )
 def add_external(
     firm_id: int, body: ExternalMissionIn, session: SessionDep, user: CurrentUser
@@ -79,9 +72,7 @@ def add_external(
     return external_out(entry)
 
 
-@router.delete(
-    "/external-missions/{entry_id}", status_code=204, response_class=Response, responses=ERRORS
-)
+@router.delete("/external-missions/{entry_id}", status_code=204, response_class=Response)
 def delete_external(entry_id: int, session: SessionDep, user: CurrentUser) -> Response:
     """Delete one of your organisation's entries."""
     mission_history.delete_external(session=session, actor=user, entry_id=entry_id)

@@ -40,24 +40,23 @@ from matchmaker.services import meetings as meeting_service
 from matchmaker.services.meeting_partners import PartnerInput
 from matchmaker.services.meetings import DayInput
 
-router = APIRouter(prefix="/api", tags=["meeting days"])
-
 ERRORS = meeting_errors(
     not_found="No such mission, day, run, request or placement among yours",
     invalid="Invalid input; `problems` names every field (or row) at fault",
 )
+router = APIRouter(prefix="/api", tags=["meeting days"], responses=ERRORS)
 
 
 def _day(session: Session, user: User, mission_id: int) -> MeetingDay:
     return meeting_service.visible_day(session=session, mission_id=mission_id, user=user)
 
 
-@router.get("/missions/{mission_id}/meeting-day", response_model=DayOut, responses=ERRORS)
+@router.get("/missions/{mission_id}/meeting-day", response_model=DayOut)
 def get_day(session: SessionDep, user: CurrentUser, mission_id: int) -> DayOut:
     return day_out(_day(session, user, mission_id))
 
 
-@router.put("/missions/{mission_id}/meeting-day", response_model=DayOut, responses=ERRORS)
+@router.put("/missions/{mission_id}/meeting-day", response_model=DayOut)
 def put_day(session: SessionDep, user: CurrentUser, mission_id: int, body: DayBody) -> DayOut:
     """Set up or change the mission's meeting day."""
     values = DayInput(day=body.date, **body.model_dump(exclude={"date"}))
@@ -67,19 +66,14 @@ def put_day(session: SessionDep, user: CurrentUser, mission_id: int, body: DayBo
     return day_out(day)
 
 
-@router.get(
-    "/missions/{mission_id}/meeting-day/partners", response_model=list[PartnerOut], responses=ERRORS
-)
+@router.get("/missions/{mission_id}/meeting-day/partners", response_model=list[PartnerOut])
 def list_partners(session: SessionDep, user: CurrentUser, mission_id: int) -> list[PartnerOut]:
     day = _day(session, user, mission_id)
     return [partner_out(p) for p in meeting_service.partners_of(session=session, day=day)]
 
 
 @router.post(
-    "/missions/{mission_id}/meeting-day/partners",
-    response_model=PartnerOut,
-    status_code=201,
-    responses=ERRORS,
+    "/missions/{mission_id}/meeting-day/partners", response_model=PartnerOut, status_code=201
 )
 def add_partner(
     session: SessionDep, user: CurrentUser, mission_id: int, body: PartnerBody
@@ -91,9 +85,7 @@ def add_partner(
     return partner_out(partner)
 
 
-@router.delete(
-    "/missions/{mission_id}/meeting-day/partners/{partner_id}", status_code=204, responses=ERRORS
-)
+@router.delete("/missions/{mission_id}/meeting-day/partners/{partner_id}", status_code=204)
 def remove_partner(
     session: SessionDep, user: CurrentUser, mission_id: int, partner_id: int
 ) -> Response:
@@ -108,7 +100,6 @@ def remove_partner(
     "/missions/{mission_id}/meeting-day/partners/import",
     response_model=list[PartnerOut],
     status_code=201,
-    responses=ERRORS,
 )
 def import_partners(
     session: SessionDep,
@@ -128,19 +119,14 @@ def import_partners(
     return [partner_out(p) for p in partners]
 
 
-@router.get(
-    "/missions/{mission_id}/meeting-day/requests", response_model=list[RequestOut], responses=ERRORS
-)
+@router.get("/missions/{mission_id}/meeting-day/requests", response_model=list[RequestOut])
 def list_requests(session: SessionDep, user: CurrentUser, mission_id: int) -> list[RequestOut]:
     day = _day(session, user, mission_id)
     return [request_out(r) for r in request_service.requests_of(session=session, day=day)]
 
 
 @router.post(
-    "/missions/{mission_id}/meeting-day/requests",
-    response_model=RequestOut,
-    status_code=201,
-    responses=ERRORS,
+    "/missions/{mission_id}/meeting-day/requests", response_model=RequestOut, status_code=201
 )
 def add_request(
     session: SessionDep, user: CurrentUser, mission_id: int, body: RequestBody
@@ -155,18 +141,13 @@ def add_request(
     return request_row_out(session, request)
 
 
-@router.delete("/meeting-requests/{request_id}", status_code=204, responses=ERRORS)
+@router.delete("/meeting-requests/{request_id}", status_code=204)
 def delete_request(session: SessionDep, user: CurrentUser, request_id: int) -> Response:
     request_service.delete_request(session=session, request_id=request_id, actor=user)
     return Response(status_code=204)
 
 
-@router.post(
-    "/missions/{mission_id}/meeting-day/schedule",
-    response_model=RunOut,
-    status_code=202,
-    responses=ERRORS,
-)
+@router.post("/missions/{mission_id}/meeting-day/schedule", response_model=RunOut, status_code=202)
 def schedule_all(
     request: Request,
     session: SessionDep,
@@ -188,7 +169,7 @@ def schedule_all(
     return run_out(run)
 
 
-@router.get("/missions/{mission_id}/meeting-day/schedule", responses=ERRORS)
+@router.get("/missions/{mission_id}/meeting-day/schedule")
 def current_schedule(session: SessionDep, user: CurrentUser, mission_id: int) -> dict[str, Any]:
     """The current schedule: its run and the engine's result document (matchmaker-meetings-
     result/1, meetings named request-<id>); 404 before any schedule."""
@@ -199,21 +180,19 @@ def current_schedule(session: SessionDep, user: CurrentUser, mission_id: int) ->
     return {"run": run_out(run).model_dump(mode="json"), "result": run.result}
 
 
-@router.get(
-    "/missions/{mission_id}/meeting-day/agendas", response_model=list[AgendaOut], responses=ERRORS
-)
+@router.get("/missions/{mission_id}/meeting-day/agendas", response_model=list[AgendaOut])
 def agendas(session: SessionDep, user: CurrentUser, mission_id: int) -> list[AgendaOut]:
     """Every participant's agenda in the current schedule: placed firms, then partners."""
     day = _day(session, user, mission_id)
     return [agenda_out(a) for a in agenda_service.day_agendas(session=session, day=day)]
 
 
-@router.get("/meeting-runs/{run_id}", response_model=RunOut, responses=ERRORS)
+@router.get("/meeting-runs/{run_id}", response_model=RunOut)
 def get_run(session: SessionDep, user: CurrentUser, run_id: int) -> RunOut:
     return run_out(meeting_service.visible_run(session=session, run_id=run_id, user=user))
 
 
-@router.post("/meeting-runs/{run_id}/stop", response_model=RunOut, responses=ERRORS)
+@router.post("/meeting-runs/{run_id}/stop", response_model=RunOut)
 def stop_run(session: SessionDep, user: CurrentUser, run_id: int) -> RunOut:
     """Stop a queued schedule run at once, or ask a running one to stop: within a few
     seconds it ends, state `stopped`, keeping the best schedule found so far (none if it had
@@ -228,18 +207,18 @@ def _lock(session: Session, user: User, request_id: int, locked: bool) -> Reques
     return request_row_out(session, request)
 
 
-@router.post("/meeting-requests/{request_id}/lock", response_model=RequestOut, responses=ERRORS)
+@router.post("/meeting-requests/{request_id}/lock", response_model=RequestOut)
 def lock(session: SessionDep, user: CurrentUser, request_id: int) -> RequestOut:
     """Lock the meeting in its current slot and table; later runs keep it there."""
     return _lock(session, user, request_id, True)
 
 
-@router.post("/meeting-requests/{request_id}/unlock", response_model=RequestOut, responses=ERRORS)
+@router.post("/meeting-requests/{request_id}/unlock", response_model=RequestOut)
 def unlock(session: SessionDep, user: CurrentUser, request_id: int) -> RequestOut:
     return _lock(session, user, request_id, False)
 
 
-@router.post("/missions/{mission_id}/meeting-day/publish", response_model=DayOut, responses=ERRORS)
+@router.post("/missions/{mission_id}/meeting-day/publish", response_model=DayOut)
 def publish(session: SessionDep, user: CurrentUser, mission_id: int) -> DayOut:
     day = schedule_service.publish_day(session=session, mission_id=mission_id, actor=user)
     return day_out(day)

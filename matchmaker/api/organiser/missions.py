@@ -14,7 +14,7 @@ from matchmaker.services import exports as export_service
 from matchmaker.services import missions as mission_service
 from matchmaker.services import rounds as round_service
 
-router = APIRouter(prefix="/api/organiser", tags=["organiser"])
+router = APIRouter(prefix="/api/organiser", tags=["organiser"], responses=ERRORS)
 
 
 class RosterRowOut(BaseModel):
@@ -65,7 +65,7 @@ def _mission(session: Session, user: User, round_id: str, mission_id: int) -> Mi
     )
 
 
-@router.get("/rounds/{round_id}/missions", response_model=list[MissionPublic], responses=ERRORS)
+@router.get("/rounds/{round_id}/missions", response_model=list[MissionPublic])
 def list_missions(round_id: str, session: SessionDep, user: CurrentUser) -> list[MissionPublic]:
     round_service.get_round(session=session, user=user, round_id=round_id)
     return [
@@ -73,9 +73,7 @@ def list_missions(round_id: str, session: SessionDep, user: CurrentUser) -> list
     ]
 
 
-@router.post(
-    "/rounds/{round_id}/missions", response_model=MissionPublic, status_code=201, responses=ERRORS
-)
+@router.post("/rounds/{round_id}/missions", response_model=MissionPublic, status_code=201)
 def create_mission(
     round_id: str, body: MissionCreate, session: SessionDep, user: CurrentUser
 ) -> MissionPublic:
@@ -87,18 +85,14 @@ def create_mission(
     return mission_out(mission)
 
 
-@router.get(
-    "/rounds/{round_id}/missions/{mission_id}", response_model=MissionPublic, responses=ERRORS
-)
+@router.get("/rounds/{round_id}/missions/{mission_id}", response_model=MissionPublic)
 def get_mission(
     round_id: str, mission_id: int, session: SessionDep, user: CurrentUser
 ) -> MissionPublic:
     return mission_out(_mission(session, user, round_id, mission_id))
 
 
-@router.patch(
-    "/rounds/{round_id}/missions/{mission_id}", response_model=MissionPublic, responses=ERRORS
-)
+@router.patch("/rounds/{round_id}/missions/{mission_id}", response_model=MissionPublic)
 def update_mission(
     round_id: str, mission_id: int, body: MissionUpdate, session: SessionDep, user: CurrentUser
 ) -> MissionPublic:
@@ -106,9 +100,7 @@ def update_mission(
     return changed_mission(session, user, _mission(session, user, round_id, mission_id), body)
 
 
-@router.get(
-    "/rounds/{round_id}/missions/{mission_id}/roster", response_model=RosterOut, responses=ERRORS
-)
+@router.get("/rounds/{round_id}/missions/{mission_id}/roster", response_model=RosterOut)
 def roster(round_id: str, mission_id: int, session: SessionDep, user: CurrentUser) -> RosterOut:
     """Every application to the mission and where the latest succeeded run left it."""
     mission = _mission(session, user, round_id, mission_id)

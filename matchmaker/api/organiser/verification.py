@@ -12,7 +12,7 @@ from matchmaker.api.mission_shapes import ORGANISER_ERRORS as ERRORS
 from matchmaker.deps import CurrentUser, SessionDep
 from matchmaker.services import verification as verification_service
 
-router = APIRouter(prefix="/api/organiser", tags=["organiser"])
+router = APIRouter(prefix="/api/organiser", tags=["organiser"], responses=ERRORS)
 
 
 class CaseOut(BaseModel):
@@ -57,7 +57,7 @@ class RejectBody(BaseModel):
     note: str | None = Field(default=None, max_length=2000, description="what is missing")
 
 
-@router.get("/business-cases", response_model=list[CaseOut], responses=ERRORS)
+@router.get("/business-cases", response_model=list[CaseOut])
 def business_cases(
     session: SessionDep,
     user: CurrentUser,
@@ -69,14 +69,14 @@ def business_cases(
     return [case_out(entry) for entry in entries]
 
 
-@router.post("/business-cases/{case_id}/verify", response_model=CaseOut, responses=ERRORS)
+@router.post("/business-cases/{case_id}/verify", response_model=CaseOut)
 def verify_case(case_id: int, session: SessionDep, user: CurrentUser) -> CaseOut:
     """Mark the case verified, with you as verifier and now as the time."""
     case = verification_service.review(session=session, actor=user, case_id=case_id, verified=True)
     return case_out(verification_service.describe(session=session, user=user, case=case))
 
 
-@router.post("/business-cases/{case_id}/reject", response_model=CaseOut, responses=ERRORS)
+@router.post("/business-cases/{case_id}/reject", response_model=CaseOut)
 def reject_case(
     case_id: int,
     session: SessionDep,

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from fastapi import APIRouter, Response, status
+from fastapi import Response, status
 from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Session
 
-from matchmaker.api.sme.firm import ERRORS, own_firm
+from matchmaker.api.sme.firm import own_firm, sme_router
 from matchmaker.deps import CurrentUser, SessionDep
 from matchmaker.models import (
     ApplicationStatus,
@@ -21,7 +21,7 @@ from matchmaker.models import (
 from matchmaker.services import application_results, track_warnings
 from matchmaker.services import applications as application_service
 
-router = APIRouter(prefix="/api/sme", tags=["sme"])
+router = sme_router()
 
 
 class ApplicationRequest(BaseModel):
@@ -130,7 +130,7 @@ def _view(session: Session, firm: Firm, application_id: int) -> ApplicationPubli
     return application_public(view, track_warnings.warning_for(session=session, firm_id=firm.id))
 
 
-@router.get("/applications", response_model=list[ApplicationPublicWithResult], responses=ERRORS)
+@router.get("/applications", response_model=list[ApplicationPublicWithResult])
 def list_applications(session: SessionDep, user: CurrentUser) -> list[ApplicationPublicWithResult]:
     """Your applications with their results (once published), by round and rank."""
     firm = own_firm(session, user)
@@ -145,7 +145,7 @@ def list_applications(session: SessionDep, user: CurrentUser) -> list[Applicatio
     "/applications",
     response_model=ApplicationPublicWithResult,
     status_code=201,
-    responses={**ERRORS, 200: {"description": "The same application was sent before; unchanged"}},
+    responses={200: {"description": "The same application was sent before; unchanged"}},
 )
 def apply(
     body: ApplicationRequest, response: Response, session: SessionDep, user: CurrentUser
@@ -166,11 +166,7 @@ def apply(
     return _view(session, firm, application.id or 0)
 
 
-@router.get(
-    "/applications/{application_id}",
-    response_model=ApplicationPublicWithResult,
-    responses=ERRORS,
-)
+@router.get("/applications/{application_id}", response_model=ApplicationPublicWithResult)
 def get_application(
     application_id: int, session: SessionDep, user: CurrentUser
 ) -> ApplicationPublicWithResult:
@@ -178,11 +174,7 @@ def get_application(
     return _view(session, firm, application_id)
 
 
-@router.patch(
-    "/applications/{application_id}",
-    response_model=ApplicationPublicWithResult,
-    responses=ERRORS,
-)
+@router.patch("/applications/{application_id}", response_model=ApplicationPublicWithResult)
 def change_application(
     application_id: int, body: ApplicationChanges, session: SessionDep, user: CurrentUser
 ) -> ApplicationPublicWithResult:
@@ -198,11 +190,7 @@ def change_application(
     return _view(session, firm, application_id)
 
 
-@router.post(
-    "/applications/{application_id}/withdraw",
-    response_model=ApplicationPublicWithResult,
-    responses=ERRORS,
-)
+@router.post("/applications/{application_id}/withdraw", response_model=ApplicationPublicWithResult)
 def withdraw_application(
     application_id: int, session: SessionDep, user: CurrentUser
 ) -> ApplicationPublicWithResult:
@@ -214,11 +202,7 @@ def withdraw_application(
     return _view(session, firm, application_id)
 
 
-@router.put(
-    "/rounds/{round_id}/preferences",
-    response_model=list[ApplicationPublicWithResult],
-    responses=ERRORS,
-)
+@router.put("/rounds/{round_id}/preferences", response_model=list[ApplicationPublicWithResult])
 def set_preferences(
     round_id: str, body: PreferencesRequest, session: SessionDep, user: CurrentUser
 ) -> list[ApplicationPublicWithResult]:

@@ -22,12 +22,11 @@ from matchmaker.services import meeting_requests as request_service
 from matchmaker.services import meetings as meeting_service
 from matchmaker.services.meeting_requests import RequestRow
 
-router = APIRouter(prefix="/api", tags=["meeting days"])
-
 ERRORS = meeting_errors(
     not_found="No such placement among your firm's, or no agenda yet",
     invalid="Invalid input; `problems` names every field at fault",
 )
+router = APIRouter(prefix="/api", tags=["meeting days"], responses=ERRORS)
 
 
 def _unscheduled(row: RequestRow) -> RequestRow:
@@ -36,11 +35,7 @@ def _unscheduled(row: RequestRow) -> RequestRow:
     return RequestRow(row.request, row.firm, row.partner, None)
 
 
-@router.get(
-    "/sme/placements/{placement_id}/meeting-requests",
-    response_model=list[RequestOut],
-    responses=ERRORS,
-)
+@router.get("/sme/placements/{placement_id}/meeting-requests", response_model=list[RequestOut])
 def own_requests(session: SessionDep, user: CurrentUser, placement_id: int) -> list[RequestOut]:
     """The firm's requests; slot, table and reason only once the day is published."""
     view = request_service.firm_day(session=session, placement_id=placement_id, user=user)
@@ -51,10 +46,7 @@ def own_requests(session: SessionDep, user: CurrentUser, placement_id: int) -> l
 
 
 @router.post(
-    "/sme/placements/{placement_id}/meeting-requests",
-    response_model=RequestOut,
-    status_code=201,
-    responses=ERRORS,
+    "/sme/placements/{placement_id}/meeting-requests", response_model=RequestOut, status_code=201
 )
 def add_own_request(
     session: SessionDep, user: CurrentUser, placement_id: int, body: OwnRequestBody
@@ -68,11 +60,7 @@ def add_own_request(
     return request_out(_unscheduled(request_service.request_row(session=session, request=request)))
 
 
-@router.get(
-    "/sme/placements/{placement_id}/meeting-partners",
-    response_model=list[PartnerOut],
-    responses=ERRORS,
-)
+@router.get("/sme/placements/{placement_id}/meeting-partners", response_model=list[PartnerOut])
 def own_partners(session: SessionDep, user: CurrentUser, placement_id: int) -> list[PartnerOut]:
     """The partners of the firm's mission's meeting day (whom it can request)."""
     view = request_service.firm_day(session=session, placement_id=placement_id, user=user)
@@ -84,7 +72,7 @@ def own_partners(session: SessionDep, user: CurrentUser, placement_id: int) -> l
     ]
 
 
-@router.get("/sme/placements/{placement_id}/agenda", response_model=AgendaOut, responses=ERRORS)
+@router.get("/sme/placements/{placement_id}/agenda", response_model=AgendaOut)
 def own_agenda(session: SessionDep, user: CurrentUser, placement_id: int) -> AgendaOut:
     """The firm's agenda once the day is published (404 before)."""
     view = request_service.firm_day(session=session, placement_id=placement_id, user=user)
