@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Session
 
 from matchmaker.api.errors import refusals
+from matchmaker.api.rows import shape_of
 from matchmaker.models import (
     MeetingDay,
     MeetingRequest,
@@ -21,11 +22,6 @@ from matchmaker.services import agendas as agenda_service
 from matchmaker.services import meeting_requests as request_service
 from matchmaker.services import meeting_runs as schedule_service
 from matchmaker.services import meetings as meeting_service
-
-
-def _columns(row: object, shape: type[BaseModel]) -> dict[str, Any]:
-    """The row's attributes named as the shape's fields, as they are (the caller adds the rest)."""
-    return {name: getattr(row, name) for name in shape.model_fields if hasattr(row, name)}
 
 
 def meeting_errors(*, not_found: str, invalid: str) -> dict[int | str, dict[str, Any]]:
@@ -71,13 +67,12 @@ class DayOut(BaseModel):
 
 def day_out(day: MeetingDay) -> DayOut:
     """The day's columns, with its date and start time named and written as the API does."""
-    return DayOut.model_validate(
-        {
-            **_columns(day, DayOut),
-            "date": day.day,
-            "start_time": day.start_time.strftime("%H:%M"),
-            "status": str(day.status),
-        }
+    return shape_of(
+        DayOut,
+        day,
+        date=day.day,
+        start_time=day.start_time.strftime("%H:%M"),
+        status=str(day.status),
     )
 
 
@@ -198,12 +193,7 @@ class RunOut(BaseModel):
 
 def run_out(run: MeetingScheduleRun) -> RunOut:
     """The run's columns the API shows, with its progress as the day page's bar shows it."""
-    return RunOut.model_validate(
-        {
-            **_columns(run, RunOut),
-            **schedule_service.progress_of(run),
-        }
-    )
+    return shape_of(RunOut, run, **schedule_service.progress_of(run))
 
 
 class AgendaItemOut(BaseModel):

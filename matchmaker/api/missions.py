@@ -10,6 +10,7 @@ from pydantic import Field
 from sqlmodel import Session
 
 from matchmaker.api.errors import declare
+from matchmaker.api.rows import columns
 from matchmaker.deps import OptionalUser, SessionDep
 from matchmaker.models import MissionFormat, MissionKind, MissionPublic, Role, RoundStatus, User
 from matchmaker.services import Invalid, catalogue, track_warnings
@@ -49,7 +50,7 @@ def sme_warning(session: Session, user: User | None) -> str | None:
 def entry_public(entry: catalogue.MissionEntry, warning: str | None = None) -> MissionEntryPublic:
     return MissionEntryPublic.model_validate(
         {
-            **{name: getattr(entry.mission, name) for name in MissionPublic.model_fields},
+            **columns(entry.mission, MissionPublic),
             "round_name": entry.round.name,
             "round_status": entry.round.status,
             "country_name": entry.country_name,

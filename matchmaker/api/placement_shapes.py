@@ -6,6 +6,7 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from matchmaker.api.errors import refusals
+from matchmaker.api.rows import shape_of
 from matchmaker.models import Placement
 from matchmaker.services import placements as placement_service
 
@@ -28,12 +29,11 @@ class PlacementChange(BaseModel):
 
 
 def change_view(placement: Placement, offers: list[Placement]) -> PlacementChange:
-    return PlacementChange(
+    return shape_of(
+        PlacementChange,
+        placement,
         id=placement.id or 0,
-        run_id=placement.run_id,
-        application_id=placement.application_id,
         status=str(placement.status),
-        score=placement.score,
         offers=[o.id or 0 for o in offers],
     )
 

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from matchmaker.api.mission_shapes import ORGANISER_ERRORS as ERRORS
+from matchmaker.api.rows import shape_of
 from matchmaker.deps import CurrentUser, SessionDep
 from matchmaker.models import ExternalMission
 from matchmaker.services import mission_history
@@ -36,15 +37,7 @@ class ExternalMissionOut(BaseModel):
 
 
 def external_out(entry: ExternalMission) -> ExternalMissionOut:
-    return ExternalMissionOut(
-        id=entry.id or 0,
-        firm_id=entry.firm_id,
-        title=entry.title,
-        country=entry.country,
-        mission_date=entry.mission_date,
-        note=entry.note,
-        created_at=entry.created_at,
-    )
+    return shape_of(ExternalMissionOut, entry, id=entry.id or 0)
 
 
 @router.get("/firms/{firm_id}/external-missions", response_model=list[ExternalMissionOut])

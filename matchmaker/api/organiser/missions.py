@@ -8,6 +8,7 @@ from sqlmodel import Session
 
 from matchmaker.api.mission_shapes import ORGANISER_ERRORS as ERRORS
 from matchmaker.api.mission_shapes import changed_mission, mission_out
+from matchmaker.api.rows import shape_of
 from matchmaker.deps import CurrentUser, SessionDep
 from matchmaker.models import Mission, MissionCreate, MissionPublic, MissionUpdate, User
 from matchmaker.services import exports as export_service
@@ -50,12 +51,7 @@ def roster_out(roster: export_service.Roster) -> RosterOut:
         mission=roster.mission.external_id,
         capacity=roster.mission.capacity,
         run_id=roster.run.id if roster.run else None,
-        rows=[
-            RosterRowOut(
-                **{name: getattr(row, name) for name in RosterRowOut.model_fields},
-            )
-            for row in roster.rows
-        ],
+        rows=[shape_of(RosterRowOut, row) for row in roster.rows],
     )
 
 

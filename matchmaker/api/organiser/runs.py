@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from matchmaker import jobs
 from matchmaker.api.errors import refusals
+from matchmaker.api.rows import shape_of
 from matchmaker.deps import CurrentUser, SessionDep
 from matchmaker.models import MatchingRun, RoundPublic, RunState
 from matchmaker.services import rosters as roster_service
@@ -125,19 +126,16 @@ def run_view(run: MatchingRun) -> RunView:
 
 def roster_row(entry: RosterEntry) -> RosterRow:
     placement = entry.placement
-    return RosterRow(
+    return shape_of(
+        RosterRow,
+        placement,
         placement_id=placement.id or 0,
-        application_id=placement.application_id,
         firm=entry.firm_key,
         firm_name=entry.firm.name,
         mission=entry.mission.external_id,
         mission_id=entry.mission.id or 0,
         rank=entry.application.rank,
         status=str(placement.status),
-        score=placement.score,
-        locked=placement.locked,
-        reason=placement.reason,
-        detail=placement.detail,
         track_flag=entry.track_flag,
     )
 

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Body
 from pydantic import BaseModel, ConfigDict, Field
 
 from matchmaker.api.mission_shapes import ORGANISER_ERRORS as ERRORS
+from matchmaker.api.rows import shape_of
 from matchmaker.deps import CurrentUser, SessionDep
 from matchmaker.services import verification as verification_service
 
@@ -33,21 +34,13 @@ class CaseOut(BaseModel):
 
 
 def case_out(entry: verification_service.QueueEntry) -> CaseOut:
-    case = entry.case
-    return CaseOut(
-        id=case.id,
-        firm_id=case.firm_id,
+    return shape_of(
+        CaseOut,
+        entry.case,
         firm_name=entry.firm.name,
         kvk=entry.firm.kvk,
-        country=case.country,
-        sector=case.sector,
-        summary=case.summary,
-        evidence=str(case.evidence),
+        evidence=str(entry.case.evidence),
         state=entry.state,
-        verified=case.verified,
-        verified_by=case.verified_by,
-        verified_at=case.verified_at,
-        review_note=case.review_note,
         named_by=entry.named_by,
     )
 

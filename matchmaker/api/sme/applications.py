@@ -8,6 +8,7 @@ from fastapi import Response, status
 from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Session
 
+from matchmaker.api.rows import shape_of
 from matchmaker.api.sme.firm import own_firm, sme_router
 from matchmaker.deps import CurrentUser, SessionDep
 from matchmaker.models import (
@@ -93,15 +94,7 @@ def application_public(
         round_id=a.round_id,
         round_status=view.round.status,
         firm_id=a.firm_id,
-        mission=MissionSummary(
-            id=m.id or 0,
-            title=m.title,
-            kind=m.kind,
-            format=m.format,
-            country=m.country,
-            start_date=m.start_date,
-            end_date=m.end_date,
-        ),
+        mission=shape_of(MissionSummary, m, id=m.id or 0),
         rank=a.rank,
         business_case_id=a.business_case_id,
         business_case_verified=view.business_case.verified if view.business_case else None,
@@ -110,15 +103,7 @@ def application_public(
         withdrawn_at=a.withdrawn_at,
         result=None
         if r is None
-        else ResultPublic(
-            placement_id=r.placement_id,
-            status=r.status,
-            reason=r.reason,
-            detail=r.detail,
-            explanation=r.explanation,
-            waiting_list=r.waiting_list,
-            placement_url=f"/sme/placements/{r.placement_id}",
-        ),
+        else shape_of(ResultPublic, r, placement_url=f"/sme/placements/{r.placement_id}"),
         warning=warning,
     )
 

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 
 from matchmaker.api.placement_shapes import PLACEMENT_ERRORS as ERRORS
 from matchmaker.api.placement_shapes import PlacementChange, answered
+from matchmaker.api.rows import shape_of
 from matchmaker.deps import CurrentUser, SessionDep
 from matchmaker.services import placement_views
 from matchmaker.services import placements as placement_service
@@ -47,7 +48,9 @@ class FirmPlacement(BaseModel):
 
 def firm_view(view: PlacementView) -> FirmPlacement:
     placement = view.placement
-    return FirmPlacement(
+    return shape_of(
+        FirmPlacement,
+        placement,
         id=placement.id or 0,
         round_id=view.round.id,
         mission_id=view.mission.id or 0,
@@ -57,10 +60,7 @@ def firm_view(view: PlacementView) -> FirmPlacement:
         rank=view.application.rank,
         status=str(placement.status),
         status_text=view.status_text,
-        score=placement.score,
-        reason=placement.reason,
         reason_text=view.reason_text,
-        detail=placement.detail,
         answer_by=placement.answer_by if view.can_accept else None,
         waiting_position=view.position if view.waits else None,
         can_accept=view.can_accept,
