@@ -1,11 +1,11 @@
-"""The JSON shapes of the meeting-day API, for the organiser's routes (organiser/meetings.py)
-and a placed firm's (sme/meetings.py) alike."""
+"""The JSON shapes and the router of the meeting-day API, for the organiser's routes
+(organiser/meetings.py) and a placed firm's (sme/meetings.py) alike."""
 
 from __future__ import annotations
 
 from datetime import date, datetime, time
-from typing import Any
 
+from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Session
 
@@ -24,15 +24,16 @@ from matchmaker.services import meeting_runs as schedule_service
 from matchmaker.services import meetings as meeting_service
 
 
-def meeting_errors(*, not_found: str, invalid: str) -> dict[int | str, dict[str, Any]]:
-    """The error answers of a meeting-day route, the organiser's or a firm's: they differ only
-    in what may not be found and in what input is checked."""
-    return refusals(
+def meeting_router(*, not_found: str, invalid: str) -> APIRouter:
+    """The router of the meeting-day routes, the organiser's or a firm's: their error answers
+    differ only in what may not be found and in what input is checked."""
+    errors = refusals(
         forbidden="Not your role",
         not_found=not_found,
         conflict="Refused in the day's state (published, a run in progress, ...)",
         invalid=invalid,
     )
+    return APIRouter(prefix="/api", tags=["meeting days"], responses=errors)
 
 
 class DayBody(BaseModel):

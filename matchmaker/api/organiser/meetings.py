@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, HTTPException, Request, UploadFile
+from fastapi import Depends, File, HTTPException, Request, UploadFile
 from fastapi.responses import Response
 from sqlmodel import Session
 
@@ -23,7 +23,7 @@ from matchmaker.api.meeting_shapes import (
     ScheduleBody,
     agenda_out,
     day_out,
-    meeting_errors,
+    meeting_router,
     partner_out,
     request_input,
     request_out,
@@ -40,20 +40,25 @@ from matchmaker.services import meetings as meeting_service
 from matchmaker.services.meeting_partners import PartnerInput
 from matchmaker.services.meetings import DayInput
 
-ERRORS = meeting_errors(
+router = meeting_router(
     not_found="No such mission, day, run, request or placement among yours",
     invalid="Invalid input; `problems` names every field (or row) at fault",
 )
-router = APIRouter(prefix="/api", tags=["meeting days"], responses=ERRORS)
 
 
-def _day(session: Session, user: User, mission_id: int) -> MeetingDay:
+def _visible_day(session: SessionDep, user: CurrentUser, mission_id: int) -> MeetingDay:
+    """The mission's meeting day, if the organiser may see it (404 otherwise)."""
     return meeting_service.visible_day(session=session, mission_id=mission_id, user=user)
 
 
+# Only for routes without a body or query: a dependency runs before the route's own input
+# is checked, so a bad body would answer 404 instead of 422.
+VisibleDay = Annotated[MeetingDay, Depends(_visible_day)]
+
+
 @router.get("/missions/{mission_id}/meeting-day", response_model=DayOut)
-def get_day(session: SessionDep, user: CurrentUser, mission_id: int) -> DayOut:
-    return day_out(_day(session, user, mission_id))
+def get_day(day: VisibleDay) -> DayOut:
+    return day_out(day)
 
 
 @router.put("/missions/{mission_id}/meeting-day", response_model=DayOut)
@@ -67,8 +72,7 @@ def put_day(session: SessionDep, user: CurrentUser, mission_id: int, body: DayBo
 
 
 @router.get("/missions/{mission_id}/meeting-day/partners", response_model=list[PartnerOut])
-def list_partners(session: SessionDep, user: CurrentUser, mission_id: int) -> list[PartnerOut]:
-    day = _day(session, user, mission_id)
+def list_partners(session: SessionDep, day: VisibleDay) -> list[PartnerOut]:
     return [partner_out(p) for p in meeting_service.partners_of(session=session, day=day)]
 
 
@@ -120,8 +124,7 @@ def import_partners(
 
 
 @router.get("/missions/{mission_id}/meeting-day/requests", response_model=list[RequestOut])
-def list_requests(session: SessionDep, user: CurrentUser, mission_id: int) -> list[RequestOut]:
-    day = _day(session, user, mission_id)
+def list_requests(session: SessionDep, day: VisibleDay) -> list[RequestOut]:
     return [request_out(r) for r in request_service.requests_of(session=session, day=day)]
 
 
@@ -170,10 +173,9 @@ def schedule_all(
 
 
 @router.get("/missions/{mission_id}/meeting-day/schedule")
-def current_schedule(session: SessionDep, user: CurrentUser, mission_id: int) -> dict[str, Any]:
+def current_schedule(session: SessionDep, day: VisibleDay) -> dict[str, Any]:
     """The current schedule: its run and the engine's result document (matchmaker-meetings-
     result/1, meetings named request-<id>); 404 before any schedule."""
-    day = _day(session, user, mission_id)
     run = meeting_service.current_schedule(session=session, day=day)
     if run is None:
         raise HTTPException(404, "the day has no schedule yet")
@@ -181,9 +183,8 @@ def current_schedule(session: SessionDep, user: CurrentUser, mission_id: int) ->
 
 
 @router.get("/missions/{mission_id}/meeting-day/agendas", response_model=list[AgendaOut])
-def agendas(session: SessionDep, user: CurrentUser, mission_id: int) -> list[AgendaOut]:
+def agendas(session: SessionDep, day: VisibleDay) -> list[AgendaOut]:
     """Every participant's agenda in the current schedule: placed firms, then partners."""
-    day = _day(session, user, mission_id)
     return [agenda_out(a) for a in agenda_service.day_agendas(session=session, day=day)]
 
 

@@ -3,7 +3,7 @@ ask for, and its agenda once the schedule is published."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException
+from fastapi import HTTPException
 
 from matchmaker.api.meeting_shapes import (
     AgendaOut,
@@ -11,7 +11,7 @@ from matchmaker.api.meeting_shapes import (
     PartnerOut,
     RequestOut,
     agenda_out,
-    meeting_errors,
+    meeting_router,
     partner_out,
     request_input,
     request_out,
@@ -22,11 +22,10 @@ from matchmaker.services import meeting_requests as request_service
 from matchmaker.services import meetings as meeting_service
 from matchmaker.services.meeting_requests import RequestRow
 
-ERRORS = meeting_errors(
+router = meeting_router(
     not_found="No such placement among your firm's, or no agenda yet",
     invalid="Invalid input; `problems` names every field at fault",
 )
-router = APIRouter(prefix="/api", tags=["meeting days"], responses=ERRORS)
 
 
 def _unscheduled(row: RequestRow) -> RequestRow:
