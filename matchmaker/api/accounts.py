@@ -28,7 +28,7 @@ class TokenResponse(BaseModel):
     token_type: str = "bearer"
 
 
-@router.post("/tokens", response_model=TokenResponse, status_code=201, responses=THROTTLED)
+@router.post("/tokens", status_code=201, responses=THROTTLED)
 def create_token(
     body: TokenRequest, request: Request, session: SessionDep, settings: SettingsDep
 ) -> TokenResponse:
@@ -50,7 +50,7 @@ def create_token(
     return TokenResponse(token=token)
 
 
-@router.get("/me", response_model=UserPublic)
+@router.get("/me")
 def me(user: CurrentUser) -> UserPublic:
     """The account the request acts for."""
     return UserPublic.model_validate(user, from_attributes=True)

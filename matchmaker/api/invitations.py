@@ -135,46 +135,30 @@ def invitation_routes(role: Role, prefix: str) -> APIRouter:
     tags = ["organiser" if role is Role.organiser else "branch organisation"]
     base = f"/{prefix}/invitations"
     name = prefix.replace("/", "_")
-    routes.add_api_route(
-        base,
-        list_invitations,
-        methods=["GET"],
-        response_model=list[InvitationView],
-        tags=tags,
-        name=f"list_invitations_{name}",
-    )
-    routes.add_api_route(
-        base,
-        create_invitation,
-        methods=["POST"],
-        status_code=201,
-        response_model=CreatedInvitation,
-        tags=tags,
-        name=f"create_invitation_{name}",
-    )
-    routes.add_api_route(
-        f"{base}/{{invitation_id}}/revoke",
-        revoke_invitation,
-        methods=["POST"],
-        response_model=InvitationView,
-        tags=tags,
-        name=f"revoke_invitation_{name}",
-    )
+    for path, endpoint, method, status_code in (
+        (base, list_invitations, "GET", None),
+        (base, create_invitation, "POST", 201),
+        (f"{base}/{{invitation_id}}/revoke", revoke_invitation, "POST", None),
+    ):
+        routes.add_api_route(
+            path,
+            endpoint,
+            methods=[method],
+            status_code=status_code,
+            tags=tags,
+            name=f"{endpoint.__name__}_{name}",
+        )
     return routes
 
 
-@router.get("/invitations/{token}", response_model=PendingView)
+@router.get("/invitations/{token}")
 def pending_invitation(session: SessionDep, token: str) -> PendingView:
     """What an invitation link offers: the e-mail address, role and organisation."""
     offer = invitation_service.pending(session=session, token=token)
     return PendingView(email=offer.email, role=offer.role, organisation=offer.organisation)
 
 
-@router.post(
-    "/invitations/{token}/accept",
-    response_model=UserPublic,
-    status_code=201,
-)
+@router.post("/invitations/{token}/accept", status_code=201)
 def accept_invitation(body: AcceptRequest, session: SessionDep, token: str) -> UserPublic:
     """Make the invited account with this password (the link is used up); then get a
     token from POST /api/tokens."""

@@ -61,7 +61,7 @@ def entry_public(entry: catalogue.MissionEntry, warning: str | None = None) -> M
     )
 
 
-@router.get("", response_model=list[MissionEntryPublic])
+@router.get("")
 def list_open_missions(
     session: SessionDep,
     user: OptionalUser,
@@ -103,7 +103,7 @@ def list_open_missions(
     ]
 
 
-@router.get("/{mission_id}", response_model=MissionEntryPublic)
+@router.get("/{mission_id}")
 def get_mission(mission_id: int, session: SessionDep, user: OptionalUser) -> MissionEntryPublic:
     """One mission of a round that is open, closed or published."""
     entry = catalogue.public_mission(session=session, mission_id=mission_id)

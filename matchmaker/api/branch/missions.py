@@ -73,19 +73,19 @@ def _own(session: Session, user: User, mission_id: int) -> Mission:
     return mission_service.get_owned(session=session, user=user, mission_id=mission_id)
 
 
-@router.get("/rounds", response_model=list[RoundOut])
+@router.get("/rounds")
 def rounds(session: SessionDep) -> list[RoundOut]:
     """Rounds in draft or open, with the regions and sectors a mission may name."""
     return [round_out(session, r) for r in round_service.rounds_taking_missions(session=session)]
 
 
-@router.get("/missions", response_model=list[MissionPublic])
+@router.get("/missions")
 def list_missions(session: SessionDep, user: CurrentUser) -> list[MissionPublic]:
     """Your organisation's missions."""
     return [mission_out(m) for m in mission_service.list_owned(session=session, user=user)]
 
 
-@router.post("/rounds/{round_id}/missions", response_model=MissionPublic, status_code=201)
+@router.post("/rounds/{round_id}/missions", status_code=201)
 def create_mission(
     round_id: str, body: NationalMissionCreate, session: SessionDep, user: CurrentUser
 ) -> MissionPublic:
@@ -102,12 +102,12 @@ def create_mission(
     return mission_out(mission)
 
 
-@router.get("/missions/{mission_id}", response_model=MissionPublic)
+@router.get("/missions/{mission_id}")
 def get_mission(mission_id: int, session: SessionDep, user: CurrentUser) -> MissionPublic:
     return mission_out(_own(session, user, mission_id))
 
 
-@router.patch("/missions/{mission_id}", response_model=MissionPublic)
+@router.patch("/missions/{mission_id}")
 def update_mission(
     mission_id: int, body: NationalMissionUpdate, session: SessionDep, user: CurrentUser
 ) -> MissionPublic:
@@ -118,7 +118,7 @@ def update_mission(
     return changed_mission(session, user, mission, changes, branch=True)
 
 
-@router.get("/missions/{mission_id}/placements", response_model=PlacedOut)
+@router.get("/missions/{mission_id}/placements")
 def placements(mission_id: int, session: SessionDep, user: CurrentUser) -> PlacedOut:
     """The firms placed on your mission, once the organiser has published the round."""
     mission = _own(session, user, mission_id)

@@ -43,7 +43,7 @@ def _view(user: User, acts_for: str) -> AccountView:
     )
 
 
-@router.get("", response_model=list[AccountView])
+@router.get("")
 def list_accounts(session: SessionDep, user: CurrentUser) -> list[AccountView]:
     """The accounts you may disable or enable: SMEs, branch organisations and the other
     organisers of your organisation."""
@@ -58,13 +58,13 @@ def _change(session: SessionDep, user: CurrentUser, user_id: int, active: bool) 
     return _view(changed, "")
 
 
-@router.post("/{user_id}/disable", response_model=AccountView)
+@router.post("/{user_id}/disable")
 def disable(session: SessionDep, user: CurrentUser, user_id: int) -> AccountView:
     """Disable the account: its sessions and tokens end at once, and it cannot log in."""
     return _change(session, user, user_id, active=False)
 
 
-@router.post("/{user_id}/enable", response_model=AccountView)
+@router.post("/{user_id}/enable")
 def enable(session: SessionDep, user: CurrentUser, user_id: int) -> AccountView:
     """Enable the account again; its owner logs in anew (old sessions stay ended)."""
     return _change(session, user, user_id, active=True)

@@ -47,7 +47,7 @@ def audit_filter(
 Filter = Annotated[AuditFilter, Depends(audit_filter)]
 
 
-@router.get("/audit", response_model=AuditPageOut)
+@router.get("/audit")
 def audit(
     session: SessionDep,
     user: CurrentUser,

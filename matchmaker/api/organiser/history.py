@@ -40,7 +40,7 @@ def external_out(entry: ExternalMission) -> ExternalMissionOut:
     return shape_of(ExternalMissionOut, entry, id=entry.id or 0)
 
 
-@router.get("/firms/{firm_id}/external-missions", response_model=list[ExternalMissionOut])
+@router.get("/firms/{firm_id}/external-missions")
 def list_external(firm_id: int, session: SessionDep, user: CurrentUser) -> list[ExternalMissionOut]:
     """The missions outside matchmaker your organisation entered for the firm, newest first."""
     mission_history.visible_firm(session=session, user=user, firm_id=firm_id)
@@ -52,9 +52,7 @@ def list_external(firm_id: int, session: SessionDep, user: CurrentUser) -> list[
     ]
 
 
-@router.post(
-    "/firms/{firm_id}/external-missions", response_model=ExternalMissionOut, status_code=201
-)
+@router.post("/firms/{firm_id}/external-missions", status_code=201)
 def add_external(
     firm_id: int, body: ExternalMissionIn, session: SessionDep, user: CurrentUser
 ) -> ExternalMissionOut:

@@ -56,12 +56,12 @@ def _visible_day(session: SessionDep, user: CurrentUser, mission_id: int) -> Mee
 VisibleDay = Annotated[MeetingDay, Depends(_visible_day)]
 
 
-@router.get("/missions/{mission_id}/meeting-day", response_model=DayOut)
+@router.get("/missions/{mission_id}/meeting-day")
 def get_day(day: VisibleDay) -> DayOut:
     return day_out(day)
 
 
-@router.put("/missions/{mission_id}/meeting-day", response_model=DayOut)
+@router.put("/missions/{mission_id}/meeting-day")
 def put_day(session: SessionDep, user: CurrentUser, mission_id: int, body: DayBody) -> DayOut:
     """Set up or change the mission's meeting day."""
     values = DayInput(day=body.date, **body.model_dump(exclude={"date"}))
@@ -71,14 +71,12 @@ def put_day(session: SessionDep, user: CurrentUser, mission_id: int, body: DayBo
     return day_out(day)
 
 
-@router.get("/missions/{mission_id}/meeting-day/partners", response_model=list[PartnerOut])
+@router.get("/missions/{mission_id}/meeting-day/partners")
 def list_partners(session: SessionDep, day: VisibleDay) -> list[PartnerOut]:
     return [partner_out(p) for p in meeting_service.partners_of(session=session, day=day)]
 
 
-@router.post(
-    "/missions/{mission_id}/meeting-day/partners", response_model=PartnerOut, status_code=201
-)
+@router.post("/missions/{mission_id}/meeting-day/partners", status_code=201)
 def add_partner(
     session: SessionDep, user: CurrentUser, mission_id: int, body: PartnerBody
 ) -> PartnerOut:
@@ -100,11 +98,7 @@ def remove_partner(
     return Response(status_code=204)
 
 
-@router.post(
-    "/missions/{mission_id}/meeting-day/partners/import",
-    response_model=list[PartnerOut],
-    status_code=201,
-)
+@router.post("/missions/{mission_id}/meeting-day/partners/import", status_code=201)
 def import_partners(
     session: SessionDep,
     user: CurrentUser,
@@ -123,14 +117,12 @@ def import_partners(
     return [partner_out(p) for p in partners]
 
 
-@router.get("/missions/{mission_id}/meeting-day/requests", response_model=list[RequestOut])
+@router.get("/missions/{mission_id}/meeting-day/requests")
 def list_requests(session: SessionDep, day: VisibleDay) -> list[RequestOut]:
     return [request_out(r) for r in request_service.requests_of(session=session, day=day)]
 
 
-@router.post(
-    "/missions/{mission_id}/meeting-day/requests", response_model=RequestOut, status_code=201
-)
+@router.post("/missions/{mission_id}/meeting-day/requests", status_code=201)
 def add_request(
     session: SessionDep, user: CurrentUser, mission_id: int, body: RequestBody
 ) -> RequestOut:
@@ -150,7 +142,7 @@ def delete_request(session: SessionDep, user: CurrentUser, request_id: int) -> R
     return Response(status_code=204)
 
 
-@router.post("/missions/{mission_id}/meeting-day/schedule", response_model=RunOut, status_code=202)
+@router.post("/missions/{mission_id}/meeting-day/schedule", status_code=202)
 def schedule_all(
     request: Request,
     session: SessionDep,
@@ -182,18 +174,18 @@ def current_schedule(session: SessionDep, day: VisibleDay) -> dict[str, Any]:
     return {"run": run_out(run).model_dump(mode="json"), "result": run.result}
 
 
-@router.get("/missions/{mission_id}/meeting-day/agendas", response_model=list[AgendaOut])
+@router.get("/missions/{mission_id}/meeting-day/agendas")
 def agendas(session: SessionDep, day: VisibleDay) -> list[AgendaOut]:
     """Every participant's agenda in the current schedule: placed firms, then partners."""
     return [agenda_out(a) for a in agenda_service.day_agendas(session=session, day=day)]
 
 
-@router.get("/meeting-runs/{run_id}", response_model=RunOut)
+@router.get("/meeting-runs/{run_id}")
 def get_run(session: SessionDep, user: CurrentUser, run_id: int) -> RunOut:
     return run_out(meeting_service.visible_run(session=session, run_id=run_id, user=user))
 
 
-@router.post("/meeting-runs/{run_id}/stop", response_model=RunOut)
+@router.post("/meeting-runs/{run_id}/stop")
 def stop_run(session: SessionDep, user: CurrentUser, run_id: int) -> RunOut:
     """Stop a queued schedule run at once, or ask a running one to stop: within a few
     seconds it ends, state `stopped`, keeping the best schedule found so far (none if it had
@@ -208,18 +200,18 @@ def _lock(session: Session, user: User, request_id: int, locked: bool) -> Reques
     return request_row_out(session, request)
 
 
-@router.post("/meeting-requests/{request_id}/lock", response_model=RequestOut)
+@router.post("/meeting-requests/{request_id}/lock")
 def lock(session: SessionDep, user: CurrentUser, request_id: int) -> RequestOut:
     """Lock the meeting in its current slot and table; later runs keep it there."""
     return _lock(session, user, request_id, True)
 
 
-@router.post("/meeting-requests/{request_id}/unlock", response_model=RequestOut)
+@router.post("/meeting-requests/{request_id}/unlock")
 def unlock(session: SessionDep, user: CurrentUser, request_id: int) -> RequestOut:
     return _lock(session, user, request_id, False)
 
 
-@router.post("/missions/{mission_id}/meeting-day/publish", response_model=DayOut)
+@router.post("/missions/{mission_id}/meeting-day/publish")
 def publish(session: SessionDep, user: CurrentUser, mission_id: int) -> DayOut:
     day = schedule_service.publish_day(session=session, mission_id=mission_id, actor=user)
     return day_out(day)

@@ -61,7 +61,7 @@ def _mission(session: Session, user: User, round_id: str, mission_id: int) -> Mi
     )
 
 
-@router.get("/rounds/{round_id}/missions", response_model=list[MissionPublic])
+@router.get("/rounds/{round_id}/missions")
 def list_missions(round_id: str, session: SessionDep, user: CurrentUser) -> list[MissionPublic]:
     round_service.get_round(session=session, user=user, round_id=round_id)
     return [
@@ -69,7 +69,7 @@ def list_missions(round_id: str, session: SessionDep, user: CurrentUser) -> list
     ]
 
 
-@router.post("/rounds/{round_id}/missions", response_model=MissionPublic, status_code=201)
+@router.post("/rounds/{round_id}/missions", status_code=201)
 def create_mission(
     round_id: str, body: MissionCreate, session: SessionDep, user: CurrentUser
 ) -> MissionPublic:
@@ -81,14 +81,14 @@ def create_mission(
     return mission_out(mission)
 
 
-@router.get("/rounds/{round_id}/missions/{mission_id}", response_model=MissionPublic)
+@router.get("/rounds/{round_id}/missions/{mission_id}")
 def get_mission(
     round_id: str, mission_id: int, session: SessionDep, user: CurrentUser
 ) -> MissionPublic:
     return mission_out(_mission(session, user, round_id, mission_id))
 
 
-@router.patch("/rounds/{round_id}/missions/{mission_id}", response_model=MissionPublic)
+@router.patch("/rounds/{round_id}/missions/{mission_id}")
 def update_mission(
     round_id: str, mission_id: int, body: MissionUpdate, session: SessionDep, user: CurrentUser
 ) -> MissionPublic:
@@ -96,7 +96,7 @@ def update_mission(
     return changed_mission(session, user, _mission(session, user, round_id, mission_id), body)
 
 
-@router.get("/rounds/{round_id}/missions/{mission_id}/roster", response_model=RosterOut)
+@router.get("/rounds/{round_id}/missions/{mission_id}/roster")
 def roster(round_id: str, mission_id: int, session: SessionDep, user: CurrentUser) -> RosterOut:
     """Every application to the mission and where the latest succeeded run left it."""
     mission = _mission(session, user, round_id, mission_id)

@@ -140,16 +140,14 @@ def roster_row(entry: RosterEntry) -> RosterRow:
     )
 
 
-@router.get("/rounds/{round_id}/runs", response_model=list[RunView])
+@router.get("/rounds/{round_id}/runs")
 def list_runs(session: SessionDep, user: CurrentUser, round_id: str) -> list[RunView]:
     """The round's runs, newest first."""
     run_service.visible_round(session=session, round_id=round_id, user=user)
     return [run_view(run) for run in run_service.list_runs(session=session, round_id=round_id)]
 
 
-@router.post(
-    "/rounds/{round_id}/runs", response_model=RunView, status_code=status.HTTP_202_ACCEPTED
-)
+@router.post("/rounds/{round_id}/runs", status_code=status.HTTP_202_ACCEPTED)
 def start_run(
     request: Request,
     session: SessionDep,
@@ -172,7 +170,7 @@ def start_run(
     return run_view(run)
 
 
-@router.get("/runs/{run_id}", response_model=RunView)
+@router.get("/runs/{run_id}")
 def get_run(session: SessionDep, user: CurrentUser, run_id: int) -> RunView:
     """The run and its progress: state, elapsed time, best objective, bound and gap."""
     return run_view(run_service.visible_run(session=session, run_id=run_id, user=user))
@@ -194,7 +192,7 @@ def get_input(session: SessionDep, user: CurrentUser, run_id: int) -> dict[str, 
     return run.input_snapshot
 
 
-@router.get("/runs/{run_id}/placements", response_model=list[RosterRow])
+@router.get("/runs/{run_id}/placements")
 def get_roster(session: SessionDep, user: CurrentUser, run_id: int) -> list[RosterRow]:
     """Every application's standing in the run: placed with its score, or unplaced with the
     reason and detail."""
@@ -202,7 +200,7 @@ def get_roster(session: SessionDep, user: CurrentUser, run_id: int) -> list[Rost
     return [roster_row(entry) for entry in roster_service.roster(session=session, run=run)]
 
 
-@router.post("/runs/{run_id}/restart", response_model=RunView, status_code=status.HTTP_202_ACCEPTED)
+@router.post("/runs/{run_id}/restart", status_code=status.HTTP_202_ACCEPTED)
 def restart_run(request: Request, session: SessionDep, user: CurrentUser, run_id: int) -> RunView:
     """Start a failed or interrupted run again: same parameters and seed, the round as now."""
     run = run_service.restart_run(
@@ -211,7 +209,7 @@ def restart_run(request: Request, session: SessionDep, user: CurrentUser, run_id
     return run_view(run)
 
 
-@router.post("/runs/{run_id}/stop", response_model=RunView)
+@router.post("/runs/{run_id}/stop")
 def stop_run(session: SessionDep, user: CurrentUser, run_id: int) -> RunView:
     """Stop a queued run at once, or ask a running one to stop: within a few seconds it ends,
     state `stopped`, keeping the best roster found so far as a proposal (none if it had not
@@ -219,7 +217,7 @@ def stop_run(session: SessionDep, user: CurrentUser, run_id: int) -> RunView:
     return run_view(run_service.stop_run(session=session, run_id=run_id, actor=user))
 
 
-@router.post("/runs/{run_id}/publish", response_model=RoundPublic)
+@router.post("/runs/{run_id}/publish")
 def publish_run(session: SessionDep, user: CurrentUser, run_id: int) -> RoundPublic:
     """Publish the run's roster: the round is published and every placement an offer."""
     round_row = roster_service.publish_run(session=session, run_id=run_id, actor=user)
@@ -233,12 +231,12 @@ def _set_lock(session: SessionDep, user: CurrentUser, placement_id: int, locked:
     return roster_row(roster_service.roster_entry(session=session, placement=placement))
 
 
-@router.post("/placements/{placement_id}/lock", response_model=RosterRow)
+@router.post("/placements/{placement_id}/lock")
 def lock_placement(session: SessionDep, user: CurrentUser, placement_id: int) -> RosterRow:
     """Lock a placed application: every later run of the round must place it."""
     return _set_lock(session, user, placement_id, True)
 
 
-@router.post("/placements/{placement_id}/unlock", response_model=RosterRow)
+@router.post("/placements/{placement_id}/unlock")
 def unlock_placement(session: SessionDep, user: CurrentUser, placement_id: int) -> RosterRow:
     return _set_lock(session, user, placement_id, False)

@@ -115,7 +115,7 @@ def _view(session: Session, firm: Firm, application_id: int) -> ApplicationPubli
     return application_public(view, track_warnings.warning_for(session=session, firm_id=firm.id))
 
 
-@router.get("/applications", response_model=list[ApplicationPublicWithResult])
+@router.get("/applications")
 def list_applications(session: SessionDep, user: CurrentUser) -> list[ApplicationPublicWithResult]:
     """Your applications with their results (once published), by round and rank."""
     firm = own_firm(session, user)
@@ -128,7 +128,6 @@ def list_applications(session: SessionDep, user: CurrentUser) -> list[Applicatio
 
 @router.post(
     "/applications",
-    response_model=ApplicationPublicWithResult,
     status_code=201,
     responses={200: {"description": "The same application was sent before; unchanged"}},
 )
@@ -151,7 +150,7 @@ def apply(
     return _view(session, firm, application.id or 0)
 
 
-@router.get("/applications/{application_id}", response_model=ApplicationPublicWithResult)
+@router.get("/applications/{application_id}")
 def get_application(
     application_id: int, session: SessionDep, user: CurrentUser
 ) -> ApplicationPublicWithResult:
@@ -159,7 +158,7 @@ def get_application(
     return _view(session, firm, application_id)
 
 
-@router.patch("/applications/{application_id}", response_model=ApplicationPublicWithResult)
+@router.patch("/applications/{application_id}")
 def change_application(
     application_id: int, body: ApplicationChanges, session: SessionDep, user: CurrentUser
 ) -> ApplicationPublicWithResult:
@@ -175,7 +174,7 @@ def change_application(
     return _view(session, firm, application_id)
 
 
-@router.post("/applications/{application_id}/withdraw", response_model=ApplicationPublicWithResult)
+@router.post("/applications/{application_id}/withdraw")
 def withdraw_application(
     application_id: int, session: SessionDep, user: CurrentUser
 ) -> ApplicationPublicWithResult:
@@ -187,7 +186,7 @@ def withdraw_application(
     return _view(session, firm, application_id)
 
 
-@router.put("/rounds/{round_id}/preferences", response_model=list[ApplicationPublicWithResult])
+@router.put("/rounds/{round_id}/preferences")
 def set_preferences(
     round_id: str, body: PreferencesRequest, session: SessionDep, user: CurrentUser
 ) -> list[ApplicationPublicWithResult]:

@@ -15,7 +15,7 @@ from matchmaker.services.audit_filters import parse_paging
 router = APIRouter(prefix="/api/sme", tags=["sme"], responses=ERRORS)
 
 
-@router.get("/decisions", response_model=DecisionsPageOut)
+@router.get("/decisions")
 def decisions(
     session: SessionDep,
     user: CurrentUser,

@@ -95,7 +95,7 @@ class FirmChanges(BaseModel):
     exports_to: list[Short] | None = Field(default=None, max_length=300)
 
 
-@router.get("/firm/choices", response_model=FirmChoices)
+@router.get("/firm/choices")
 def firm_choices(session: SessionDep) -> FirmChoices:
     """The region and sector codes a firm (or a business case) may use."""
     return FirmChoices(
@@ -110,7 +110,7 @@ def firm_choices(session: SessionDep) -> FirmChoices:
     )
 
 
-@router.get("/firm", response_model=FirmPublic)
+@router.get("/firm")
 def get_firm(session: SessionDep, user: CurrentUser) -> FirmPublic:
     """Your firm (404 until you register it)."""
     firm = firm_service.firm_of(session=session, user=user)
@@ -119,7 +119,7 @@ def get_firm(session: SessionDep, user: CurrentUser) -> FirmPublic:
     return FirmPublic.model_validate(firm, from_attributes=True)
 
 
-@router.post("/firm", response_model=FirmPublic, status_code=201)
+@router.post("/firm", status_code=201)
 def register_firm(body: FirmRegistration, session: SessionDep, user: CurrentUser) -> FirmPublic:
     """Register your firm (one per account)."""
     firm = firm_service.register_firm(
@@ -128,7 +128,7 @@ def register_firm(body: FirmRegistration, session: SessionDep, user: CurrentUser
     return FirmPublic.model_validate(firm, from_attributes=True)
 
 
-@router.patch("/firm", response_model=FirmPublic)
+@router.patch("/firm")
 def update_firm(body: FirmChanges, session: SessionDep, user: CurrentUser) -> FirmPublic:
     """Change the fields given (the KvK number stays)."""
     firm = own_firm(session, user)

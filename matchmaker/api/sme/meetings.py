@@ -34,7 +34,7 @@ def _unscheduled(row: RequestRow) -> RequestRow:
     return RequestRow(row.request, row.firm, row.partner, None)
 
 
-@router.get("/sme/placements/{placement_id}/meeting-requests", response_model=list[RequestOut])
+@router.get("/sme/placements/{placement_id}/meeting-requests")
 def own_requests(session: SessionDep, user: CurrentUser, placement_id: int) -> list[RequestOut]:
     """The firm's requests; slot, table and reason only once the day is published."""
     view = request_service.firm_day(session=session, placement_id=placement_id, user=user)
@@ -44,9 +44,7 @@ def own_requests(session: SessionDep, user: CurrentUser, placement_id: int) -> l
     return [request_out(row if view.published_day else _unscheduled(row)) for row in rows]
 
 
-@router.post(
-    "/sme/placements/{placement_id}/meeting-requests", response_model=RequestOut, status_code=201
-)
+@router.post("/sme/placements/{placement_id}/meeting-requests", status_code=201)
 def add_own_request(
     session: SessionDep, user: CurrentUser, placement_id: int, body: OwnRequestBody
 ) -> RequestOut:
@@ -59,7 +57,7 @@ def add_own_request(
     return request_out(_unscheduled(request_service.request_row(session=session, request=request)))
 
 
-@router.get("/sme/placements/{placement_id}/meeting-partners", response_model=list[PartnerOut])
+@router.get("/sme/placements/{placement_id}/meeting-partners")
 def own_partners(session: SessionDep, user: CurrentUser, placement_id: int) -> list[PartnerOut]:
     """The partners of the firm's mission's meeting day (whom it can request)."""
     view = request_service.firm_day(session=session, placement_id=placement_id, user=user)
@@ -71,7 +69,7 @@ def own_partners(session: SessionDep, user: CurrentUser, placement_id: int) -> l
     ]
 
 
-@router.get("/sme/placements/{placement_id}/agenda", response_model=AgendaOut)
+@router.get("/sme/placements/{placement_id}/agenda")
 def own_agenda(session: SessionDep, user: CurrentUser, placement_id: int) -> AgendaOut:
     """The firm's agenda once the day is published (404 before)."""
     view = request_service.firm_day(session=session, placement_id=placement_id, user=user)

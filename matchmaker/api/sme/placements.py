@@ -69,25 +69,25 @@ def firm_view(view: PlacementView) -> FirmPlacement:
     )
 
 
-@router.get("/sme/placements", response_model=list[FirmPlacement])
+@router.get("/sme/placements")
 def my_placements(session: SessionDep, user: CurrentUser) -> list[FirmPlacement]:
     """The firm's results in published rounds."""
     return [firm_view(v) for v in placement_views.firm_placements(session=session, user=user)]
 
 
-@router.get("/sme/placements/{placement_id}", response_model=FirmPlacement)
+@router.get("/sme/placements/{placement_id}")
 def my_placement(session: SessionDep, user: CurrentUser, placement_id: int) -> FirmPlacement:
     view = placement_views.firm_placement(session=session, placement_id=placement_id, user=user)
     return firm_view(view)
 
 
-@router.post("/sme/placements/{placement_id}/accept", response_model=PlacementChange)
+@router.post("/sme/placements/{placement_id}/accept")
 def accept(session: SessionDep, user: CurrentUser, placement_id: int) -> PlacementChange:
     """Accept an offered place."""
     return answered(placement_service.accept(session=session, placement_id=placement_id, user=user))
 
 
-@router.post("/sme/placements/{placement_id}/decline", response_model=PlacementChange)
+@router.post("/sme/placements/{placement_id}/decline")
 def decline(session: SessionDep, user: CurrentUser, placement_id: int) -> PlacementChange:
     """Decline an offered place; the re-solve offers it to the waiting list."""
     return answered(
@@ -95,7 +95,7 @@ def decline(session: SessionDep, user: CurrentUser, placement_id: int) -> Placem
     )
 
 
-@router.post("/sme/placements/{placement_id}/withdraw", response_model=PlacementChange)
+@router.post("/sme/placements/{placement_id}/withdraw")
 def withdraw(session: SessionDep, user: CurrentUser, placement_id: int) -> PlacementChange:
     """Withdraw from an offered or accepted place (it goes to the waiting list) or from the
     waiting list."""

@@ -89,7 +89,7 @@ def scan_public(scan: ReadinessScan, firm: Firm) -> ScanPublic:
     )
 
 
-@router.get("/readiness/questions", response_model=list[QuestionPublic])
+@router.get("/readiness/questions")
 def readiness_questions() -> list[QuestionPublic]:
     """The questionnaire: strategy, organisation, finance/risk, innovation and network."""
     return [
@@ -104,7 +104,7 @@ def readiness_questions() -> list[QuestionPublic]:
     ]
 
 
-@router.post("/readiness", response_model=ScanPublic, status_code=201)
+@router.post("/readiness", status_code=201)
 def take_readiness_scan(body: ScanRequest, session: SessionDep, user: CurrentUser) -> ScanPublic:
     """Answer the scan: one recommended track with its reason; sets the firm's readiness."""
     firm = own_firm(session, user)
@@ -117,14 +117,14 @@ def take_readiness_scan(body: ScanRequest, session: SessionDep, user: CurrentUse
     return scan_public(scan, firm)
 
 
-@router.get("/readiness", response_model=list[ScanPublic])
+@router.get("/readiness")
 def list_readiness_scans(session: SessionDep, user: CurrentUser) -> list[ScanPublic]:
     """Your firm's scans, newest first."""
     firm = own_firm(session, user)
     return [scan_public(s, firm) for s in firm_service.scans_of(session=session, firm=firm)]
 
 
-@router.get("/readiness/{scan_id}", response_model=ScanPublic)
+@router.get("/readiness/{scan_id}")
 def get_readiness_scan(scan_id: int, session: SessionDep, user: CurrentUser) -> ScanPublic:
     firm = own_firm(session, user)
     scan = firm_service.scan_of(session=session, firm=firm, scan_id=scan_id)
