@@ -122,18 +122,13 @@ def update_mission(
 def placements(mission_id: int, session: SessionDep, user: CurrentUser) -> PlacedOut:
     """The firms placed on your mission, once the organiser has published the round."""
     mission = _own(session, user, mission_id)
-    round_row = mission_service.round_of(session=session, mission=mission)
-    published = round_row.status == RoundStatus.published
-    roster = export_service.mission_roster(session=session, mission=mission) if published else None
+    placed = export_service.placed_on(session=session, mission=mission)
     return PlacedOut(
         mission_id=mission.id,
-        round_id=round_row.id,
-        round_status=round_row.status,
-        published=published,
-        run_id=roster.run.id if roster and roster.run else None,
+        round_id=placed.round.id,
+        round_status=placed.round.status,
+        published=placed.published,
+        run_id=placed.run.id if placed.run else None,
         capacity=mission.capacity,
-        placed=[
-            PlacedFirm.model_validate(row, from_attributes=True)
-            for row in (roster.taken if roster and roster.run else [])
-        ],
+        placed=[PlacedFirm.model_validate(row, from_attributes=True) for row in placed.taken],
     )
