@@ -3,6 +3,7 @@ the values the caller computes (ids, names, words) on top."""
 
 from __future__ import annotations
 
+from collections.abc import Container
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
@@ -10,7 +11,7 @@ from pydantic import BaseModel
 Shape = TypeVar("Shape", bound=BaseModel)
 
 
-def columns(row: object, shape: type[BaseModel], *, skip: Any = ()) -> dict[str, Any]:
+def columns(row: object, shape: type[BaseModel], *, skip: Container[str] = ()) -> dict[str, Any]:
     """The row's attributes named as the shape's fields (those it has, and not in `skip`)."""
     return {
         name: getattr(row, name)
