@@ -5,24 +5,15 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException, Request, status
 from pydantic import BaseModel, ConfigDict, Field
 
-from matchmaker.api.errors import declare
+from matchmaker.api.errors import BAD_BODY, declare
 from matchmaker.deps import CurrentUser, SessionDep, SettingsDep
 from matchmaker.models import UserPublic
 from matchmaker.security import client_address
 from matchmaker.services import accounts, logins
 
-router = APIRouter(prefix="/api", tags=["accounts"])
-
-ERRORS = declare(
-    {
-        401: "Not logged in, or a wrong password or token",
-        422: "Invalid request body, with the path of every problem",
-    }
-)
-TOKEN_ERRORS = {
-    **ERRORS,
-    **declare({429: "Too many failed logins for the account or address; see Retry-After"}),
-}
+ERRORS = declare({401: "Not logged in, or a wrong password or token", 422: BAD_BODY})
+THROTTLED = declare({429: "Too many failed logins for the account or address; see Retry-After"})
+router = APIRouter(prefix="/api", tags=["accounts"], responses=ERRORS)
 
 
 class TokenRequest(BaseModel):
@@ -37,7 +28,7 @@ class TokenResponse(BaseModel):
     token_type: str = "bearer"
 
 
-@router.post("/tokens", response_model=TokenResponse, status_code=201, responses=TOKEN_ERRORS)
+@router.post("/tokens", status_code=201, responses=THROTTLED)
 def create_token(
     body: TokenRequest, request: Request, session: SessionDep, settings: SettingsDep
 ) -> TokenResponse:
@@ -59,7 +50,7 @@ def create_token(
     return TokenResponse(token=token)
 
 
-@router.get("/me", response_model=UserPublic, responses=ERRORS)
+@router.get("/me")
 def me(user: CurrentUser) -> UserPublic:
     """The account the request acts for."""
     return UserPublic.model_validate(user, from_attributes=True)

@@ -7,20 +7,21 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from matchmaker.api.errors import declare
+from matchmaker.api.errors import NO_TOKEN, declare
+from matchmaker.api.rows import shape_of
 from matchmaker.services.audit_log import Change, Entry, Page
 from matchmaker.services.audit_words import Words
 
 AUDIT_ERRORS = declare(
     {
-        401: "Not logged in: send a bearer token",
+        401: NO_TOKEN,
         403: "Only organisers may read the organisation's audit log",
         422: "A bad filter or page; `problems` names every field at fault",
     }
 )
 DECISION_ERRORS = declare(
     {
-        401: "Not logged in: send a bearer token",
+        401: NO_TOKEN,
         403: "Only an SME reads the decisions about its firm",
         422: "A bad page; `problems` names the field at fault",
     }
@@ -73,22 +74,15 @@ class AuditEntryOut(BaseModel):
 
 
 def entry_out(entry: Entry) -> AuditEntryOut:
-    row = entry.row
-    return AuditEntryOut(
-        id=row.id or 0,
-        at=row.at,
+    return shape_of(
+        AuditEntryOut,
+        entry.row,
+        id=entry.row.id or 0,
         at_text=text(entry.at),
-        actor_user_id=row.actor_user_id,
         actor=entry.actor_email or "system",
-        action=row.action,
         action_text=text(entry.action),
-        object_type=row.object_type,
-        object_id=row.object_id,
         object_text=text(entry.object),
-        firm_id=row.firm_id,
         firm=entry.firm,
-        before=row.before,
-        after=row.after,
         changes=[change_out(change) for change in entry.changes],
     )
 
@@ -100,13 +94,13 @@ class AuditPageOut(BaseModel):
     entries: list[AuditEntryOut]
 
 
+def _counts(page: Page) -> dict[str, int]:
+    """Where the page stands among all matching rows, as both pages' shapes say it."""
+    return {"total": page.total, "page": page.paging.page, "page_size": page.paging.page_size}
+
+
 def audit_page_out(page: Page) -> AuditPageOut:
-    return AuditPageOut(
-        total=page.total,
-        page=page.paging.page,
-        page_size=page.paging.page_size,
-        entries=[entry_out(entry) for entry in page.entries],
-    )
+    return AuditPageOut(**_counts(page), entries=[entry_out(entry) for entry in page.entries])
 
 
 class DecisionOut(BaseModel):
@@ -130,9 +124,7 @@ class DecisionsPageOut(BaseModel):
 
 def decisions_page_out(page: Page) -> DecisionsPageOut:
     return DecisionsPageOut(
-        total=page.total,
-        page=page.paging.page,
-        page_size=page.paging.page_size,
+        **_counts(page),
         decisions=[
             DecisionOut(
                 id=entry.row.id or 0,

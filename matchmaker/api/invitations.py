@@ -8,31 +8,28 @@ from datetime import datetime
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field
 
-from matchmaker.api.errors import declare
+from matchmaker.api.errors import BAD_BODY, NO_TOKEN, declare, refusals
 from matchmaker.deps import CurrentUser, SessionDep
 from matchmaker.models import Invitation, Role, UserPublic
 from matchmaker.services import Conflict
 from matchmaker.services import accounts as account_service
 from matchmaker.services import invitations as invitation_service
 
-router = APIRouter(prefix="/api", tags=["invitations"])
-
-ERRORS = declare(
-    {
-        401: "Not logged in: send a bearer token",
-        403: "Your role may not do this",
-        404: "No such invitation among those of your organisation",
-        409: "The invitation is used, revoked or expired already",
-        422: "Invalid request body, with the path of every problem",
-    }
+ERRORS = refusals(
+    login=NO_TOKEN,
+    forbidden="Your role may not do this",
+    not_found="No such invitation among those of your organisation",
+    conflict="The invitation is used, revoked or expired already",
+    invalid=BAD_BODY,
 )
 LINK_ERRORS = declare(
     {
         404: "The link is unknown, used, expired or revoked (all answer alike)",
         409: "An account with the invitation's e-mail address exists already",
-        422: "Invalid request body, with the path of every problem",
+        422: BAD_BODY,
     }
 )
+router = APIRouter(prefix="/api", tags=["invitations"], responses=LINK_ERRORS)
 
 
 class InvitationRequest(BaseModel):
@@ -93,7 +90,7 @@ def _view(invitation: Invitation, organisation: str) -> InvitationView:
 def invitation_routes(role: Role, prefix: str) -> APIRouter:
     """Create, list and revoke for one audience (organisers or branch organisations), under
     /api/<prefix>/invitations; the audience's own router checks the role."""
-    routes = APIRouter(prefix="/api", tags=["invitations"])
+    routes = APIRouter(prefix="/api", tags=["invitations"], responses=ERRORS)
 
     def list_invitations(session: SessionDep, user: CurrentUser) -> list[InvitationView]:
         """The open invitations into or made by your organisation, newest first."""
@@ -138,50 +135,30 @@ def invitation_routes(role: Role, prefix: str) -> APIRouter:
     tags = ["organiser" if role is Role.organiser else "branch organisation"]
     base = f"/{prefix}/invitations"
     name = prefix.replace("/", "_")
-    routes.add_api_route(
-        base,
-        list_invitations,
-        methods=["GET"],
-        response_model=list[InvitationView],
-        responses=ERRORS,
-        tags=tags,
-        name=f"list_invitations_{name}",
-    )
-    routes.add_api_route(
-        base,
-        create_invitation,
-        methods=["POST"],
-        status_code=201,
-        response_model=CreatedInvitation,
-        responses=ERRORS,
-        tags=tags,
-        name=f"create_invitation_{name}",
-    )
-    routes.add_api_route(
-        f"{base}/{{invitation_id}}/revoke",
-        revoke_invitation,
-        methods=["POST"],
-        response_model=InvitationView,
-        responses=ERRORS,
-        tags=tags,
-        name=f"revoke_invitation_{name}",
-    )
+    for path, endpoint, method, status_code in (
+        (base, list_invitations, "GET", None),
+        (base, create_invitation, "POST", 201),
+        (f"{base}/{{invitation_id}}/revoke", revoke_invitation, "POST", None),
+    ):
+        routes.add_api_route(
+            path,
+            endpoint,
+            methods=[method],
+            status_code=status_code,
+            tags=tags,
+            name=f"{endpoint.__name__}_{name}",
+        )
     return routes
 
 
-@router.get("/invitations/{token}", response_model=PendingView, responses=LINK_ERRORS)
+@router.get("/invitations/{token}")
 def pending_invitation(session: SessionDep, token: str) -> PendingView:
     """What an invitation link offers: the e-mail address, role and organisation."""
     offer = invitation_service.pending(session=session, token=token)
     return PendingView(email=offer.email, role=offer.role, organisation=offer.organisation)
 
 
-@router.post(
-    "/invitations/{token}/accept",
-    response_model=UserPublic,
-    status_code=201,
-    responses=LINK_ERRORS,
-)
+@router.post("/invitations/{token}/accept", status_code=201)
 def accept_invitation(body: AcceptRequest, session: SessionDep, token: str) -> UserPublic:
     """Make the invited account with this password (the link is used up); then get a
     token from POST /api/tokens."""

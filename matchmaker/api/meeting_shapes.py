@@ -1,15 +1,16 @@
-"""The JSON shapes of the meeting-day API, for the organiser's routes (organiser/meetings.py)
-and a placed firm's (sme/meetings.py) alike."""
+"""The JSON shapes and the router of the meeting-day API, for the organiser's routes
+(organiser/meetings.py) and a placed firm's (sme/meetings.py) alike."""
 
 from __future__ import annotations
 
 from datetime import date, datetime, time
-from typing import Any
 
+from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Session
 
-from matchmaker.api.errors import declare
+from matchmaker.api.errors import refusals
+from matchmaker.api.rows import shape_of
 from matchmaker.models import (
     MeetingDay,
     MeetingRequest,
@@ -23,23 +24,16 @@ from matchmaker.services import meeting_runs as schedule_service
 from matchmaker.services import meetings as meeting_service
 
 
-def _columns(row: object, shape: type[BaseModel]) -> dict[str, Any]:
-    """The row's attributes named as the shape's fields, as they are (the caller adds the rest)."""
-    return {name: getattr(row, name) for name in shape.model_fields if hasattr(row, name)}
-
-
-def meeting_errors(*, not_found: str, invalid: str) -> dict[int | str, dict[str, Any]]:
-    """The error answers of a meeting-day route, the organiser's or a firm's: they differ only
-    in what may not be found and in what input is checked."""
-    return declare(
-        {
-            401: "Not logged in, or an invalid token",
-            403: "Not your role",
-            404: not_found,
-            409: "Refused in the day's state (published, a run in progress, ...)",
-            422: invalid,
-        }
+def meeting_router(*, not_found: str, invalid: str) -> APIRouter:
+    """The router of the meeting-day routes, the organiser's or a firm's: their error answers
+    differ only in what may not be found and in what input is checked."""
+    errors = refusals(
+        forbidden="Not your role",
+        not_found=not_found,
+        conflict="Refused in the day's state (published, a run in progress, ...)",
+        invalid=invalid,
     )
+    return APIRouter(prefix="/api", tags=["meeting days"], responses=errors)
 
 
 class DayBody(BaseModel):
@@ -74,13 +68,12 @@ class DayOut(BaseModel):
 
 def day_out(day: MeetingDay) -> DayOut:
     """The day's columns, with its date and start time named and written as the API does."""
-    return DayOut.model_validate(
-        {
-            **_columns(day, DayOut),
-            "date": day.day,
-            "start_time": day.start_time.strftime("%H:%M"),
-            "status": str(day.status),
-        }
+    return shape_of(
+        DayOut,
+        day,
+        date=day.day,
+        start_time=day.start_time.strftime("%H:%M"),
+        status=str(day.status),
     )
 
 
@@ -201,12 +194,7 @@ class RunOut(BaseModel):
 
 def run_out(run: MeetingScheduleRun) -> RunOut:
     """The run's columns the API shows, with its progress as the day page's bar shows it."""
-    return RunOut.model_validate(
-        {
-            **_columns(run, RunOut),
-            **schedule_service.progress_of(run),
-        }
-    )
+    return shape_of(RunOut, run, **schedule_service.progress_of(run))
 
 
 class AgendaItemOut(BaseModel):

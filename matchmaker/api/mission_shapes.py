@@ -9,7 +9,8 @@ from datetime import datetime
 from pydantic import BaseModel, Field
 from sqlmodel import Session
 
-from matchmaker.api.errors import declare
+from matchmaker.api.errors import BAD_INPUT, NO_TOKEN, refusals
+from matchmaker.api.rows import shape_of
 from matchmaker.models import (
     Mission,
     MissionPublic,
@@ -22,14 +23,12 @@ from matchmaker.models.rounds import DEFAULT_ANSWER_DAYS
 from matchmaker.services import missions as mission_service
 from matchmaker.services import rounds as round_service
 
-ORGANISER_ERRORS = declare(
-    {
-        401: "Not logged in: send a bearer token",
-        403: "Only organisers may do this",
-        404: "No such round, mission or case among yours",
-        409: "Refused in the object's current state (status, or a stale version)",
-        422: "Invalid input; `problems` names every field at fault",
-    }
+ORGANISER_ERRORS = refusals(
+    login=NO_TOKEN,
+    forbidden="Only organisers may do this",
+    not_found="No such round, mission or case among yours",
+    conflict="Refused in the object's current state (status, or a stale version)",
+    invalid=BAD_INPUT,
 )
 
 
@@ -67,26 +66,13 @@ class RoundOut(BaseModel):
 
 
 def round_out(session: Session, round_row: Round) -> RoundOut:
-    return RoundOut(
-        id=round_row.id,
-        name=round_row.name,
-        description=round_row.description,
-        status=round_row.status,
-        max_places_per_firm=round_row.max_places_per_firm,
-        budget_eur=round_row.budget_eur,
-        organisation_id=round_row.organisation_id,
-        created_at=round_row.created_at,
-        invites_branch_missions=round_row.invites_branch_missions,
-        applications_close_at=round_row.applications_close_at,
-        answer_days=round_row.answer_days,
-        regions=[
-            RegionOut(code=r.code, name=r.name, priority=r.priority)
-            for r in round_service.regions_of(session=session, round_id=round_row.id)
-        ],
-        sectors=[
-            SectorOut(code=s.code, name=s.name, focus=s.focus)
-            for s in round_service.sectors_of(session=session, round_id=round_row.id)
-        ],
+    regions = round_service.regions_of(session=session, round_id=round_row.id)
+    sectors = round_service.sectors_of(session=session, round_id=round_row.id)
+    return shape_of(
+        RoundOut,
+        round_row,
+        regions=[shape_of(RegionOut, r) for r in regions],
+        sectors=[shape_of(SectorOut, s) for s in sectors],
     )
 
 

@@ -10,12 +10,11 @@ from pydantic import Field
 from sqlmodel import Session
 
 from matchmaker.api.errors import declare
+from matchmaker.api.rows import columns
 from matchmaker.deps import OptionalUser, SessionDep
 from matchmaker.models import MissionFormat, MissionKind, MissionPublic, Role, RoundStatus, User
 from matchmaker.services import Invalid, catalogue, track_warnings
 from matchmaker.services.firms import is_country
-
-router = APIRouter(prefix="/api/missions", tags=["missions"])
 
 ERRORS = declare(
     {
@@ -23,6 +22,7 @@ ERRORS = declare(
         422: "Invalid filter, with the path of every problem",
     }
 )
+router = APIRouter(prefix="/api/missions", tags=["missions"], responses=ERRORS)
 
 
 class MissionEntryPublic(MissionPublic):
@@ -50,7 +50,7 @@ def sme_warning(session: Session, user: User | None) -> str | None:
 def entry_public(entry: catalogue.MissionEntry, warning: str | None = None) -> MissionEntryPublic:
     return MissionEntryPublic.model_validate(
         {
-            **{name: getattr(entry.mission, name) for name in MissionPublic.model_fields},
+            **columns(entry.mission, MissionPublic),
             "round_name": entry.round.name,
             "round_status": entry.round.status,
             "country_name": entry.country_name,
@@ -61,7 +61,7 @@ def entry_public(entry: catalogue.MissionEntry, warning: str | None = None) -> M
     )
 
 
-@router.get("", response_model=list[MissionEntryPublic], responses=ERRORS)
+@router.get("")
 def list_open_missions(
     session: SessionDep,
     user: OptionalUser,
@@ -103,7 +103,7 @@ def list_open_missions(
     ]
 
 
-@router.get("/{mission_id}", response_model=MissionEntryPublic, responses=ERRORS)
+@router.get("/{mission_id}")
 def get_mission(mission_id: int, session: SessionDep, user: OptionalUser) -> MissionEntryPublic:
     """One mission of a round that is open, closed or published."""
     entry = catalogue.public_mission(session=session, mission_id=mission_id)

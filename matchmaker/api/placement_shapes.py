@@ -5,18 +5,15 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from matchmaker.api.errors import declare
+from matchmaker.api.errors import refusals
+from matchmaker.api.rows import shape_of
 from matchmaker.models import Placement
 from matchmaker.services import placements as placement_service
 
-PLACEMENT_ERRORS = declare(
-    {
-        401: "Not logged in, or an invalid token",
-        403: "Not a role that may do this",
-        404: "No such placement of the firm (or among the organiser's rounds)",
-        409: "Not possible in the placement's current state, or no room for it",
-        422: "Invalid request, with the path of every problem",
-    }
+PLACEMENT_ERRORS = refusals(
+    forbidden="Not a role that may do this",
+    not_found="No such placement of the firm (or among the organiser's rounds)",
+    conflict="Not possible in the placement's current state, or no room for it",
 )
 
 
@@ -32,12 +29,11 @@ class PlacementChange(BaseModel):
 
 
 def change_view(placement: Placement, offers: list[Placement]) -> PlacementChange:
-    return PlacementChange(
+    return shape_of(
+        PlacementChange,
+        placement,
         id=placement.id or 0,
-        run_id=placement.run_id,
-        application_id=placement.application_id,
         status=str(placement.status),
-        score=placement.score,
         offers=[o.id or 0 for o in offers],
     )
 

@@ -34,6 +34,7 @@ from matchmaker.models import (
     PlacementStatus,
     Round,
     RoundFirm,
+    RoundStatus,
 )
 from matchmaker.services import missions as mission_service
 from matchmaker.services import reasons
@@ -126,6 +127,29 @@ class Roster:
     @property
     def taken(self) -> list[RosterRow]:
         return [row for row in self.rows if row.takes_a_place]
+
+
+@dataclass(frozen=True, slots=True)
+class Placed:
+    """The firms placed on a mission as its branch organisation sees them: none until the
+    round is published."""
+
+    round: Round
+    run: MatchingRun | None
+    taken: list[RosterRow]
+
+    @property
+    def published(self) -> bool:
+        return self.round.status == RoundStatus.published
+
+
+def placed_on(*, session: Session, mission: Mission) -> Placed:
+    """The mission's round, and once it is published the run and the rows that took a place."""
+    round_row = mission_service.round_of(session=session, mission=mission)
+    if round_row.status != RoundStatus.published:
+        return Placed(round=round_row, run=None, taken=[])
+    roster = mission_roster(session=session, mission=mission)
+    return Placed(round=round_row, run=roster.run, taken=roster.taken if roster.run else [])
 
 
 ROSTER_COLUMNS = (

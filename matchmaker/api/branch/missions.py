@@ -35,7 +35,6 @@ from matchmaker.services import exports as export_service
 from matchmaker.services import missions as mission_service
 from matchmaker.services import rounds as round_service
 
-router = APIRouter(prefix="/api/branch", tags=["branch organisation"])
 BRANCH_ERRORS = {
     **ORGANISER_ERRORS,
     **declare(
@@ -45,6 +44,7 @@ BRANCH_ERRORS = {
         }
     ),
 }
+router = APIRouter(prefix="/api/branch", tags=["branch organisation"], responses=BRANCH_ERRORS)
 
 
 class PlacedFirm(BaseModel):
@@ -73,24 +73,19 @@ def _own(session: Session, user: User, mission_id: int) -> Mission:
     return mission_service.get_owned(session=session, user=user, mission_id=mission_id)
 
 
-@router.get("/rounds", response_model=list[RoundOut], responses=BRANCH_ERRORS)
+@router.get("/rounds")
 def rounds(session: SessionDep) -> list[RoundOut]:
     """Rounds in draft or open, with the regions and sectors a mission may name."""
     return [round_out(session, r) for r in round_service.rounds_taking_missions(session=session)]
 
 
-@router.get("/missions", response_model=list[MissionPublic], responses=BRANCH_ERRORS)
+@router.get("/missions")
 def list_missions(session: SessionDep, user: CurrentUser) -> list[MissionPublic]:
     """Your organisation's missions."""
     return [mission_out(m) for m in mission_service.list_owned(session=session, user=user)]
 
 
-@router.post(
-    "/rounds/{round_id}/missions",
-    response_model=MissionPublic,
-    status_code=201,
-    responses=BRANCH_ERRORS,
-)
+@router.post("/rounds/{round_id}/missions", status_code=201)
 def create_mission(
     round_id: str, body: NationalMissionCreate, session: SessionDep, user: CurrentUser
 ) -> MissionPublic:
@@ -107,12 +102,12 @@ def create_mission(
     return mission_out(mission)
 
 
-@router.get("/missions/{mission_id}", response_model=MissionPublic, responses=BRANCH_ERRORS)
+@router.get("/missions/{mission_id}")
 def get_mission(mission_id: int, session: SessionDep, user: CurrentUser) -> MissionPublic:
     return mission_out(_own(session, user, mission_id))
 
 
-@router.patch("/missions/{mission_id}", response_model=MissionPublic, responses=BRANCH_ERRORS)
+@router.patch("/missions/{mission_id}")
 def update_mission(
     mission_id: int, body: NationalMissionUpdate, session: SessionDep, user: CurrentUser
 ) -> MissionPublic:
@@ -123,22 +118,17 @@ def update_mission(
     return changed_mission(session, user, mission, changes, branch=True)
 
 
-@router.get("/missions/{mission_id}/placements", response_model=PlacedOut, responses=BRANCH_ERRORS)
+@router.get("/missions/{mission_id}/placements")
 def placements(mission_id: int, session: SessionDep, user: CurrentUser) -> PlacedOut:
     """The firms placed on your mission, once the organiser has published the round."""
     mission = _own(session, user, mission_id)
-    round_row = mission_service.round_of(session=session, mission=mission)
-    published = round_row.status == RoundStatus.published
-    roster = export_service.mission_roster(session=session, mission=mission) if published else None
+    placed = export_service.placed_on(session=session, mission=mission)
     return PlacedOut(
         mission_id=mission.id,
-        round_id=round_row.id,
-        round_status=round_row.status,
-        published=published,
-        run_id=roster.run.id if roster and roster.run else None,
+        round_id=placed.round.id,
+        round_status=placed.round.status,
+        published=placed.published,
+        run_id=placed.run.id if placed.run else None,
         capacity=mission.capacity,
-        placed=[
-            PlacedFirm.model_validate(row, from_attributes=True)
-            for row in (roster.taken if roster and roster.run else [])
-        ],
+        placed=[PlacedFirm.model_validate(row, from_attributes=True) for row in placed.taken],
     )

@@ -7,21 +7,19 @@ from datetime import datetime
 from fastapi import APIRouter
 from pydantic import BaseModel
 
-from matchmaker.api.errors import declare
+from matchmaker.api.errors import NO_TOKEN, refusals
 from matchmaker.deps import CurrentUser, SessionDep
 from matchmaker.models import Role, User
 from matchmaker.services import accounts as account_service
 
-router = APIRouter(prefix="/api/organiser/accounts", tags=["organiser"])
-
-ERRORS = declare(
-    {
-        401: "Not logged in: send a bearer token",
-        403: "Only organisers may do this",
-        404: "No such account among those you manage",
-        409: "The account is in that state already",
-    }
+ERRORS = refusals(
+    login=NO_TOKEN,
+    forbidden="Only organisers may do this",
+    not_found="No such account among those you manage",
+    conflict="The account is in that state already",
+    invalid=None,
 )
+router = APIRouter(prefix="/api/organiser/accounts", tags=["organiser"], responses=ERRORS)
 
 
 class AccountView(BaseModel):
@@ -45,7 +43,7 @@ def _view(user: User, acts_for: str) -> AccountView:
     )
 
 
-@router.get("", response_model=list[AccountView], responses=ERRORS)
+@router.get("")
 def list_accounts(session: SessionDep, user: CurrentUser) -> list[AccountView]:
     """The accounts you may disable or enable: SMEs, branch organisations and the other
     organisers of your organisation."""
@@ -60,13 +58,13 @@ def _change(session: SessionDep, user: CurrentUser, user_id: int, active: bool) 
     return _view(changed, "")
 
 
-@router.post("/{user_id}/disable", response_model=AccountView, responses=ERRORS)
+@router.post("/{user_id}/disable")
 def disable(session: SessionDep, user: CurrentUser, user_id: int) -> AccountView:
     """Disable the account: its sessions and tokens end at once, and it cannot log in."""
     return _change(session, user, user_id, active=False)
 
 
-@router.post("/{user_id}/enable", response_model=AccountView, responses=ERRORS)
+@router.post("/{user_id}/enable")
 def enable(session: SessionDep, user: CurrentUser, user_id: int) -> AccountView:
     """Enable the account again; its owner logs in anew (old sessions stay ended)."""
     return _change(session, user, user_id, active=True)

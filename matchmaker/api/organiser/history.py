@@ -9,11 +9,12 @@ from fastapi import APIRouter, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from matchmaker.api.mission_shapes import ORGANISER_ERRORS as ERRORS
+from matchmaker.api.rows import shape_of
 from matchmaker.deps import CurrentUser, SessionDep
 from matchmaker.models import ExternalMission
 from matchmaker.services import mission_history
 
-router = APIRouter(prefix="/api/organiser", tags=["organiser"])
+router = APIRouter(prefix="/api/organiser", tags=["organiser"], responses=ERRORS)
 
 
 class ExternalMissionIn(BaseModel):
@@ -36,22 +37,10 @@ class ExternalMissionOut(BaseModel):
 
 
 def external_out(entry: ExternalMission) -> ExternalMissionOut:
-    return ExternalMissionOut(
-        id=entry.id or 0,
-        firm_id=entry.firm_id,
-        title=entry.title,
-        country=entry.country,
-        mission_date=entry.mission_date,
-        note=entry.note,
-        created_at=entry.created_at,
-    )
+    return shape_of(ExternalMissionOut, entry, id=entry.id or 0)
 
 
-@router.get(
-    "/firms/{firm_id}/external-missions",
-    response_model=list[ExternalMissionOut],
-    responses=ERRORS,
-)
+@router.get("/firms/{firm_id}/external-missions")
 def list_external(firm_id: int, session: SessionDep, user: CurrentUser) -> list[ExternalMissionOut]:
     """The missions outside matchmaker your organisation entered for the firm, newest first."""
     mission_history.visible_firm(session=session, user=user, firm_id=firm_id)
@@ -63,12 +52,7 @@ def list_external(firm_id: int, session: SessionDep, user: CurrentUser) -> list[
     ]
 
 
-@router.post(
-    "/firms/{firm_id}/external-missions",
-    response_model=ExternalMissionOut,
-    status_code=201,
-    responses=ERRORS,
-)
+@router.post("/firms/{firm_id}/external-missions", status_code=201)
 def add_external(
     firm_id: int, body: ExternalMissionIn, session: SessionDep, user: CurrentUser
 ) -> ExternalMissionOut:
@@ -79,9 +63,7 @@ def add_external(
     return external_out(entry)
 
 
-@router.delete(
-    "/external-missions/{entry_id}", status_code=204, response_class=Response, responses=ERRORS
-)
+@router.delete("/external-missions/{entry_id}", status_code=204, response_class=Response)
 def delete_external(entry_id: int, session: SessionDep, user: CurrentUser) -> Response:
     """Delete one of your organisation's entries."""
     mission_history.delete_external(session=session, actor=user, entry_id=entry_id)

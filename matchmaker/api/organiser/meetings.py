@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, HTTPException, Request, UploadFile
+from fastapi import Depends, File, HTTPException, Request, UploadFile
 from fastapi.responses import Response
 from sqlmodel import Session
 
@@ -23,7 +23,7 @@ from matchmaker.api.meeting_shapes import (
     ScheduleBody,
     agenda_out,
     day_out,
-    meeting_errors,
+    meeting_router,
     partner_out,
     request_input,
     request_out,
@@ -40,24 +40,28 @@ from matchmaker.services import meetings as meeting_service
 from matchmaker.services.meeting_partners import PartnerInput
 from matchmaker.services.meetings import DayInput
 
-router = APIRouter(prefix="/api", tags=["meeting days"])
-
-ERRORS = meeting_errors(
+router = meeting_router(
     not_found="No such mission, day, run, request or placement among yours",
     invalid="Invalid input; `problems` names every field (or row) at fault",
 )
 
 
-def _day(session: Session, user: User, mission_id: int) -> MeetingDay:
+def _visible_day(session: SessionDep, user: CurrentUser, mission_id: int) -> MeetingDay:
+    """The mission's meeting day, if the organiser may see it (404 otherwise)."""
     return meeting_service.visible_day(session=session, mission_id=mission_id, user=user)
 
 
-@router.get("/missions/{mission_id}/meeting-day", response_model=DayOut, responses=ERRORS)
-def get_day(session: SessionDep, user: CurrentUser, mission_id: int) -> DayOut:
-    return day_out(_day(session, user, mission_id))
+# Only for routes without a body or query: a dependency runs before the route's own input
+# is checked, so a bad body would answer 404 instead of 422.
+VisibleDay = Annotated[MeetingDay, Depends(_visible_day)]
 
 
-@router.put("/missions/{mission_id}/meeting-day", response_model=DayOut, responses=ERRORS)
+@router.get("/missions/{mission_id}/meeting-day")
+def get_day(day: VisibleDay) -> DayOut:
+    return day_out(day)
+
+
+@router.put("/missions/{mission_id}/meeting-day")
 def put_day(session: SessionDep, user: CurrentUser, mission_id: int, body: DayBody) -> DayOut:
     """Set up or change the mission's meeting day."""
     values = DayInput(day=body.date, **body.model_dump(exclude={"date"}))
@@ -67,20 +71,12 @@ def put_day(session: SessionDep, user: CurrentUser, mission_id: int, body: DayBo
     return day_out(day)
 
 
-@router.get(
-    "/missions/{mission_id}/meeting-day/partners", response_model=list[PartnerOut], responses=ERRORS
-)
-def list_partners(session: SessionDep, user: CurrentUser, mission_id: int) -> list[PartnerOut]:
-    day = _day(session, user, mission_id)
+@router.get("/missions/{mission_id}/meeting-day/partners")
+def list_partners(session: SessionDep, day: VisibleDay) -> list[PartnerOut]:
     return [partner_out(p) for p in meeting_service.partners_of(session=session, day=day)]
 
 
-@router.post(
-    "/missions/{mission_id}/meeting-day/partners",
-    response_model=PartnerOut,
-    status_code=201,
-    responses=ERRORS,
-)
+@router.post("/missions/{mission_id}/meeting-day/partners", status_code=201)
 def add_partner(
     session: SessionDep, user: CurrentUser, mission_id: int, body: PartnerBody
 ) -> PartnerOut:
@@ -91,9 +87,7 @@ def add_partner(
     return partner_out(partner)
 
 
-@router.delete(
-    "/missions/{mission_id}/meeting-day/partners/{partner_id}", status_code=204, responses=ERRORS
-)
+@router.delete("/missions/{mission_id}/meeting-day/partners/{partner_id}", status_code=204)
 def remove_partner(
     session: SessionDep, user: CurrentUser, mission_id: int, partner_id: int
 ) -> Response:
@@ -104,12 +98,7 @@ def remove_partner(
     return Response(status_code=204)
 
 
-@router.post(
-    "/missions/{mission_id}/meeting-day/partners/import",
-    response_model=list[PartnerOut],
-    status_code=201,
-    responses=ERRORS,
-)
+@router.post("/missions/{mission_id}/meeting-day/partners/import", status_code=201)
 def import_partners(
     session: SessionDep,
     user: CurrentUser,
@@ -128,20 +117,12 @@ def import_partners(
     return [partner_out(p) for p in partners]
 
 
-@router.get(
-    "/missions/{mission_id}/meeting-day/requests", response_model=list[RequestOut], responses=ERRORS
-)
-def list_requests(session: SessionDep, user: CurrentUser, mission_id: int) -> list[RequestOut]:
-    day = _day(session, user, mission_id)
+@router.get("/missions/{mission_id}/meeting-day/requests")
+def list_requests(session: SessionDep, day: VisibleDay) -> list[RequestOut]:
     return [request_out(r) for r in request_service.requests_of(session=session, day=day)]
 
 
-@router.post(
-    "/missions/{mission_id}/meeting-day/requests",
-    response_model=RequestOut,
-    status_code=201,
-    responses=ERRORS,
-)
+@router.post("/missions/{mission_id}/meeting-day/requests", status_code=201)
 def add_request(
     session: SessionDep, user: CurrentUser, mission_id: int, body: RequestBody
 ) -> RequestOut:
@@ -155,18 +136,13 @@ def add_request(
     return request_row_out(session, request)
 
 
-@router.delete("/meeting-requests/{request_id}", status_code=204, responses=ERRORS)
+@router.delete("/meeting-requests/{request_id}", status_code=204)
 def delete_request(session: SessionDep, user: CurrentUser, request_id: int) -> Response:
     request_service.delete_request(session=session, request_id=request_id, actor=user)
     return Response(status_code=204)
 
 
-@router.post(
-    "/missions/{mission_id}/meeting-day/schedule",
-    response_model=RunOut,
-    status_code=202,
-    responses=ERRORS,
-)
+@router.post("/missions/{mission_id}/meeting-day/schedule", status_code=202)
 def schedule_all(
     request: Request,
     session: SessionDep,
@@ -188,32 +164,28 @@ def schedule_all(
     return run_out(run)
 
 
-@router.get("/missions/{mission_id}/meeting-day/schedule", responses=ERRORS)
-def current_schedule(session: SessionDep, user: CurrentUser, mission_id: int) -> dict[str, Any]:
+@router.get("/missions/{mission_id}/meeting-day/schedule")
+def current_schedule(session: SessionDep, day: VisibleDay) -> dict[str, Any]:
     """The current schedule: its run and the engine's result document (matchmaker-meetings-
     result/1, meetings named request-<id>); 404 before any schedule."""
-    day = _day(session, user, mission_id)
     run = meeting_service.current_schedule(session=session, day=day)
     if run is None:
         raise HTTPException(404, "the day has no schedule yet")
     return {"run": run_out(run).model_dump(mode="json"), "result": run.result}
 
 
-@router.get(
-    "/missions/{mission_id}/meeting-day/agendas", response_model=list[AgendaOut], responses=ERRORS
-)
-def agendas(session: SessionDep, user: CurrentUser, mission_id: int) -> list[AgendaOut]:
+@router.get("/missions/{mission_id}/meeting-day/agendas")
+def agendas(session: SessionDep, day: VisibleDay) -> list[AgendaOut]:
     """Every participant's agenda in the current schedule: placed firms, then partners."""
-    day = _day(session, user, mission_id)
     return [agenda_out(a) for a in agenda_service.day_agendas(session=session, day=day)]
 
 
-@router.get("/meeting-runs/{run_id}", response_model=RunOut, responses=ERRORS)
+@router.get("/meeting-runs/{run_id}")
 def get_run(session: SessionDep, user: CurrentUser, run_id: int) -> RunOut:
     return run_out(meeting_service.visible_run(session=session, run_id=run_id, user=user))
 
 
-@router.post("/meeting-runs/{run_id}/stop", response_model=RunOut, responses=ERRORS)
+@router.post("/meeting-runs/{run_id}/stop")
 def stop_run(session: SessionDep, user: CurrentUser, run_id: int) -> RunOut:
     """Stop a queued schedule run at once, or ask a running one to stop: within a few
     seconds it ends, state `stopped`, keeping the best schedule found so far (none if it had
@@ -228,18 +200,18 @@ def _lock(session: Session, user: User, request_id: int, locked: bool) -> Reques
     return request_row_out(session, request)
 
 
-@router.post("/meeting-requests/{request_id}/lock", response_model=RequestOut, responses=ERRORS)
+@router.post("/meeting-requests/{request_id}/lock")
 def lock(session: SessionDep, user: CurrentUser, request_id: int) -> RequestOut:
     """Lock the meeting in its current slot and table; later runs keep it there."""
     return _lock(session, user, request_id, True)
 
 
-@router.post("/meeting-requests/{request_id}/unlock", response_model=RequestOut, responses=ERRORS)
+@router.post("/meeting-requests/{request_id}/unlock")
 def unlock(session: SessionDep, user: CurrentUser, request_id: int) -> RequestOut:
     return _lock(session, user, request_id, False)
 
 
-@router.post("/missions/{mission_id}/meeting-day/publish", response_model=DayOut, responses=ERRORS)
+@router.post("/missions/{mission_id}/meeting-day/publish")
 def publish(session: SessionDep, user: CurrentUser, mission_id: int) -> DayOut:
     day = schedule_service.publish_day(session=session, mission_id=mission_id, actor=user)
     return day_out(day)

@@ -8,13 +8,14 @@ from sqlmodel import Session
 
 from matchmaker.api.mission_shapes import ORGANISER_ERRORS as ERRORS
 from matchmaker.api.mission_shapes import changed_mission, mission_out
+from matchmaker.api.rows import shape_of
 from matchmaker.deps import CurrentUser, SessionDep
 from matchmaker.models import Mission, MissionCreate, MissionPublic, MissionUpdate, User
 from matchmaker.services import exports as export_service
 from matchmaker.services import missions as mission_service
 from matchmaker.services import rounds as round_service
 
-router = APIRouter(prefix="/api/organiser", tags=["organiser"])
+router = APIRouter(prefix="/api/organiser", tags=["organiser"], responses=ERRORS)
 
 
 class RosterRowOut(BaseModel):
@@ -50,12 +51,7 @@ def roster_out(roster: export_service.Roster) -> RosterOut:
         mission=roster.mission.external_id,
         capacity=roster.mission.capacity,
         run_id=roster.run.id if roster.run else None,
-        rows=[
-            RosterRowOut(
-                **{name: getattr(row, name) for name in RosterRowOut.model_fields},
-            )
-            for row in roster.rows
-        ],
+        rows=[shape_of(RosterRowOut, row) for row in roster.rows],
     )
 
 
@@ -65,7 +61,7 @@ def _mission(session: Session, user: User, round_id: str, mission_id: int) -> Mi
     )
 
 
-@router.get("/rounds/{round_id}/missions", response_model=list[MissionPublic], responses=ERRORS)
+@router.get("/rounds/{round_id}/missions")
 def list_missions(round_id: str, session: SessionDep, user: CurrentUser) -> list[MissionPublic]:
     round_service.get_round(session=session, user=user, round_id=round_id)
     return [
@@ -73,9 +69,7 @@ def list_missions(round_id: str, session: SessionDep, user: CurrentUser) -> list
     ]
 
 
-@router.post(
-    "/rounds/{round_id}/missions", response_model=MissionPublic, status_code=201, responses=ERRORS
-)
+@router.post("/rounds/{round_id}/missions", status_code=201)
 def create_mission(
     round_id: str, body: MissionCreate, session: SessionDep, user: CurrentUser
 ) -> MissionPublic:
@@ -87,18 +81,14 @@ def create_mission(
     return mission_out(mission)
 
 
-@router.get(
-    "/rounds/{round_id}/missions/{mission_id}", response_model=MissionPublic, responses=ERRORS
-)
+@router.get("/rounds/{round_id}/missions/{mission_id}")
 def get_mission(
     round_id: str, mission_id: int, session: SessionDep, user: CurrentUser
 ) -> MissionPublic:
     return mission_out(_mission(session, user, round_id, mission_id))
 
 
-@router.patch(
-    "/rounds/{round_id}/missions/{mission_id}", response_model=MissionPublic, responses=ERRORS
-)
+@router.patch("/rounds/{round_id}/missions/{mission_id}")
 def update_mission(
     round_id: str, mission_id: int, body: MissionUpdate, session: SessionDep, user: CurrentUser
 ) -> MissionPublic:
@@ -106,9 +96,7 @@ def update_mission(
     return changed_mission(session, user, _mission(session, user, round_id, mission_id), body)
 
 
-@router.get(
-    "/rounds/{round_id}/missions/{mission_id}/roster", response_model=RosterOut, responses=ERRORS
-)
+@router.get("/rounds/{round_id}/missions/{mission_id}/roster")
 def roster(round_id: str, mission_id: int, session: SessionDep, user: CurrentUser) -> RosterOut:
     """Every application to the mission and where the latest succeeded run left it."""
     mission = _mission(session, user, round_id, mission_id)

@@ -9,25 +9,17 @@ from matchmaker.api.placement_shapes import PlacementChange, answered
 from matchmaker.deps import CurrentUser, SessionDep
 from matchmaker.services import placements as placement_service
 
-router = APIRouter(prefix="/api", tags=["placements"])
+router = APIRouter(prefix="/api", tags=["placements"], responses=ERRORS)
 
 
-@router.post(
-    "/placements/{placement_id}/offer",
-    response_model=PlacementChange,
-    responses=ERRORS,
-)
+@router.post("/placements/{placement_id}/offer")
 def offer(session: SessionDep, user: CurrentUser, placement_id: int) -> PlacementChange:
     """Offer a place to an application on the waiting list (409 when the round has no room
     for it next to every current placement)."""
     return answered(placement_service.offer(session=session, placement_id=placement_id, actor=user))
 
 
-@router.post(
-    "/placements/{placement_id}/withdraw",
-    response_model=PlacementChange,
-    responses=ERRORS,
-)
+@router.post("/placements/{placement_id}/withdraw")
 def record_withdrawal(session: SessionDep, user: CurrentUser, placement_id: int) -> PlacementChange:
     """Record a firm's withdrawal on its behalf; its place goes to the waiting list."""
     return answered(

@@ -18,7 +18,7 @@ from matchmaker.services import dashboard as dashboard_service
 from matchmaker.services import offer_terms
 from matchmaker.services import rounds as round_service
 
-router = APIRouter(prefix="/api/organiser", tags=["organiser"])
+router = APIRouter(prefix="/api/organiser", tags=["organiser"], responses=ERRORS)
 
 
 class RegionBody(BaseModel):
@@ -52,13 +52,13 @@ def _round(session: Session, user: User, round_id: str) -> Round:
     return round_service.get_round(session=session, user=user, round_id=round_id)
 
 
-@router.get("/rounds", response_model=list[RoundOut], responses=ERRORS)
+@router.get("/rounds")
 def list_rounds(session: SessionDep, user: CurrentUser) -> list[RoundOut]:
     """The rounds of your organisation (and those of no organisation), newest first."""
     return [round_out(session, r) for r in round_service.list_rounds(session=session, user=user)]
 
 
-@router.post("/rounds", response_model=RoundOut, status_code=201, responses=ERRORS)
+@router.post("/rounds", status_code=201)
 def create_round(body: RoundBody, session: SessionDep, user: CurrentUser) -> RoundOut:
     """Create a draft round with its regions and sectors."""
     values = round_service.RoundInput(
@@ -74,7 +74,7 @@ def create_round(body: RoundBody, session: SessionDep, user: CurrentUser) -> Rou
     return round_out(session, round_row)
 
 
-@router.post("/rounds/import", response_model=RoundOut, status_code=201, responses=ERRORS)
+@router.post("/rounds/import", status_code=201)
 def import_round(
     document: Annotated[Any, Body(description="a scenario document (matchmaker-scenario/1)")],
     session: SessionDep,
@@ -85,19 +85,19 @@ def import_round(
     return round_out(session, round_row)
 
 
-@router.get("/rounds/{round_id}", response_model=RoundOut, responses=ERRORS)
+@router.get("/rounds/{round_id}")
 def get_round(round_id: str, session: SessionDep, user: CurrentUser) -> RoundOut:
     return round_out(session, _round(session, user, round_id))
 
 
-@router.post("/rounds/{round_id}/open", response_model=RoundOut, responses=ERRORS)
+@router.post("/rounds/{round_id}/open")
 def open_round(round_id: str, session: SessionDep, user: CurrentUser) -> RoundOut:
     """draft -> open (409 from any other status)."""
     round_row = round_service.open_round(session=session, actor=user, round_id=round_id)
     return round_out(session, round_row)
 
 
-@router.post("/rounds/{round_id}/close", response_model=RoundOut, responses=ERRORS)
+@router.post("/rounds/{round_id}/close")
 def close_round(round_id: str, session: SessionDep, user: CurrentUser) -> RoundOut:
     """open -> closed (409 from any other status)."""
     round_row = round_service.close_round(session=session, actor=user, round_id=round_id)
@@ -111,7 +111,7 @@ class DeadlineBody(BaseModel):
     )
 
 
-@router.put("/rounds/{round_id}/deadline", response_model=RoundOut, responses=ERRORS)
+@router.put("/rounds/{round_id}/deadline")
 def set_deadline(
     round_id: str, body: DeadlineBody, session: SessionDep, user: CurrentUser
 ) -> RoundOut:
@@ -131,7 +131,7 @@ class AnswerDaysBody(BaseModel):
     )
 
 
-@router.put("/rounds/{round_id}/answer-days", response_model=RoundOut, responses=ERRORS)
+@router.put("/rounds/{round_id}/answer-days")
 def set_answer_days(
     round_id: str, body: AnswerDaysBody, session: SessionDep, user: CurrentUser
 ) -> RoundOut:
@@ -142,7 +142,7 @@ def set_answer_days(
     return round_out(session, round_row)
 
 
-@router.post("/rounds/{round_id}/reopen", response_model=RoundOut, responses=ERRORS)
+@router.post("/rounds/{round_id}/reopen")
 def reopen_round(round_id: str, session: SessionDep, user: CurrentUser) -> RoundOut:
     """closed -> open until a roster is published (409 from any other status, or while a
     matching run is queued or running)."""
@@ -155,7 +155,7 @@ class BranchMissionsBody(BaseModel):
     invite: bool = Field(description="whether branch organisations may offer national missions")
 
 
-@router.post("/rounds/{round_id}/branch-missions", response_model=RoundOut, responses=ERRORS)
+@router.post("/rounds/{round_id}/branch-missions")
 def invite_branch_missions(
     round_id: str, body: BranchMissionsBody, session: SessionDep, user: CurrentUser
 ) -> RoundOut:
@@ -167,15 +167,13 @@ def invite_branch_missions(
     return round_out(session, round_row)
 
 
-@router.get("/rounds/{round_id}/scenario", responses=ERRORS)
+@router.get("/rounds/{round_id}/scenario")
 def export_round(round_id: str, session: SessionDep, user: CurrentUser) -> dict[str, Any]:
     """The round as a scenario document; importing it gives the same round."""
     return round_service.export_round(session=session, user=user, round_id=round_id)
 
 
-@router.get(
-    "/rounds/{round_id}/dashboard", response_model=dashboard_service.Dashboard, responses=ERRORS
-)
+@router.get("/rounds/{round_id}/dashboard", response_model=dashboard_service.Dashboard)
 def dashboard(round_id: str, session: SessionDep, user: CurrentUser) -> Any:
     """The dashboard's figures from the latest succeeded run."""
     return dashboard_service.round_dashboard(

@@ -10,24 +10,20 @@ from fastapi import APIRouter, HTTPException, Request, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from matchmaker import jobs
-from matchmaker.api.errors import declare
+from matchmaker.api.errors import refusals
+from matchmaker.api.rows import shape_of
 from matchmaker.deps import CurrentUser, SessionDep
 from matchmaker.models import MatchingRun, RoundPublic, RunState
 from matchmaker.services import rosters as roster_service
 from matchmaker.services import runs as run_service
 from matchmaker.services.rosters import RosterEntry
 
-router = APIRouter(prefix="/api", tags=["matching runs"])
-
-ERRORS = declare(
-    {
-        401: "Not logged in, or an invalid token",
-        403: "Only organisers manage matching runs",
-        404: "No such round, run or placement among the organiser's rounds",
-        409: "Not possible in the current state (round not closed or published, run in progress)",
-        422: "Invalid request, with the path of every problem",
-    }
+ERRORS = refusals(
+    forbidden="Only organisers manage matching runs",
+    not_found="No such round, run or placement among the organiser's rounds",
+    conflict="Not possible in the current state (round not closed or published, run in progress)",
 )
+router = APIRouter(prefix="/api", tags=["matching runs"], responses=ERRORS)
 
 
 class RunRequest(BaseModel):
@@ -130,36 +126,28 @@ def run_view(run: MatchingRun) -> RunView:
 
 def roster_row(entry: RosterEntry) -> RosterRow:
     placement = entry.placement
-    return RosterRow(
+    return shape_of(
+        RosterRow,
+        placement,
         placement_id=placement.id or 0,
-        application_id=placement.application_id,
         firm=entry.firm_key,
         firm_name=entry.firm.name,
         mission=entry.mission.external_id,
         mission_id=entry.mission.id or 0,
         rank=entry.application.rank,
         status=str(placement.status),
-        score=placement.score,
-        locked=placement.locked,
-        reason=placement.reason,
-        detail=placement.detail,
         track_flag=entry.track_flag,
     )
 
 
-@router.get("/rounds/{round_id}/runs", response_model=list[RunView], responses=ERRORS)
+@router.get("/rounds/{round_id}/runs")
 def list_runs(session: SessionDep, user: CurrentUser, round_id: str) -> list[RunView]:
     """The round's runs, newest first."""
     run_service.visible_round(session=session, round_id=round_id, user=user)
     return [run_view(run) for run in run_service.list_runs(session=session, round_id=round_id)]
 
 
-@router.post(
-    "/rounds/{round_id}/runs",
-    response_model=RunView,
-    status_code=status.HTTP_202_ACCEPTED,
-    responses=ERRORS,
-)
+@router.post("/rounds/{round_id}/runs", status_code=status.HTTP_202_ACCEPTED)
 def start_run(
     request: Request,
     session: SessionDep,
@@ -182,13 +170,13 @@ def start_run(
     return run_view(run)
 
 
-@router.get("/runs/{run_id}", response_model=RunView, responses=ERRORS)
+@router.get("/runs/{run_id}")
 def get_run(session: SessionDep, user: CurrentUser, run_id: int) -> RunView:
     """The run and its progress: state, elapsed time, best objective, bound and gap."""
     return run_view(run_service.visible_run(session=session, run_id=run_id, user=user))
 
 
-@router.get("/runs/{run_id}/result", responses=ERRORS)
+@router.get("/runs/{run_id}/result")
 def get_result(session: SessionDep, user: CurrentUser, run_id: int) -> dict[str, Any]:
     """The run's result file (matchmaker-result/1), once the run has ended with one."""
     run = run_service.visible_run(session=session, run_id=run_id, user=user)
@@ -197,14 +185,14 @@ def get_result(session: SessionDep, user: CurrentUser, run_id: int) -> dict[str,
     return run.result
 
 
-@router.get("/runs/{run_id}/scenario", responses=ERRORS)
+@router.get("/runs/{run_id}/scenario")
 def get_input(session: SessionDep, user: CurrentUser, run_id: int) -> dict[str, Any]:
     """The scenario the run solved, exactly as stored (its SHA-256 is the run's digest)."""
     run = run_service.visible_run(session=session, run_id=run_id, user=user)
     return run.input_snapshot
 
 
-@router.get("/runs/{run_id}/placements", response_model=list[RosterRow], responses=ERRORS)
+@router.get("/runs/{run_id}/placements")
 def get_roster(session: SessionDep, user: CurrentUser, run_id: int) -> list[RosterRow]:
     """Every application's standing in the run: placed with its score, or unplaced with the
     reason and detail."""
@@ -212,12 +200,7 @@ def get_roster(session: SessionDep, user: CurrentUser, run_id: int) -> list[Rost
     return [roster_row(entry) for entry in roster_service.roster(session=session, run=run)]
 
 
-@router.post(
-    "/runs/{run_id}/restart",
-    response_model=RunView,
-    status_code=status.HTTP_202_ACCEPTED,
-    responses=ERRORS,
-)
+@router.post("/runs/{run_id}/restart", status_code=status.HTTP_202_ACCEPTED)
 def restart_run(request: Request, session: SessionDep, user: CurrentUser, run_id: int) -> RunView:
     """Start a failed or interrupted run again: same parameters and seed, the round as now."""
     run = run_service.restart_run(
@@ -226,7 +209,7 @@ def restart_run(request: Request, session: SessionDep, user: CurrentUser, run_id
     return run_view(run)
 
 
-@router.post("/runs/{run_id}/stop", response_model=RunView, responses=ERRORS)
+@router.post("/runs/{run_id}/stop")
 def stop_run(session: SessionDep, user: CurrentUser, run_id: int) -> RunView:
     """Stop a queued run at once, or ask a running one to stop: within a few seconds it ends,
     state `stopped`, keeping the best roster found so far as a proposal (none if it had not
@@ -234,7 +217,7 @@ def stop_run(session: SessionDep, user: CurrentUser, run_id: int) -> RunView:
     return run_view(run_service.stop_run(session=session, run_id=run_id, actor=user))
 
 
-@router.post("/runs/{run_id}/publish", response_model=RoundPublic, responses=ERRORS)
+@router.post("/runs/{run_id}/publish")
 def publish_run(session: SessionDep, user: CurrentUser, run_id: int) -> RoundPublic:
     """Publish the run's roster: the round is published and every placement an offer."""
     round_row = roster_service.publish_run(session=session, run_id=run_id, actor=user)
@@ -248,12 +231,12 @@ def _set_lock(session: SessionDep, user: CurrentUser, placement_id: int, locked:
     return roster_row(roster_service.roster_entry(session=session, placement=placement))
 
 
-@router.post("/placements/{placement_id}/lock", response_model=RosterRow, responses=ERRORS)
+@router.post("/placements/{placement_id}/lock")
 def lock_placement(session: SessionDep, user: CurrentUser, placement_id: int) -> RosterRow:
     """Lock a placed application: every later run of the round must place it."""
     return _set_lock(session, user, placement_id, True)
 
 
-@router.post("/placements/{placement_id}/unlock", response_model=RosterRow, responses=ERRORS)
+@router.post("/placements/{placement_id}/unlock")
 def unlock_placement(session: SessionDep, user: CurrentUser, placement_id: int) -> RosterRow:
     return _set_lock(session, user, placement_id, False)

@@ -9,10 +9,11 @@ from fastapi import APIRouter, Body
 from pydantic import BaseModel, ConfigDict, Field
 
 from matchmaker.api.mission_shapes import ORGANISER_ERRORS as ERRORS
+from matchmaker.api.rows import shape_of
 from matchmaker.deps import CurrentUser, SessionDep
 from matchmaker.services import verification as verification_service
 
-router = APIRouter(prefix="/api/organiser", tags=["organiser"])
+router = APIRouter(prefix="/api/organiser", tags=["organiser"], responses=ERRORS)
 
 
 class CaseOut(BaseModel):
@@ -33,21 +34,13 @@ class CaseOut(BaseModel):
 
 
 def case_out(entry: verification_service.QueueEntry) -> CaseOut:
-    case = entry.case
-    return CaseOut(
-        id=case.id,
-        firm_id=case.firm_id,
+    return shape_of(
+        CaseOut,
+        entry.case,
         firm_name=entry.firm.name,
         kvk=entry.firm.kvk,
-        country=case.country,
-        sector=case.sector,
-        summary=case.summary,
-        evidence=str(case.evidence),
+        evidence=str(entry.case.evidence),
         state=entry.state,
-        verified=case.verified,
-        verified_by=case.verified_by,
-        verified_at=case.verified_at,
-        review_note=case.review_note,
         named_by=entry.named_by,
     )
 
@@ -57,7 +50,7 @@ class RejectBody(BaseModel):
     note: str | None = Field(default=None, max_length=2000, description="what is missing")
 
 
-@router.get("/business-cases", response_model=list[CaseOut], responses=ERRORS)
+@router.get("/business-cases")
 def business_cases(
     session: SessionDep,
     user: CurrentUser,
@@ -69,14 +62,14 @@ def business_cases(
     return [case_out(entry) for entry in entries]
 
 
-@router.post("/business-cases/{case_id}/verify", response_model=CaseOut, responses=ERRORS)
+@router.post("/business-cases/{case_id}/verify")
 def verify_case(case_id: int, session: SessionDep, user: CurrentUser) -> CaseOut:
     """Mark the case verified, with you as verifier and now as the time."""
     case = verification_service.review(session=session, actor=user, case_id=case_id, verified=True)
     return case_out(verification_service.describe(session=session, user=user, case=case))
 
 
-@router.post("/business-cases/{case_id}/reject", response_model=CaseOut, responses=ERRORS)
+@router.post("/business-cases/{case_id}/reject")
 def reject_case(
     case_id: int,
     session: SessionDep,

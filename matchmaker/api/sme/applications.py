@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from fastapi import APIRouter, Response, status
+from fastapi import Response, status
 from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Session
 
-from matchmaker.api.sme.firm import ERRORS, own_firm
+from matchmaker.api.rows import shape_of
+from matchmaker.api.sme.firm import own_firm, sme_router
 from matchmaker.deps import CurrentUser, SessionDep
 from matchmaker.models import (
     ApplicationStatus,
@@ -21,7 +22,7 @@ from matchmaker.models import (
 from matchmaker.services import application_results, track_warnings
 from matchmaker.services import applications as application_service
 
-router = APIRouter(prefix="/api/sme", tags=["sme"])
+router = sme_router()
 
 
 class ApplicationRequest(BaseModel):
@@ -93,15 +94,7 @@ def application_public(
         round_id=a.round_id,
         round_status=view.round.status,
         firm_id=a.firm_id,
-        mission=MissionSummary(
-            id=m.id or 0,
-            title=m.title,
-            kind=m.kind,
-            format=m.format,
-            country=m.country,
-            start_date=m.start_date,
-            end_date=m.end_date,
-        ),
+        mission=shape_of(MissionSummary, m, id=m.id or 0),
         rank=a.rank,
         business_case_id=a.business_case_id,
         business_case_verified=view.business_case.verified if view.business_case else None,
@@ -110,15 +103,7 @@ def application_public(
         withdrawn_at=a.withdrawn_at,
         result=None
         if r is None
-        else ResultPublic(
-            placement_id=r.placement_id,
-            status=r.status,
-            reason=r.reason,
-            detail=r.detail,
-            explanation=r.explanation,
-            waiting_list=r.waiting_list,
-            placement_url=f"/sme/placements/{r.placement_id}",
-        ),
+        else shape_of(ResultPublic, r, placement_url=f"/sme/placements/{r.placement_id}"),
         warning=warning,
     )
 
@@ -130,7 +115,7 @@ def _view(session: Session, firm: Firm, application_id: int) -> ApplicationPubli
     return application_public(view, track_warnings.warning_for(session=session, firm_id=firm.id))
 
 
-@router.get("/applications", response_model=list[ApplicationPublicWithResult], responses=ERRORS)
+@router.get("/applications")
 def list_applications(session: SessionDep, user: CurrentUser) -> list[ApplicationPublicWithResult]:
     """Your applications with their results (once published), by round and rank."""
     firm = own_firm(session, user)
@@ -143,9 +128,8 @@ def list_applications(session: SessionDep, user: CurrentUser) -> list[Applicatio
 
 @router.post(
     "/applications",
-    response_model=ApplicationPublicWithResult,
     status_code=201,
-    responses={**ERRORS, 200: {"description": "The same application was sent before; unchanged"}},
+    responses={200: {"description": "The same application was sent before; unchanged"}},
 )
 def apply(
     body: ApplicationRequest, response: Response, session: SessionDep, user: CurrentUser
@@ -166,11 +150,7 @@ def apply(
     return _view(session, firm, application.id or 0)
 
 
-@router.get(
-    "/applications/{application_id}",
-    response_model=ApplicationPublicWithResult,
-    responses=ERRORS,
-)
+@router.get("/applications/{application_id}")
 def get_application(
     application_id: int, session: SessionDep, user: CurrentUser
 ) -> ApplicationPublicWithResult:
@@ -178,11 +158,7 @@ def get_application(
     return _view(session, firm, application_id)
 
 
-@router.patch(
-    "/applications/{application_id}",
-    response_model=ApplicationPublicWithResult,
-    responses=ERRORS,
-)
+@router.patch("/applications/{application_id}")
 def change_application(
     application_id: int, body: ApplicationChanges, session: SessionDep, user: CurrentUser
 ) -> ApplicationPublicWithResult:
@@ -198,11 +174,7 @@ def change_application(
     return _view(session, firm, application_id)
 
 
-@router.post(
-    "/applications/{application_id}/withdraw",
-    response_model=ApplicationPublicWithResult,
-    responses=ERRORS,
-)
+@router.post("/applications/{application_id}/withdraw")
 def withdraw_application(
     application_id: int, session: SessionDep, user: CurrentUser
 ) -> ApplicationPublicWithResult:
@@ -214,11 +186,7 @@ def withdraw_application(
     return _view(session, firm, application_id)
 
 
-@router.put(
-    "/rounds/{round_id}/preferences",
-    response_model=list[ApplicationPublicWithResult],
-    responses=ERRORS,
-)
+@router.put("/rounds/{round_id}/preferences")
 def set_preferences(
     round_id: str, body: PreferencesRequest, session: SessionDep, user: CurrentUser
 ) -> list[ApplicationPublicWithResult]:

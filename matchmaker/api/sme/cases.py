@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
-from matchmaker.api.sme.firm import ERRORS, own_firm
+from matchmaker.api.sme.firm import own_firm, sme_router
 from matchmaker.deps import CurrentUser, SessionDep
 from matchmaker.models import BusinessCase, BusinessCasePublic, Evidence
 from matchmaker.services import firms as firm_service
 
-router = APIRouter(prefix="/api/sme", tags=["sme"])
+router = sme_router()
 
 
 class CaseRequest(BaseModel):
@@ -33,13 +32,13 @@ def case_public(case: BusinessCase) -> BusinessCasePublic:
     return BusinessCasePublic.model_validate(case, from_attributes=True)
 
 
-@router.get("/cases", response_model=list[BusinessCasePublic], responses=ERRORS)
+@router.get("/cases")
 def list_cases(session: SessionDep, user: CurrentUser) -> list[BusinessCasePublic]:
     firm = own_firm(session, user)
     return [case_public(c) for c in firm_service.cases_of(session=session, firm=firm)]
 
 
-@router.post("/cases", response_model=BusinessCasePublic, status_code=201, responses=ERRORS)
+@router.post("/cases", status_code=201)
 def create_case(body: CaseRequest, session: SessionDep, user: CurrentUser) -> BusinessCasePublic:
     """Write a business case; it is unverified until an organiser verifies it."""
     firm = own_firm(session, user)
@@ -49,13 +48,13 @@ def create_case(body: CaseRequest, session: SessionDep, user: CurrentUser) -> Bu
     return case_public(case)
 
 
-@router.get("/cases/{case_id}", response_model=BusinessCasePublic, responses=ERRORS)
+@router.get("/cases/{case_id}")
 def get_case(case_id: int, session: SessionDep, user: CurrentUser) -> BusinessCasePublic:
     firm = own_firm(session, user)
     return case_public(firm_service.case_of(session=session, firm=firm, case_id=case_id))
 
 
-@router.patch("/cases/{case_id}", response_model=BusinessCasePublic, responses=ERRORS)
+@router.patch("/cases/{case_id}")
 def update_case(
     case_id: int, body: CaseChanges, session: SessionDep, user: CurrentUser
 ) -> BusinessCasePublic:

@@ -12,10 +12,10 @@ from matchmaker.deps import CurrentUser, SessionDep
 from matchmaker.services import audit_log as audit_log_service
 from matchmaker.services.audit_filters import parse_paging
 
-router = APIRouter(prefix="/api/sme", tags=["sme"])
+router = APIRouter(prefix="/api/sme", tags=["sme"], responses=ERRORS)
 
 
-@router.get("/decisions", response_model=DecisionsPageOut, responses=ERRORS)
+@router.get("/decisions")
 def decisions(
     session: SessionDep,
     user: CurrentUser,

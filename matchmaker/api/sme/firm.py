@@ -9,22 +9,24 @@ from fastapi import APIRouter, HTTPException, status
 from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Session
 
-from matchmaker.api.errors import declare
+from matchmaker.api.errors import refusals
 from matchmaker.deps import CurrentUser, SessionDep
 from matchmaker.models import Firm, FirmPublic, User
 from matchmaker.services import firms as firm_service
 
-router = APIRouter(prefix="/api/sme", tags=["sme"])
-
-ERRORS = declare(
-    {
-        401: "Not logged in, or an invalid token",
-        403: "Only SME accounts may do this",
-        404: "No such object among your firm's",
-        409: "Refused in the current state (no firm yet, round not open, ...)",
-        422: "Invalid request, with the path of every problem",
-    }
+ERRORS = refusals(
+    forbidden="Only SME accounts may do this",
+    not_found="No such object among your firm's",
+    conflict="Refused in the current state (no firm yet, round not open, ...)",
 )
+
+
+def sme_router() -> APIRouter:
+    """The router of one part of the SME's API: under /api/sme, with the SME's error answers."""
+    return APIRouter(prefix="/api/sme", tags=["sme"], responses=ERRORS)
+
+
+router = sme_router()
 
 
 def own_firm(session: Session, user: User) -> Firm:
@@ -93,7 +95,7 @@ class FirmChanges(BaseModel):
     exports_to: list[Short] | None = Field(default=None, max_length=300)
 
 
-@router.get("/firm/choices", response_model=FirmChoices, responses=ERRORS)
+@router.get("/firm/choices")
 def firm_choices(session: SessionDep) -> FirmChoices:
     """The region and sector codes a firm (or a business case) may use."""
     return FirmChoices(
@@ -108,7 +110,7 @@ def firm_choices(session: SessionDep) -> FirmChoices:
     )
 
 
-@router.get("/firm", response_model=FirmPublic, responses=ERRORS)
+@router.get("/firm")
 def get_firm(session: SessionDep, user: CurrentUser) -> FirmPublic:
     """Your firm (404 until you register it)."""
     firm = firm_service.firm_of(session=session, user=user)
@@ -117,7 +119,7 @@ def get_firm(session: SessionDep, user: CurrentUser) -> FirmPublic:
     return FirmPublic.model_validate(firm, from_attributes=True)
 
 
-@router.post("/firm", response_model=FirmPublic, status_code=201, responses=ERRORS)
+@router.post("/firm", status_code=201)
 def register_firm(body: FirmRegistration, session: SessionDep, user: CurrentUser) -> FirmPublic:
     """Register your firm (one per account)."""
     firm = firm_service.register_firm(
@@ -126,7 +128,7 @@ def register_firm(body: FirmRegistration, session: SessionDep, user: CurrentUser
     return FirmPublic.model_validate(firm, from_attributes=True)
 
 
-@router.patch("/firm", response_model=FirmPublic, responses=ERRORS)
+@router.patch("/firm")
 def update_firm(body: FirmChanges, session: SessionDep, user: CurrentUser) -> FirmPublic:
     """Change the fields given (the KvK number stays)."""
     firm = own_firm(session, user)

@@ -3,7 +3,7 @@ ask for, and its agenda once the schedule is published."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException
+from fastapi import HTTPException
 
 from matchmaker.api.meeting_shapes import (
     AgendaOut,
@@ -11,7 +11,7 @@ from matchmaker.api.meeting_shapes import (
     PartnerOut,
     RequestOut,
     agenda_out,
-    meeting_errors,
+    meeting_router,
     partner_out,
     request_input,
     request_out,
@@ -22,9 +22,7 @@ from matchmaker.services import meeting_requests as request_service
 from matchmaker.services import meetings as meeting_service
 from matchmaker.services.meeting_requests import RequestRow
 
-router = APIRouter(prefix="/api", tags=["meeting days"])
-
-ERRORS = meeting_errors(
+router = meeting_router(
     not_found="No such placement among your firm's, or no agenda yet",
     invalid="Invalid input; `problems` names every field at fault",
 )
@@ -36,11 +34,7 @@ def _unscheduled(row: RequestRow) -> RequestRow:
     return RequestRow(row.request, row.firm, row.partner, None)
 
 
-@router.get(
-    "/sme/placements/{placement_id}/meeting-requests",
-    response_model=list[RequestOut],
-    responses=ERRORS,
-)
+@router.get("/sme/placements/{placement_id}/meeting-requests")
 def own_requests(session: SessionDep, user: CurrentUser, placement_id: int) -> list[RequestOut]:
     """The firm's requests; slot, table and reason only once the day is published."""
     view = request_service.firm_day(session=session, placement_id=placement_id, user=user)
@@ -50,12 +44,7 @@ def own_requests(session: SessionDep, user: CurrentUser, placement_id: int) -> l
     return [request_out(row if view.published_day else _unscheduled(row)) for row in rows]
 
 
-@router.post(
-    "/sme/placements/{placement_id}/meeting-requests",
-    response_model=RequestOut,
-    status_code=201,
-    responses=ERRORS,
-)
+@router.post("/sme/placements/{placement_id}/meeting-requests", status_code=201)
 def add_own_request(
     session: SessionDep, user: CurrentUser, placement_id: int, body: OwnRequestBody
 ) -> RequestOut:
@@ -68,11 +57,7 @@ def add_own_request(
     return request_out(_unscheduled(request_service.request_row(session=session, request=request)))
 
 
-@router.get(
-    "/sme/placements/{placement_id}/meeting-partners",
-    response_model=list[PartnerOut],
-    responses=ERRORS,
-)
+@router.get("/sme/placements/{placement_id}/meeting-partners")
 def own_partners(session: SessionDep, user: CurrentUser, placement_id: int) -> list[PartnerOut]:
     """The partners of the firm's mission's meeting day (whom it can request)."""
     view = request_service.firm_day(session=session, placement_id=placement_id, user=user)
@@ -84,7 +69,7 @@ def own_partners(session: SessionDep, user: CurrentUser, placement_id: int) -> l
     ]
 
 
-@router.get("/sme/placements/{placement_id}/agenda", response_model=AgendaOut, responses=ERRORS)
+@router.get("/sme/placements/{placement_id}/agenda")
 def own_agenda(session: SessionDep, user: CurrentUser, placement_id: int) -> AgendaOut:
     """The firm's agenda once the day is published (404 before)."""
     view = request_service.firm_day(session=session, placement_id=placement_id, user=user)

@@ -10,12 +10,13 @@ from pydantic import BaseModel, Field
 
 from matchmaker.api.placement_shapes import PLACEMENT_ERRORS as ERRORS
 from matchmaker.api.placement_shapes import PlacementChange, answered
+from matchmaker.api.rows import shape_of
 from matchmaker.deps import CurrentUser, SessionDep
 from matchmaker.services import placement_views
 from matchmaker.services import placements as placement_service
 from matchmaker.services.placement_views import PlacementView
 
-router = APIRouter(prefix="/api", tags=["placements"])
+router = APIRouter(prefix="/api", tags=["placements"], responses=ERRORS)
 
 
 class FirmPlacement(BaseModel):
@@ -47,7 +48,9 @@ class FirmPlacement(BaseModel):
 
 def firm_view(view: PlacementView) -> FirmPlacement:
     placement = view.placement
-    return FirmPlacement(
+    return shape_of(
+        FirmPlacement,
+        placement,
         id=placement.id or 0,
         round_id=view.round.id,
         mission_id=view.mission.id or 0,
@@ -57,10 +60,7 @@ def firm_view(view: PlacementView) -> FirmPlacement:
         rank=view.application.rank,
         status=str(placement.status),
         status_text=view.status_text,
-        score=placement.score,
-        reason=placement.reason,
         reason_text=view.reason_text,
-        detail=placement.detail,
         answer_by=placement.answer_by if view.can_accept else None,
         waiting_position=view.position if view.waits else None,
         can_accept=view.can_accept,
@@ -69,37 +69,25 @@ def firm_view(view: PlacementView) -> FirmPlacement:
     )
 
 
-@router.get("/sme/placements", response_model=list[FirmPlacement], responses=ERRORS)
+@router.get("/sme/placements")
 def my_placements(session: SessionDep, user: CurrentUser) -> list[FirmPlacement]:
     """The firm's results in published rounds."""
     return [firm_view(v) for v in placement_views.firm_placements(session=session, user=user)]
 
 
-@router.get(
-    "/sme/placements/{placement_id}",
-    response_model=FirmPlacement,
-    responses=ERRORS,
-)
+@router.get("/sme/placements/{placement_id}")
 def my_placement(session: SessionDep, user: CurrentUser, placement_id: int) -> FirmPlacement:
     view = placement_views.firm_placement(session=session, placement_id=placement_id, user=user)
     return firm_view(view)
 
 
-@router.post(
-    "/sme/placements/{placement_id}/accept",
-    response_model=PlacementChange,
-    responses=ERRORS,
-)
+@router.post("/sme/placements/{placement_id}/accept")
 def accept(session: SessionDep, user: CurrentUser, placement_id: int) -> PlacementChange:
     """Accept an offered place."""
     return answered(placement_service.accept(session=session, placement_id=placement_id, user=user))
 
 
-@router.post(
-    "/sme/placements/{placement_id}/decline",
-    response_model=PlacementChange,
-    responses=ERRORS,
-)
+@router.post("/sme/placements/{placement_id}/decline")
 def decline(session: SessionDep, user: CurrentUser, placement_id: int) -> PlacementChange:
     """Decline an offered place; the re-solve offers it to the waiting list."""
     return answered(
@@ -107,11 +95,7 @@ def decline(session: SessionDep, user: CurrentUser, placement_id: int) -> Placem
     )
 
 
-@router.post(
-    "/sme/placements/{placement_id}/withdraw",
-    response_model=PlacementChange,
-    responses=ERRORS,
-)
+@router.post("/sme/placements/{placement_id}/withdraw")
 def withdraw(session: SessionDep, user: CurrentUser, placement_id: int) -> PlacementChange:
     """Withdraw from an offered or accepted place (it goes to the waiting list) or from the
     waiting list."""

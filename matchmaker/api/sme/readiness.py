@@ -5,17 +5,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
-from matchmaker.api.sme.firm import ERRORS, Short, own_firm
+from matchmaker.api.sme.firm import Short, own_firm, sme_router
 from matchmaker.deps import CurrentUser, SessionDep
 from matchmaker.models import Firm, ReadinessScan, Track
 from matchmaker.services import firms as firm_service
 from matchmaker.services import readiness
 from matchmaker.services.errors import Invalid, Problem
 
-router = APIRouter(prefix="/api/sme", tags=["sme"])
+router = sme_router()
 
 
 class OptionPublic(BaseModel):
@@ -90,7 +89,7 @@ def scan_public(scan: ReadinessScan, firm: Firm) -> ScanPublic:
     )
 
 
-@router.get("/readiness/questions", response_model=list[QuestionPublic], responses=ERRORS)
+@router.get("/readiness/questions")
 def readiness_questions() -> list[QuestionPublic]:
     """The questionnaire: strategy, organisation, finance/risk, innovation and network."""
     return [
@@ -105,7 +104,7 @@ def readiness_questions() -> list[QuestionPublic]:
     ]
 
 
-@router.post("/readiness", response_model=ScanPublic, status_code=201, responses=ERRORS)
+@router.post("/readiness", status_code=201)
 def take_readiness_scan(body: ScanRequest, session: SessionDep, user: CurrentUser) -> ScanPublic:
     """Answer the scan: one recommended track with its reason; sets the firm's readiness."""
     firm = own_firm(session, user)
@@ -118,14 +117,14 @@ def take_readiness_scan(body: ScanRequest, session: SessionDep, user: CurrentUse
     return scan_public(scan, firm)
 
 
-@router.get("/readiness", response_model=list[ScanPublic], responses=ERRORS)
+@router.get("/readiness")
 def list_readiness_scans(session: SessionDep, user: CurrentUser) -> list[ScanPublic]:
     """Your firm's scans, newest first."""
     firm = own_firm(session, user)
     return [scan_public(s, firm) for s in firm_service.scans_of(session=session, firm=firm)]
 
 
-@router.get("/readiness/{scan_id}", response_model=ScanPublic, responses=ERRORS)
+@router.get("/readiness/{scan_id}")
 def get_readiness_scan(scan_id: int, session: SessionDep, user: CurrentUser) -> ScanPublic:
     firm = own_firm(session, user)
     scan = firm_service.scan_of(session=session, firm=firm, scan_id=scan_id)
