@@ -42,14 +42,9 @@ from matchmaker.models import (
     User,
 )
 from matchmaker.models.common import utcnow
-from matchmaker.services import NotFound, audit
-from matchmaker.services.firms import (
-    Conflict,
-    Invalid,
-    country_name,
-    is_row_id,
-    round_codes,
-)
+from matchmaker.services import Conflict, Invalid, NotFound, audit
+from matchmaker.services.active_rounds import round_codes
+from matchmaker.services.firm_codes import country_name, is_row_id
 from matchmaker.text import is_digits
 from matchmaker.times import amsterdam_time
 

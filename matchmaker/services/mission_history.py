@@ -33,7 +33,7 @@ from matchmaker.models import (
 )
 from matchmaker.services import audit, tenancy
 from matchmaker.services.errors import Invalid, NotFound
-from matchmaker.services.firms import country_name, is_country, is_row_id
+from matchmaker.services.firm_codes import country_name, is_country, is_row_id
 
 HISTORY_YEARS = 3
 MAX_TITLE = 200
