@@ -38,7 +38,7 @@ from matchmaker.models import (
     User,
 )
 from matchmaker.models.common import utcnow
-from matchmaker.services import Conflict, Invalid, NotFound, audit
+from matchmaker.services import Conflict, Invalid, NotFound, row_audit
 from matchmaker.services.application_rules import (
     application_document,
     check_choice,
@@ -84,12 +84,11 @@ def _save(
     before: dict[str, Any] | None,
 ) -> None:
     """Commit the application's change, audited with its document before and after."""
-    audit.commit_change(
+    row_audit.commit_change(
         session=session,
         actor=actor,
         row=application,
         action=action,
-        object_type="application",
         before=before,
         after=application_document(application),
     )

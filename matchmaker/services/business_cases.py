@@ -12,7 +12,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from matchmaker.models import BusinessCase, Evidence, Firm, User
-from matchmaker.services import audit, read_back
+from matchmaker.services import audit, read_back, row_audit
 from matchmaker.services.active_rounds import code_outside_active_rounds
 from matchmaker.services.errors import Invalid, NotFound
 from matchmaker.services.field_cleaning import FieldCleaner
@@ -97,12 +97,11 @@ def create_case(
     case = BusinessCase(firm_id=firm.id, external_id=f"BC{number}", verified=False, **clean)
     session.add(case)
     session.flush()
-    return audit.commit_change(
+    return row_audit.commit_change(
         session=session,
         actor=actor,
         row=case,
         action="business_case.create",
-        object_type="business_case",
         after=case_document(case),
     )
 
