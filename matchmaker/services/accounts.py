@@ -150,8 +150,6 @@ def register_user(
         role=role,
         organisation_id=organisation.id if organisation else None,
     )
-    session.add(user)
-    session.flush()
     row_audit.commit_change(
         session=session,
         actor=user,
@@ -241,8 +239,6 @@ def create_api_token(*, session: Session, user: User, name: str) -> tuple[str, A
     """A new bearer token; the plain token is returned once and never stored."""
     token = "mm_" + secrets.token_urlsafe(32)
     record = ApiToken(token_hash=_digest(token), user_id=user.id, name=name.strip()[:100] or "api")
-    session.add(record)
-    session.flush()
     row_audit.commit_change(
         session=session,
         actor=user,

@@ -29,14 +29,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from matchmaker.models import (
-    Application,
-    ApplicationStatus,
-    Firm,
-    Round,
-    RoundStatus,
-    User,
-)
+from matchmaker.models import Application, ApplicationStatus, Firm, Round, RoundStatus, User
 from matchmaker.models.common import utcnow
 from matchmaker.services import Conflict, Invalid, NotFound, row_audit
 from matchmaker.services.application_rules import (
@@ -163,8 +156,6 @@ def _apply(
             business_case_id=case_id,
         )
         action = "application.create"
-    session.add(application)
-    session.flush()
     _save(session, actor, application, action, before)
     return application, True
 

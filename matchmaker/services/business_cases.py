@@ -95,8 +95,6 @@ def create_case(
     while f"BC{number}" in taken:
         number += 1
     case = BusinessCase(firm_id=firm.id, external_id=f"BC{number}", verified=False, **clean)
-    session.add(case)
-    session.flush()
     return row_audit.commit_change(
         session=session,
         actor=actor,

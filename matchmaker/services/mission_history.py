@@ -225,8 +225,6 @@ def add_external(
         created_by=actor.id,
         **_clean(values),
     )
-    session.add(entry)
-    session.flush()
     return row_audit.commit_change(
         session=session,
         actor=actor,

@@ -25,7 +25,7 @@ def record_scan(
     readiness flags from it, and commit. Raises Invalid naming each bad answer."""
     answers = readiness.parse_answers(raw_answers)
     outcome = readiness.recommend(answers)
-    flags_before = _readiness_flags(firm)
+    flags_before = readiness_flags(firm)
     firm.readiness_strategy = outcome.readiness.strategy
     firm.readiness_organisation = outcome.readiness.organisation
     firm.readiness_finance = outcome.readiness.finance
@@ -45,7 +45,7 @@ def record_scan(
         before={"firm_id": firm.id, "readiness": flags_before},
         after={
             "firm_id": firm.id,
-            "readiness": _readiness_flags(firm),
+            "readiness": readiness_flags(firm),
             "track": str(outcome.track),
         },
     )
@@ -54,7 +54,8 @@ def record_scan(
     return scan
 
 
-def _readiness_flags(firm: Firm) -> dict[str, bool]:
+def readiness_flags(firm: Firm) -> dict[str, bool]:
+    """The firm's three readiness flags, by the names a scenario and the audit trail use."""
     return {
         "strategy": firm.readiness_strategy,
         "organisation": firm.readiness_organisation,
