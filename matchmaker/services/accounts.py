@@ -22,7 +22,7 @@ from matchmaker.models import (
     User,
     UserSession,
 )
-from matchmaker.services import audit, tenancy
+from matchmaker.services import audit, row_audit, tenancy
 from matchmaker.services.errors import Conflict, Invalid, NotFound, Problem
 
 SESSION_LIFETIME = timedelta(hours=12)
@@ -150,9 +150,7 @@ def register_user(
         role=role,
         organisation_id=organisation.id if organisation else None,
     )
-    session.add(user)
-    session.flush()
-    audit.commit_change(
+    row_audit.commit_change(
         session=session,
         actor=user,
         row=user,
@@ -241,14 +239,11 @@ def create_api_token(*, session: Session, user: User, name: str) -> tuple[str, A
     """A new bearer token; the plain token is returned once and never stored."""
     token = "mm_" + secrets.token_urlsafe(32)
     record = ApiToken(token_hash=_digest(token), user_id=user.id, name=name.strip()[:100] or "api")
-    session.add(record)
-    session.flush()
-    audit.commit_change(
+    row_audit.commit_change(
         session=session,
         actor=user,
         row=record,
         action="create_token",
-        object_type="api_token",
         after={"name": record.name},
     )
     return token, record
@@ -280,7 +275,7 @@ def set_active(*, session: Session, actor: User, user: User, active: bool) -> Us
         ):  # type: ignore[union-attr]
             token.revoked_at = now
             session.add(token)
-    audit.commit_change(
+    row_audit.commit_change(
         session=session,
         actor=actor,
         row=user,

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlmodel import Session
 
 from matchmaker.models import AuditLog, User
-from matchmaker.services import audit_scope, read_back
-
-T = TypeVar("T")
+from matchmaker.services import audit_scope
 
 
 def record(
@@ -39,30 +37,3 @@ def record(
     )
     session.add(entry)
     return entry
-
-
-def commit_change(
-    *,
-    session: Session,
-    actor: User | None,
-    row: T,
-    action: str,
-    object_type: str,
-    before: dict[str, Any] | None = None,
-    after: dict[str, Any] | None = None,
-) -> T:
-    """Save a change to `row` with its audit row in one commit, then read `row` back for the
-    answer (the row has its id: a new one is flushed first)."""
-    session.add(row)
-    record(
-        session=session,
-        actor=actor,
-        action=action,
-        object_type=object_type,
-        object_id=row.id,  # type: ignore[attr-defined]
-        before=before,
-        after=after,
-    )
-    session.commit()
-    read_back(session, row)
-    return row

@@ -200,6 +200,59 @@ def _ids(rows: Iterable[AuditLog], kind: str) -> set[int]:
     return {number for number in found if number is not None}
 
 
+# Each kind of object (numbered) that has a name: its id column, and the query of its id
+# and the parts of its name.
+_NAMED: tuple[tuple[str, Any, Any], ...] = (
+    ("mission", Mission.id, select(Mission.id, Mission.title)),
+    ("firm", Firm.id, select(Firm.id, Firm.name)),
+    ("meeting_partner", Partner.id, select(Partner.id, Partner.name)),
+    ("user", User.id, select(User.id, User.email)),
+    ("invitation", Invitation.id, select(Invitation.id, Invitation.email)),
+    ("matching_run", MatchingRun.id, select(MatchingRun.id, MatchingRun.round_id)),
+    (
+        "business_case",
+        BusinessCase.id,
+        select(BusinessCase.id, Firm.name, BusinessCase.country).join(
+            Firm, col(Firm.id) == BusinessCase.firm_id
+        ),
+    ),
+    (
+        "readiness_scan",
+        ReadinessScan.id,
+        select(ReadinessScan.id, Firm.name).join(Firm, col(Firm.id) == ReadinessScan.firm_id),
+    ),
+    (
+        "application",
+        Application.id,
+        select(Application.id, Firm.name, Mission.title)
+        .join(Firm, col(Firm.id) == Application.firm_id)
+        .join(Mission, col(Mission.id) == Application.mission_id),
+    ),
+    (
+        "placement",
+        Placement.id,
+        select(Placement.id, Firm.name, Mission.title)
+        .join(Application, col(Application.id) == Placement.application_id)
+        .join(Firm, col(Firm.id) == Application.firm_id)
+        .join(Mission, col(Mission.id) == Application.mission_id),
+    ),
+    (
+        "meeting_day",
+        MeetingDay.id,
+        select(MeetingDay.id, Mission.title, MeetingDay.day).join(
+            Mission, col(Mission.id) == MeetingDay.mission_id
+        ),
+    ),
+    (
+        "meeting_request",
+        MeetingRequest.id,
+        select(MeetingRequest.id, Firm.name, Partner.name)
+        .join(Firm, col(Firm.id) == MeetingRequest.firm_id)
+        .join(Partner, col(Partner.id) == MeetingRequest.partner_id),
+    ),
+)
+
+
 def _object_names(session: Session, rows: Sequence[AuditLog]) -> dict[tuple[str, str], str]:
     """A name for each row's object that still exists: ("placement", "12") -> "Firm → Mission"."""
     names: dict[tuple[str, str], str] = {}
@@ -211,61 +264,10 @@ def _object_names(session: Session, rows: Sequence[AuditLog]) -> dict[tuple[str,
     round_ids = {row.object_id for row in rows if row.object_type == "round"}
     if round_ids:
         add("round", session.exec(select(Round.id, Round.name).where(col(Round.id).in_(round_ids))))
-    simple = (
-        ("mission", Mission.id, Mission.title),
-        ("firm", Firm.id, Firm.name),
-        ("meeting_partner", Partner.id, Partner.name),
-        ("user", User.id, User.email),
-        ("invitation", Invitation.id, Invitation.email),
-        ("matching_run", MatchingRun.id, MatchingRun.round_id),
-    )
-    for kind, key, label in simple:
+    for kind, key, query in _NAMED:
         ids = _ids(rows, kind)
         if ids:
-            add(kind, session.exec(select(key, label).where(col(key).in_(ids))))
-    ids = _ids(rows, "business_case")
-    if ids:
-        query = select(BusinessCase.id, Firm.name, BusinessCase.country).join(
-            Firm, col(Firm.id) == BusinessCase.firm_id
-        )
-        add("business_case", session.exec(query.where(col(BusinessCase.id).in_(ids))))
-    ids = _ids(rows, "readiness_scan")
-    if ids:
-        query = select(ReadinessScan.id, Firm.name).join(
-            Firm, col(Firm.id) == ReadinessScan.firm_id
-        )
-        add("readiness_scan", session.exec(query.where(col(ReadinessScan.id).in_(ids))))
-    ids = _ids(rows, "application")
-    if ids:
-        query = (
-            select(Application.id, Firm.name, Mission.title)
-            .join(Firm, col(Firm.id) == Application.firm_id)
-            .join(Mission, col(Mission.id) == Application.mission_id)
-        )
-        add("application", session.exec(query.where(col(Application.id).in_(ids))))
-    ids = _ids(rows, "placement")
-    if ids:
-        query = (
-            select(Placement.id, Firm.name, Mission.title)
-            .join(Application, col(Application.id) == Placement.application_id)
-            .join(Firm, col(Firm.id) == Application.firm_id)
-            .join(Mission, col(Mission.id) == Application.mission_id)
-        )
-        add("placement", session.exec(query.where(col(Placement.id).in_(ids))))
-    ids = _ids(rows, "meeting_day")
-    if ids:
-        query = select(MeetingDay.id, Mission.title, MeetingDay.day).join(
-            Mission, col(Mission.id) == MeetingDay.mission_id
-        )
-        add("meeting_day", session.exec(query.where(col(MeetingDay.id).in_(ids))))
-    ids = _ids(rows, "meeting_request")
-    if ids:
-        query = (
-            select(MeetingRequest.id, Firm.name, Partner.name)
-            .join(Firm, col(Firm.id) == MeetingRequest.firm_id)
-            .join(Partner, col(Partner.id) == MeetingRequest.partner_id)
-        )
-        add("meeting_request", session.exec(query.where(col(MeetingRequest.id).in_(ids))))
+            add(kind, session.exec(query.where(col(key).in_(ids))))
     return names
 
 

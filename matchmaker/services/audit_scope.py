@@ -19,6 +19,7 @@ firm in its world (services/audit_log.py); an SME the rows about its firm.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlmodel import Session
 
@@ -118,32 +119,33 @@ def _owners(
     return _round_owners(session, object_type, number), _firm_of(session, object_type, number), None
 
 
+# The round objects that name their round, and those that name their meeting day.
+_ROUND_NAMED_BY: dict[str, Any] = {
+    "mission": Mission,
+    "matching_run": MatchingRun,
+    "application": Application,
+}
+_DAY_NAMED_BY: dict[str, Any] = {
+    "meeting_partner": Partner,
+    "meeting_request": MeetingRequest,
+    "meeting_schedule_run": MeetingScheduleRun,
+}
+
+
 def _round_owners(session: Session, object_type: str, number: int) -> Round | None:
     day_id: int | None = None
     round_id: str | None = None
-    if object_type == "mission":
-        mission = session.get(Mission, number)
-        round_id = mission.round_id if mission is not None else None
-    elif object_type == "matching_run":
-        run = session.get(MatchingRun, number)
-        round_id = run.round_id if run is not None else None
-    elif object_type == "application":
-        application = session.get(Application, number)
-        round_id = application.round_id if application is not None else None
+    if object_type in _ROUND_NAMED_BY:
+        found = session.get(_ROUND_NAMED_BY[object_type], number)
+        round_id = found.round_id if found is not None else None
     elif object_type == "placement":
         application = _application_of_placement(session, number)
         round_id = application.round_id if application is not None else None
     elif object_type == "meeting_day":
         day_id = number
-    elif object_type == "meeting_partner":
-        partner = session.get(Partner, number)
-        day_id = partner.meeting_day_id if partner is not None else None
-    elif object_type == "meeting_request":
-        request = session.get(MeetingRequest, number)
-        day_id = request.meeting_day_id if request is not None else None
-    elif object_type == "meeting_schedule_run":
-        schedule = session.get(MeetingScheduleRun, number)
-        day_id = schedule.meeting_day_id if schedule is not None else None
+    elif object_type in _DAY_NAMED_BY:
+        found = session.get(_DAY_NAMED_BY[object_type], number)
+        day_id = found.meeting_day_id if found is not None else None
     if day_id is not None:
         day = session.get(MeetingDay, day_id)
         mission = session.get(Mission, day.mission_id) if day is not None else None

@@ -21,7 +21,7 @@ from sqlmodel import Session, col, select
 from matchmaker.models import Mission, MissionFormat, MissionKind, Round, RoundStatus, Sector
 from matchmaker.services import NotFound
 from matchmaker.services.errors import Invalid
-from matchmaker.services.firms import country_name, is_country, is_row_id
+from matchmaker.services.firm_codes import country_name, is_country, is_row_id
 
 PUBLIC_ROUND_STATES = (RoundStatus.open, RoundStatus.closed, RoundStatus.published)
 

@@ -10,7 +10,15 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from matchmaker.models import Invitation, Organisation, OrganisationKind, Role, User
-from matchmaker.services import NotFound, audit, mail_texts, one_time_links, outbox, read_back
+from matchmaker.services import (
+    NotFound,
+    audit,
+    mail_texts,
+    one_time_links,
+    outbox,
+    read_back,
+    row_audit,
+)
 from matchmaker.services.accounts import (
     AccountError,
     AccountRefused,
@@ -127,12 +135,11 @@ def create_invitation(
             days=lifetime.days,
         )
         outbox.queue(session=session, kind="invitation", to=email, subject=subject, body=body)
-    audit.commit_change(
+    row_audit.commit_change(
         session=session,
         actor=actor,
         row=record,
         action="invite",
-        object_type="invitation",
         after={"email": email, "role": role.value, "organisation_id": organisation.id},
     )
     return NewInvitation(token=token, record=record)
@@ -222,12 +229,11 @@ def revoke(*, session: Session, actor: User, invitation_id: int) -> Invitation:
         )
         raise AccountRefused(f"the invitation for {record.email} is {state} already")
     record.revoked_at = now
-    audit.commit_change(
+    row_audit.commit_change(
         session=session,
         actor=actor,
         row=record,
         action="revoke_invitation",
-        object_type="invitation",
         after={"revoked_at": now.isoformat()},
     )
     return record
@@ -288,7 +294,7 @@ def accept(*, session: Session, token: str, password: str) -> User:
         raise AccountError(
             "email", "an account with this e-mail address exists already: log in with it"
         ) from None
-    audit.commit_change(
+    row_audit.commit_change(
         session=session,
         actor=user,
         row=user,

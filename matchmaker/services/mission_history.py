@@ -31,9 +31,9 @@ from matchmaker.models import (
     RoundStatus,
     User,
 )
-from matchmaker.services import audit, tenancy
+from matchmaker.services import audit, row_audit, tenancy
 from matchmaker.services.errors import Invalid, NotFound
-from matchmaker.services.firms import country_name, is_country, is_row_id
+from matchmaker.services.firm_codes import country_name, is_country, is_row_id
 
 HISTORY_YEARS = 3
 MAX_TITLE = 200
@@ -225,14 +225,11 @@ def add_external(
         created_by=actor.id,
         **_clean(values),
     )
-    session.add(entry)
-    session.flush()
-    return audit.commit_change(
+    return row_audit.commit_change(
         session=session,
         actor=actor,
         row=entry,
         action="external_mission.create",
-        object_type="external_mission",
         after=document(entry),
     )
 

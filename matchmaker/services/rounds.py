@@ -26,7 +26,7 @@ from matchmaker.models.common import CODE_LENGTH
 from matchmaker.optimisation import documents
 from matchmaker.optimisation.scenario import parse_scenario
 from matchmaker.optimisation.scenario_types import SCENARIO_FORMAT, ScenarioError
-from matchmaker.services import audit, end_reads, read_back, scenario_exports, tenancy
+from matchmaker.services import audit, end_reads, read_back, row_audit, scenario_exports, tenancy
 from matchmaker.services import scenarios as scenario_service
 from matchmaker.services.errors import Conflict, Invalid, NotFound, Problem
 from matchmaker.services.solver_jobs import ACTIVE_STATES
@@ -301,12 +301,11 @@ def change_setting(
     if before == value:
         return round_row
     setattr(round_row, field, value)
-    return audit.commit_change(
+    return row_audit.commit_change(
         session=session,
         actor=actor,
         row=round_row,
         action=action,
-        object_type="round",
         before={field: recorded(before)},
         after={field: recorded(value)},
     )
@@ -337,12 +336,11 @@ def _move(*, session: Session, actor: User, round_id: str, action: str) -> Round
         session.rollback()
         read_back(session, round_row)
         raise Conflict(_REFUSALS[(action, RoundStatus(round_row.status))])
-    audit.commit_change(
+    row_audit.commit_change(
         session=session,
         actor=actor,
         row=round_row,
         action=f"round.{action}",
-        object_type="round",
         before={"status": source.value},
         after={"status": target.value},
     )

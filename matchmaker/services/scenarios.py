@@ -27,6 +27,7 @@ round's scenario, nor are their locks.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, TypeVar
@@ -52,6 +53,7 @@ from matchmaker.optimisation.scenario import parse_scenario
 from matchmaker.optimisation.scenario_types import SCENARIO_FORMAT, Scenario, ScenarioError
 from matchmaker.optimisation.scenario_types import Firm as ScenarioFirm
 from matchmaker.optimisation.scenario_types import Mission as ScenarioMission
+from matchmaker.services.readiness_scans import readiness_flags
 from matchmaker.text import SLUG_RULE, is_slug
 
 INT32_MAX = 2**31 - 1
@@ -120,11 +122,7 @@ def _canonical_firm(firm: ScenarioFirm) -> dict[str, Any]:
         "region": firm.region,
         "sector": firm.sector,
         "employees": firm.employees,
-        "readiness": {
-            "strategy": firm.readiness.strategy,
-            "organisation": firm.readiness.organisation,
-            "finance": firm.readiness.finance,
-        },
+        "readiness": dataclasses.asdict(firm.readiness),
         "missions_last_3_years": firm.missions_last_3_years,
         "exports_to": list(firm.exports_to),
         "business_cases": [
@@ -449,11 +447,7 @@ def firm_document(firm: Firm, cases: list[BusinessCase], *, external_id: str) ->
         "region": firm.region,
         "sector": firm.sector,
         "employees": firm.employees,
-        "readiness": {
-            "strategy": firm.readiness_strategy,
-            "organisation": firm.readiness_organisation,
-            "finance": firm.readiness_finance,
-        },
+        "readiness": readiness_flags(firm),
         "missions_last_3_years": firm.missions_last_3_years,
         "exports_to": list(firm.exports_to),
         "business_cases": [

@@ -24,7 +24,7 @@ from matchmaker.models import (
     Round,
     User,
 )
-from matchmaker.services import NotFound, audit, notifications, tenancy
+from matchmaker.services import NotFound, notifications, row_audit, tenancy
 from matchmaker.services import rounds as round_service
 from matchmaker.services.errors import Invalid, Problem
 
@@ -187,12 +187,11 @@ def review(
     if note is not None:
         after["note"] = note
     notifications.case_reviewed(session=session, case=case)
-    audit.commit_change(
+    row_audit.commit_change(
         session=session,
         actor=actor,
         row=case,
         action="business_case.verify" if verified else "business_case.reject",
-        object_type="business_case",
         before=before,
         after=after,
     )

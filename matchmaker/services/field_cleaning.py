@@ -1,0 +1,72 @@
+"""Turning a form's raw values (strings, or JSON) into typed ones, with one problem per field."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from matchmaker.services.firm_codes import Code, is_country
+
+
+class FieldCleaner:
+    """Collects one problem per field while turning raw values (form strings or JSON) into
+    typed ones."""
+
+    def __init__(self) -> None:
+        self.problems: dict[str, str] = {}
+
+    def fail(self, field: str, message: str) -> None:
+        self.problems.setdefault(field, message)
+
+    def text(self, field: str, value: Any, *, maximum: int, label: str) -> str | None:
+        if not isinstance(value, str) or not value.strip():
+            self.fail(field, f"enter the {label}")
+            return None
+        value = value.strip()
+        if len(value) > maximum:
+            self.fail(field, f"the {label} has at most {maximum} characters")
+            return None
+        return value
+
+    def integer(self, field: str, value: Any, *, maximum: int, label: str) -> int | None:
+        if isinstance(value, str) and re.fullmatch(r"\s*[0-9]+\s*", value):
+            value = int(value)
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.fail(field, f"enter the {label} as a whole number")
+            return None
+        if not 0 <= value <= maximum:
+            self.fail(field, f"the {label} must be between 0 and {maximum}")
+            return None
+        return value
+
+    def code(self, field: str, value: Any, choices: list[Code], *, label: str) -> str | None:
+        known = [c.code for c in choices]
+        if isinstance(value, str) and value.strip() in known:
+            return value.strip()
+        self.fail(field, f"choose a {label}: one of {', '.join(known)}")
+        return None
+
+    def country(self, field: str, value: Any) -> str | None:
+        code = value.strip().upper() if isinstance(value, str) else value
+        if isinstance(code, str) and is_country(code):
+            return code
+        self.fail(
+            field, f"the country {value!r} is not an ISO 3166-1 alpha-2 code (e.g. DE, BE, PL)"
+        )
+        return None
+
+    def countries(self, field: str, value: Any) -> list[str] | None:
+        if isinstance(value, str):
+            value = [part for part in re.split(r"[\s,;]+", value) if part]
+        if not isinstance(value, list | tuple):
+            self.fail(field, "give a list of ISO 3166-1 alpha-2 country codes")
+            return None
+        codes: list[str] = []
+        for item in value:
+            code = item.strip().upper() if isinstance(item, str) else item
+            if not (isinstance(code, str) and is_country(code)):
+                self.fail(field, f"the country {item!r} is not an ISO 3166-1 alpha-2 code")
+                return None
+            if code not in codes:
+                codes.append(code)
+        return codes
