@@ -13,7 +13,7 @@ from matchmaker.services import application_results, catalogue
 from matchmaker.services import applications as application_service
 from matchmaker.services import firms as firm_service
 from matchmaker.services.errors import Conflict, Invalid
-from matchmaker.web.missions import detail_context
+from matchmaker.web.mission_detail import detail_context
 from matchmaker.web.pages import see_other
 from matchmaker.web.rendering import render
 from matchmaker.web.sme.common import Notice, SmeFirm, firm_of, own_firm, register_first
