@@ -3,11 +3,8 @@ apply form for a logged-in SME)."""
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
-from pydantic import BaseModel
 
 from matchmaker.deps import OptionalUser, SessionDep
 from matchmaker.services import catalogue
@@ -18,26 +15,13 @@ from matchmaker.web.rendering import render
 router = APIRouter(tags=["pages: missions"])
 
 
-class MissionQuery(BaseModel):
-    """The list's filters as given in the query string, each as text (or missing)."""
-
-    kind: str | None = None
-    format: str | None = None
-    country: str | None = None
-    sector: str | None = None
-    date_from: str | None = None
-    date_to: str | None = None
-    round: str | None = None
+# The query parameters of the list's filters (each read as text; blank means no filter).
+FILTER_KEYS = ("kind", "format", "country", "sector", "date_from", "date_to", "round")
 
 
 @router.get("/missions", response_class=HTMLResponse)
-def mission_list(
-    request: Request,
-    session: SessionDep,
-    user: OptionalUser,
-    query: Annotated[MissionQuery, Query()],
-) -> Response:
-    raw = query.model_dump()
+def mission_list(request: Request, session: SessionDep, user: OptionalUser) -> Response:
+    raw = {key: request.query_params.get(key) for key in FILTER_KEYS}
     errors: dict[str, str] = {}
     try:
         filters = catalogue.parse_filters(raw)
