@@ -24,6 +24,7 @@ from matchmaker.deps import LoginRequired
 from matchmaker.security import BodyGuard, SecurityHeaders, declare_guard_answers, file_routes
 from matchmaker.services.errors import Invalid, ServiceError
 from matchmaker.settings import Settings, get_settings
+from matchmaker.web.pages import SeeOther, see_other
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 
@@ -162,6 +163,10 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
             )
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(f"/login?next={target}", status_code=303)
+
+    @app.exception_handler(SeeOther)
+    async def sent_on(request: Request, error: SeeOther) -> Response:
+        return see_other(error.url)
 
     @app.exception_handler(DataError)
     async def out_of_range(request: Request, error: DataError) -> Response:

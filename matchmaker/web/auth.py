@@ -10,11 +10,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from matchmaker.deps import SESSION_COOKIE, CsrfChecked, OptionalUser, SessionDep, SettingsDep
 from matchmaker.security import client_address
 from matchmaker.services import accounts, logins
+from matchmaker.web.account_forms import HOME_BY_ROLE, Email, Password, logged_in
+from matchmaker.web.form_routes import form_post
 from matchmaker.web.rendering import render
 
 router = APIRouter(tags=["pages: accounts"])
-
-HOME_BY_ROLE = {"organiser": "/organiser", "branch_org": "/branch", "sme": "/sme"}
 
 
 def _safe_next(target: str | None) -> str | None:
@@ -42,13 +42,13 @@ def login_form(
     return render(request, "auth/login.html", next=_safe_next(next), error=None, notice=notice)
 
 
-@router.post("/login", response_class=HTMLResponse, dependencies=[CsrfChecked])
+@form_post(router, "/login")
 def login(
     request: Request,
     session: SessionDep,
     settings: SettingsDep,
-    email: Annotated[str, Form(max_length=320)],
-    password: Annotated[str, Form(max_length=200)],
+    email: Email,
+    password: Password,
     next: Annotated[str | None, Form(max_length=500)] = None,
 ) -> Response:
     try:
@@ -83,21 +83,6 @@ def login(
     return logged_in(_safe_next(next) or HOME_BY_ROLE[str(user.role)], started.token)
 
 
-def logged_in(url: str, token: str) -> RedirectResponse:
-    """On to `url` with the new session's cookie: the browser is logged in."""
-    response = RedirectResponse(url, status_code=303)
-    response.set_cookie(
-        SESSION_COOKIE,
-        token,
-        secure=True,
-        httponly=True,
-        samesite="lax",
-        path="/",
-        max_age=int(accounts.SESSION_LIFETIME.total_seconds()),
-    )
-    return response
-
-
 @router.post("/logout", dependencies=[CsrfChecked])
 def logout(request: Request, session: SessionDep, user: OptionalUser) -> Response:
     token = request.cookies.get(SESSION_COOKIE)
@@ -121,13 +106,8 @@ def register_form(request: Request) -> Response:
     return render(request, "auth/register.html", errors={}, values={})
 
 
-@router.post("/register", response_class=HTMLResponse, dependencies=[CsrfChecked])
-def register(
-    request: Request,
-    session: SessionDep,
-    email: Annotated[str, Form(max_length=320)],
-    password: Annotated[str, Form(max_length=200)],
-) -> Response:
+@form_post(router, "/register")
+def register(request: Request, session: SessionDep, email: Email, password: Password) -> Response:
     """A new SME account (never another role: other fields, `role` included, are ignored).
 
     The answer is the same whether or not the address has an account already (a redirect to
@@ -141,7 +121,7 @@ def register(
             request,
             "auth/register.html",
             status_code=400,
-            errors={error.field: str(error)},
+            errors=error.fields(),
             values={"email": email},
         )
     return RedirectResponse("/login?registered=1", status_code=303)

@@ -4,7 +4,7 @@ its package checks the role)."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
@@ -14,10 +14,10 @@ from matchmaker.deps import CsrfChecked, CurrentUser, SessionDep
 from matchmaker.models import Role, User
 from matchmaker.services import accounts as account_service
 from matchmaker.services import invitations as invitation_service
+from matchmaker.web.account_forms import ROLE_LABELS, Email
+from matchmaker.web.form_routes import form_post
 from matchmaker.web.pages import see_other
 from matchmaker.web.rendering import render
-
-ROLE_LABELS = {"organiser": "organiser", "branch_org": "branch organisation"}
 
 
 def _list_page(
@@ -26,27 +26,23 @@ def _list_page(
     user: User,
     prefix: str,
     *,
-    status_code: int = 200,
     created: invitation_service.NewInvitation | None = None,
-    errors: dict[str, str] | None = None,
-    values: dict[str, str] | None = None,
-    notice: str | None = None,
+    **shown: Any,
 ) -> Response:
+    """The open invitations and the invite form; `shown` as render takes it (status_code,
+    errors, values, notice)."""
     link = None
     if created is not None:
         link = str(request.base_url).rstrip("/") + created.path()
     return render(
         request,
         "invitations/list.html",
-        status_code=status_code,
         prefix=prefix,
         entries=invitation_service.open_invitations(session=session, actor=user),
         labels=ROLE_LABELS,
         created=created,
         link=link,
-        errors=errors or {},
-        values=values or {},
-        notice=notice,
+        **{"errors": {}, "values": {}, "notice": None, **shown},
     )
 
 
@@ -62,12 +58,12 @@ def invitation_router(role: Role, prefix: str) -> APIRouter:
         shown = "The invitation is withdrawn: its link no longer works." if notice else None
         return _list_page(request, session, user, prefix, notice=shown)
 
-    @router.post("", response_class=HTMLResponse, dependencies=[CsrfChecked])
+    @form_post(router, "")
     def invite(
         request: Request,
         session: SessionDep,
         user: CurrentUser,
-        email: Annotated[str, Form(max_length=320)],
+        email: Email,
         role: Annotated[Role, Form()] = role,
         organisation: Annotated[str, Form(max_length=200)] = "",
     ) -> Response:
@@ -82,15 +78,8 @@ def invitation_router(role: Role, prefix: str) -> APIRouter:
                 site=str(request.base_url),
             )
         except account_service.AccountError as error:
-            return _list_page(
-                request,
-                session,
-                user,
-                prefix,
-                status_code=400,
-                errors={error.field: str(error)},
-                values=values,
-            )
+            refused = {"status_code": 400, "errors": error.fields(), "values": values}
+            return _list_page(request, session, user, prefix, **refused)
         return _list_page(request, session, user, prefix, created=created)
 
     @router.post("/{invitation_id}/revoke", dependencies=[CsrfChecked])

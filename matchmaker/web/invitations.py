@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Any
 
-from fastapi import APIRouter, Form, HTTPException, Request, status
+from fastapi import APIRouter, HTTPException, Request, status
 from fastapi.responses import HTMLResponse, Response
+from sqlmodel import Session
 
-from matchmaker.deps import CsrfChecked, SessionDep
+from matchmaker.deps import SessionDep
 from matchmaker.services import accounts as account_service
 from matchmaker.services import invitations as invitation_service
-from matchmaker.web.auth import HOME_BY_ROLE, logged_in
-from matchmaker.web.invitation_lists import ROLE_LABELS
+from matchmaker.web.account_forms import HOME_BY_ROLE, ROLE_LABELS, Password, logged_in
+from matchmaker.web.form_routes import form_post
 from matchmaker.web.rendering import render
 
 router = APIRouter(tags=["pages: invitations"])
@@ -26,23 +27,25 @@ def _unusable() -> HTTPException:
     return HTTPException(status.HTTP_404_NOT_FOUND, UNUSABLE)
 
 
-@router.get("/invitations/{token}", response_class=HTMLResponse)
-def invitation_form(request: Request, session: SessionDep, token: str) -> Response:
+def _accept_form(request: Request, session: Session, token: str, **shown: Any) -> Response:
+    """The form that accepts the invitation of `token` (404 while the link is unusable)."""
     try:
         offer = invitation_service.pending(session=session, token=token)
     except invitation_service.InvitationUnusable:
         raise _unusable() from None
     return render(
-        request, "invitations/accept.html", offer=offer, labels=ROLE_LABELS, token=token, errors={}
+        request, "invitations/accept.html", offer=offer, labels=ROLE_LABELS, token=token, **shown
     )
 
 
-@router.post("/invitations/{token}", response_class=HTMLResponse, dependencies=[CsrfChecked])
+@router.get("/invitations/{token}", response_class=HTMLResponse)
+def invitation_form(request: Request, session: SessionDep, token: str) -> Response:
+    return _accept_form(request, session, token, errors={})
+
+
+@form_post(router, "/invitations/{token}")
 def accept_invitation(
-    request: Request,
-    session: SessionDep,
-    token: str,
-    password: Annotated[str, Form(max_length=200)],
+    request: Request, session: SessionDep, token: str, password: Password
 ) -> Response:
     """Make the invited account with this password and log it in; the link is used up."""
     try:
@@ -50,19 +53,8 @@ def accept_invitation(
     except invitation_service.InvitationUnusable:
         raise _unusable() from None
     except account_service.AccountError as error:
-        try:
-            offer = invitation_service.pending(session=session, token=token)
-        except invitation_service.InvitationUnusable:
-            raise _unusable() from None
-        return render(
-            request,
-            "invitations/accept.html",
-            status_code=409 if error.field == "email" else 400,
-            offer=offer,
-            labels=ROLE_LABELS,
-            token=token,
-            errors={error.field: str(error)},
-        )
+        status_code = 409 if error.field == "email" else 400
+        return _accept_form(request, session, token, status_code=status_code, errors=error.fields())
     # The acceptance's audit row stands for this first login as well.
     started = account_service.start_session(session=session, user=user, audited=False)
     return logged_in(HOME_BY_ROLE[str(user.role)], started.token)

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlmodel import Session
 
-from matchmaker.deps import CsrfChecked, SessionDep, SettingsDep
+from matchmaker.deps import SessionDep, SettingsDep
 from matchmaker.services import password_resets
 from matchmaker.services.accounts import AccountError
+from matchmaker.web.account_forms import Email, Password
+from matchmaker.web.form_routes import form_post
 from matchmaker.web.rendering import render
 
 router = APIRouter(tags=["pages: accounts"])
@@ -25,43 +28,30 @@ def forgot_form(request: Request) -> Response:
     return render(request, "auth/forgot_password.html", notice=None, email="")
 
 
-@router.post("/password/forgot", response_class=HTMLResponse, dependencies=[CsrfChecked])
-def forgot(
-    request: Request,
-    session: SessionDep,
-    settings: SettingsDep,
-    email: Annotated[str, Form(max_length=320)],
-) -> Response:
+@form_post(router, "/password/forgot")
+def forgot(request: Request, session: SessionDep, settings: SettingsDep, email: Email) -> Response:
     """The same answer whether or not the address has an account."""
     password_resets.request_reset(session=session, email=email, public_url=settings.public_url)
     return render(request, "auth/forgot_password.html", notice=LINK_SENT, email="")
 
 
+def _reset_form(request: Request, session: Session, token: str, **shown: Any) -> Response:
+    """The form to choose a new password with the reset link's `token`."""
+    account = password_resets.account_of_link(session=session, token=token)
+    return render(request, "auth/reset_password.html", token=token, email=account.email, **shown)
+
+
 @router.get("/password/reset/{token}", response_class=HTMLResponse)
 def reset_form(request: Request, session: SessionDep, token: str) -> Response:
-    account = password_resets.account_of_link(session=session, token=token)
-    return render(request, "auth/reset_password.html", token=token, email=account.email, errors={})
+    return _reset_form(request, session, token, errors={})
 
 
-@router.post("/password/reset/{token}", response_class=HTMLResponse, dependencies=[CsrfChecked])
-def reset(
-    request: Request,
-    session: SessionDep,
-    token: str,
-    password: Annotated[str, Form(max_length=200)],
-) -> Response:
+@form_post(router, "/password/reset/{token}")
+def reset(request: Request, session: SessionDep, token: str, password: Password) -> Response:
     try:
         password_resets.reset_password(session=session, token=token, password=password)
     except AccountError as error:
-        account = password_resets.account_of_link(session=session, token=token)
-        return render(
-            request,
-            "auth/reset_password.html",
-            status_code=400,
-            token=token,
-            email=account.email,
-            errors={error.field: str(error)},
-        )
+        return _reset_form(request, session, token, status_code=400, errors=error.fields())
     response = RedirectResponse("/login?reset=1", status_code=303)
     response.headers["Referrer-Policy"] = "no-referrer"
     return response

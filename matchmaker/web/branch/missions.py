@@ -13,14 +13,7 @@ from matchmaker.services import accounts as account_service
 from matchmaker.services import exports as export_service
 from matchmaker.services import missions as mission_service
 from matchmaker.services import rounds as round_service
-from matchmaker.web.mission_forms import (
-    FormDep,
-    create_from_form,
-    mission_form_context,
-    mission_text,
-    save_mission,
-    saved_mission_context,
-)
+from matchmaker.web import mission_forms
 from matchmaker.web.pages import see_other
 from matchmaker.web.rendering import render
 
@@ -69,18 +62,29 @@ def new_mission_form(
         scope=Scope.national.value,
     )
     values["format"] = mission_service.MissionFormat.branch_delegation.value
-    context = mission_form_context(
-        session, round_row, text=mission_text(values), checked=[], mission=None, scope_fixed=True
+    context = mission_forms.mission_form_context(
+        session,
+        round_row,
+        text=mission_forms.mission_text(values),
+        checked=[],
+        mission=None,
+        scope_fixed=True,
     )
     return render(request, FORM, **context)
 
 
 @router.post("/rounds/{round_id}/missions", response_class=HTMLResponse, dependencies=[CsrfChecked])
 def create_mission(
-    request: Request, session: SessionDep, user: CurrentUser, round_id: str, form: FormDep
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    round_id: str,
+    form: mission_forms.FormDep,
 ) -> Response:
     round_row = _open_round(session, round_id)
-    created = create_from_form(request, session, user, round_row, form, template=FORM, branch=True)
+    created = mission_forms.create_from_form(
+        request, session, user, round_row, form, template=FORM, branch=True
+    )
     if isinstance(created, Response):
         return created
     return see_other(_placed_url(created.id))
@@ -91,16 +95,20 @@ def edit_mission_form(
     request: Request, session: SessionDep, user: CurrentUser, mission_id: int
 ) -> Response:
     mission, round_row = _own_mission(session, user, mission_id)
-    context = saved_mission_context(session, round_row, mission, scope_fixed=True)
+    context = mission_forms.saved_mission_context(session, round_row, mission, scope_fixed=True)
     return render(request, FORM, **context)
 
 
 @router.post("/missions/{mission_id}", response_class=HTMLResponse, dependencies=[CsrfChecked])
 def edit_mission(
-    request: Request, session: SessionDep, user: CurrentUser, mission_id: int, form: FormDep
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    mission_id: int,
+    form: mission_forms.FormDep,
 ) -> Response:
     mission, round_row = _own_mission(session, user, mission_id)
-    refused = save_mission(
+    refused = mission_forms.save_mission(
         request, session, user, round_row, mission, form, template=FORM, branch=True
     )
     return refused or see_other(_placed_url(mission_id))

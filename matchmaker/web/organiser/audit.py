@@ -9,14 +9,8 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from matchmaker.deps import CurrentUser, SessionDep
-from matchmaker.services import audit_export, audit_words
+from matchmaker.services import audit_export, audit_filters, audit_words
 from matchmaker.services import audit_log as audit_log_service
-from matchmaker.services.audit_filters import (
-    MAX_PAGE_SIZE,
-    AuditFilter,
-    parse_filter,
-    parse_paging,
-)
 from matchmaker.services.errors import Invalid
 from matchmaker.services.exports import file_name
 from matchmaker.web.pages import download
@@ -47,9 +41,9 @@ def _typed(
 TypedFilters = Annotated[dict[str, str], Depends(_typed)]
 
 
-def _filter(typed: dict[str, str]) -> AuditFilter:
+def _filter(typed: dict[str, str]) -> audit_filters.AuditFilter:
     """The typed filters checked (Invalid naming each bad one)."""
-    return parse_filter(
+    return audit_filters.parse_filter(
         action=typed.get("action"),
         object_type=typed.get("object_type"),
         actor=typed.get("actor"),
@@ -81,10 +75,10 @@ def audit_page(
         "csv_nl": f"{PAGE}.csv?{urlencode({**typed, 'lang': 'nl'})}",
         "csv_en": f"{PAGE}.csv?{urlencode({**typed, 'lang': 'en'})}",
         "max_rows": audit_export.MAX_ROWS,
-        "max_page_size": MAX_PAGE_SIZE,
+        "max_page_size": audit_filters.MAX_PAGE_SIZE,
     }
     try:
-        paging = parse_paging(page=page, page_size=page_size)
+        paging = audit_filters.parse_paging(page=page, page_size=page_size)
         result = audit_log_service.organisation_page(
             session=session, user=user, audit_filter=_filter(typed), paging=paging
         )

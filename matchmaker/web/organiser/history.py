@@ -3,7 +3,7 @@ it joined elsewhere (they count in its missions of the last three years)."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
@@ -26,23 +26,20 @@ def _page(
     session: Session,
     user: User,
     firm_id: int,
-    *,
-    values: dict[str, str] | None = None,
-    errors: dict[str, str] | None = None,
-    status_code: int = 200,
+    **shown: Any,
 ) -> Response:
+    """The firm's history with the add form; `shown` as render takes it (status_code, values,
+    errors)."""
     firm = mission_history.visible_firm(session=session, user=user, firm_id=firm_id)
     return render(
         request,
         "organiser/history.html",
-        status_code=status_code,
         firm=firm,
         entries=mission_history.external_of(
             session=session, firm_id=firm_id, organisation_id=user.organisation_id
         ),
         history=mission_history.history_of(session=session, firm=firm),
-        values=values or {},
-        errors=errors or {},
+        **{"values": {}, "errors": {}, **shown},
     )
 
 
@@ -69,15 +66,8 @@ def add_external(
         mission_history.add_external(session=session, actor=user, firm_id=firm_id, values=values)
     except Invalid as error:
         session.rollback()
-        return _page(
-            request,
-            session,
-            user,
-            firm_id,
-            values=values,
-            errors=error.fields(),
-            status_code=400,
-        )
+        refused = {"status_code": 400, "values": values, "errors": error.fields()}
+        return _page(request, session, user, firm_id, **refused)
     return see_other(f"/organiser/firms/{firm_id}/history")
 
 

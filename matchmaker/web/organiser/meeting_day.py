@@ -21,7 +21,7 @@ from matchmaker.services.errors import Invalid, ServiceError
 from matchmaker.services.meetings import MeetingRefused
 from matchmaker.web.form_routes import form_post
 from matchmaker.web.organiser.meeting_forms import DayForm, day_form, parse_day_form
-from matchmaker.web.pages import see_other
+from matchmaker.web.pages import notices, see_other
 from matchmaker.web.rendering import refusal, render
 
 router = APIRouter(prefix="/organiser/missions/{mission_id}/meetings", tags=["pages: meeting days"])
@@ -40,6 +40,7 @@ NOTICES = {
     "unlocked": "The meeting is unlocked.",
     "published": "The schedule is published: every firm and partner can read its agenda.",
 }
+Notice = Annotated[str | None, notices(NOTICES)]
 DAY_REFUSALS: tuple[type[ServiceError], ...] = (Invalid, MeetingRefused)
 
 
@@ -133,9 +134,9 @@ def day_page(
     session: SessionDep,
     user: CurrentUser,
     mission_id: int,
-    notice: str | None = None,
+    notice: Notice,
 ) -> Response:
-    return day_page_response(request, session, user, mission_id, notice=NOTICES.get(notice or ""))
+    return day_page_response(request, session, user, mission_id, notice=notice)
 
 
 @form_post(router, "")

@@ -3,6 +3,7 @@ and the list as CSV."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
@@ -44,12 +45,8 @@ def remove_partner(
     request: Request, session: SessionDep, user: CurrentUser, mission_id: int, partner_id: int
 ) -> Response:
     """Remove a partner, with the meetings requested with it."""
-
-    def remove() -> Any:
-        return partner_service.remove_partner(
-            session=session, mission_id=mission_id, partner_id=partner_id, actor=user
-        )
-
+    ids = {"mission_id": mission_id, "partner_id": partner_id}
+    remove = partial(partner_service.remove_partner, session=session, actor=user, **ids)
     return day_changed(request, session, user, mission_id, "removed", remove)
 
 

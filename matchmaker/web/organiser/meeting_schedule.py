@@ -3,6 +3,7 @@ progress (and stopping it), locking meetings in place, publishing the schedule."
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
@@ -41,15 +42,15 @@ def add_request(
     priority: Priority = 1,
     session_part: SessionPart = "any",
 ) -> Response:
-    def add() -> Any:
-        return request_service.add_request(
-            session=session,
-            mission_id=mission_id,
-            actor=user,
-            firm_id=firm_id,
-            asked=RequestInput(partner_id, priority, session_part),
-        )
-
+    asked = RequestInput(partner_id, priority, session_part)
+    add = partial(
+        request_service.add_request,
+        session=session,
+        mission_id=mission_id,
+        actor=user,
+        firm_id=firm_id,
+        asked=asked,
+    )
     return day_changed(request, session, user, mission_id, "request", add)
 
 
@@ -82,17 +83,14 @@ def schedule_all(
     seed: Annotated[int, Form(ge=0, le=2**31 - 1)] = 0,
 ) -> Response:
     """Queue "schedule all" (locks kept); the day page shows its progress."""
-    options = schedule_service.ScheduleOptions(time_limit=time_limit, seed=seed)
-
-    def start() -> Any:
-        return schedule_service.start_schedule(
-            session=session,
-            mission_id=mission_id,
-            actor=user,
-            options=options,
-            enqueue=jobs.enqueuer(request.app, jobs.MEETINGS_TASK),
-        )
-
+    start = partial(
+        schedule_service.start_schedule,
+        session=session,
+        mission_id=mission_id,
+        actor=user,
+        options=schedule_service.ScheduleOptions(time_limit=time_limit, seed=seed),
+        enqueue=jobs.enqueuer(request.app, jobs.MEETINGS_TASK),
+    )
     return day_changed(request, session, user, mission_id, "scheduling", start)
 
 

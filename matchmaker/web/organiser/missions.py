@@ -12,14 +12,7 @@ from matchmaker.models import User
 from matchmaker.services import accounts as account_service
 from matchmaker.services import exports as export_service
 from matchmaker.services import missions as mission_service
-from matchmaker.web.mission_forms import (
-    FormDep,
-    create_from_form,
-    mission_form_context,
-    mission_text,
-    save_mission,
-    saved_mission_context,
-)
+from matchmaker.web import mission_forms
 from matchmaker.web.organiser.common import round_url, visible_mission, visible_round
 from matchmaker.web.pages import download, see_other
 from matchmaker.web.rendering import render
@@ -39,18 +32,24 @@ def new_mission_form(
     return render(
         request,
         FORM,
-        **mission_form_context(
-            session, round_row, text=mission_text(values), checked=[], mission=None
+        **mission_forms.mission_form_context(
+            session, round_row, text=mission_forms.mission_text(values), checked=[], mission=None
         ),
     )
 
 
 @router.post("", response_class=HTMLResponse, dependencies=[CsrfChecked])
 def create_mission(
-    request: Request, session: SessionDep, user: CurrentUser, round_id: str, form: FormDep
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    round_id: str,
+    form: mission_forms.FormDep,
 ) -> Response:
     round_row = visible_round(session, user, round_id)
-    created = create_from_form(request, session, user, round_row, form, template=FORM, branch=False)
+    created = mission_forms.create_from_form(
+        request, session, user, round_row, form, template=FORM, branch=False
+    )
     return created if isinstance(created, Response) else see_other(round_url(round_id))
 
 
@@ -60,7 +59,7 @@ def edit_mission_form(
 ) -> Response:
     round_row = visible_round(session, user, round_id)
     mission = visible_mission(session, user, round_id, mission_id)
-    return render(request, FORM, **saved_mission_context(session, round_row, mission))
+    return render(request, FORM, **mission_forms.saved_mission_context(session, round_row, mission))
 
 
 @router.post("/{mission_id}", response_class=HTMLResponse, dependencies=[CsrfChecked])
@@ -70,11 +69,11 @@ def edit_mission(
     user: CurrentUser,
     round_id: str,
     mission_id: int,
-    form: FormDep,
+    form: mission_forms.FormDep,
 ) -> Response:
     round_row = visible_round(session, user, round_id)
     mission = visible_mission(session, user, round_id, mission_id)
-    refused = save_mission(
+    refused = mission_forms.save_mission(
         request, session, user, round_row, mission, form, template=FORM, branch=False
     )
     return refused or see_other(round_url(round_id))

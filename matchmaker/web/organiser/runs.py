@@ -37,15 +37,13 @@ def _runs_page(
     session: Session,
     user: User,
     round_id: str,
-    *,
-    status_code: int = 200,
     **shown: Any,
 ) -> Response:
+    """The round's runs and the form to start one; `shown` as render takes it."""
     round_row = run_service.visible_round(session=session, round_id=round_id, user=user)
     return render(
         request,
         "organiser/runs/list.html",
-        status_code=status_code,
         round=round_row,
         runs=run_service.list_runs(session=session, round_id=round_id),
         locked=roster_service.locked_count(session=session, round_id=round_id),
@@ -93,10 +91,9 @@ def run_page_response(
     session: Session,
     user: User,
     run_id: int,
-    *,
-    status_code: int = 200,
     **shown: Any,
 ) -> Response:
+    """The run's page: progress, rosters and what may change; `shown` as render takes it."""
     run = run_service.visible_run(session=session, run_id=run_id, user=user)
     round_row = round_service.round_by_id(session=session, round_id=run.round_id)
     current = run_service.roster_run(session=session, round_row=round_row)
@@ -107,7 +104,6 @@ def run_page_response(
     return render(
         request,
         "organiser/runs/detail.html",
-        status_code=status_code,
         run=run,
         round=round_row,
         progress=run_service.progress_of(run),

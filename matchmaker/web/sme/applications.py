@@ -13,21 +13,18 @@ from matchmaker.services import application_results, catalogue
 from matchmaker.services import applications as application_service
 from matchmaker.services import firms as firm_service
 from matchmaker.services.errors import Conflict, Invalid
-from matchmaker.web.missions import detail_context
+from matchmaker.web.mission_detail import detail_context
 from matchmaker.web.pages import see_other
 from matchmaker.web.rendering import render
-from matchmaker.web.sme.common import firm_of, notice_of, own_firm, register_first
+from matchmaker.web.sme.common import Notice, SmeFirm, firm_of, own_firm, register_first
 
 router = APIRouter(prefix="/sme", tags=["pages: sme"])
 
 
 @router.get("/applications", response_class=HTMLResponse)
 def application_list(
-    request: Request, session: SessionDep, user: CurrentUser, notice: str | None = None
+    request: Request, session: SessionDep, firm: SmeFirm, notice: Notice
 ) -> Response:
-    firm = firm_of(session, user)
-    if firm is None:
-        return register_first()
     views = application_results.applications_of(session=session, firm=firm)
     rounds: dict[str, list[application_results.ApplicationView]] = {}
     for view in views:
@@ -38,7 +35,7 @@ def application_list(
         firm=firm,
         rounds=list(rounds.values()),
         open_rounds=catalogue.open_rounds(session=session),
-        notice=notice_of(notice),
+        notice=notice,
     )
 
 

@@ -15,7 +15,7 @@ from matchmaker.services import firms as firm_service
 from matchmaker.services.errors import Invalid
 from matchmaker.web.pages import see_other
 from matchmaker.web.rendering import render
-from matchmaker.web.sme.common import FormFields, firm_of, notice_of, own_firm, register_first
+from matchmaker.web.sme.common import FormFields, Notice, SmeFirm, own_firm
 
 router = APIRouter(prefix="/sme", tags=["pages: sme"])
 
@@ -52,12 +52,7 @@ EVIDENCE_LABELS = [
 
 
 @router.get("/cases", response_class=HTMLResponse)
-def case_list(
-    request: Request, session: SessionDep, user: CurrentUser, notice: str | None = None
-) -> Response:
-    firm = firm_of(session, user)
-    if firm is None:
-        return register_first()
+def case_list(request: Request, session: SessionDep, firm: SmeFirm, notice: Notice) -> Response:
     return render(
         request,
         "sme/cases.html",
@@ -65,7 +60,7 @@ def case_list(
         cases=firm_service.cases_of(session=session, firm=firm),
         country_name=firm_service.country_name,
         sector_names={c.code: c.name for c in firm_service.sector_choices(session=session)},
-        notice=notice_of(notice),
+        notice=notice,
     )
 
 
@@ -73,13 +68,10 @@ def case_list(
 def new_case_form(
     request: Request,
     session: SessionDep,
-    user: CurrentUser,
+    firm: SmeFirm,
     country: str | None = None,
     sector: str | None = None,
 ) -> Response:
-    firm = firm_of(session, user)
-    if firm is None:
-        return register_first()
     values = {"country": (country or "").upper(), "sector": sector or firm.sector}
     return _case_form(request, session, case=None, values=values)
 
@@ -90,11 +82,8 @@ def _posted_case(fields: Mapping[str, str]) -> dict[str, str]:
 
 @router.post("/cases", response_class=HTMLResponse, dependencies=[CsrfChecked])
 def create_case(
-    request: Request, session: SessionDep, user: CurrentUser, fields: FormFields
+    request: Request, session: SessionDep, user: CurrentUser, firm: SmeFirm, fields: FormFields
 ) -> Response:
-    firm = firm_of(session, user)
-    if firm is None:
-        return register_first()
     values = _posted_case(fields)
     try:
         firm_service.create_case(session=session, actor=user, firm=firm, values=values)

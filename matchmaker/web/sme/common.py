@@ -9,9 +9,12 @@ from fastapi import Depends, HTTPException, Request, status
 from fastapi.responses import RedirectResponse
 from sqlmodel import Session
 
+from matchmaker.deps import CurrentUser, SessionDep
 from matchmaker.models import Firm, User
 from matchmaker.services import firms as firm_service
-from matchmaker.web.pages import see_other
+from matchmaker.web.pages import SeeOther, notices, see_other
+
+REGISTER_URL = "/sme/firm"
 
 NOTICES = {
     "registered": "Your firm is registered. Take the readiness scan next.",
@@ -33,8 +36,7 @@ async def form_fields(request: Request) -> dict[str, str]:
 FormFields = Annotated[dict[str, str], Depends(form_fields)]
 
 
-def notice_of(notice: str | None) -> str | None:
-    return NOTICES.get(notice or "")
+Notice = Annotated[str | None, notices(NOTICES)]
 
 
 def firm_of(session: Session, user: User) -> Firm | None:
@@ -43,7 +45,20 @@ def firm_of(session: Session, user: User) -> Firm | None:
 
 def register_first() -> RedirectResponse:
     """Where an SME's page sends it while it has no firm: the form to register one."""
-    return see_other("/sme/firm")
+    return see_other(REGISTER_URL)
+
+
+def registered_firm(session: SessionDep, user: CurrentUser) -> Firm:
+    """The SME's own firm; while it has none, its pages send it to register one first."""
+    firm = firm_of(session, user)
+    if firm is None:
+        raise SeeOther(REGISTER_URL)
+    return firm
+
+
+# Resolved before the route's own fields are read: routes whose fields can be refused
+# (a 422 for a bad form) check with firm_of instead, so that refusal comes first.
+SmeFirm = Annotated[Firm, Depends(registered_firm)]
 
 
 def own_firm(session: Session, user: User, what: str) -> Firm:

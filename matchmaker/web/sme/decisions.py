@@ -11,7 +11,7 @@ from matchmaker.deps import CurrentUser, SessionDep
 from matchmaker.services import audit_log as audit_log_service
 from matchmaker.services.audit_filters import parse_paging
 from matchmaker.web.rendering import render
-from matchmaker.web.sme.common import firm_of, register_first
+from matchmaker.web.sme.common import SmeFirm
 
 router = APIRouter(prefix="/sme", tags=["pages: sme"])
 
@@ -21,10 +21,10 @@ def decisions_page(
     request: Request,
     session: SessionDep,
     user: CurrentUser,
+    _: SmeFirm,
     page: Annotated[str | None, Query()] = None,
 ) -> Response:
-    if firm_of(session, user) is None:
-        return register_first()
+    """The decisions about the SME's firm (registering the firm first)."""
     paging = parse_paging(page=page)
     result = audit_log_service.firm_decisions(session=session, user=user, paging=paging)
     return render(request, "sme/decisions.html", result=result)

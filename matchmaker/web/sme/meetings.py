@@ -4,7 +4,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from functools import partial
+from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
@@ -21,7 +22,7 @@ from matchmaker.services.meetings import MeetingRefused
 from matchmaker.web.agenda_pages import AgendaPage, add_agenda_routes
 from matchmaker.web.form_routes import form_post
 from matchmaker.web.meeting_requests import Priority, RowId, SessionPart
-from matchmaker.web.pages import see_other
+from matchmaker.web.pages import notices, see_other
 from matchmaker.web.rendering import refusal, render
 
 router = APIRouter(prefix="/sme/placements/{placement_id}", tags=["pages: a firm's meetings"])
@@ -36,18 +37,15 @@ def _firm_page(
     session: Session,
     user: User,
     placement_id: int,
-    *,
-    status_code: int = 200,
-    error: str | None = None,
-    problems: dict[str, str] | None = None,
-    notice: str | None = None,
+    **shown: Any,
 ) -> Response:
+    """The firm's meeting page; `shown` as render takes it (status_code, error, problems,
+    notice)."""
     view = request_service.firm_day(session=session, placement_id=placement_id, user=user)
     day, published = view.day, view.published_day
     return render(
         request,
         "sme/meetings.html",
-        status_code=status_code,
         view=view,
         day=day,
         published=published is not None,
@@ -62,10 +60,8 @@ def _firm_page(
             if published
             else None
         ),
-        error=error,
-        problems=problems or {},
-        notice=notice,
         plain_reason=meeting_service.plain_reason,
+        **{"error": None, "problems": {}, "notice": None, **shown},
     )
 
 
@@ -74,18 +70,15 @@ FIRM_NOTICES = {
     "publishes the agendas.",
     "deleted": "Your meeting request is withdrawn.",
 }
+Notice = Annotated[str | None, notices(FIRM_NOTICES)]
 
 
 @router.get("/meetings", response_class=HTMLResponse)
 def firm_page(
-    request: Request,
-    session: SessionDep,
-    user: CurrentUser,
-    placement_id: int,
-    notice: str | None = None,
+    request: Request, session: SessionDep, user: CurrentUser, placement_id: int, notice: Notice
 ) -> Response:
     """The firm's meeting day: request meetings with the day's partners, read the agenda."""
-    return _firm_page(request, session, user, placement_id, notice=FIRM_NOTICES.get(notice or ""))
+    return _firm_page(request, session, user, placement_id, notice=notice)
 
 
 def _firm_changed(
@@ -94,12 +87,12 @@ def _firm_changed(
     user: User,
     placement_id: int,
     notice: str,
-    change: Callable[[], Any],
+    change: Callable[..., Any],
 ) -> Response:
-    """Change the firm's requests: its meeting page with the notice, or with the reason the
-    change was refused."""
+    """Change the firm's requests with `change(session=, user=)`: its meeting page with the
+    notice, or with the reason the change was refused."""
     try:
-        change()
+        change(session=session, user=user)
     except (Invalid, MeetingRefused) as error:
         return _firm_page(request, session, user, placement_id, **refusal(error))
     return see_other(f"{firm_url(placement_id)}?notice={notice}")
@@ -116,15 +109,8 @@ def firm_request(
     session_part: SessionPart = "any",
 ) -> Response:
     """Request a meeting with a partner of the day."""
-
-    def add() -> Any:
-        return request_service.add_own_request(
-            session=session,
-            placement_id=placement_id,
-            user=user,
-            asked=RequestInput(partner_id, priority, session_part),
-        )
-
+    asked = RequestInput(partner_id, priority, session_part)
+    add = partial(request_service.add_own_request, placement_id=placement_id, asked=asked)
     return _firm_changed(request, session, user, placement_id, "request", add)
 
 
@@ -132,11 +118,9 @@ def firm_request(
 def firm_delete_request(
     request: Request, session: SessionDep, user: CurrentUser, placement_id: int, request_id: int
 ) -> Response:
-    def delete() -> Any:
-        return request_service.delete_own_request(
-            session=session, placement_id=placement_id, user=user, request_id=request_id
-        )
-
+    delete = partial(
+        request_service.delete_own_request, placement_id=placement_id, request_id=request_id
+    )
     return _firm_changed(request, session, user, placement_id, "deleted", delete)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
@@ -16,7 +16,7 @@ from matchmaker.models import User
 from matchmaker.services import placement_views
 from matchmaker.services import placements as placement_service
 from matchmaker.services.placements import PlacementRefused
-from matchmaker.web.pages import see_other
+from matchmaker.web.pages import notices, see_other
 from matchmaker.web.rendering import refusal, render
 
 router = APIRouter(prefix="/sme/placements", tags=["pages: placements"])
@@ -26,6 +26,7 @@ NOTICES = {
     "declined": "You declined the place; it goes to the next firm on the waiting list.",
     "withdrawn": "Your firm is withdrawn; a place it held goes to the waiting list.",
 }
+Notice = Annotated[str | None, notices(NOTICES)]
 
 
 @router.get("", response_class=HTMLResponse)
@@ -36,71 +37,42 @@ def my_placements(request: Request, session: SessionDep, user: CurrentUser) -> R
 
 
 def _placement_page(
-    request: Request,
-    session: Session,
-    user: User,
-    placement_id: int,
-    *,
-    error: str | None = None,
-    notice: str | None = None,
-    status_code: int = 200,
+    request: Request, session: Session, user: User, placement_id: int, **shown: Any
 ) -> Response:
+    """The placement's page; `shown` as render takes it (status_code, error, notice)."""
     view = placement_views.firm_placement(session=session, placement_id=placement_id, user=user)
     return render(
-        request,
-        "sme/placement.html",
-        status_code=status_code,
-        view=view,
-        error=error,
-        notice=notice,
+        request, "sme/placement.html", view=view, **{"error": None, "notice": None, **shown}
     )
 
 
 @router.get("/{placement_id}", response_class=HTMLResponse)
 def placement_page(
-    request: Request,
-    session: SessionDep,
-    user: CurrentUser,
-    placement_id: int,
-    notice: str | None = None,
+    request: Request, session: SessionDep, user: CurrentUser, placement_id: int, notice: Notice
 ) -> Response:
-    return _placement_page(request, session, user, placement_id, notice=NOTICES.get(notice or ""))
+    return _placement_page(request, session, user, placement_id, notice=notice)
 
 
-def _answer(
-    request: Request,
-    session: Session,
-    user: User,
-    placement_id: int,
-    notice: str,
-    answer: Callable[..., Any],
-) -> Response:
-    """Answer the offer (accept, decline, withdraw): the placement page with the notice, or
-    with the reason the answer was refused."""
-    try:
-        answer(session=session, placement_id=placement_id)
-    except PlacementRefused as error:
-        return _placement_page(request, session, user, placement_id, **refusal(error))
-    return see_other(f"/sme/placements/{placement_id}?notice={notice}")
+def _answer_route(action: str, notice: str, answer: Callable[[User], Callable[..., Any]]) -> None:
+    """The form post `/{placement_id}/<action>` (named `action`): answer the offer with the
+    service function `answer(user)`; the placement page with the notice, or with the reason
+    the answer was refused."""
+
+    def answer_offer(
+        request: Request, session: SessionDep, user: CurrentUser, placement_id: int
+    ) -> Response:
+        try:
+            answer(user)(session=session, placement_id=placement_id)
+        except PlacementRefused as error:
+            return _placement_page(request, session, user, placement_id, **refusal(error))
+        return see_other(f"/sme/placements/{placement_id}?notice={notice}")
+
+    path = f"/{{placement_id}}/{action}"
+    router.add_api_route(
+        path, answer_offer, methods=["POST"], dependencies=[CsrfChecked], name=action
+    )
 
 
-@router.post("/{placement_id}/accept", dependencies=[CsrfChecked])
-def accept(request: Request, session: SessionDep, user: CurrentUser, placement_id: int) -> Response:
-    answer = partial(placement_service.accept, user=user)
-    return _answer(request, session, user, placement_id, "accepted", answer)
-
-
-@router.post("/{placement_id}/decline", dependencies=[CsrfChecked])
-def decline(
-    request: Request, session: SessionDep, user: CurrentUser, placement_id: int
-) -> Response:
-    answer = partial(placement_service.decline, user=user)
-    return _answer(request, session, user, placement_id, "declined", answer)
-
-
-@router.post("/{placement_id}/withdraw", dependencies=[CsrfChecked])
-def withdraw(
-    request: Request, session: SessionDep, user: CurrentUser, placement_id: int
-) -> Response:
-    answer = partial(placement_service.withdraw, actor=user)
-    return _answer(request, session, user, placement_id, "withdrawn", answer)
+_answer_route("accept", "accepted", lambda user: partial(placement_service.accept, user=user))
+_answer_route("decline", "declined", lambda user: partial(placement_service.decline, user=user))
+_answer_route("withdraw", "withdrawn", lambda user: partial(placement_service.withdraw, actor=user))

@@ -18,7 +18,7 @@ from matchmaker.services import firms as firm_service
 from matchmaker.services.errors import Conflict, Invalid
 from matchmaker.web.pages import see_other
 from matchmaker.web.rendering import render
-from matchmaker.web.sme.common import firm_of, register_first
+from matchmaker.web.sme.common import SmeFirm, firm_of, register_first
 
 router = APIRouter(prefix="/sme", tags=["pages: sme"])
 
@@ -81,11 +81,8 @@ def _round_for_preferences(session: Session, round_id: str) -> Round:
 
 @router.get("/rounds/{round_id}/preferences", response_class=HTMLResponse)
 def preferences_form(
-    request: Request, session: SessionDep, user: CurrentUser, round_id: str
+    request: Request, session: SessionDep, firm: SmeFirm, round_id: str
 ) -> Response:
-    firm = firm_of(session, user)
-    if firm is None:
-        return register_first()
     round_row = _round_for_preferences(session, round_id)
     rows = _preference_rows(session, firm, round_id)
     return _preferences_page(request, session, firm=firm, round_row=round_row, rows=rows)

@@ -16,18 +16,13 @@ from matchmaker.services import firms as firm_service
 from matchmaker.services.errors import Conflict, Invalid
 from matchmaker.web.pages import see_other
 from matchmaker.web.rendering import render
-from matchmaker.web.sme.common import FormFields, firm_of, notice_of, register_first
+from matchmaker.web.sme.common import FormFields, Notice, SmeFirm, firm_of, register_first
 
 router = APIRouter(prefix="/sme", tags=["pages: sme"])
 
 
 @router.get("", response_class=HTMLResponse)
-def home(
-    request: Request, session: SessionDep, user: CurrentUser, notice: str | None = None
-) -> Response:
-    firm = firm_of(session, user)
-    if firm is None:
-        return register_first()
+def home(request: Request, session: SessionDep, firm: SmeFirm, notice: Notice) -> Response:
     scans = firm_service.scans_of(session=session, firm=firm)
     return render(
         request,
@@ -38,7 +33,7 @@ def home(
         views=application_results.applications_of(session=session, firm=firm),
         rounds=catalogue.open_rounds(session=session),
         track_titles=readiness.TRACK_TITLES,
-        notice=notice_of(notice),
+        notice=notice,
     )
 
 
@@ -72,9 +67,7 @@ def _firm_values(firm: Firm) -> dict[str, Any]:
 
 
 @router.get("/firm", response_class=HTMLResponse)
-def firm_page(
-    request: Request, session: SessionDep, user: CurrentUser, notice: str | None = None
-) -> Response:
+def firm_page(request: Request, session: SessionDep, user: CurrentUser, notice: Notice) -> Response:
     firm = firm_of(session, user)
     if firm is None:
         return _firm_form(request, session, firm=None, values={})
@@ -90,7 +83,7 @@ def firm_page(
         exports_to=[firm_service.country_name(code) for code in firm.exports_to],
         scan=scans[0] if scans else None,
         history=mission_history.history_of(session=session, firm=firm),
-        notice=notice_of(notice),
+        notice=notice,
     )
 
 
@@ -122,20 +115,14 @@ def register_firm(
 
 
 @router.get("/firm/edit", response_class=HTMLResponse)
-def edit_firm_form(request: Request, session: SessionDep, user: CurrentUser) -> Response:
-    firm = firm_of(session, user)
-    if firm is None:
-        return register_first()
+def edit_firm_form(request: Request, session: SessionDep, firm: SmeFirm) -> Response:
     return _firm_form(request, session, firm=firm, values=_firm_values(firm))
 
 
 @router.post("/firm/edit", response_class=HTMLResponse, dependencies=[CsrfChecked])
 def edit_firm(
-    request: Request, session: SessionDep, user: CurrentUser, fields: FormFields
+    request: Request, session: SessionDep, user: CurrentUser, firm: SmeFirm, fields: FormFields
 ) -> Response:
-    firm = firm_of(session, user)
-    if firm is None:
-        return register_first()
     values = _posted_firm(fields, firm_service.EDITABLE_FIRM_FIELDS)
     try:
         firm_service.update_firm(session=session, actor=user, firm=firm, values=values)

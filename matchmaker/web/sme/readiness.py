@@ -15,7 +15,7 @@ from matchmaker.services import readiness
 from matchmaker.services.errors import Invalid
 from matchmaker.web.pages import see_other
 from matchmaker.web.rendering import render
-from matchmaker.web.sme.common import FormFields, firm_of, own_firm, register_first
+from matchmaker.web.sme.common import FormFields, SmeFirm, own_firm
 
 router = APIRouter(prefix="/sme", tags=["pages: sme"])
 
@@ -52,10 +52,7 @@ def _scan_form(
 
 
 @router.get("/readiness", response_class=HTMLResponse)
-def readiness_form(request: Request, session: SessionDep, user: CurrentUser) -> Response:
-    firm = firm_of(session, user)
-    if firm is None:
-        return register_first()
+def readiness_form(request: Request, session: SessionDep, firm: SmeFirm) -> Response:
     scans = firm_service.scans_of(session=session, firm=firm)
     values = dict(scans[0].answers) if scans else {}
     return _scan_form(request, firm=firm, scans=scans, values=values)
@@ -63,11 +60,8 @@ def readiness_form(request: Request, session: SessionDep, user: CurrentUser) -> 
 
 @router.post("/readiness", response_class=HTMLResponse, dependencies=[CsrfChecked])
 def take_readiness_scan(
-    request: Request, session: SessionDep, user: CurrentUser, fields: FormFields
+    request: Request, session: SessionDep, user: CurrentUser, firm: SmeFirm, fields: FormFields
 ) -> Response:
-    firm = firm_of(session, user)
-    if firm is None:
-        return register_first()
     answers = {q.key: fields.get(q.key, "") for q in readiness.QUESTIONS}
     try:
         scan = firm_service.record_scan(session=session, actor=user, firm=firm, raw_answers=answers)
