@@ -22,8 +22,10 @@ from matchmaker.models import (
     User,
     UserSession,
 )
-from matchmaker.services import audit, row_audit, tenancy
+from matchmaker.services import row_audit, tenancy
+from matchmaker.services.account_audit import record_account_event
 from matchmaker.services.errors import Conflict, Invalid, NotFound, Problem
+from matchmaker.services.row_locks import locked_rows
 
 SESSION_LIFETIME = timedelta(hours=12)
 _hasher = PasswordHasher()
@@ -99,22 +101,10 @@ def register_sme(*, session: Session, email: str, password: str) -> None:
             session.rollback()
             existing = session.exec(select(User.id).where(User.email == email)).one()
         else:
-            audit.record(
-                session=session,
-                actor=user,
-                action="register",
-                object_type="user",
-                object_id=user.id,
-                after={"email": email, "role": Role.sme.value},
-            )
+            after = {"email": email, "role": Role.sme.value}
+            record_account_event(session, user, "register", user.id, after)
     if existing is not None:
-        audit.record(
-            session=session,
-            actor=None,
-            action="register_existing",
-            object_type="user",
-            object_id=existing,
-        )
+        record_account_event(session, None, "register_existing", existing)
     session.commit()
 
 
@@ -202,9 +192,7 @@ def start_session(*, session: Session, user: User, audited: bool = True) -> NewS
     record = UserSession(id=_digest(token), user_id=user.id, expires_at=_now() + SESSION_LIFETIME)
     session.add(record)
     if audited:
-        audit.record(
-            session=session, actor=user, action="login", object_type="user", object_id=user.id
-        )
+        record_account_event(session, user, "login", user.id)
     session.commit()
     return NewSession(token=token, record=record)
 
@@ -225,13 +213,7 @@ def end_session(*, session: Session, token: str, actor: User | None) -> None:
     if record is not None and record.revoked_at is None:
         record.revoked_at = _now()
         session.add(record)
-        audit.record(
-            session=session,
-            actor=actor,
-            action="logout",
-            object_type="user",
-            object_id=record.user_id,
-        )
+        record_account_event(session, actor, "logout", record.user_id)
         session.commit()
 
 
@@ -367,12 +349,7 @@ def change_active(*, session: Session, actor: User, user_id: int, active: bool) 
     """
     # The row stays locked to the commit, so two clicks at once make one change (PostgreSQL;
     # SQLite's immediate transactions serialise them anyway).
-    user = session.exec(
-        select(User)
-        .where(User.id == user_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).first()
+    user = locked_rows(session, User, User.id == user_id).first()
     if user is None or not _manageable(_world(session, actor), actor, user):
         raise NotFound("account", user_id)
     if user.active == active:

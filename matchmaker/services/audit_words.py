@@ -249,30 +249,24 @@ _REASONS: dict[str, Words] = {
 _LONGEST_VALUE = 300
 
 
+def _known_or_plain(table: dict[str, Words], code: str, plain: str) -> Words:
+    """The code's words from `table`, or else `plain` (the code made readable) in each language."""
+    known = table.get(code)
+    return known if known is not None else Words(plain, plain)
+
+
 def action(code: str) -> Words:
     """The action in plain words (an unknown code as itself, without underscores)."""
-    known = ACTIONS.get(code)
-    if known is not None:
-        return known
-    plain = code.replace("_", " ").replace(".", ": ")
-    return Words(plain, plain)
+    return _known_or_plain(ACTIONS, code, code.replace("_", " ").replace(".", ": "))
 
 
 def object_type(code: str) -> Words:
-    known = OBJECT_TYPES.get(code)
-    if known is not None:
-        return known
-    plain = code.replace("_", " ")
-    return Words(plain, plain)
+    return _known_or_plain(OBJECT_TYPES, code, code.replace("_", " "))
 
 
 def field(path: str) -> Words:
     """A before/after key ("resolve.status" for a nested one) in words."""
-    known = _FIELDS.get(path)
-    if known is not None:
-        return known
-    plain = path.replace("_", " ")
-    return Words(plain, plain)
+    return _known_or_plain(_FIELDS, path, path.replace("_", " "))
 
 
 def when(moment: datetime) -> Words:

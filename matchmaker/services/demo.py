@@ -28,6 +28,7 @@ from matchmaker.models import (
     User,
 )
 from matchmaker.services import accounts, audit
+from matchmaker.services.account_audit import record_account_event
 from matchmaker.services.scenarios import import_scenario
 
 DEMO_DOMAIN = "demo.matchmaker.example"
@@ -144,13 +145,7 @@ def _renew_passwords(session: Session) -> list[DemoAccount]:
             password = _new_password()
             user.password_hash = accounts.hash_password(password)
             session.add(user)
-            audit.record(
-                session=session,
-                actor=None,
-                action="demo.password",
-                object_type="user",
-                object_id=user.id or 0,
-            )
+            record_account_event(session, None, "demo.password", user.id)
             renewed.append(DemoAccount(str(user.role), user.email, password))
         session.commit()
     except BaseException:

@@ -12,13 +12,13 @@ from sqlmodel import Session, col, select
 from matchmaker.models import Invitation, Organisation, OrganisationKind, Role, User
 from matchmaker.services import (
     NotFound,
-    audit,
     mail_texts,
     one_time_links,
     outbox,
     read_back,
     row_audit,
 )
+from matchmaker.services.account_audit import record_account_event
 from matchmaker.services.accounts import (
     AccountError,
     AccountRefused,
@@ -27,6 +27,7 @@ from matchmaker.services.accounts import (
     check_password,
     hash_password,
 )
+from matchmaker.services.row_locks import locked_rows
 
 INVITATION_LIFETIME = timedelta(days=7)
 KIND_OF_ROLE = {
@@ -210,11 +211,8 @@ def open_invitations(*, session: Session, actor: User) -> list[InvitationEntry]:
 def revoke(*, session: Session, actor: User, invitation_id: int) -> Invitation:
     """Withdraw an open invitation; NotFound for one the actor may not see, AccountRefused
     for one used, revoked or expired already (nothing is written then)."""
-    record = session.exec(
-        select(Invitation)
-        .where(col(Invitation.id) == invitation_id, _visible_to(actor))
-        .with_for_update()
-        .execution_options(populate_existing=True)
+    record = locked_rows(
+        session, Invitation, col(Invitation.id) == invitation_id, _visible_to(actor)
     ).first()
     if record is None:
         raise NotFound("invitation", invitation_id)
@@ -329,14 +327,8 @@ def operator_add_user(
     user = User(email=email, password_hash=password_hash, role=role, organisation_id=found.id)
     session.add(user)
     session.flush()
-    audit.record(
-        session=session,
-        actor=None,
-        action="register",
-        object_type="user",
-        object_id=user.id,
-        after={"email": email, "role": role.value, "organisation_id": found.id, "by": "operator"},
-    )
+    after = {"email": email, "role": role.value, "organisation_id": found.id, "by": "operator"}
+    record_account_event(session, None, "register", user.id, after)
     session.commit()
     read_back(session, user, found)
     return user, found

@@ -43,6 +43,7 @@ from matchmaker.services import read_back, solver_jobs
 from matchmaker.services import runs as run_service
 from matchmaker.services.errors import Conflict, Invalid, NotFound
 from matchmaker.services.row_audit import record_change
+from matchmaker.services.row_locks import locked_rows
 from matchmaker.services.solver_jobs import ACTIVE_STATES
 from matchmaker.services.transactions import committing
 
@@ -145,12 +146,7 @@ def visible_partner(*, session: Session, day: MeetingDay, partner_id: int) -> Pa
 
 def lock_day(session: Session, day_id: int) -> MeetingDay:
     """The day's row locked for the rest of the transaction (serialises its changes)."""
-    day = session.exec(
-        select(MeetingDay)
-        .where(MeetingDay.id == day_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).first()
+    day = locked_rows(session, MeetingDay, MeetingDay.id == day_id).first()
     assert day is not None
     return day
 

@@ -15,6 +15,7 @@ from matchmaker.models import Placement, PlacementStatus
 from matchmaker.models.common import utcnow
 from matchmaker.services import notifications
 from matchmaker.services import placements as placement_service
+from matchmaker.services.row_locks import locked_rows
 
 log = logging.getLogger(__name__)
 
@@ -48,12 +49,7 @@ def remind_due(*, session: Session, now: datetime) -> int:
     ).all()
     reminded = 0
     for placement_id in due:
-        placement = session.exec(
-            select(Placement)
-            .where(Placement.id == placement_id)
-            .with_for_update()
-            .execution_options(populate_existing=True)
-        ).one()
+        placement = locked_rows(session, Placement, Placement.id == placement_id).one()
         if placement.status != PlacementStatus.offered or placement.reminded_at is not None:
             session.rollback()
             continue

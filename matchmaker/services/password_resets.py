@@ -15,7 +15,8 @@ from sqlmodel import Session, col, select
 
 from matchmaker.models import PasswordReset, User, UserSession
 from matchmaker.models.common import utcnow
-from matchmaker.services import audit, mail_texts, one_time_links, outbox
+from matchmaker.services import mail_texts, one_time_links, outbox
+from matchmaker.services.account_audit import record_account_event
 from matchmaker.services.accounts import check_password, hash_password, normalise_email
 from matchmaker.services.errors import NotFound
 
@@ -60,13 +61,7 @@ def request_reset(*, session: Session, email: str, public_url: str) -> None:
         hours=int(RESET_LIFETIME.total_seconds() // 3600),
     )
     outbox.queue(session=session, kind="password.reset", to=user.email, subject=subject, body=body)
-    audit.record(
-        session=session,
-        actor=None,
-        action="password.reset_requested",
-        object_type="user",
-        object_id=user.id,
-    )
+    record_account_event(session, None, "password.reset_requested", user.id)
     session.commit()
 
 
@@ -124,13 +119,7 @@ def reset_password(*, session: Session, token: str, password: str) -> User:
         .where(col(UserSession.user_id) == user.id, col(UserSession.revoked_at).is_(None))
         .values(revoked_at=now)
     )
-    audit.record(
-        session=session,
-        actor=user,
-        action="password.reset",
-        object_type="user",
-        object_id=user.id,
-    )
+    record_account_event(session, user, "password.reset", user.id)
     session.commit()
     session.refresh(user)
     return user
