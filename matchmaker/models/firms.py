@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
+from pydantic import ConfigDict
 from sqlalchemy import JSON, Boolean, CheckConstraint, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
@@ -70,6 +71,66 @@ class FirmUpdate(SQLModel):
     exports_to: list[str] | None = None
 
 
+# The service's input shapes (services/firms.py, services/business_cases.py,
+# services/mission_history.py): what the API accepts and what the page forms are read into
+# (web/form_shapes.py). Their caps only bound the request; the services check each value
+# and name each field they refuse, in the words the pages show.
+
+# A code or a short answer (countries, readiness answers); free text has its own caps.
+Short = Annotated[str, Field(max_length=64)]
+
+# Readiness flags come from the readiness scan only: declared so that sending one is
+# refused by name, with why (services/firms.NOT_FROM_THE_FIRM), not as an unknown field.
+SCAN_ONLY = "not accepted: set by the firm's latest readiness scan (sending it answers 422)"
+# Likewise the missions of the last three years: counted from the service's own rounds and
+# the organiser's entries of missions outside matchmaker.
+FROM_THE_RECORD = (
+    "not accepted: counted from the record, the places the firm accepted in matchmaker's "
+    "rounds and the missions outside it an organiser entered (sending it answers 422)"
+)
+
+
+def _read_only(description: str) -> Any:
+    return Field(
+        default=None,
+        description=description,
+        schema_extra={"json_schema_extra": {"readOnly": True}},
+    )
+
+
+class FirmRegistration(SQLModel):
+    """A new firm, as its SME user registers it."""
+
+    model_config = ConfigDict(extra="forbid")  # type: ignore[assignment]
+    kvk: str = Field(
+        description="exactly 8 digits", schema_extra={"examples": ["01234567"]}, max_length=20
+    )
+    name: str = Field(max_length=400)
+    region: str = Field(max_length=64)
+    sector: str = Field(max_length=64)
+    employees: int
+    readiness_strategy: bool | None = _read_only(SCAN_ONLY)
+    readiness_organisation: bool | None = _read_only(SCAN_ONLY)
+    readiness_finance: bool | None = _read_only(SCAN_ONLY)
+    missions_last_3_years: int | None = _read_only(FROM_THE_RECORD)
+    exports_to: list[Short] = Field(default_factory=list, max_length=300)
+
+
+class FirmChanges(SQLModel):
+    """The fields of a firm's profile to change; those left out keep their value."""
+
+    model_config = ConfigDict(extra="forbid")  # type: ignore[assignment]
+    name: str | None = Field(default=None, max_length=400)
+    region: str | None = Field(default=None, max_length=64)
+    sector: str | None = Field(default=None, max_length=64)
+    employees: int | None = None
+    readiness_strategy: bool | None = _read_only(SCAN_ONLY)
+    readiness_organisation: bool | None = _read_only(SCAN_ONLY)
+    readiness_finance: bool | None = _read_only(SCAN_ONLY)
+    missions_last_3_years: int | None = _read_only(FROM_THE_RECORD)
+    exports_to: list[Short] | None = Field(default=None, max_length=300)
+
+
 class FirmPublic(FirmBase):
     id: int
     owner_user_id: int | None
@@ -110,14 +171,23 @@ class BusinessCase(BusinessCaseBase, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
 
 
-class BusinessCaseCreate(BusinessCaseBase):
-    pass
+class BusinessCaseCreate(SQLModel):
+    """A new business case, as its firm writes it."""
+
+    model_config = ConfigDict(extra="forbid")  # type: ignore[assignment]
+    country: str = Field(description="ISO 3166-1 alpha-2 code", max_length=10)
+    sector: str = Field(max_length=64)
+    summary: str = Field(max_length=10000)
+    evidence: Evidence = Evidence.none
 
 
 class BusinessCaseUpdate(SQLModel):
-    country: str | None = Field(default=None, schema_extra={"pattern": COUNTRY_PATTERN})
-    sector: str | None = Field(default=None, min_length=1, max_length=CODE_LENGTH)
-    summary: str | None = Field(default=None, max_length=5000)
+    """The fields of a business case to change; those left out keep their value."""
+
+    model_config = ConfigDict(extra="forbid")  # type: ignore[assignment]
+    country: str | None = Field(default=None, max_length=10)
+    sector: str | None = Field(default=None, max_length=64)
+    summary: str | None = Field(default=None, max_length=10000)
     evidence: Evidence | None = None
 
 
@@ -175,3 +245,17 @@ class ExternalMission(SQLModel, table=True):
     note: str | None = Field(default=None, sa_type=Text)
     created_by: int | None = Field(default=None, foreign_key="user_account.id", ondelete="SET NULL")
     created_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
+
+
+EXTERNAL_TITLE_LENGTH = 200
+EXTERNAL_NOTE_LENGTH = 2000
+
+
+class ExternalMissionCreate(SQLModel):
+    """A mission a firm joined outside matchmaker, as an organiser enters it."""
+
+    model_config = ConfigDict(extra="forbid")  # type: ignore[assignment]
+    title: str = Field(max_length=EXTERNAL_TITLE_LENGTH)
+    country: str = Field(max_length=2, description="ISO 3166-1 alpha-2 code")
+    mission_date: date = Field(description="the mission's first day")
+    note: str | None = Field(default=None, max_length=EXTERNAL_NOTE_LENGTH)

@@ -11,7 +11,14 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from matchmaker.models import BusinessCase, Evidence, Firm, User
+from matchmaker.models import (
+    BusinessCase,
+    BusinessCaseCreate,
+    BusinessCaseUpdate,
+    Evidence,
+    Firm,
+    User,
+)
 from matchmaker.services import audit, read_back, row_audit
 from matchmaker.services.active_rounds import code_outside_active_rounds
 from matchmaker.services.errors import Invalid, NotFound
@@ -53,6 +60,15 @@ def case_of(*, session: Session, firm: Firm, case_id: int) -> BusinessCase:
     return case
 
 
+def _sent(shape: BusinessCaseCreate | BusinessCaseUpdate) -> dict[str, Any]:
+    """The fields the shape was given, by name (the evidence as its text)."""
+    return {
+        name: getattr(getattr(shape, name), "value", getattr(shape, name))
+        for name in type(shape).model_fields
+        if name in shape.model_fields_set
+    }
+
+
 def _clean_case(
     session: Session, firm: Firm, values: Mapping[str, Any], fields: Iterable[str]
 ) -> dict[str, Any]:
@@ -83,9 +99,10 @@ def _clean_case(
 
 
 def create_case(
-    *, session: Session, actor: User, firm: Firm, values: Mapping[str, Any]
+    *, session: Session, actor: User, firm: Firm, case_in: BusinessCaseCreate
 ) -> BusinessCase:
     """Write a new business case (unverified until an organiser verifies it) and commit."""
+    values = _sent(case_in)
     merged = {"evidence": Evidence.none.value, **{k: v for k, v in values.items() if v is not None}}
     clean = _clean_case(session, firm, merged, CASE_FIELDS)
     taken = set(
@@ -105,14 +122,12 @@ def create_case(
 
 
 def update_case(
-    *, session: Session, actor: User, firm: Firm, case_id: int, values: Mapping[str, Any]
+    *, session: Session, actor: User, firm: Firm, case_id: int, changes: BusinessCaseUpdate
 ) -> BusinessCase:
-    """Change the given fields of one of the firm's cases and commit; a changed case is
-    unverified again."""
+    """Change the fields set in `changes` of one of the firm's cases and commit; a changed
+    case is unverified again."""
     case = case_of(session=session, firm=firm, case_id=case_id)
-    unknown = sorted(set(values) - set(CASE_FIELDS))
-    if unknown:
-        raise Invalid({field: "cannot be changed here" for field in unknown})
+    values = _sent(changes)
     clean = _clean_case(session, firm, values, [f for f in CASE_FIELDS if f in values])
     changed = {k: v for k, v in clean.items() if getattr(case, k) != v}
     if not changed:

@@ -1,16 +1,15 @@
-"""Turning a form's raw values (strings, or JSON) into typed ones, with one problem per field."""
+"""Checking an input shape's values field by field, with one problem per field."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from matchmaker.services.firm_codes import Code, is_country
 
 
 class FieldCleaner:
-    """Collects one problem per field while turning raw values (form strings or JSON) into
-    typed ones."""
+    """Collects one problem per field while checking the values of an input shape (the page
+    forms read their text into the same shapes first, in web/form_shapes.py)."""
 
     def __init__(self) -> None:
         self.problems: dict[str, str] = {}
@@ -29,8 +28,6 @@ class FieldCleaner:
         return value
 
     def integer(self, field: str, value: Any, *, maximum: int, label: str) -> int | None:
-        if isinstance(value, str) and re.fullmatch(r"\s*[0-9]+\s*", value):
-            value = int(value)
         if isinstance(value, bool) or not isinstance(value, int):
             self.fail(field, f"enter the {label} as a whole number")
             return None
@@ -56,8 +53,6 @@ class FieldCleaner:
         return None
 
     def countries(self, field: str, value: Any) -> list[str] | None:
-        if isinstance(value, str):
-            value = [part for part in re.split(r"[\s,;]+", value) if part]
         if not isinstance(value, list | tuple):
             self.fail(field, "give a list of ISO 3166-1 alpha-2 country codes")
             return None

@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from matchmaker.models import Firm, User
+from matchmaker.models import Firm, FirmChanges, FirmRegistration, User
 from matchmaker.services import audit, read_back
 from matchmaker.services.active_rounds import code_outside_active_rounds
 from matchmaker.services.business_cases import CASE_FIELDS as CASE_FIELDS
@@ -107,6 +107,15 @@ def firm_document(firm: Firm) -> dict[str, Any]:
     return {field: getattr(firm, field) for field in (*FIRM_FIELDS, *NOT_FROM_THE_FIRM)}
 
 
+def _sent(shape: FirmRegistration | FirmChanges) -> dict[str, Any]:
+    """The fields the shape was given (even as None), by name, in the shape's order."""
+    return {
+        name: getattr(shape, name)
+        for name in type(shape).model_fields
+        if name in shape.model_fields_set
+    }
+
+
 def _refuse_derived(values: Mapping[str, Any]) -> None:
     """Invalid naming each field of NOT_FROM_THE_FIRM that was sent (even as null or false)."""
     sent = {field: NOT_FROM_THE_FIRM[field] for field in values if field in NOT_FROM_THE_FIRM}
@@ -145,17 +154,18 @@ def _clean_firm(
     return result, clean.problems
 
 
-def register_firm(*, session: Session, actor: User, values: Mapping[str, Any]) -> Firm:
+def register_firm(*, session: Session, actor: User, firm_in: FirmRegistration) -> Firm:
     """Register the SME user's firm (its only one) and commit.
 
-    `values` holds the FIRM_FIELDS as form strings or typed values; kvk, name, region,
-    sector and employees are required, exports_to defaults to []. Raises Invalid naming
+    kvk, name, region, sector and employees are required, exports_to defaults to [];
+    a field sent as None counts as not given. Raises Invalid naming
     every bad field (and each NOT_FROM_THE_FIRM field sent), Conflict when the user has a
     firm already. The readiness flags start false, until the firm's first readiness scan;
     its missions of the last three years come from the record (services/mission_history).
     """
     if actor.firm_id is not None:
         raise Conflict("you have registered a firm already; edit its profile instead")
+    values = _sent(firm_in)
     _refuse_derived(values)
     merged = {**_FIRM_DEFAULTS, **{k: v for k, v in values.items() if v is not None}}
     clean, problems = _clean_firm(session, merged, FIRM_FIELDS)
@@ -197,16 +207,14 @@ def _kvk_taken(session: Session, kvk: str) -> bool:
     return session.exec(select(Firm.id).where(Firm.kvk == kvk)).first() is not None
 
 
-def update_firm(*, session: Session, actor: User, firm: Firm, values: Mapping[str, Any]) -> Firm:
-    """Change the given fields of the firm's profile (not its KvK number) and commit.
+def update_firm(*, session: Session, actor: User, firm: Firm, changes: FirmChanges) -> Firm:
+    """Change the fields set in `changes` of the firm's profile (not its KvK number) and commit.
 
     Raises Invalid naming every bad field, e.g. a region or sector that a round the
     firm has applied to (and that is still to be matched) does not know.
     """
+    values = _sent(changes)
     _refuse_derived(values)
-    unknown = sorted(set(values) - set(EDITABLE_FIRM_FIELDS))
-    if unknown:
-        raise Invalid({field: "cannot be changed here" for field in unknown})
     clean, problems = _clean_firm(session, values, [f for f in EDITABLE_FIRM_FIELDS if f in values])
     for field in ("region", "sector"):
         if field in clean and field not in problems:

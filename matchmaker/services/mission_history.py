@@ -10,7 +10,7 @@ record of the system the file came from) and is added to the count.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -22,6 +22,7 @@ from matchmaker import text as free_text
 from matchmaker.models import (
     Application,
     ExternalMission,
+    ExternalMissionCreate,
     Firm,
     Mission,
     Placement,
@@ -31,14 +32,14 @@ from matchmaker.models import (
     RoundStatus,
     User,
 )
+from matchmaker.models.firms import EXTERNAL_NOTE_LENGTH, EXTERNAL_TITLE_LENGTH
 from matchmaker.services import audit, row_audit, tenancy
 from matchmaker.services.errors import Invalid, NotFound
 from matchmaker.services.firm_codes import country_name, is_country, is_row_id
 
 HISTORY_YEARS = 3
-MAX_TITLE = 200
-MAX_NOTE = 2000
-FIELDS = ("title", "country", "mission_date", "note")
+MAX_TITLE = EXTERNAL_TITLE_LENGTH
+MAX_NOTE = EXTERNAL_NOTE_LENGTH
 
 
 def window_start(before: date) -> date:
@@ -176,14 +177,11 @@ def document(entry: ExternalMission) -> dict[str, Any]:
     }
 
 
-def _clean(values: Mapping[str, Any]) -> dict[str, Any]:
+def _clean(entry_in: ExternalMissionCreate) -> dict[str, Any]:
     problems: dict[str, str] = {}
-    unknown = sorted(set(values) - set(FIELDS))
-    for field in unknown:
-        problems[field] = "is not a field of a mission outside matchmaker"
     result: dict[str, Any] = {}
     for field, maximum in (("title", MAX_TITLE), ("note", MAX_NOTE)):
-        value = values.get(field)
+        value = getattr(entry_in, field)
         if value in (None, "") and field == "note":
             result[field] = None
             continue
@@ -194,26 +192,24 @@ def _clean(values: Mapping[str, Any]) -> dict[str, Any]:
             result[field] = free_text.clean(value.strip(), maximum=maximum)
         except free_text.TextError as error:
             problems[field] = str(error)
-    country = values.get("country")
+    country = entry_in.country
     code = country.strip().upper() if isinstance(country, str) else None
     if code is None or not is_country(code):
         problems["country"] = "give the country as an ISO 3166-1 alpha-2 code (e.g. DE, PL)"
     result["country"] = code
-    day = values.get("mission_date")
-    try:
-        result["mission_date"] = day if isinstance(day, date) else date.fromisoformat(str(day))
-    except ValueError:
+    day = entry_in.mission_date
+    if not isinstance(day, date):
         problems["mission_date"] = "give the mission's first day as YYYY-MM-DD"
-    else:
-        if not date(1990, 1, 1) <= result["mission_date"] <= date.today():
-            problems["mission_date"] = "must be a day in the past, from 1990 on"
+    elif not date(1990, 1, 1) <= day <= date.today():
+        problems["mission_date"] = "must be a day in the past, from 1990 on"
+    result["mission_date"] = day
     if problems:
         raise Invalid(problems)
     return result
 
 
 def add_external(
-    *, session: Session, actor: User, firm_id: int, values: Mapping[str, Any]
+    *, session: Session, actor: User, firm_id: int, entry_in: ExternalMissionCreate
 ) -> ExternalMission:
     """Enter a mission the firm joined outside matchmaker (organisers, for firms in their
     world); NotFound for another firm, Invalid naming every bad field."""
@@ -223,7 +219,7 @@ def add_external(
         firm_id=firm_id,
         organisation_id=actor.organisation_id,
         created_by=actor.id,
-        **_clean(values),
+        **_clean(entry_in),
     )
     return row_audit.commit_change(
         session=session,

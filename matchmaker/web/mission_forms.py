@@ -18,6 +18,7 @@ from matchmaker.services import missions as mission_service
 from matchmaker.services import rounds as round_service
 from matchmaker.services.errors import Conflict, Invalid, Problem
 from matchmaker.text import ascii_int
+from matchmaker.web.form_shapes import unchecked
 from matchmaker.web.rendering import render
 
 
@@ -57,11 +58,6 @@ def _form_date(problems: list[Problem], name: str, raw: str | None) -> date | No
             Problem(name, f"{text!r} is not a date (YYYY-MM-DD)" if text else "is required")
         )
         return None
-
-
-# The form's values go to the service as its input shapes without pydantic's checks
-# (model_construct): the service checks every value against the round and names each field
-# it refuses, in the words the form shows next to that field.
 
 
 def values_from_form(
@@ -212,7 +208,7 @@ def create_from_form(
             session=session,
             actor=user,
             round_row=round_row,
-            mission_in=MissionCreate.model_construct(**values, external_id=external_id),
+            mission_in=unchecked(MissionCreate, **values, external_id=external_id),
             owner_organisation_id=user.organisation_id if branch else None,
         )
     except Invalid as error:
@@ -276,7 +272,7 @@ def save_mission(
             session=session,
             actor=user,
             mission=mission,
-            changes=MissionUpdate.model_construct(version=version, **values),
+            changes=unchecked(MissionUpdate, version=version, **values),
             branch=branch,
         )
     except Invalid as error:

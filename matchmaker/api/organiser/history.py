@@ -6,23 +6,15 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from fastapi import APIRouter, Response, status
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from matchmaker.api.mission_shapes import ORGANISER_ERRORS as ERRORS
 from matchmaker.api.rows import shape_of
 from matchmaker.deps import CurrentUser, SessionDep
-from matchmaker.models import ExternalMission
+from matchmaker.models import ExternalMission, ExternalMissionCreate
 from matchmaker.services import mission_history
 
 router = APIRouter(prefix="/api/organiser", tags=["organiser"], responses=ERRORS)
-
-
-class ExternalMissionIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    title: str = Field(max_length=mission_history.MAX_TITLE)
-    country: str = Field(max_length=2, description="ISO 3166-1 alpha-2 code")
-    mission_date: date = Field(description="the mission's first day")
-    note: str | None = Field(default=None, max_length=mission_history.MAX_NOTE)
 
 
 class ExternalMissionOut(BaseModel):
@@ -54,11 +46,11 @@ def list_external(firm_id: int, session: SessionDep, user: CurrentUser) -> list[
 
 @router.post("/firms/{firm_id}/external-missions", status_code=201)
 def add_external(
-    firm_id: int, body: ExternalMissionIn, session: SessionDep, user: CurrentUser
+    firm_id: int, body: ExternalMissionCreate, session: SessionDep, user: CurrentUser
 ) -> ExternalMissionOut:
     """Enter a mission the firm joined outside matchmaker."""
     entry = mission_history.add_external(
-        session=session, actor=user, firm_id=firm_id, values=body.model_dump()
+        session=session, actor=user, firm_id=firm_id, entry_in=body
     )
     return external_out(entry)
 

@@ -2,30 +2,17 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
-
 from matchmaker.api.sme.firm import own_firm, sme_router
 from matchmaker.deps import CurrentUser, SessionDep
-from matchmaker.models import BusinessCase, BusinessCasePublic, Evidence
+from matchmaker.models import (
+    BusinessCase,
+    BusinessCaseCreate,
+    BusinessCasePublic,
+    BusinessCaseUpdate,
+)
 from matchmaker.services import firms as firm_service
 
 router = sme_router()
-
-
-class CaseRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    country: str = Field(description="ISO 3166-1 alpha-2 code", max_length=10)
-    sector: str = Field(max_length=64)
-    summary: str = Field(max_length=10000)
-    evidence: Evidence = Evidence.none
-
-
-class CaseChanges(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    country: str | None = Field(default=None, max_length=10)
-    sector: str | None = Field(default=None, max_length=64)
-    summary: str | None = Field(default=None, max_length=10000)
-    evidence: Evidence | None = None
 
 
 def case_public(case: BusinessCase) -> BusinessCasePublic:
@@ -39,12 +26,12 @@ def list_cases(session: SessionDep, user: CurrentUser) -> list[BusinessCasePubli
 
 
 @router.post("/cases", status_code=201)
-def create_case(body: CaseRequest, session: SessionDep, user: CurrentUser) -> BusinessCasePublic:
+def create_case(
+    body: BusinessCaseCreate, session: SessionDep, user: CurrentUser
+) -> BusinessCasePublic:
     """Write a business case; it is unverified until an organiser verifies it."""
     firm = own_firm(session, user)
-    case = firm_service.create_case(
-        session=session, actor=user, firm=firm, values=body.model_dump(mode="json")
-    )
+    case = firm_service.create_case(session=session, actor=user, firm=firm, case_in=body)
     return case_public(case)
 
 
@@ -56,7 +43,7 @@ def get_case(case_id: int, session: SessionDep, user: CurrentUser) -> BusinessCa
 
 @router.patch("/cases/{case_id}")
 def update_case(
-    case_id: int, body: CaseChanges, session: SessionDep, user: CurrentUser
+    case_id: int, body: BusinessCaseUpdate, session: SessionDep, user: CurrentUser
 ) -> BusinessCasePublic:
     """Change the fields given; a changed case is unverified again."""
     firm = own_firm(session, user)
@@ -65,6 +52,6 @@ def update_case(
         actor=user,
         firm=firm,
         case_id=case_id,
-        values=body.model_dump(mode="json", exclude_unset=True),
+        changes=body,
     )
     return case_public(case)

@@ -3,15 +3,14 @@ answers and the firm lookup the other SME routes share."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
-
 from fastapi import APIRouter, HTTPException, status
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel
 from sqlmodel import Session
 
 from matchmaker.api.errors import refusals
 from matchmaker.deps import CurrentUser, SessionDep
-from matchmaker.models import Firm, FirmPublic, User
+from matchmaker.models import Firm, FirmChanges, FirmPublic, FirmRegistration, User
+from matchmaker.models.firms import Short as Short  # the SME routes' short answers
 from matchmaker.services import firms as firm_service
 
 ERRORS = refusals(
@@ -44,57 +43,6 @@ class FirmChoices(BaseModel):
     sectors: list[CodePublic]
 
 
-# A code or a short answer (countries, readiness answers); free text has its own caps.
-Short = Annotated[str, Field(max_length=64)]
-
-# Readiness flags come from the readiness scan only: declared so that sending one is
-# refused by name, with why (firm_service.NOT_FROM_THE_FIRM), not as an unknown field.
-SCAN_ONLY = "not accepted: set by the firm's latest readiness scan (sending it answers 422)"
-
-
-def _scan_only() -> Any:
-    return Field(default=None, description=SCAN_ONLY, json_schema_extra={"readOnly": True})
-
-
-# Likewise the missions of the last three years: counted from the service's own rounds and
-# the organiser's entries of missions outside matchmaker.
-FROM_THE_RECORD = (
-    "not accepted: counted from the record, the places the firm accepted in matchmaker's "
-    "rounds and the missions outside it an organiser entered (sending it answers 422)"
-)
-
-
-def _from_the_record() -> Any:
-    return Field(default=None, description=FROM_THE_RECORD, json_schema_extra={"readOnly": True})
-
-
-class FirmRegistration(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    kvk: str = Field(description="exactly 8 digits", examples=["01234567"], max_length=20)
-    name: str = Field(max_length=400)
-    region: str = Field(max_length=64)
-    sector: str = Field(max_length=64)
-    employees: int
-    readiness_strategy: bool | None = _scan_only()
-    readiness_organisation: bool | None = _scan_only()
-    readiness_finance: bool | None = _scan_only()
-    missions_last_3_years: int | None = _from_the_record()
-    exports_to: list[Short] = Field(default_factory=list, max_length=300)
-
-
-class FirmChanges(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    name: str | None = Field(default=None, max_length=400)
-    region: str | None = Field(default=None, max_length=64)
-    sector: str | None = Field(default=None, max_length=64)
-    employees: int | None = None
-    readiness_strategy: bool | None = _scan_only()
-    readiness_organisation: bool | None = _scan_only()
-    readiness_finance: bool | None = _scan_only()
-    missions_last_3_years: int | None = _from_the_record()
-    exports_to: list[Short] | None = Field(default=None, max_length=300)
-
-
 @router.get("/firm/choices")
 def firm_choices(session: SessionDep) -> FirmChoices:
     """The region and sector codes a firm (or a business case) may use."""
@@ -122,9 +70,7 @@ def get_firm(session: SessionDep, user: CurrentUser) -> FirmPublic:
 @router.post("/firm", status_code=201)
 def register_firm(body: FirmRegistration, session: SessionDep, user: CurrentUser) -> FirmPublic:
     """Register your firm (one per account)."""
-    firm = firm_service.register_firm(
-        session=session, actor=user, values=body.model_dump(exclude_unset=True)
-    )
+    firm = firm_service.register_firm(session=session, actor=user, firm_in=body)
     return FirmPublic.model_validate(firm, from_attributes=True)
 
 
@@ -132,7 +78,5 @@ def register_firm(body: FirmRegistration, session: SessionDep, user: CurrentUser
 def update_firm(body: FirmChanges, session: SessionDep, user: CurrentUser) -> FirmPublic:
     """Change the fields given (the KvK number stays)."""
     firm = own_firm(session, user)
-    firm = firm_service.update_firm(
-        session=session, actor=user, firm=firm, values=body.model_dump(exclude_unset=True)
-    )
+    firm = firm_service.update_firm(session=session, actor=user, firm=firm, changes=body)
     return FirmPublic.model_validate(firm, from_attributes=True)

@@ -10,9 +10,10 @@ from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
 from matchmaker.deps import CsrfChecked, CurrentUser, SessionDep
-from matchmaker.models import User
+from matchmaker.models import ExternalMissionCreate, User
 from matchmaker.services import mission_history
 from matchmaker.services.errors import Invalid
+from matchmaker.web.form_shapes import day, form_shape, text_or_none
 from matchmaker.web.pages import see_other
 from matchmaker.web.rendering import render
 
@@ -62,8 +63,13 @@ def add_external(
     note: Text = "",
 ) -> Response:
     values = {"title": title, "country": country, "mission_date": mission_date, "note": note}
+    entry_in = form_shape(
+        ExternalMissionCreate, values, values, {"mission_date": day, "note": text_or_none}
+    )
     try:
-        mission_history.add_external(session=session, actor=user, firm_id=firm_id, values=values)
+        mission_history.add_external(
+            session=session, actor=user, firm_id=firm_id, entry_in=entry_in
+        )
     except Invalid as error:
         session.rollback()
         refused = {"status_code": 400, "values": values, "errors": error.fields()}

@@ -10,9 +10,10 @@ from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
 from matchmaker.deps import CsrfChecked, CurrentUser, SessionDep
-from matchmaker.models import BusinessCase
+from matchmaker.models import BusinessCase, BusinessCaseCreate, BusinessCaseUpdate
 from matchmaker.services import firms as firm_service
 from matchmaker.services.errors import Invalid
+from matchmaker.web.form_shapes import form_shape
 from matchmaker.web.pages import see_other
 from matchmaker.web.rendering import render
 from matchmaker.web.sme.common import FormFields, Notice, SmeFirm, own_firm
@@ -85,8 +86,9 @@ def create_case(
     request: Request, session: SessionDep, user: CurrentUser, firm: SmeFirm, fields: FormFields
 ) -> Response:
     values = _posted_case(fields)
+    case_in = form_shape(BusinessCaseCreate, values, firm_service.CASE_FIELDS)
     try:
-        firm_service.create_case(session=session, actor=user, firm=firm, values=values)
+        firm_service.create_case(session=session, actor=user, firm=firm, case_in=case_in)
     except Invalid as error:
         session.rollback()
         return _case_form(
@@ -110,9 +112,10 @@ def edit_case(
 ) -> Response:
     firm = own_firm(session, user, "business case")
     values = _posted_case(fields)
+    changes = form_shape(BusinessCaseUpdate, values, firm_service.CASE_FIELDS)
     try:
         firm_service.update_case(
-            session=session, actor=user, firm=firm, case_id=case_id, values=values
+            session=session, actor=user, firm=firm, case_id=case_id, changes=changes
         )
     except Invalid as error:
         session.rollback()

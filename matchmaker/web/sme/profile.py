@@ -10,10 +10,11 @@ from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
 from matchmaker.deps import CsrfChecked, CurrentUser, SessionDep
-from matchmaker.models import Firm
+from matchmaker.models import Firm, FirmChanges, FirmRegistration
 from matchmaker.services import application_results, catalogue, mission_history, readiness
 from matchmaker.services import firms as firm_service
 from matchmaker.services.errors import Conflict, Invalid
+from matchmaker.web.form_shapes import Reader, form_shape, sent, whole_number, words
 from matchmaker.web.pages import see_other
 from matchmaker.web.rendering import render
 from matchmaker.web.sme.common import FormFields, Notice, SmeFirm, firm_of, register_first
@@ -90,11 +91,17 @@ def firm_page(request: Request, session: SessionDep, user: CurrentUser, notice: 
 def _posted_firm(fields: Mapping[str, str], names: tuple[str, ...]) -> dict[str, Any]:
     """The form's fields of `names`, and any field the firm does not fill in itself that
     was posted anyway (the service refuses those by name)."""
-    values: dict[str, Any] = {name: fields.get(name, "") for name in names}
-    for name in firm_service.NOT_FROM_THE_FIRM:
-        if name in fields:
-            values[name] = fields[name]
-    return values
+    return {name: fields.get(name, "") for name in names} | {
+        name: fields[name] for name in firm_service.NOT_FROM_THE_FIRM if name in fields
+    }
+
+
+# How the firm form's text stands for the shapes' values; the fields the firm does not
+# fill in itself are passed on by name only.
+_FIRM_READERS: dict[str, Reader] = {
+    "employees": whole_number,
+    "exports_to": words,
+} | dict.fromkeys(firm_service.NOT_FROM_THE_FIRM, sent)
 
 
 @router.post("/firm", response_class=HTMLResponse, dependencies=[CsrfChecked])
@@ -102,8 +109,9 @@ def register_firm(
     request: Request, session: SessionDep, user: CurrentUser, fields: FormFields
 ) -> Response:
     values = _posted_firm(fields, firm_service.FIRM_FIELDS)
+    firm_in = form_shape(FirmRegistration, values, values, _FIRM_READERS)
     try:
-        firm_service.register_firm(session=session, actor=user, values=values)
+        firm_service.register_firm(session=session, actor=user, firm_in=firm_in)
     except Invalid as error:
         return _firm_form(
             request, session, firm=None, values=values, errors=error.fields(), status_code=400
@@ -124,8 +132,9 @@ def edit_firm(
     request: Request, session: SessionDep, user: CurrentUser, firm: SmeFirm, fields: FormFields
 ) -> Response:
     values = _posted_firm(fields, firm_service.EDITABLE_FIRM_FIELDS)
+    changes = form_shape(FirmChanges, values, values, _FIRM_READERS)
     try:
-        firm_service.update_firm(session=session, actor=user, firm=firm, values=values)
+        firm_service.update_firm(session=session, actor=user, firm=firm, changes=changes)
     except Invalid as error:
         session.rollback()
         return _firm_form(
