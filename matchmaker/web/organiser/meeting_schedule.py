@@ -7,7 +7,7 @@ from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import JSONResponse, Response
 from sqlmodel import Session
 
 from matchmaker import jobs
@@ -16,13 +16,13 @@ from matchmaker.models import User
 from matchmaker.services import meeting_requests as request_service
 from matchmaker.services import meeting_runs as schedule_service
 from matchmaker.services import meetings as meeting_service
-from matchmaker.services.meeting_requests import RequestInput
 from matchmaker.services.solver_jobs import JobRefused
 from matchmaker.web.form_routes import form_post
-from matchmaker.web.meeting_requests import Priority, RowId, SessionPart
+from matchmaker.web.meeting_requests import AskedMeeting, RowId
 from matchmaker.web.organiser.confirmation import (
     Confirmation,
     ConfirmField,
+    add_confirm_route,
     confirm_page,
     confirmed,
 )
@@ -38,11 +38,8 @@ def add_request(
     user: CurrentUser,
     mission_id: int,
     firm_id: RowId,
-    partner_id: RowId,
-    priority: Priority = 1,
-    session_part: SessionPart = "any",
+    asked: AskedMeeting,
 ) -> Response:
-    asked = RequestInput(partner_id, priority, session_part)
     add = partial(
         request_service.add_request,
         session=session,
@@ -144,7 +141,7 @@ def unlock_meeting(
     return _lock(request, session, user, request_id, False)
 
 
-def _publish_confirmation(session: Session, user: User, mission_id: int) -> Confirmation:
+def _publish_confirmation(session: SessionDep, user: CurrentUser, mission_id: int) -> Confirmation:
     day = meeting_service.visible_day(session=session, mission_id=mission_id, user=user)
     mission = meeting_service.visible_mission(session=session, mission_id=mission_id, user=user)
     return Confirmation(
@@ -162,11 +159,7 @@ def _publish_confirmation(session: Session, user: User, mission_id: int) -> Conf
     )
 
 
-@router.get("/missions/{mission_id}/meetings/publish/confirm", response_class=HTMLResponse)
-def confirm_publish(
-    request: Request, session: SessionDep, user: CurrentUser, mission_id: int
-) -> Response:
-    return confirm_page(request, _publish_confirmation(session, user, mission_id))
+add_confirm_route(router, "/missions/{mission_id}/meetings/publish/confirm", _publish_confirmation)
 
 
 @form_post(router, "/missions/{mission_id}/meetings/publish")
