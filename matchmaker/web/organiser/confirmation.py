@@ -46,9 +46,9 @@ def add_confirm_route(
     """The GET route at `path`: the confirmation page of an action. `confirmation` is the
     route's one dependency (it takes the path's parameters, the session and the user)."""
 
-    def confirm(
-        request: Request, asked: Annotated[Confirmation, Depends(confirmation)]
-    ) -> Response:
+    def confirm(request: Request, asked: Confirmation) -> Response:
         return confirm_page(request, asked)
 
+    # An object, not a name: a string annotation could not find this function's own dependency.
+    confirm.__annotations__["asked"] = Annotated[Confirmation, Depends(confirmation)]
     router.add_api_route(path, confirm, methods=["GET"], response_class=HTMLResponse)

@@ -111,15 +111,16 @@ def day_changed(
     user: User,
     mission_id: int,
     notice: str,
-    change: Callable[[], Any],
+    change: Callable[..., Any],
     *,
     refusals: tuple[type[ServiceError], ...] = DAY_REFUSALS,
     **sent: dict[str, str],
 ) -> Response:
-    """Make a change to the mission's meeting day: back to the day page at the change's
-    notice, or the day page again with the reason it was refused (and the form as sent)."""
+    """Make a change to the mission's meeting day with `change(session=, actor=)`: back to the
+    day page at the change's notice, or the day page again with the reason it was refused
+    (and the form as sent)."""
     return form_answer(
-        change,
+        partial(change, session=session, actor=user),
         refusals=refusals,
         shown_again=partial(day_page_response, request, session, user, mission_id, **sent),
         then=f"{day_url(mission_id)}?notice={notice}#{notice}",
@@ -148,9 +149,7 @@ def save_day(
     """Set up or change the meeting day (date, times, slots, tables, fairness)."""
     form = fields.model_dump()
 
-    def set_up() -> Any:
-        return meeting_service.set_up_day(
-            session=session, mission_id=mission_id, actor=user, values=parse_day_form(form)
-        )
+    def set_up(**by: Any) -> Any:  # the form read inside the change: its refusal shows
+        return meeting_service.set_up_day(mission_id=mission_id, values=parse_day_form(form), **by)
 
     return day_changed(request, session, user, mission_id, "saved", set_up, form=form)

@@ -15,7 +15,8 @@ from matchmaker.models import User
 from matchmaker.services import placements as placement_service
 from matchmaker.services.placements import Change, PlacementRefused
 from matchmaker.web.form_routes import form_answer, form_post
-from matchmaker.web.organiser.runs import placement_page_response, placement_url
+from matchmaker.web.organiser.common import placement_url
+from matchmaker.web.organiser.runs import placement_page_response
 
 router = APIRouter(prefix="/organiser/placements", tags=["pages: placements"])
 

@@ -12,7 +12,7 @@ from sqlmodel import Session
 
 from matchmaker import jobs
 from matchmaker.deps import CurrentUser, SessionDep
-from matchmaker.models import MatchingRun, Placement, PlacementStatus, RoundStatus, User
+from matchmaker.models import PlacementStatus, RoundStatus, User
 from matchmaker.services import reasons, waiting_queues
 from matchmaker.services import rosters as roster_service
 from matchmaker.services import rounds as round_service
@@ -21,6 +21,7 @@ from matchmaker.services.errors import Invalid
 from matchmaker.services.runs import RunRefused
 from matchmaker.services.solver_jobs import JobRefused
 from matchmaker.web.form_routes import form_answer, form_post
+from matchmaker.web.organiser.common import placement_url, run_url
 from matchmaker.web.organiser.confirmation import (
     Confirmation,
     ConfirmField,
@@ -34,15 +35,6 @@ router = APIRouter(prefix="/organiser", tags=["pages: matching runs"])
 
 # What a start or restart page shows as its own refusal (the rest reach main.py's handler).
 START_REFUSALS = (RunRefused, Invalid)
-
-
-def run_url(run: MatchingRun) -> str:
-    return f"/organiser/runs/{run.id}"
-
-
-def placement_url(placement: Placement) -> str:
-    """The placement on its run's page."""
-    return f"/organiser/runs/{placement.run_id}#placement-{placement.id}"
 
 
 def _runs_page(
