@@ -10,7 +10,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
-from matchmaker.deps import CsrfChecked, CurrentUser, SessionDep
+from matchmaker.deps import CurrentUser, SessionDep
 from matchmaker.models import Role, User
 from matchmaker.services import accounts as account_service
 from matchmaker.services import invitations as invitation_service
@@ -82,7 +82,7 @@ def invitation_router(role: Role, prefix: str) -> APIRouter:
             return _list_page(request, session, user, prefix, **refused)
         return _list_page(request, session, user, prefix, created=created)
 
-    @router.post("/{invitation_id}/revoke", dependencies=[CsrfChecked])
+    @form_post(router, "/{invitation_id}/revoke")
     def revoke(session: SessionDep, user: CurrentUser, invitation_id: int) -> Response:
         invitation_service.revoke(session=session, actor=user, invitation_id=invitation_id)
         return see_other(f"{prefix}/invitations?notice=revoked")

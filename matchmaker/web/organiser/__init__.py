@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends
-
-from matchmaker.deps import require_role
 from matchmaker.models import Role
+from matchmaker.web.audiences import audience_router
 from matchmaker.web.invitation_lists import invitation_router
 from matchmaker.web.organiser import (
     accounts,
@@ -23,21 +21,20 @@ from matchmaker.web.organiser import (
     verification,
 )
 
-router = APIRouter(dependencies=[Depends(require_role(Role.organiser))])
-for pages in (
-    accounts,
-    rounds,
-    missions,
-    verification,
-    runs,
-    placements,
-    meeting_day,
-    meeting_partners,
-    meeting_exports,
-    meeting_schedule,
-    agendas,
-    history,
-    audit,
-):
-    router.include_router(pages.router)
-router.include_router(invitation_router(Role.organiser, "/organiser"))
+router = audience_router(
+    Role.organiser,
+    accounts.router,
+    rounds.router,
+    missions.router,
+    verification.router,
+    runs.router,
+    placements.router,
+    meeting_day.router,
+    meeting_partners.router,
+    meeting_exports.router,
+    meeting_schedule.router,
+    agendas.router,
+    history.router,
+    audit.router,
+    invitation_router(Role.organiser, "/organiser"),
+)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from matchmaker.deps import CsrfChecked, CurrentUser, SessionDep
+from matchmaker.deps import CurrentUser, SessionDep
 from matchmaker.services import accounts as account_service
+from matchmaker.web.form_routes import form_post
 from matchmaker.web.pages import see_other
 from matchmaker.web.rendering import render
 
@@ -36,11 +37,11 @@ def _change(session: SessionDep, user: CurrentUser, user_id: int, active: bool) 
     return see_other(f"/organiser/accounts?notice={notice}")
 
 
-@router.post("/{user_id}/disable", dependencies=[CsrfChecked])
+@form_post(router, "/{user_id}/disable")
 def disable(session: SessionDep, user: CurrentUser, user_id: int) -> Response:
     return _change(session, user, user_id, active=False)
 
 
-@router.post("/{user_id}/enable", dependencies=[CsrfChecked])
+@form_post(router, "/{user_id}/enable")
 def enable(session: SessionDep, user: CurrentUser, user_id: int) -> Response:
     return _change(session, user, user_id, active=True)

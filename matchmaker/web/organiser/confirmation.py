@@ -4,11 +4,12 @@ whose "yes" button posts the action again with confirm=yes."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Form, Request
-from fastapi.responses import Response
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, Response
 
 from matchmaker.web.rendering import render
 
@@ -37,3 +38,17 @@ def confirmed(confirm: str) -> bool:
 
 def confirm_page(request: Request, confirmation: Confirmation) -> Response:
     return render(request, "organiser/confirm.html", confirmation=confirmation)
+
+
+def add_confirm_route(
+    router: APIRouter, path: str, confirmation: Callable[..., Confirmation]
+) -> None:
+    """The GET route at `path`: the confirmation page of an action. `confirmation` is the
+    route's one dependency (it takes the path's parameters, the session and the user)."""
+
+    def confirm(request: Request, asked: Confirmation) -> Response:
+        return confirm_page(request, asked)
+
+    # An object, not a name: a string annotation could not find this function's own dependency.
+    confirm.__annotations__["asked"] = Annotated[Confirmation, Depends(confirmation)]
+    router.add_api_route(path, confirm, methods=["GET"], response_class=HTMLResponse)

@@ -4,10 +4,11 @@ schedule and progress) and the form that sets the day up."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
 from matchmaker.deps import CurrentUser, SessionDep
@@ -19,10 +20,10 @@ from matchmaker.services import meetings as meeting_service
 from matchmaker.services import rounds as round_service
 from matchmaker.services.errors import Invalid, ServiceError
 from matchmaker.services.meetings import MeetingRefused
-from matchmaker.web.form_routes import form_post
+from matchmaker.web.form_routes import form_answer, form_post
 from matchmaker.web.organiser.meeting_forms import DayForm, day_form, parse_day_form
-from matchmaker.web.pages import notices, see_other
-from matchmaker.web.rendering import refusal, render
+from matchmaker.web.pages import notices
+from matchmaker.web.rendering import render
 
 router = APIRouter(prefix="/organiser/missions/{mission_id}/meetings", tags=["pages: meeting days"])
 
@@ -104,28 +105,26 @@ def day_page_response(
     return render(request, "organiser/meetings/day.html", status_code=status_code, **context)
 
 
-def _day_saved(mission_id: int, notice: str) -> RedirectResponse:
-    return see_other(f"{day_url(mission_id)}?notice={notice}#{notice}")
-
-
 def day_changed(
     request: Request,
     session: Session,
     user: User,
     mission_id: int,
     notice: str,
-    change: Callable[[], Any],
+    change: Callable[..., Any],
     *,
     refusals: tuple[type[ServiceError], ...] = DAY_REFUSALS,
     **sent: dict[str, str],
 ) -> Response:
-    """Make a change to the mission's meeting day: back to the day page at the change's
-    notice, or the day page again with the reason it was refused (and the form as sent)."""
-    try:
-        change()
-    except refusals as error:
-        return day_page_response(request, session, user, mission_id, **refusal(error), **sent)
-    return _day_saved(mission_id, notice)
+    """Make a change to the mission's meeting day with `change(session=, actor=)`: back to the
+    day page at the change's notice, or the day page again with the reason it was refused
+    (and the form as sent)."""
+    return form_answer(
+        partial(change, session=session, actor=user),
+        refusals=refusals,
+        shown_again=partial(day_page_response, request, session, user, mission_id, **sent),
+        then=f"{day_url(mission_id)}?notice={notice}#{notice}",
+    )
 
 
 @router.get("", response_class=HTMLResponse)
@@ -150,9 +149,7 @@ def save_day(
     """Set up or change the meeting day (date, times, slots, tables, fairness)."""
     form = fields.model_dump()
 
-    def set_up() -> Any:
-        return meeting_service.set_up_day(
-            session=session, mission_id=mission_id, actor=user, values=parse_day_form(form)
-        )
+    def set_up(**by: Any) -> Any:  # the form read inside the change: its refusal shows
+        return meeting_service.set_up_day(mission_id=mission_id, values=parse_day_form(form), **by)
 
     return day_changed(request, session, user, mission_id, "saved", set_up, form=form)

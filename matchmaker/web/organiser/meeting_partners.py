@@ -4,7 +4,7 @@ and the list as CSV."""
 from __future__ import annotations
 
 from functools import partial
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import Response
@@ -32,11 +32,7 @@ def add_partner(
 ) -> Response:
     form = fields.model_dump()
 
-    def add() -> Any:
-        return partner_service.add_partner(
-            session=session, mission_id=mission_id, actor=user, values=PartnerInput(**form)
-        )
-
+    add = partial(partner_service.add_partner, mission_id=mission_id, values=PartnerInput(**form))
     return day_changed(request, session, user, mission_id, "partner", add, partner_form=form)
 
 
@@ -46,7 +42,7 @@ def remove_partner(
 ) -> Response:
     """Remove a partner, with the meetings requested with it."""
     ids = {"mission_id": mission_id, "partner_id": partner_id}
-    remove = partial(partner_service.remove_partner, session=session, actor=user, **ids)
+    remove = partial(partner_service.remove_partner, **ids)
     return day_changed(request, session, user, mission_id, "removed", remove)
 
 
@@ -61,13 +57,10 @@ def import_partners(
     """Add the partners of a CSV or Excel file: all of them, or none with every bad row."""
     content = file.file.read(meeting_service.MAX_IMPORT_BYTES + 1)
 
-    def add_all() -> Any:
-        return partner_service.import_partners(
-            session=session,
-            mission_id=mission_id,
-            actor=user,
-            filename=file.filename or "",
-            content=content,
-        )
-
+    add_all = partial(
+        partner_service.import_partners,
+        mission_id=mission_id,
+        filename=file.filename or "",
+        content=content,
+    )
     return day_changed(request, session, user, mission_id, "imported", add_all)

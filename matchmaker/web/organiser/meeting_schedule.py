@@ -4,10 +4,10 @@ progress (and stopping it), locking meetings in place, publishing the schedule."
 from __future__ import annotations
 
 from functools import partial
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import JSONResponse, Response
 from sqlmodel import Session
 
 from matchmaker import jobs
@@ -16,13 +16,13 @@ from matchmaker.models import User
 from matchmaker.services import meeting_requests as request_service
 from matchmaker.services import meeting_runs as schedule_service
 from matchmaker.services import meetings as meeting_service
-from matchmaker.services.meeting_requests import RequestInput
 from matchmaker.services.solver_jobs import JobRefused
 from matchmaker.web.form_routes import form_post
-from matchmaker.web.meeting_requests import Priority, RowId, SessionPart
+from matchmaker.web.meeting_requests import AskedMeeting, RowId
 from matchmaker.web.organiser.confirmation import (
     Confirmation,
     ConfirmField,
+    add_confirm_route,
     confirm_page,
     confirmed,
 )
@@ -38,19 +38,9 @@ def add_request(
     user: CurrentUser,
     mission_id: int,
     firm_id: RowId,
-    partner_id: RowId,
-    priority: Priority = 1,
-    session_part: SessionPart = "any",
+    asked: AskedMeeting,
 ) -> Response:
-    asked = RequestInput(partner_id, priority, session_part)
-    add = partial(
-        request_service.add_request,
-        session=session,
-        mission_id=mission_id,
-        actor=user,
-        firm_id=firm_id,
-        asked=asked,
-    )
+    add = partial(request_service.add_request, mission_id=mission_id, firm_id=firm_id, asked=asked)
     return day_changed(request, session, user, mission_id, "request", add)
 
 
@@ -64,10 +54,7 @@ def delete_request(
     request: Request, session: SessionDep, user: CurrentUser, request_id: int
 ) -> Response:
     mission_id = _mission_of_request(session, user, request_id)
-
-    def delete() -> Any:
-        return request_service.delete_request(session=session, request_id=request_id, actor=user)
-
+    delete = partial(request_service.delete_request, request_id=request_id)
     return day_changed(request, session, user, mission_id, "deleted", delete)
 
 
@@ -85,9 +72,7 @@ def schedule_all(
     """Queue "schedule all" (locks kept); the day page shows its progress."""
     start = partial(
         schedule_service.start_schedule,
-        session=session,
         mission_id=mission_id,
-        actor=user,
         options=schedule_service.ScheduleOptions(time_limit=time_limit, seed=seed),
         enqueue=jobs.enqueuer(request.app, jobs.MEETINGS_TASK),
     )
@@ -106,10 +91,7 @@ def stop_run(request: Request, session: SessionDep, user: CurrentUser, run_id: i
     """Stop a queued or running schedule run; a running one keeps its best schedule so far."""
     run = meeting_service.visible_run(session=session, run_id=run_id, user=user)
     day = meeting_service.day_by_id(session=session, day_id=run.meeting_day_id)
-
-    def stop() -> Any:
-        return schedule_service.stop_schedule(session=session, run_id=run_id, actor=user)
-
+    stop = partial(schedule_service.stop_schedule, run_id=run_id)
     return day_changed(
         request, session, user, day.mission_id, "stopping", stop, refusals=(JobRefused,)
     )
@@ -119,12 +101,7 @@ def _lock(
     request: Request, session: Session, user: User, request_id: int, locked: bool
 ) -> Response:
     mission_id = _mission_of_request(session, user, request_id)
-
-    def lock() -> Any:
-        return schedule_service.set_lock(
-            session=session, request_id=request_id, actor=user, locked=locked
-        )
-
+    lock = partial(schedule_service.set_lock, request_id=request_id, locked=locked)
     notice = "locked" if locked else "unlocked"
     return day_changed(request, session, user, mission_id, notice, lock)
 
@@ -144,7 +121,7 @@ def unlock_meeting(
     return _lock(request, session, user, request_id, False)
 
 
-def _publish_confirmation(session: Session, user: User, mission_id: int) -> Confirmation:
+def _publish_confirmation(session: SessionDep, user: CurrentUser, mission_id: int) -> Confirmation:
     day = meeting_service.visible_day(session=session, mission_id=mission_id, user=user)
     mission = meeting_service.visible_mission(session=session, mission_id=mission_id, user=user)
     return Confirmation(
@@ -162,11 +139,7 @@ def _publish_confirmation(session: Session, user: User, mission_id: int) -> Conf
     )
 
 
-@router.get("/missions/{mission_id}/meetings/publish/confirm", response_class=HTMLResponse)
-def confirm_publish(
-    request: Request, session: SessionDep, user: CurrentUser, mission_id: int
-) -> Response:
-    return confirm_page(request, _publish_confirmation(session, user, mission_id))
+add_confirm_route(router, "/missions/{mission_id}/meetings/publish/confirm", _publish_confirmation)
 
 
 @form_post(router, "/missions/{mission_id}/meetings/publish")
@@ -181,8 +154,5 @@ def publish(
     agenda. Without it, the confirmation page."""
     if not confirmed(confirm):
         return confirm_page(request, _publish_confirmation(session, user, mission_id))
-
-    def publish_day() -> Any:
-        return schedule_service.publish_day(session=session, mission_id=mission_id, actor=user)
-
+    publish_day = partial(schedule_service.publish_day, mission_id=mission_id)
     return day_changed(request, session, user, mission_id, "published", publish_day)

@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
 from matchmaker import times
-from matchmaker.deps import CsrfChecked, CurrentUser, SessionDep
+from matchmaker.deps import CurrentUser, SessionDep
 from matchmaker.models import Round, RoundStatus, User
 from matchmaker.models.rounds import MAX_ANSWER_DAYS
 from matchmaker.services import dashboard as dashboard_service
@@ -23,11 +23,13 @@ from matchmaker.services import rounds as round_service
 from matchmaker.services import runs as run_service
 from matchmaker.services import verification as verification_service
 from matchmaker.services.errors import Conflict, Invalid, Problem, ServiceError
+from matchmaker.web.form_routes import form_post
 from matchmaker.web.mission_forms import FormDep
 from matchmaker.web.organiser.common import round_url, visible_round
 from matchmaker.web.organiser.confirmation import (
     Confirmation,
     ConfirmField,
+    add_confirm_route,
     confirm_page,
     confirmed,
 )
@@ -55,7 +57,7 @@ def new_round_form(request: Request) -> Response:
     )
 
 
-@router.post("/rounds", response_class=HTMLResponse, dependencies=[CsrfChecked])
+@form_post(router, "/rounds")
 def create_round(
     request: Request, session: SessionDep, user: CurrentUser, form: FormDep
 ) -> Response:
@@ -80,7 +82,7 @@ def import_form(request: Request) -> Response:
     return render(request, "organiser/import.html", problems=[])
 
 
-@router.post("/import", response_class=HTMLResponse, dependencies=[CsrfChecked])
+@form_post(router, "/import")
 def import_scenario(
     request: Request,
     session: SessionDep,
@@ -144,12 +146,13 @@ def _move(request: Request, session: Session, user: User, round_id: str, action:
     return see_other(round_url(round_id))
 
 
-@router.post("/rounds/{round_id}/open", dependencies=[CsrfChecked])
+@form_post(router, "/rounds/{round_id}/open")
 def open_round(request: Request, session: SessionDep, user: CurrentUser, round_id: str) -> Response:
     return _move(request, session, user, round_id, "open")
 
 
-def _close_confirmation(round_row: Round) -> Confirmation:
+def _close_confirmation(session: SessionDep, user: CurrentUser, round_id: str) -> Confirmation:
+    round_row = visible_round(session, user, round_id)
     return Confirmation(
         question=f"Close {round_row.name} for applications?",
         happens=(
@@ -164,15 +167,10 @@ def _close_confirmation(round_row: Round) -> Confirmation:
     )
 
 
-@router.get("/rounds/{round_id}/close/confirm", response_class=HTMLResponse)
-def confirm_close(
-    request: Request, session: SessionDep, user: CurrentUser, round_id: str
-) -> Response:
-    round_row = visible_round(session, user, round_id)
-    return confirm_page(request, _close_confirmation(round_row))
+add_confirm_route(router, "/rounds/{round_id}/close/confirm", _close_confirmation)
 
 
-@router.post("/rounds/{round_id}/close", dependencies=[CsrfChecked])
+@form_post(router, "/rounds/{round_id}/close")
 def close_round(
     request: Request,
     session: SessionDep,
@@ -182,12 +180,11 @@ def close_round(
 ) -> Response:
     """Close the round once confirmed (confirm=yes); without it, the confirmation page."""
     if not confirmed(confirm):
-        round_row = visible_round(session, user, round_id)
-        return confirm_page(request, _close_confirmation(round_row))
+        return confirm_page(request, _close_confirmation(session, user, round_id))
     return _move(request, session, user, round_id, "close")
 
 
-@router.post("/rounds/{round_id}/reopen", dependencies=[CsrfChecked])
+@form_post(router, "/rounds/{round_id}/reopen")
 def reopen_round(
     request: Request, session: SessionDep, user: CurrentUser, round_id: str
 ) -> Response:
@@ -211,7 +208,7 @@ def _setting_refused(
     return _round_page(request, session, round_row, status_code=error.status, error=message)
 
 
-@router.post("/rounds/{round_id}/deadline", dependencies=[CsrfChecked])
+@form_post(router, "/rounds/{round_id}/deadline")
 def set_deadline(
     request: Request, session: SessionDep, user: CurrentUser, round_id: str, form: FormDep
 ) -> Response:
@@ -236,7 +233,7 @@ def set_deadline(
     return see_other(round_url(round_id))
 
 
-@router.post("/rounds/{round_id}/answer-days", dependencies=[CsrfChecked])
+@form_post(router, "/rounds/{round_id}/answer-days")
 def set_answer_days(
     request: Request, session: SessionDep, user: CurrentUser, round_id: str, form: FormDep
 ) -> Response:
@@ -259,7 +256,7 @@ def set_answer_days(
     return see_other(round_url(round_id))
 
 
-@router.post("/rounds/{round_id}/branch-missions", dependencies=[CsrfChecked])
+@form_post(router, "/rounds/{round_id}/branch-missions")
 def invite_branch_missions(
     session: SessionDep, user: CurrentUser, round_id: str, form: FormDep
 ) -> Response:

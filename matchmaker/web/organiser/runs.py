@@ -3,7 +3,7 @@ mission with the reason for every unplaced application, lock and unlock, publish
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
@@ -11,25 +11,30 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from sqlmodel import Session
 
 from matchmaker import jobs
-from matchmaker.deps import CsrfChecked, CurrentUser, SessionDep
+from matchmaker.deps import CurrentUser, SessionDep
 from matchmaker.models import PlacementStatus, RoundStatus, User
 from matchmaker.services import reasons, waiting_queues
 from matchmaker.services import rosters as roster_service
 from matchmaker.services import rounds as round_service
 from matchmaker.services import runs as run_service
-from matchmaker.services.errors import Invalid, ServiceError
+from matchmaker.services.errors import Invalid
 from matchmaker.services.runs import RunRefused
 from matchmaker.services.solver_jobs import JobRefused
+from matchmaker.web.form_routes import form_answer, form_post
+from matchmaker.web.organiser.common import placement_url, run_url
 from matchmaker.web.organiser.confirmation import (
     Confirmation,
     ConfirmField,
+    add_confirm_route,
     confirm_page,
     confirmed,
 )
-from matchmaker.web.pages import see_other
-from matchmaker.web.rendering import refusal, render
+from matchmaker.web.rendering import render
 
 router = APIRouter(prefix="/organiser", tags=["pages: matching runs"])
+
+# What a start or restart page shows as its own refusal (the rest reach main.py's handler).
+START_REFUSALS = (RunRefused, Invalid)
 
 
 def _runs_page(
@@ -59,7 +64,7 @@ def runs_page(request: Request, session: SessionDep, user: CurrentUser, round_id
     return _runs_page(request, session, user, round_id)
 
 
-@router.post("/rounds/{round_id}/runs", response_class=HTMLResponse, dependencies=[CsrfChecked])
+@form_post(router, "/rounds/{round_id}/runs")
 def start_run(
     request: Request,
     session: SessionDep,
@@ -72,18 +77,16 @@ def start_run(
     workers: Annotated[int, Form(ge=1, le=run_service.MAX_WORKERS)] = 1,
 ) -> Response:
     """Queue a run of the round as it is now (its locks kept); the run page shows progress."""
-    options = run_service.solve_options(time_limit=time_limit, seed=seed, workers=workers)
-    try:
-        run = run_service.start_run(
-            session=session,
-            round_id=round_id,
-            actor=user,
-            options=options,
-            enqueue=jobs.enqueuer(request.app),
-        )
-    except (RunRefused, Invalid) as error:
-        return _runs_page(request, session, user, round_id, **refusal(error))
-    return see_other(f"/organiser/runs/{run.id}")
+    start = partial(
+        run_service.start_run,
+        session=session,
+        round_id=round_id,
+        actor=user,
+        options=run_service.solve_options(time_limit=time_limit, seed=seed, workers=workers),
+        enqueue=jobs.enqueuer(request.app),
+    )
+    runs_again = partial(_runs_page, request, session, user, round_id)
+    return form_answer(start, refusals=START_REFUSALS, shown_again=runs_again, then=run_url)
 
 
 def run_page_response(
@@ -125,17 +128,12 @@ def run_page_response(
     )
 
 
-def placement_refused(
-    request: Request, session: Session, user: User, placement_id: int, error: ServiceError
+def placement_page_response(
+    request: Request, session: Session, user: User, placement_id: int, **shown: Any
 ) -> Response:
-    """The run page of the placement, showing why the change was refused."""
+    """The run page of the placement; `shown` as render takes it (why a change was refused)."""
     run_id = roster_service.run_of_placement(session=session, placement_id=placement_id)
-    return run_page_response(request, session, user, run_id, **refusal(error))
-
-
-def placement_changed(run_id: int, placement_id: int | None) -> Response:
-    """Back to the changed placement on its run's page."""
-    return see_other(f"/organiser/runs/{run_id}#placement-{placement_id}")
+    return run_page_response(request, session, user, run_id, **shown)
 
 
 @router.get("/runs/{run_id}", response_class=HTMLResponse)
@@ -150,48 +148,32 @@ def run_progress(session: SessionDep, user: CurrentUser, run_id: int) -> JSONRes
     return JSONResponse(run_service.progress_of(run), headers={"Cache-Control": "no-store"})
 
 
-def _run_changed(
-    request: Request,
-    session: Session,
-    user: User,
-    run_id: int,
-    change: Callable[[], Any],
-    refusals: tuple[type[ServiceError], ...],
-) -> Response:
-    """Make a change to the run; its page again, with the reason where it was refused."""
-    try:
-        change()
-    except refusals as error:
-        return run_page_response(request, session, user, run_id, **refusal(error))
-    return see_other(f"/organiser/runs/{run_id}")
-
-
-@router.post("/runs/{run_id}/restart", response_class=HTMLResponse, dependencies=[CsrfChecked])
+@form_post(router, "/runs/{run_id}/restart")
 def restart_run(request: Request, session: SessionDep, user: CurrentUser, run_id: int) -> Response:
     """Start a failed or interrupted run again (same parameters and seed, today's round)."""
-    try:
-        run = run_service.restart_run(
-            session=session,
-            run_id=run_id,
-            actor=user,
-            enqueue=jobs.enqueuer(request.app),
-        )
-    except (RunRefused, Invalid) as error:
-        return run_page_response(request, session, user, run_id, **refusal(error))
-    return see_other(f"/organiser/runs/{run.id}")
+    restart = partial(
+        run_service.restart_run,
+        session=session,
+        run_id=run_id,
+        actor=user,
+        enqueue=jobs.enqueuer(request.app),
+    )
+    run_again = partial(run_page_response, request, session, user, run_id)
+    return form_answer(restart, refusals=START_REFUSALS, shown_again=run_again, then=run_url)
 
 
-@router.post("/runs/{run_id}/stop", response_class=HTMLResponse, dependencies=[CsrfChecked])
+@form_post(router, "/runs/{run_id}/stop")
 def stop_run(request: Request, session: SessionDep, user: CurrentUser, run_id: int) -> Response:
     """Stop a queued or running run; a running one keeps the best roster found so far."""
+    return form_answer(
+        partial(run_service.stop_run, session=session, run_id=run_id, actor=user),
+        refusals=(JobRefused,),
+        shown_again=partial(run_page_response, request, session, user, run_id),
+        then=f"/organiser/runs/{run_id}",
+    )
 
-    def stop() -> Any:
-        return run_service.stop_run(session=session, run_id=run_id, actor=user)
 
-    return _run_changed(request, session, user, run_id, stop, (JobRefused,))
-
-
-def _publish_confirmation(session: Session, user: User, run_id: int) -> Confirmation:
+def _publish_confirmation(session: SessionDep, user: CurrentUser, run_id: int) -> Confirmation:
     run = run_service.visible_run(session=session, run_id=run_id, user=user)
     round_row = round_service.round_by_id(session=session, round_id=run.round_id)
     return Confirmation(
@@ -211,14 +193,10 @@ def _publish_confirmation(session: Session, user: User, run_id: int) -> Confirma
     )
 
 
-@router.get("/runs/{run_id}/publish/confirm", response_class=HTMLResponse)
-def confirm_publish(
-    request: Request, session: SessionDep, user: CurrentUser, run_id: int
-) -> Response:
-    return confirm_page(request, _publish_confirmation(session, user, run_id))
+add_confirm_route(router, "/runs/{run_id}/publish/confirm", _publish_confirmation)
 
 
-@router.post("/runs/{run_id}/publish", response_class=HTMLResponse, dependencies=[CsrfChecked])
+@form_post(router, "/runs/{run_id}/publish")
 def publish_run(
     request: Request,
     session: SessionDep,
@@ -230,26 +208,32 @@ def publish_run(
     the firms. Without it, the confirmation page."""
     if not confirmed(confirm):
         return confirm_page(request, _publish_confirmation(session, user, run_id))
-
-    def publish() -> Any:
-        return roster_service.publish_run(session=session, run_id=run_id, actor=user)
-
-    return _run_changed(request, session, user, run_id, publish, (RunRefused,))
+    return form_answer(
+        partial(roster_service.publish_run, session=session, run_id=run_id, actor=user),
+        refusals=(RunRefused,),
+        shown_again=partial(run_page_response, request, session, user, run_id),
+        then=f"/organiser/runs/{run_id}",
+    )
 
 
 def _set_lock(
     request: Request, session: Session, user: User, placement_id: int, locked: bool
 ) -> Response:
-    try:
-        placement = roster_service.set_lock(
-            session=session, placement_id=placement_id, actor=user, locked=locked
-        )
-    except RunRefused as error:
-        return placement_refused(request, session, user, placement_id, error)
-    return placement_changed(placement.run_id, placement_id)
+    return form_answer(
+        partial(
+            roster_service.set_lock,
+            session=session,
+            placement_id=placement_id,
+            actor=user,
+            locked=locked,
+        ),
+        refusals=(RunRefused,),
+        shown_again=partial(placement_page_response, request, session, user, placement_id),
+        then=placement_url,
+    )
 
 
-@router.post("/placements/{placement_id}/lock", dependencies=[CsrfChecked])
+@form_post(router, "/placements/{placement_id}/lock")
 def lock_placement(
     request: Request, session: SessionDep, user: CurrentUser, placement_id: int
 ) -> Response:
@@ -257,7 +241,7 @@ def lock_placement(
     return _set_lock(request, session, user, placement_id, True)
 
 
-@router.post("/placements/{placement_id}/unlock", dependencies=[CsrfChecked])
+@form_post(router, "/placements/{placement_id}/unlock")
 def unlock_placement(
     request: Request, session: SessionDep, user: CurrentUser, placement_id: int
 ) -> Response:

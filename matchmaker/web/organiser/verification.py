@@ -8,9 +8,10 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
-from matchmaker.deps import CsrfChecked, CurrentUser, SessionDep
+from matchmaker.deps import CurrentUser, SessionDep
 from matchmaker.models import User
 from matchmaker.services import verification as verification_service
+from matchmaker.web.form_routes import form_post
 from matchmaker.web.pages import see_other
 from matchmaker.web.rendering import render
 
@@ -50,14 +51,14 @@ def _review(
 Back = Annotated[str, Form(max_length=300)]
 
 
-@router.post("/{case_id}/verify", dependencies=[CsrfChecked])
+@form_post(router, "/{case_id}/verify")
 def verify_case(
     session: SessionDep, user: CurrentUser, case_id: int, back: Back = QUEUE
 ) -> Response:
     return _review(session, user, case_id, True, "", back)
 
 
-@router.post("/{case_id}/reject", dependencies=[CsrfChecked])
+@form_post(router, "/{case_id}/reject")
 def reject_case(
     session: SessionDep,
     user: CurrentUser,

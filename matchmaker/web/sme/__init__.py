@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends
-
-from matchmaker.deps import require_role
 from matchmaker.models import Role
+from matchmaker.web.audiences import audience_router
 from matchmaker.web.sme import (
     applications,
     cases,
@@ -17,15 +15,14 @@ from matchmaker.web.sme import (
     readiness,
 )
 
-router = APIRouter(dependencies=[Depends(require_role(Role.sme))])
-for pages in (
-    profile,
-    readiness,
-    cases,
-    applications,
-    preferences,
-    placements,
-    meetings,
-    decisions,
-):
-    router.include_router(pages.router)
+router = audience_router(
+    Role.sme,
+    profile.router,
+    readiness.router,
+    cases.router,
+    applications.router,
+    preferences.router,
+    placements.router,
+    meetings.router,
+    decisions.router,
+)

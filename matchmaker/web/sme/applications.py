@@ -8,11 +8,12 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
-from matchmaker.deps import CsrfChecked, CurrentUser, SessionDep
+from matchmaker.deps import CurrentUser, SessionDep
 from matchmaker.services import application_results, catalogue
 from matchmaker.services import applications as application_service
 from matchmaker.services import firms as firm_service
 from matchmaker.services.errors import Conflict, Invalid
+from matchmaker.web.form_routes import form_post
 from matchmaker.web.mission_detail import detail_context
 from matchmaker.web.pages import see_other
 from matchmaker.web.rendering import render
@@ -39,7 +40,7 @@ def application_list(
     )
 
 
-@router.post("/applications", response_class=HTMLResponse, dependencies=[CsrfChecked])
+@form_post(router, "/applications")
 def apply(
     request: Request,
     session: SessionDep,
@@ -101,11 +102,7 @@ def application_detail(
     )
 
 
-@router.post(
-    "/applications/{application_id}/withdraw",
-    response_class=HTMLResponse,
-    dependencies=[CsrfChecked],
-)
+@form_post(router, "/applications/{application_id}/withdraw")
 def withdraw(
     request: Request, session: SessionDep, user: CurrentUser, application_id: int
 ) -> Response:

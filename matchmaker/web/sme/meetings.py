@@ -17,13 +17,12 @@ from matchmaker.services import agendas as agenda_service
 from matchmaker.services import meeting_requests as request_service
 from matchmaker.services import meetings as meeting_service
 from matchmaker.services.errors import Invalid
-from matchmaker.services.meeting_requests import RequestInput
 from matchmaker.services.meetings import MeetingRefused
 from matchmaker.web.agenda_pages import AgendaPage, add_agenda_routes
-from matchmaker.web.form_routes import form_post
-from matchmaker.web.meeting_requests import Priority, RowId, SessionPart
-from matchmaker.web.pages import notices, see_other
-from matchmaker.web.rendering import refusal, render
+from matchmaker.web.form_routes import form_answer, form_post
+from matchmaker.web.meeting_requests import AskedMeeting
+from matchmaker.web.pages import notices
+from matchmaker.web.rendering import render
 
 router = APIRouter(prefix="/sme/placements/{placement_id}", tags=["pages: a firm's meetings"])
 
@@ -91,11 +90,12 @@ def _firm_changed(
 ) -> Response:
     """Change the firm's requests with `change(session=, user=)`: its meeting page with the
     notice, or with the reason the change was refused."""
-    try:
-        change(session=session, user=user)
-    except (Invalid, MeetingRefused) as error:
-        return _firm_page(request, session, user, placement_id, **refusal(error))
-    return see_other(f"{firm_url(placement_id)}?notice={notice}")
+    return form_answer(
+        partial(change, session=session, user=user),
+        refusals=(Invalid, MeetingRefused),
+        shown_again=partial(_firm_page, request, session, user, placement_id),
+        then=f"{firm_url(placement_id)}?notice={notice}",
+    )
 
 
 @form_post(router, "/meetings")
@@ -104,12 +104,9 @@ def firm_request(
     session: SessionDep,
     user: CurrentUser,
     placement_id: int,
-    partner_id: RowId,
-    priority: Priority = 1,
-    session_part: SessionPart = "any",
+    asked: AskedMeeting,
 ) -> Response:
     """Request a meeting with a partner of the day."""
-    asked = RequestInput(partner_id, priority, session_part)
     add = partial(request_service.add_own_request, placement_id=placement_id, asked=asked)
     return _firm_changed(request, session, user, placement_id, "request", add)
 

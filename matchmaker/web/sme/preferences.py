@@ -10,12 +10,13 @@ from fastapi import APIRouter, Form, HTTPException, Request, status
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
-from matchmaker.deps import CsrfChecked, CurrentUser, SessionDep
+from matchmaker.deps import CurrentUser, SessionDep
 from matchmaker.models import ApplicationStatus, Firm, Round, RoundStatus
 from matchmaker.services import application_results, catalogue, track_warnings
 from matchmaker.services import applications as application_service
 from matchmaker.services import firms as firm_service
 from matchmaker.services.errors import Conflict, Invalid
+from matchmaker.web.form_routes import form_post
 from matchmaker.web.pages import see_other
 from matchmaker.web.rendering import render
 from matchmaker.web.sme.common import SmeFirm, firm_of, register_first
@@ -88,9 +89,7 @@ def preferences_form(
     return _preferences_page(request, session, firm=firm, round_row=round_row, rows=rows)
 
 
-@router.post(
-    "/rounds/{round_id}/preferences", response_class=HTMLResponse, dependencies=[CsrfChecked]
-)
+@form_post(router, "/rounds/{round_id}/preferences")
 def set_preferences(
     request: Request,
     session: SessionDep,
