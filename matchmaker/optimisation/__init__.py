@@ -13,6 +13,21 @@ from matchmaker.optimisation.scenario_types import Scenario, ScenarioError
 from matchmaker.optimisation.search import Progress, ProgressCallback
 
 
+def solve_scenario_document(
+    document: Any,
+    options: SolveOptions | None = None,
+    on_progress: ProgressCallback | None = None,
+) -> tuple[SolveOutcome, dict]:
+    """Validate a scenario document and solve it: the outcome (in terms of the prepared
+    round) and its result document. The one way in for every solve of a scenario.
+
+    Raises ScenarioError (with every problem and its JSON path) for bad input.
+    """
+    options = options or SolveOptions()
+    outcome = solve_round(parse_scenario(document), options, on_progress)
+    return outcome, result_document(outcome, options)
+
+
 def solve_document(
     document: Any,
     options: SolveOptions | None = None,
@@ -22,9 +37,7 @@ def solve_document(
 
     Raises ScenarioError (with every problem and its JSON path) for bad input.
     """
-    scenario = parse_scenario(document)
-    options = options or SolveOptions()
-    return result_document(solve_round(scenario, options, on_progress), options)
+    return solve_scenario_document(document, options, on_progress)[1]
 
 
 __all__ = [
@@ -39,4 +52,5 @@ __all__ = [
     "result_document",
     "solve_document",
     "solve_round",
+    "solve_scenario_document",
 ]

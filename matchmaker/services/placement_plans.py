@@ -9,11 +9,11 @@ from typing import Any
 from sqlmodel import Session, select
 
 from matchmaker.models import MatchingRun, Placement, PlacementStatus
-from matchmaker.optimisation.round_data import RoundData
-from matchmaker.services import runs as run_service
-from matchmaker.services import snapshots
+from matchmaker.optimisation import parse_scenario
+from matchmaker.optimisation.round_data import RoundData, prepare
 from matchmaker.services.errors import Conflict
 from matchmaker.services.rosters import HOLDING_STATUSES
+from matchmaker.services.scenario_exports import take_snapshot
 
 GONE_STATUSES = (PlacementStatus.declined, PlacementStatus.withdrawn)
 
@@ -30,6 +30,10 @@ class Plan:
     pair_of: dict[int, tuple[str, str]]  # application id -> (firm, mission) in the scenario
     placements: dict[int, Placement]  # application id -> its placement in the roster
     locked: set[tuple[str, str]]
+
+    def prepared(self) -> RoundData:
+        """The plan's scenario prepared for the waiting list's rules (no solve)."""
+        return prepare(parse_scenario(self.document))
 
     def holding(
         self, data: RoundData, *, without: Placement | None = None
@@ -60,13 +64,8 @@ def plan_change(
     """The round as a scenario with every placement that holds a place locked (the freed one
     not, the offered one too), and without the applications that declined or withdrew:
     they never come back on."""
-    document = run_service.round_snapshot(session=session, round_id=round_id)
-    pair_of = {
-        application_id: pair
-        for pair, application_id in snapshots.application_ids(
-            session=session, round_id=round_id
-        ).items()
-    }
+    snapshot = take_snapshot(session=session, round_id=round_id)
+    document, pair_of = snapshot.document, snapshot.pair_of
     placements = {
         p.application_id: p
         for p in session.exec(

@@ -27,15 +27,8 @@ from matchmaker.models import (
     User,
 )
 from matchmaker.models.common import utcnow
-from matchmaker.optimisation import (
-    SolveOptions,
-    SolveOutcome,
-    parse_scenario,
-    result_document,
-    solve_round,
-)
+from matchmaker.optimisation import SolveOptions, SolveOutcome, solve_scenario_document
 from matchmaker.optimisation import waiting_list as waiting_rules
-from matchmaker.optimisation.round_data import prepare
 from matchmaker.services import (
     audit,
     notifications,
@@ -84,61 +77,31 @@ def holding_counts(*, session: Session, run_id: int) -> dict[int, int]:
 
 def accept(*, session: Session, placement_id: int, user: User) -> Change:
     """The SME accepts the place it was offered."""
-    return _change(
-        session=session,
-        placement_id=placement_id,
-        actor=user,
-        as_firm=True,
-        action="accept",
-    )
+    return _change(session, placement_id, user, as_firm=True, action="accept")
 
 
 def decline(*, session: Session, placement_id: int, user: User) -> Change:
     """The SME declines an offered place; it goes to the waiting list."""
-    return _change(
-        session=session,
-        placement_id=placement_id,
-        actor=user,
-        as_firm=True,
-        action="decline",
-    )
+    return _change(session, placement_id, user, as_firm=True, action="decline")
 
 
 def withdraw(*, session: Session, placement_id: int, actor: User) -> Change:
     """The firm (or an organiser on its behalf) withdraws: from an offered or accepted place,
     which then goes to the waiting list, or from the waiting list itself."""
-    return _change(
-        session=session,
-        placement_id=placement_id,
-        actor=actor,
-        as_firm=str(actor.role) == Role.sme,
-        action="withdraw",
-    )
+    as_firm = str(actor.role) == Role.sme
+    return _change(session, placement_id, actor, as_firm=as_firm, action="withdraw")
 
 
 def lapse(*, session: Session, placement_id: int, now: datetime) -> Change:
     """The system lets an offer lapse that was not answered by its date: it counts as
     declined, and the place goes down the waiting list. Refused if it is not due (any more)."""
-    return _change(
-        session=session,
-        placement_id=placement_id,
-        actor=None,
-        as_firm=False,
-        action="lapse",
-        now=now,
-    )
+    return _change(session, placement_id, None, as_firm=False, action="lapse", now=now)
 
 
 def offer(*, session: Session, placement_id: int, actor: User) -> Change:
     """An organiser offers a place to one application of the waiting list, if the round can
     hold it next to every current placement (a re-solve with all of them locked)."""
-    return _change(
-        session=session,
-        placement_id=placement_id,
-        actor=actor,
-        as_firm=False,
-        action="offer",
-    )
+    return _change(session, placement_id, actor, as_firm=False, action="offer")
 
 
 _ALLOWED = {
@@ -158,10 +121,10 @@ _NEW_STATUS = {
 
 
 def _change(
-    *,
     session: Session,
     placement_id: int,
     actor: User | None,
+    *,
     as_firm: bool,
     action: str,
     now: datetime | None = None,
@@ -305,9 +268,9 @@ def _check_room(session: Session, run: MatchingRun, placement: Placement) -> Non
 
 
 def _solve(document: dict[str, Any], run: MatchingRun) -> tuple[SolveOutcome, dict[str, Any]]:
+    """Re-solve the plan's scenario for an offer: the outcome and its result document."""
     options = SolveOptions(time_limit=RESOLVE_TIME_LIMIT_SECONDS, seed=run.seed)
-    outcome = solve_round(parse_scenario(document), options)
-    return outcome, result_document(outcome, options)
+    return solve_scenario_document(document, options)
 
 
 def _take_offer(
@@ -339,7 +302,7 @@ def _pass_on(
     the best firm that can take it gets it; a firm that moves up from an open offer on a
     lower choice gives that one back, and it passes on in turn. Returns the new offers and
     the offers given back."""
-    data = prepare(parse_scenario(plan.document))
+    data = plan.prepared()
     application_of, holding = plan.holding(data, without=freed)
     mission = plan.pair_of[freed.application_id][1]
     offers: list[Placement] = []

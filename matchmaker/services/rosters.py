@@ -27,7 +27,6 @@ from matchmaker.services import (
     offer_terms,
     placement_audit,
     read_back,
-    snapshots,
     track_warnings,
 )
 from matchmaker.services.errors import NotFound
@@ -39,6 +38,7 @@ from matchmaker.services.runs import (
     lock_round,
     visible_run,
 )
+from matchmaker.services.scenario_exports import firm_key, member_keys
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +70,7 @@ def roster(*, session: Session, run: MatchingRun) -> list[RosterEntry]:
         .join(Mission, col(Mission.id) == col(Application.mission_id))
         .where(Placement.run_id == run.id)
     ).all()
-    members = snapshots.member_keys(session=session, round_id=run.round_id)
+    members = member_keys(session=session, round_id=run.round_id)
     flags = track_warnings.flagged_firms(
         session=session, firm_ids=(firm.id for _, _, firm, _ in rows if firm.id is not None)
     )
@@ -80,7 +80,7 @@ def roster(*, session: Session, run: MatchingRun) -> list[RosterEntry]:
             application,
             firm,
             mission,
-            snapshots.firm_key(firm, members),
+            firm_key(firm, members),
             flags.get(firm.id or 0),
         )
         for placement, application, firm, mission in rows

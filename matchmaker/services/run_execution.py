@@ -10,14 +10,8 @@ from sqlmodel import Session
 
 from matchmaker.models import MatchingRun, Placement, PlacementStatus, RunState
 from matchmaker.models.common import utcnow
-from matchmaker.optimisation import (
-    Progress,
-    SolveOutcome,
-    parse_scenario,
-    result_document,
-    solve_round,
-)
-from matchmaker.services import snapshots, solver_jobs
+from matchmaker.optimisation import Progress, SolveOutcome, solve_scenario_document
+from matchmaker.services import scenario_exports, solver_jobs
 from matchmaker.services.runs import MATCHING, options_of, result_digest
 
 PLACEMENT_TABLE: Table = Placement.__table__  # type: ignore[attr-defined]
@@ -37,19 +31,18 @@ def execute_run(*, engine: Engine, run_id: int) -> RunState | None:
     Runs in a worker thread or a worker process, never in a request (see solver_jobs).
     """
     return solver_jobs.execute(
-        engine=engine, kind=MATCHING, run_id=run_id, solve=_solve, store=_store
+        engine=engine, kind=MATCHING, run_id=run_id, solve=solve_run, store=store_roster
     )
 
 
-def _solve(run: MatchingRun, on_progress: Callable[[Progress], None]) -> tuple:
-    """Solve the run's snapshot; the outcome, its result document and placement rows."""
-    options = options_of(run)
-    outcome = solve_round(parse_scenario(run.input_snapshot), options, on_progress=on_progress)
-    document = result_document(outcome, options)
+def solve_run(run: MatchingRun, on_progress: Callable[[Progress], None]) -> tuple:
+    """Solve the run's snapshot (outside any transaction); the outcome, its result document
+    and placement rows."""
+    outcome, document = solve_scenario_document(run.input_snapshot, options_of(run), on_progress)
     return outcome, document, _placement_rows(outcome, document)
 
 
-def _store(session: Session, run: MatchingRun, solved: tuple) -> str | None:
+def store_roster(session: Session, run: MatchingRun, solved: tuple) -> str | None:
     """Store the result and the placements of every application (in the finishing
     transaction); why there is no roster, if there is none.
 
@@ -105,7 +98,7 @@ def _placement_rows(outcome: SolveOutcome, document: dict[str, Any]) -> list[dic
 
 def _store_placements(session: Session, run: MatchingRun, rows: list[dict[str, Any]]) -> None:
     """Insert the run's placements with one executemany INSERT (SQLAlchemy Core)."""
-    ids = snapshots.application_ids(session=session, round_id=run.round_id)
+    ids = scenario_exports.application_ids(session=session, round_id=run.round_id)
     now = utcnow()
     values = []
     for row in rows:

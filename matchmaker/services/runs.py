@@ -31,16 +31,10 @@ from matchmaker.models import (
     RunState,
     User,
 )
-from matchmaker.optimisation import (
-    ScenarioError,
-    SolveOptions,
-    parse_scenario,
-    result_document,
-    solve_round,
-)
+from matchmaker.optimisation import SolveOptions, solve_scenario_document
 from matchmaker.services import audit, read_back, solver_jobs
-from matchmaker.services.errors import Invalid, NotFound
-from matchmaker.services.scenario_exports import export_round
+from matchmaker.services.errors import NotFound
+from matchmaker.services.scenario_exports import round_snapshot
 from matchmaker.services.solver_jobs import (
     ACTIVE_STATES,
     MAX_WORKERS,
@@ -232,23 +226,13 @@ def result_digest(document: dict[str, Any]) -> str:
 def resolve_snapshot(run: MatchingRun) -> dict[str, Any]:
     """Solve the run's stored snapshot again with its stored parameters and seed, and give
     the result document (not stored: this is how a run is checked to be reproducible)."""
-    options = options_of(run)
-    outcome = solve_round(parse_scenario(run.input_snapshot), options)
-    return result_document(outcome, options)
+    return solve_scenario_document(run.input_snapshot, options_of(run))[1]
 
 
 def ortools_differs(run: MatchingRun) -> bool:
     """Whether the run was made with another OR-Tools version than the one installed
     (re-solving its snapshot may then give another roster)."""
     return run.ortools_version != ortools_version()
-
-
-def round_snapshot(*, session: Session, round_id: str) -> dict[str, Any]:
-    """The round as the scenario document a run solves; Invalid if it no longer is one."""
-    try:
-        return export_round(session=session, round_id=round_id)
-    except ScenarioError as error:
-        raise Invalid.of_scenario(error, summary="the round is not a valid scenario") from None
 
 
 def start_run(

@@ -1,7 +1,10 @@
-"""A round read back out of the database: the typed scenario the engine solves, and its document."""
+"""A round's snapshot: the scenario the engine solves, read back out of the database, with the
+index from its (firm, mission) pairs to application ids and the rule that keys its firms."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -23,8 +26,92 @@ from matchmaker.optimisation.scenario import (
     ScenarioError,
     parse_scenario,
 )
-from matchmaker.services import NotFound, mission_history, snapshots
+from matchmaker.services import mission_history
+from matchmaker.services.errors import Invalid, NotFound
 from matchmaker.services.scenarios import canonical_document, cases_of, firm_document, in_chunks
+
+Pair = tuple[str, str]  # (firm, mission) ids in a round's scenario
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """A round as the scenario document a solve reads, and the application id of each of
+    its (firm, mission) pairs (every application of the round, withdrawn ones too)."""
+
+    document: dict[str, Any]
+    application_ids: dict[Pair, int]
+
+    @property
+    def pair_of(self) -> dict[int, Pair]:
+        """The (firm, mission) pair of each application id."""
+        return {application_id: pair for pair, application_id in self.application_ids.items()}
+
+
+def round_snapshot(*, session: Session, round_id: str) -> dict[str, Any]:
+    """The round as the scenario document a run solves; Invalid if it no longer is one."""
+    try:
+        return export_round(session=session, round_id=round_id)
+    except ScenarioError as error:
+        raise Invalid.of_scenario(error, summary="the round is not a valid scenario") from None
+
+
+def take_snapshot(*, session: Session, round_id: str) -> Snapshot:
+    """The round's snapshot with its index, read in the session's transaction."""
+    document = round_snapshot(session=session, round_id=round_id)
+    return Snapshot(document, application_ids(session=session, round_id=round_id))
+
+
+# --------------------------------------------------------------------------- the firm-key rule
+
+
+def member_keys(*, session: Session, round_id: str) -> dict[int, str]:
+    """The ids under which the round knows the firms that joined it (RoundFirm.external_id)."""
+    return dict(
+        session.exec(
+            select(RoundFirm.firm_id, RoundFirm.external_id).where(RoundFirm.round_id == round_id)
+        ).all()
+    )
+
+
+def firm_key(firm: Firm, members: dict[int, str]) -> str:
+    """The firm's id in the round's scenario: its id in the round's file when it joined the
+    round, else its KvK number (a firm that applied without joining, so an export never
+    fails on it)."""
+    return members.get(firm.id or 0, firm.kvk)
+
+
+def firm_keys(*, session: Session, round_id: str, firms: Iterable[Firm]) -> dict[int, str]:
+    """firm_key of each firm, by firm id."""
+    members = member_keys(session=session, round_id=round_id)
+    return {firm.id or 0: firm_key(firm, members) for firm in firms}
+
+
+def application_ids(*, session: Session, round_id: str) -> dict[Pair, int]:
+    """Application ids of the round by their (firm, mission) ids in its scenario."""
+    missions = dict(
+        session.exec(
+            select(Mission.id, Mission.external_id).where(Mission.round_id == round_id)
+        ).all()
+    )
+    applications = session.exec(
+        select(Application.id, Application.firm_id, Application.mission_id).where(
+            Application.round_id == round_id
+        )
+    ).all()
+    members = member_keys(session=session, round_id=round_id)
+    strangers = {firm_id for _, firm_id, _ in applications} - members.keys()
+    keys = dict(members)
+    if strangers:
+        for firm in session.exec(select(Firm).where(col(Firm.id).in_(strangers))):
+            keys[firm.id or 0] = firm_key(firm, members)
+    return {
+        (keys[firm_id], missions[mission_id]): application_id
+        for application_id, firm_id, mission_id in applications
+        if application_id is not None
+    }
+
+
+# --------------------------------------------------------------------------- the scenario
 
 
 def export_round(*, session: Session, round_id: str) -> dict[str, Any]:
@@ -65,7 +152,7 @@ def round_scenario(*, session: Session, round_row: Round) -> Scenario:
     firms = _round_firms(session, round_id, {a.firm_id for a in applications})
     cases = cases_of(session, [firm.id for firm, _ in firms if firm.id is not None])
 
-    firm_key = {firm.id: external_id for firm, external_id in firms}
+    firm_ids = {firm.id: external_id for firm, external_id in firms}
     mission_key = {mission.id: mission.external_id for mission in missions}
     case_key = {
         (case.firm_id, case.id): case.external_id
@@ -83,10 +170,10 @@ def round_scenario(*, session: Session, round_row: Round) -> Scenario:
                 problems.append(
                     f"applications[{index}].business_case: business case "
                     f"{application.business_case_id} is not one of firm "
-                    f"{firm_key[application.firm_id]}'s cases"
+                    f"{firm_ids[application.firm_id]}'s cases"
                 )
         pair = {
-            "firm": firm_key[application.firm_id],
+            "firm": firm_ids[application.firm_id],
             "mission": mission_key[application.mission_id],
         }
         application_pair[application.id] = pair
@@ -163,7 +250,7 @@ def _round_firms(
         firms.extend(
             session.exec(select(Firm).where(col(Firm.id).in_(chunk)).order_by(col(Firm.id)))
         )
-    keys = snapshots.firm_keys(session=session, round_id=round_id, firms=firms)
+    keys = firm_keys(session=session, round_id=round_id, firms=firms)
     return [(firm, keys[firm.id or 0]) for firm in firms]
 
 

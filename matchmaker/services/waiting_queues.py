@@ -8,9 +8,7 @@ from dataclasses import dataclass
 from sqlmodel import Session
 
 from matchmaker.models import MatchingRun, Mission
-from matchmaker.optimisation import parse_scenario
 from matchmaker.optimisation import waiting_list as waiting_rules
-from matchmaker.optimisation.round_data import prepare
 from matchmaker.services import placement_plans
 from matchmaker.services import rosters as roster_service
 
@@ -30,7 +28,7 @@ def waiting_queues(*, session: Session, run: MatchingRun) -> dict[str, list[Queu
     down it by the waiting list's rules (optimisation/waiting_list.py): only firms that could
     take the place; a firm holding a choice it ranked at least as high is not listed."""
     plan = placement_plans.plan_change(session, run.round_id, run)
-    data = prepare(parse_scenario(plan.document))
+    data = plan.prepared()
     application_of, holding = plan.holding(data)
     queues: dict[str, list[QueuePlace]] = {}
     for mission, queue in waiting_rules.waiting_lists(data, holding).items():

@@ -86,7 +86,7 @@ def test_start_run_exports_a_consistent_snapshot_without_holding_the_lock(
         exports.append(document)
         return document
 
-    monkeypatch.setattr(run_service, "export_round", export_with_a_write_meanwhile)
+    monkeypatch.setattr(scenario_exports, "export_round", export_with_a_write_meanwhile)
     enqueued: list[int] = []
     with Session(engine) as session:
         actor = session.get(User, organiser_id)
@@ -127,7 +127,7 @@ def test_start_run_checks_again_under_the_lock(
 
     def export_while_another_starts(*, session: Session, round_id: str) -> dict[str, Any]:
         document = real_export(session=session, round_id=round_id)
-        monkeypatch.setattr(run_service, "export_round", real_export)
+        monkeypatch.setattr(scenario_exports, "export_round", real_export)
         with Session(engine) as other:
             other_actor = other.get(User, organiser_id)
             assert other_actor is not None
@@ -140,7 +140,7 @@ def test_start_run_checks_again_under_the_lock(
             )
         return document
 
-    monkeypatch.setattr(run_service, "export_round", export_while_another_starts)
+    monkeypatch.setattr(scenario_exports, "export_round", export_while_another_starts)
     with Session(engine) as session:
         actor = session.get(User, organiser_id)
         assert actor is not None
