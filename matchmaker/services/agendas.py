@@ -1,9 +1,8 @@
 """Agendas of a meeting day's participants (page, iCalendar, print), the slot x table grid
-and the schedule as CSV or Excel."""
+and the schedule as CSV (Dutch or English) or Excel."""
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ from matchmaker.models import (
     Partner,
     ScheduledMeeting,
 )
+from matchmaker.services import spreadsheet_csv
 from matchmaker.services.exports import new_calendar
 from matchmaker.services.meeting_requests import RequestRow
 from matchmaker.services.meetings import (
@@ -197,11 +197,28 @@ SCHEDULE_COLUMNS = (
     "Locked",
     "Reason unscheduled",
 )
+DUTCH_SCHEDULE_COLUMNS = (
+    "Tijdslot",
+    "Begin",
+    "Einde",
+    "Tafel",
+    "Bedrijf",
+    "Partner",
+    "Organisatie",
+    "Land",
+    "Prioriteit",
+    "Sessie",
+    "Vastgezet",
+    "Reden niet ingepland",
+)
 
 
-def schedule_table(day: MeetingDay, rows: Sequence[RequestRow]) -> list[list[Any]]:
+def schedule_table(
+    day: MeetingDay, rows: Sequence[RequestRow], language: str = "en"
+) -> list[list[Any]]:
     """The current schedule as rows (scheduled by slot and table, then the unscheduled with
-    their reason); text that a spreadsheet would run as a formula is neutralised."""
+    their reason), headed in `language`; text that a spreadsheet would run as a formula is
+    neutralised."""
     from matchmaker.services.exports import safe_cell
 
     def key(row: RequestRow) -> tuple[int, int, str]:
@@ -210,7 +227,8 @@ def schedule_table(day: MeetingDay, rows: Sequence[RequestRow]) -> list[list[Any
             return (10**6, 0, row.firm.name)
         return (placed.slot, placed.table_no or 0, row.firm.name)
 
-    table: list[list[Any]] = [list(SCHEDULE_COLUMNS)]
+    headers = DUTCH_SCHEDULE_COLUMNS if language == "nl" else SCHEDULE_COLUMNS
+    table: list[list[Any]] = [list(headers)]
     for row in sorted(rows, key=key):
         placed = row.scheduled
         slot = placed.slot if placed is not None else None
@@ -230,18 +248,15 @@ def schedule_table(day: MeetingDay, rows: Sequence[RequestRow]) -> list[list[Any
                 row.partner.country,
                 row.request.priority,
                 str(row.request.session),
-                "yes" if row.request.locked_slot is not None else "no",
+                spreadsheet_csv.yes_no(row.request.locked_slot is not None, language),
                 safe_cell(reason),
             ]
         )
     return table
 
 
-def schedule_csv(day: MeetingDay, rows: Sequence[RequestRow]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerows(schedule_table(day, rows))
-    return "\ufeff" + buffer.getvalue()
+def schedule_csv(day: MeetingDay, rows: Sequence[RequestRow], language: str = "en") -> str:
+    return spreadsheet_csv.csv_text(schedule_table(day, rows, language), language)
 
 
 def schedule_xlsx(day: MeetingDay, rows: Sequence[RequestRow]) -> bytes:

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable
 from datetime import datetime
 
 from matchmaker import times
+from matchmaker.services import spreadsheet_csv
 from matchmaker.services.audit_log import Change, Entry
 from matchmaker.services.audit_words import Words
-from matchmaker.services.errors import Invalid, Problem
 from matchmaker.services.exports import safe_cell
 
 # At most this many rows (the newest) go into one file; a narrower filter gets the rest.
 MAX_ROWS = 10_000
-LANGUAGES = ("nl", "en")
+LANGUAGES = spreadsheet_csv.LANGUAGES
 
 _HEADER = (
     Words("wanneer (Amsterdam)", "when (Amsterdam)"),
@@ -35,10 +33,7 @@ _HEADER = (
 
 def language(value: str | None) -> str:
     """The file's language: nl (the default) or en; anything else is refused."""
-    chosen = (value or "nl").strip().lower()
-    if chosen not in LANGUAGES:
-        raise Invalid([Problem("lang", f"{value!r} is not a language of the export (nl, en)")])
-    return chosen
+    return spreadsheet_csv.export_language(value, default="nl")
 
 
 def _side(changes: Iterable[Change], lang: str, after: bool) -> str:
@@ -55,10 +50,13 @@ def _local(moment: datetime) -> str:
 
 
 def csv_text(entries: Iterable[Entry], lang: str) -> str:
-    """A header row and one row per entry, newest first as given."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([safe_cell(getattr(title, lang)) for title in _HEADER])
+    """A header row and one row per entry, newest first as given: in Dutch `;`-separated with
+    a byte-order mark, in English `,`-separated without one (as it always was)."""
+    return spreadsheet_csv.csv_text(_rows(entries, lang), lang, english_bom=False)
+
+
+def _rows(entries: Iterable[Entry], lang: str) -> Iterable[list[str]]:
+    yield [safe_cell(getattr(title, lang)) for title in _HEADER]
     for entry in entries:
         row = entry.row
         cells = [
@@ -75,5 +73,4 @@ def csv_text(entries: Iterable[Entry], lang: str) -> str:
             _side(entry.changes, lang, after=False),
             _side(entry.changes, lang, after=True),
         ]
-        writer.writerow([safe_cell(cell) for cell in cells])
-    return out.getvalue()
+        yield [safe_cell(cell) for cell in cells]

@@ -1,4 +1,5 @@
-"""Exports: a mission's roster as CSV and Excel, and a round's mission dates as iCalendar.
+"""Exports: a mission's roster as CSV (Dutch or English) and Excel, and a round's mission dates
+as iCalendar.
 
 The roster comes from the placements of the round's roster run (the published run once the
 round is published, before that the newest succeeded run); before any run it lists the
@@ -9,12 +10,11 @@ applications as "not yet matched". Text cells that a spreadsheet would run as a 
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import icalendar
@@ -37,7 +37,7 @@ from matchmaker.models import (
     RoundStatus,
 )
 from matchmaker.services import missions as mission_service
-from matchmaker.services import reasons
+from matchmaker.services import reasons, spreadsheet_csv
 from matchmaker.services import runs as run_service
 
 NOT_YET_MATCHED = "not yet matched"
@@ -168,6 +168,32 @@ ROSTER_COLUMNS = (
     ("Reason", "reason"),
     ("Explanation", "explanation"),
 )
+# The roster's headers and statuses as a Dutch chamber writes them.
+DUTCH_HEADERS = {
+    "Firm id": "Bedrijf-id",
+    "Firm": "Bedrijf",
+    "KvK": "KvK-nummer",
+    "Region": "Regio",
+    "Sector": "Sector",
+    "Employees": "Medewerkers",
+    "Preference rank": "Voorkeur",
+    "Business case": "Bedrijfscase",
+    "Evidence": "Onderbouwing",
+    "Status": "Status",
+    "Score": "Score",
+    "Locked": "Vastgezet",
+    "Reason": "Reden",
+    "Explanation": "Toelichting",
+}
+DUTCH_STATUSES = {
+    PlacementStatus.accepted.value: "geaccepteerd",
+    PlacementStatus.placed.value: "geplaatst",
+    PlacementStatus.offered.value: "aangeboden",
+    PlacementStatus.unplaced.value: "niet geplaatst",
+    NOT_YET_MATCHED: "nog niet ingedeeld",
+    PlacementStatus.declined.value: "afgewezen door het bedrijf",
+    PlacementStatus.withdrawn.value: "teruggetrokken",
+}
 
 
 def mission_roster(*, session: Session, mission: Mission) -> Roster:
@@ -231,24 +257,20 @@ def mission_roster(*, session: Session, mission: Mission) -> Roster:
     return Roster(round=round_row, mission=mission, run=run, rows=rows)
 
 
-def _table(roster: Roster) -> Iterable[list[Any]]:
-    yield [header for header, _ in ROSTER_COLUMNS]
+def _table(roster: Roster, language: str = "en") -> Iterable[list[Any]]:
+    dutch = language == "nl"
+    yield [DUTCH_HEADERS[header] if dutch else header for header, _ in ROSTER_COLUMNS]
     for row in roster.rows:
-        yield [safe_cell(getattr(row, attribute)) for _, attribute in ROSTER_COLUMNS]
+        values = {attribute: getattr(row, attribute) for _, attribute in ROSTER_COLUMNS}
+        if dutch:
+            values["status"] = DUTCH_STATUSES.get(row.status, row.status)
+        yield [safe_cell(values[attribute]) for _, attribute in ROSTER_COLUMNS]
 
 
-def roster_csv(roster: Roster) -> str:
-    """The roster as CSV text (a byte-order mark first, so spreadsheets read it as UTF-8)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    for values in _table(roster):
-        writer.writerow(
-            [
-                "" if v is None else ("yes" if v is True else "no" if v is False else v)
-                for v in values
-            ]
-        )
-    return "\ufeff" + buffer.getvalue()
+def roster_csv(roster: Roster, language: str = "en") -> str:
+    """The roster as CSV text in `language` (nl: `;`-separated, Dutch headers); a byte-order
+    mark first either way, so spreadsheets read it as UTF-8."""
+    return spreadsheet_csv.csv_text(_table(roster, language), language)
 
 
 def roster_xlsx(roster: Roster) -> bytes:
@@ -272,16 +294,18 @@ def roster_xlsx(roster: Roster) -> bytes:
     for label, value in (
         ("Round", f"{roster.round.id} – {roster.round.name}"),
         ("Mission", f"{roster.mission.external_id} – {roster.mission.title}"),
-        (
-            "Dates",
-            f"{roster.mission.start_date.isoformat()} to {roster.mission.end_date.isoformat()}",
-        ),
+        ("First day", roster.mission.start_date),
+        ("Last day", roster.mission.end_date),
         ("Capacity", roster.mission.capacity),
         ("Places taken", len(roster.taken)),
         ("Matching run", f"run {run.id}" if run is not None else NOT_YET_MATCHED),
-        ("Exported at (UTC)", datetime.now(UTC).strftime("%Y-%m-%d %H:%M")),
+        ("Exported at (UTC)", datetime.now(UTC).replace(tzinfo=None, second=0, microsecond=0)),
     ):
         about.append([label, safe_cell(value)])
+        if isinstance(value, datetime):  # real dates in Excel, shown the ISO way
+            about.cell(row=about.max_row, column=2).number_format = "yyyy-mm-dd hh:mm"
+        elif isinstance(value, date):
+            about.cell(row=about.max_row, column=2).number_format = "yyyy-mm-dd"
     about.column_dimensions["A"].width = 20
     about.column_dimensions["B"].width = 60
     buffer = io.BytesIO()

@@ -3,8 +3,6 @@ none, every bad row named), exported as CSV with formula-like cells neutralised.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -252,15 +250,16 @@ def import_partners(
     return partners
 
 
-def partners_csv(partners: Sequence[Partner]) -> str:
-    """The partners as CSV in the import's columns (formula-like cells neutralised)."""
+def partners_csv(partners: Sequence[Partner], language: str = "en") -> str:
+    """The partners as CSV in the import's columns (formula-like cells neutralised): headed by
+    the import's column names in either language, so the file imports again; Dutch is
+    `;`-separated."""
+    from matchmaker.services import spreadsheet_csv
     from matchmaker.services.exports import safe_cell
 
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(PARTNER_COLUMNS)
+    table: list[list[Any]] = [list(PARTNER_COLUMNS)]
     for p in partners:
-        writer.writerow(
+        table.append(
             [
                 safe_cell(p.name),
                 safe_cell(p.organisation),
@@ -270,4 +269,4 @@ def partners_csv(partners: Sequence[Partner]) -> str:
                 " ".join(str(s) for s in p.forbidden_slots),
             ]
         )
-    return "\ufeff" + buffer.getvalue()
+    return spreadsheet_csv.csv_text(table, language)

@@ -30,6 +30,7 @@ from matchmaker.models import (
 from matchmaker.services import rosters as roster_service
 from matchmaker.services import runs as run_service
 from matchmaker.services.scenarios import import_scenario
+from tests.browser.layout import assert_fits, screenshot_dir
 from tests.browser.pages import account_of, fill, log_in, register, submit, wait_for_text
 from tests.web.test_runs_support import waiting_round
 
@@ -198,6 +199,8 @@ def test_the_meeting_day_end_to_end(live_server, browser, tmp_path: Path) -> Non
     assert browser.find_elements(By.TAG_NAME, "progress")
     assert "3 of 3" in browser.find_element(By.TAG_NAME, "body").text
     assert browser.find_element(By.CSS_SELECTOR, "table.schedule-grid")
+    assert "Lunch pause, 60 minutes" in _text(browser, "table.schedule-grid")
+    assert_fits(browser, day_page, screenshot_dir(tmp_path), "organiser-meeting-grid")
 
     # Lock one meeting, re-run: it stays in its slot at its table.
     browser.find_elements(By.XPATH, "//button[normalize-space()='Lock']")[0].click()

@@ -243,7 +243,8 @@ def test_the_csv_has_a_header_and_escapes_formula_cells(app: FastAPI, clients: C
     assert dutch.status_code == 200
     assert dutch.headers["content-type"].startswith("text/csv")
     assert "attachment" in dutch.headers["content-disposition"]
-    table = list(csv.reader(io.StringIO(dutch.text)))
+    assert dutch.text.startswith("\ufeff"), "Dutch Excel reads the file as UTF-8"
+    table = list(csv.reader(io.StringIO(dutch.text.removeprefix("\ufeff")), delimiter=";"))
     assert table[0][:3] == ["wanneer (Amsterdam)", "wanneer (UTC)", "wie"]
     verified = next(row for row in table[1:] if row[3] == "business_case.verify")
     assert verified[4] == "Bedrijfscase geverifieerd"

@@ -12,6 +12,7 @@ from matchmaker.models import User
 from matchmaker.services import accounts as account_service
 from matchmaker.services import exports as export_service
 from matchmaker.services import missions as mission_service
+from matchmaker.services import spreadsheet_csv
 from matchmaker.web import mission_forms
 from matchmaker.web.organiser.common import round_url, visible_mission, visible_round
 from matchmaker.web.pages import download, see_other
@@ -88,10 +89,14 @@ def _roster(
 
 
 @router.get("/{mission_id}/roster.csv")
-def roster_csv(session: SessionDep, user: CurrentUser, round_id: str, mission_id: int) -> Response:
+def roster_csv(
+    session: SessionDep, user: CurrentUser, round_id: str, mission_id: int, lang: str | None = None
+) -> Response:
+    """The roster as CSV: lang=en (the default) as it always was, lang=nl for Dutch Excel."""
     roster, external_id = _roster(session, user, round_id, mission_id)
+    language = spreadsheet_csv.export_language(lang)
     return download(
-        export_service.roster_csv(roster).encode("utf-8"),
+        export_service.roster_csv(roster, language).encode("utf-8"),
         "text/csv; charset=utf-8",
         export_service.file_name(round_id, external_id, "roster", extension="csv"),
     )
