@@ -100,11 +100,27 @@ class Settings(BaseSettings):
         max_length=320,
         description="the sender of every e-mail, e.g. Kamer van Koophandel <missies@example.nl>",
     )
+    default_language: str = Field(
+        default="nl",
+        validation_alias="MATCHMAKER_DEFAULT_LANGUAGE",
+        description="the pages' language when neither the user, a cookie nor the browser "
+        "chooses one: nl (default) or en",
+    )
     mail_folder: str | None = Field(
         default=None,
         validation_alias="MATCHMAKER_MAIL_FOLDER",
         description="without SMTP_URL: a folder each e-mail is written to as an .eml file",
     )
+
+    @field_validator("default_language")
+    @classmethod
+    def _known_language(cls, value: str) -> str:
+        from matchmaker.i18n import LANGUAGES
+
+        language = value.strip().lower()
+        if language not in LANGUAGES:
+            raise ValueError(f"must be one of {', '.join(LANGUAGES)}, got {value!r}")
+        return language
 
     @field_validator("smtp_url")
     @classmethod

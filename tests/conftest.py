@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import gc
 import json
+import os
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
+
+# The tests read the pages in English (the source language): set before any settings load.
+os.environ["MATCHMAKER_DEFAULT_LANGUAGE"] = "en"
 
 from tests.smtp_server import smtp  # noqa: F401  (a real SMTP server for tests of e-mail)
 from tests.solving import solve_checked as _solve_checked
