@@ -31,7 +31,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from matchmaker import resources
     from matchmaker.db import create_db_engine, upgrade_to_head
-    from matchmaker.models import Mission, Role, User
+    from matchmaker.models import FirmRegistration, Mission, Role, User
     from matchmaker.optimisation.scenario import load_document
     from matchmaker.services import accounts, demo, firms, rounds
 
@@ -67,13 +67,13 @@ def main(argv: list[str] | None = None) -> int:
             firms.register_firm(
                 session=session,
                 actor=user,
-                values={
-                    "kvk": f"{90000000 + k:08d}",
-                    "name": f"Load Test Firm {k} BV",
-                    "region": REGIONS[k % len(REGIONS)],
-                    "sector": SECTORS[k % len(SECTORS)],
-                    "employees": 20,
-                },
+                firm_in=FirmRegistration(
+                    kvk=f"{90000000 + k:08d}",
+                    name=f"Load Test Firm {k} BV",
+                    region=REGIONS[k % len(REGIONS)],
+                    sector=SECTORS[k % len(SECTORS)],
+                    employees=20,
+                ),
             )
             smes.append(email)
         missions = session.exec(select(Mission).where(Mission.round_id == round_id)).all()

@@ -55,6 +55,7 @@ from matchmaker import db, jobs  # noqa: E402
 from matchmaker.models import (  # noqa: E402
     Application,
     BusinessCase,
+    FirmRegistration,
     MatchingRun,
     Mission,
     Placement,
@@ -223,13 +224,13 @@ def prepare(url: str, *, smes: int, missions: int, rounds: int, size: int) -> Wo
                 firm = firm_service.register_firm(
                     session=session,
                     actor=user,
-                    values={
-                        "kvk": f"{70000000 + n:08d}",
-                        "name": f"Kill test firm {n}",
-                        "region": "GR",
-                        "sector": "water",
-                        "employees": 10 + n,
-                    },
+                    firm_in=FirmRegistration(
+                        kvk=f"{70000000 + n:08d}",
+                        name=f"Kill test firm {n}",
+                        region="GR",
+                        sector="water",
+                        employees=10 + n,
+                    ),
                 )
                 firm_of[email] = firm.id or 0
                 emails.append(email)
