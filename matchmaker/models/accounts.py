@@ -7,11 +7,13 @@ from datetime import datetime
 from sqlalchemy import Boolean, ForeignKey, Index, String, Text
 from sqlmodel import Field, SQLModel
 
+from matchmaker.i18n import LANGUAGES
 from matchmaker.models.common import CODE_LENGTH, STATE_LENGTH, UtcDateTime, one_of, utcnow
 from matchmaker.models.enums import OrganisationKind, Role
 
 EMAIL_LENGTH = 320
 DIGEST_LENGTH = 64  # a SHA-256 hex digest
+LANGUAGE_LENGTH = 5  # "nl", "en"; room for a region such as "en-GB"
 
 
 # --------------------------------------------------------------------------- organisation
@@ -54,7 +56,7 @@ class User(SQLModel, table=True):
     organisation; an SME user acts for its firm. The email is stored lower-cased."""
 
     __tablename__ = "user_account"
-    __table_args__ = (one_of("role", Role),)
+    __table_args__ = (one_of("role", Role), one_of("language", LANGUAGES))
 
     id: int | None = Field(default=None, primary_key=True)
     email: str = Field(sa_type=String(EMAIL_LENGTH), unique=True)
@@ -72,6 +74,9 @@ class User(SQLModel, table=True):
     )
     active: bool = Field(default=True, sa_type=Boolean)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
+    # The language the person chose with the switch on every page (nl, en); none yet:
+    # the browser's Accept-Language, then the service's default.
+    language: str | None = Field(default=None, sa_type=String(LANGUAGE_LENGTH))
 
 
 class UserCreate(UserBase):
