@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import functools
 import gettext as gettext_module
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date, datetime
 from decimal import Decimal
@@ -58,6 +60,16 @@ def set_language(language: str) -> Any:
 
 def reset_language(token: Any) -> None:
     _current.reset(token)
+
+
+@contextmanager
+def language(name: str) -> Iterator[None]:
+    """`name` is the current language inside the block (an e-mail to someone, a job)."""
+    token = set_language(name)
+    try:
+        yield
+    finally:
+        reset_language(token)
 
 
 def _fill(text: str, values: dict[str, Any]) -> str:
@@ -160,3 +172,34 @@ def country_name(code: str) -> str:
         return code
     name = getattr(country, "common_name", None) or country.name
     return _country_translations(current_language()).gettext(name)
+
+
+# --------------------------------------------------------------------------- templates
+
+
+def install(environment: Any) -> None:
+    """Give a Jinja2 environment (with `jinja2.ext.i18n`) the current language's catalogue
+    and its formats: `{% trans %}`, `_()`, `gettext()`, `lang`, and filters
+    `date`, `datetime`, `number`, `euros` and `country`."""
+
+    def catalogue() -> gettext_module.NullTranslations:
+        return translations(current_language())
+
+    # Whitespace inside {% trans %} is collapsed, as babel.cfg extracts it.
+    environment.policies["ext.i18n.trimmed"] = True
+    environment.install_gettext_callables(
+        gettext=lambda message: catalogue().gettext(message),
+        ngettext=lambda singular, plural, n: catalogue().ngettext(singular, plural, n),
+        pgettext=lambda context, message: catalogue().pgettext(context, message),
+        npgettext=lambda context, singular, plural, n: catalogue().npgettext(
+            context, singular, plural, n
+        ),
+        newstyle=True,
+    )
+    environment.globals["current_language"] = current_language
+    environment.globals["LANGUAGES"] = LANGUAGES
+    environment.filters["date"] = format_date
+    environment.filters["datetime"] = format_datetime
+    environment.filters["number"] = format_number
+    environment.filters["euros"] = format_euros
+    environment.filters["country"] = country_name

@@ -21,29 +21,34 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from matchmaker.db import create_db_engine, is_contention, upgrade_to_head
 from matchmaker.deps import LoginRequired
+from matchmaker.i18n import gettext, mark
 from matchmaker.security import BodyGuard, SecurityHeaders, declare_guard_answers, file_routes
 from matchmaker.services.errors import Invalid, ServiceError
 from matchmaker.settings import Settings, get_settings
+from matchmaker.web.language_choice import LanguageMiddleware
 from matchmaker.web.pages import SeeOther, see_other
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 
 _TITLES = {
-    400: "Bad request",
-    401: "Please log in",
-    403: "Not allowed",
-    404: "Not found",
-    405: "Not allowed",
-    409: "Conflict",
-    413: "Too large",
-    415: "Unsupported type",
-    422: "Check the form",
-    429: "Too many attempts",
-    503: "Busy, try again",
+    400: mark("Bad request"),
+    401: mark("Please log in"),
+    403: mark("Not allowed"),
+    404: mark("Not found"),
+    405: mark("Not allowed"),
+    409: mark("Conflict"),
+    413: mark("Too large"),
+    415: mark("Unsupported type"),
+    422: mark("Check the form"),
+    429: mark("Too many attempts"),
+    503: mark("Busy, try again"),
 }
 # Seconds a client is asked to wait before it retries a write the database was too busy for.
 BUSY_RETRY_AFTER_SECONDS = 2
 BUSY_MESSAGE = "the service is busy right now and did not save anything; try again in a few seconds"
+BUSY_PAGE_MESSAGE = mark(
+    "The service is busy right now and did not save anything; try again in a few seconds."
+)
 
 
 def _routers() -> list[tuple[APIRouter, bool]]:
@@ -145,6 +150,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     # Outermost last: headers go on every answer, including the guards' refusals.
     uploads: list = []  # the routes that take files, known once the routers are included
     app.add_middleware(BodyGuard, error=_refusal, file_routes=uploads)
+    app.add_middleware(LanguageMiddleware)  # the guards' refusals are in the user's language
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=settings.host_names())
     app.add_middleware(SecurityHeaders)
     declare_guard_answers(app)
@@ -173,7 +179,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         # A path id beyond the column's range (PostgreSQL refuses to compare it) names no object.
         if _wants_json(request):
             return JSONResponse({"detail": "not found"}, status_code=404)
-        return _error_page(request, 404, "There is no such page or object.")
+        return _error_page(request, 404, gettext("There is no such page or object."))
 
     @app.exception_handler(OverflowError)
     async def beyond_sqlite(request: Request, error: OverflowError) -> Response:
@@ -204,7 +210,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
             if not is_contention(again):
                 raise
             request.state.user = None
-        page = _error_page(request, 503, BUSY_MESSAGE[0].upper() + BUSY_MESSAGE[1:] + ".")
+        page = _error_page(request, 503, str(BUSY_PAGE_MESSAGE))
         page.headers.update(headers)
         return page
 
@@ -278,6 +284,6 @@ def _error_page(request: Request, status_code: int, message: str) -> Response:
         request,
         "error.html",
         status_code=status_code,
-        title=_TITLES.get(status_code, "Something went wrong"),
+        title=str(_TITLES.get(status_code) or gettext("Something went wrong")),
         message=message,
     )

@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from matchmaker import db
+from matchmaker.i18n import LANGUAGES
 from matchmaker.models import (
     ApiToken,
     Firm,
@@ -206,6 +207,26 @@ def user_for_session(*, session: Session, token: str) -> tuple[User, UserSession
     if user is None or not user.active:
         return None
     return user, record
+
+
+def language_of_session(*, session: Session, token: str) -> str | None:
+    """The language the user of a live session cookie chose with the switch, if any."""
+    found = user_for_session(session=session, token=token)
+    return found[0].language if found is not None else None
+
+
+def save_language(*, session: Session, user: User, language: str) -> None:
+    """Keep `language` (nl, en) as the user's choice for every page and e-mail."""
+    if language not in LANGUAGES:
+        raise Invalid([Problem("language", f"{language!r} is not a language (nl, en)")])
+    if user.language != language:
+        before = user.language
+        user.language = language
+        session.add(user)
+        record_account_event(
+            session, user, "language", user.id, after={"language": language, "before": before}
+        )
+        session.commit()
 
 
 def end_session(*, session: Session, token: str, actor: User | None) -> None:

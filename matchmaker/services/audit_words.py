@@ -25,6 +25,7 @@ ACTIONS: dict[str, Words] = {
     "login": Words("Ingelogd", "Logged in"),
     "login_failed": Words("Inloggen mislukt", "Login failed"),
     "logout": Words("Uitgelogd", "Logged out"),
+    "language": Words("Taal gekozen", "Chose a language"),
     "create_token": Words("API-sleutel aangemaakt", "API token created"),
     "enable": Words("Account ingeschakeld", "Account enabled"),
     "disable": Words("Account uitgeschakeld", "Account disabled"),

@@ -11,17 +11,10 @@ from matchmaker.deps import SESSION_COOKIE, CsrfChecked, OptionalUser, SessionDe
 from matchmaker.security import client_address
 from matchmaker.services import accounts, logins
 from matchmaker.web.account_forms import HOME_BY_ROLE, Email, Password, logged_in
-from matchmaker.web.form_routes import form_post
+from matchmaker.web.form_routes import form_post, safe_next
 from matchmaker.web.rendering import render
 
 router = APIRouter(tags=["pages: accounts"])
-
-
-def _safe_next(target: str | None) -> str | None:
-    """Only same-site paths are followed after login (no open redirects)."""
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return None
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -39,7 +32,7 @@ def login_form(
     reset: str | None = None,
 ) -> Response:
     notice = REGISTERED if registered else PASSWORD_RESET if reset else None
-    return render(request, "auth/login.html", next=_safe_next(next), error=None, notice=notice)
+    return render(request, "auth/login.html", next=safe_next(next), error=None, notice=notice)
 
 
 @form_post(router, "/login")
@@ -64,7 +57,7 @@ def login(
             request,
             "auth/login.html",
             status_code=429,
-            next=_safe_next(next),
+            next=safe_next(next),
             error=f"Too many failed logins. Try again in {error.retry_after} seconds.",
             email=email,
         )
@@ -75,12 +68,12 @@ def login(
             request,
             "auth/login.html",
             status_code=400,
-            next=_safe_next(next),
+            next=safe_next(next),
             error="Unknown email address or wrong password.",
             email=email,
         )
     started = accounts.start_session(session=session, user=user)
-    return logged_in(_safe_next(next) or HOME_BY_ROLE[str(user.role)], started.token)
+    return logged_in(safe_next(next) or HOME_BY_ROLE[str(user.role)], started.token)
 
 
 @router.post("/logout", dependencies=[CsrfChecked])

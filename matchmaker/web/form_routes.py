@@ -17,6 +17,13 @@ Route = TypeVar("Route", bound=Callable[..., Any])
 Result = TypeVar("Result")
 
 
+def safe_next(target: str | None) -> str | None:
+    """Only same-site paths are followed after a form (no open redirects)."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return None
+
+
 def form_post(router: APIRouter, path: str) -> Callable[[Route], Route]:
     """Register the decorated function as the router's POST route of a page form at `path`:
     the CSRF token checked first, the answer HTML."""

@@ -10,6 +10,7 @@ ACCESS = {
     ("GET", "/register"): ANYONE,
     ("POST", "/register"): ANYONE,
     ("POST", "/logout"): ANYONE,
+    ("POST", "/language"): ANYONE,  # the language switch on every page
     # A forgotten password: anyone may ask; the one-time link is the credential.
     ("GET", "/password/forgot"): ANYONE,
     ("POST", "/password/forgot"): ANYONE,

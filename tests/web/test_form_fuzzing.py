@@ -106,6 +106,7 @@ REQUEST = ("firm_id", "partner_id", "priority", "session")
 FORMS: list[tuple[str, str, tuple[str, ...]]] = [
     ("anonymous", "/login", ("email", "password", "next")),
     ("anonymous", "/register", ("email", "password")),
+    ("sme", "/language", ("language", "next")),
     ("sme", "/sme/firm", (*FIRM_FIELDS, "exports_to")),
     ("sme", "/sme/firm/edit", (*FIRM_FIELDS, "exports_to")),
     ("sme", "/sme/readiness", tuple(q.key for q in QUESTIONS)),

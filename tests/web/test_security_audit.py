@@ -409,6 +409,7 @@ CALLS: dict[tuple[str, str], Call] = {
         form=_fixed({"email": "new@example.nl", "password": PASSWORD, "role": "sme"}),
     ),
     ("POST", "/logout"): Call("sme", _fixed("/logout"), form=_fixed({})),
+    ("POST", "/language"): Call("sme", _fixed("/language"), form=_fixed({"language": "nl"})),
     ("POST", "/password/forgot"): Call(
         "anonymous-with-account",
         _fixed("/password/forgot"),
