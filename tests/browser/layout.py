@@ -9,6 +9,8 @@ from pathlib import Path
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 
+from tests.browser.accessibility import assert_accessible
+
 
 def screenshot_dir(tmp_path: Path) -> Path:
     folder = Path(os.environ.get("MATCHMAKER_SCREENSHOTS") or tmp_path / "screenshots")
@@ -17,7 +19,8 @@ def screenshot_dir(tmp_path: Path) -> Path:
 
 
 def assert_fits(driver: WebDriver, url: str, folder: Path, name: str) -> None:
-    """The page at `url` scrolls only up and down at the window's width; kept as `name`.png."""
+    """The page at `url` scrolls only up and down at the window's width and passes the
+    accessibility check; kept as `name`.png."""
     driver.get(url)
     assert driver.find_element(By.TAG_NAME, "h1").text
     driver.save_screenshot(str(folder / f"{name}.png"))
@@ -30,6 +33,7 @@ def assert_fits(driver: WebDriver, url: str, folder: Path, name: str) -> None:
         ".slice(0, 5).map(e => e.tagName + '.' + e.className)"
     )
     assert scroll <= inner, f"{name} scrolls sideways at {inner} px ({scroll} px wide): {wide}"
+    assert_accessible(driver, name)
 
 
 def set_size(driver: WebDriver, size: tuple[int, int]) -> None:

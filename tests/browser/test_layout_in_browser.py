@@ -1,11 +1,13 @@
-"""In a real browser: every SME page fits a 390 px phone without scrolling sideways (tables
-become cards), and the organiser's run page fits 1280 px; a screenshot of each page is kept
-(under $MATCHMAKER_SCREENSHOTS if set, else the test's tmp_path)."""
+"""In a real browser, in Dutch and in English: every SME page fits a 390 px phone without
+scrolling sideways (tables become cards), the organiser's round and run pages fit 1280 px,
+each passes the accessibility check (axe-core), and a screenshot of each page is kept (under
+$MATCHMAKER_SCREENSHOTS if set, else the test's tmp_path). The language is chosen with the
+switch on the page, as a person would."""
 
 from __future__ import annotations
 
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import Select
+from selenium.webdriver.support.ui import Select, WebDriverWait
 from sqlmodel import Session, select
 
 from matchmaker.models import Mission
@@ -22,6 +24,7 @@ from tests.browser.test_journeys_in_browser import (
     write_case,
 )
 
+LANGUAGES = ("nl", "en")
 PHONE = (390, 844)
 DESKTOP = (1280, 900)
 ORGANISER = "rondes@kvk-noord.nl"
@@ -59,7 +62,7 @@ def test_sme_pages_fit_a_phone_and_the_run_page_a_laptop(live_server, browser, t
 
     set_size(browser, PHONE)
     assert browser.execute_script("return window.innerWidth") == PHONE[0]
-    for name, path in (
+    sme_pages = (
         ("sme-home", "/sme"),
         ("sme-firm", "/sme/firm"),
         ("sme-readiness", "/sme/readiness"),
@@ -71,8 +74,8 @@ def test_sme_pages_fit_a_phone_and_the_run_page_a_laptop(live_server, browser, t
         ("sme-decisions", "/sme/decisions"),
         ("missions", "/missions"),
         ("mission-detail", f"/missions/{hamburg}"),
-    ):
-        assert_fits(browser, base + path, folder, name)
+    )
+    walk_in_both_languages(browser, base, folder, sme_pages)
     # Radio buttons sit beside their text, not above it.
     browser.get(f"{base}/sme/readiness")
     radio = browser.find_element(By.CSS_SELECTOR, "label.check input[type=radio]")
@@ -97,5 +100,42 @@ def test_sme_pages_fit_a_phone_and_the_run_page_a_laptop(live_server, browser, t
     browser.get(f"{base}/organiser/rounds/{ROUND}/runs")
     submit(browser, "Start the matching")
     wait_for_text(browser, "succeeded", timeout=60)
-    assert_fits(browser, browser.current_url, folder, "organiser-run")
-    assert sorted(p.name for p in folder.glob("*.png"))
+    run_page = browser.current_url.removeprefix(base)
+    submit(browser, "Publish this roster")
+    wait_for_text(browser, "publishing cannot be undone")
+    submit(browser, "Yes, publish the roster")
+    wait_for_text(browser, "Published: the placements are offers to the firms", timeout=20)
+    organiser_pages = (
+        ("organiser-home", "/organiser"),
+        ("organiser-round", f"/organiser/rounds/{ROUND}"),
+        ("organiser-runs", f"/organiser/rounds/{ROUND}/runs"),
+        ("organiser-run", run_page),
+        ("organiser-cases", "/organiser/business-cases"),
+    )
+    walk_in_both_languages(browser, base, folder, organiser_pages)
+    # Each page was kept in each language.
+    kept = {p.name for p in folder.glob("*.png")}
+    for language in LANGUAGES:
+        for name, _ in organiser_pages + sme_pages:
+            assert f"{language}-{name}.png" in kept
+
+
+def walk_in_both_languages(browser, base, folder, pages) -> None:
+    """Each page, in Dutch then in English (chosen with the page's switch): `<html lang>`
+    says the language, the page fits the window, passes the accessibility check, and is kept."""
+    for language in LANGUAGES:
+        choose_language(browser, base + pages[0][1], language)
+        for name, path in pages:
+            assert_fits(browser, base + path, folder, f"{language}-{name}")
+            assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == language
+
+
+def choose_language(browser, url: str, language: str) -> None:
+    """Use the switch on the page at `url` to read the site in `language`."""
+    browser.get(url)
+    if browser.find_element(By.TAG_NAME, "html").get_attribute("lang") != language:
+        browser.find_element(By.CSS_SELECTOR, f"button[name=language][value={language}]").click()
+        WebDriverWait(browser, 10).until(
+            lambda d: d.find_element(By.TAG_NAME, "html").get_attribute("lang") == language
+        )
+    assert browser.current_url == url, "the switch brings the reader back to the same page"
