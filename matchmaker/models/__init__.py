@@ -50,6 +50,7 @@ from matchmaker.models.firms import (
     FirmRegistration,
     FirmUpdate,
     ReadinessScan,
+    ReadinessScanCreate,
     ReadinessScanPublic,
 )
 from matchmaker.models.mail import OutboxMessage
@@ -70,6 +71,7 @@ from matchmaker.models.rounds import (
     MissionCreate,
     MissionFields,
     MissionPublic,
+    MissionSpec,
     MissionUpdate,
     NationalMissionCreate,
     NationalMissionUpdate,
@@ -122,6 +124,7 @@ __all__ = [
     "MissionFormat",
     "MissionKind",
     "MissionPublic",
+    "MissionSpec",
     "MissionUpdate",
     "NationalMissionCreate",
     "NationalMissionUpdate",
@@ -136,6 +139,7 @@ __all__ = [
     "PlacementPublic",
     "PlacementStatus",
     "ReadinessScan",
+    "ReadinessScanCreate",
     "ReadinessScanPublic",
     "Region",
     "RequestedBy",

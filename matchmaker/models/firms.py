@@ -217,6 +217,17 @@ class ReadinessScan(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
 
 
+# services/readiness_scans.record_scan checks each answer against its question and names
+# each it refuses by the question's key.
+class ReadinessScanCreate(SQLModel):
+    """A firm's answers to the readiness questionnaire."""
+
+    model_config = ConfigDict(extra="forbid")  # type: ignore[assignment]
+    answers: dict[Short, Short] = Field(
+        description="question key -> answer value (see GET /api/sme/readiness/questions)"
+    )
+
+
 class ReadinessScanPublic(SQLModel):
     id: int
     firm_id: int

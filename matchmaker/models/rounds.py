@@ -236,6 +236,13 @@ class MissionFields(SQLModel):
     subsidy_eur: int = 0
 
 
+class MissionSpec(MissionFields):
+    """Every SPEC field of a mission: what the service checks against the mission's round
+    (a new mission with its defaults, or a mission with an edit applied)."""
+
+    scope: Scope
+
+
 class NationalMissionCreate(MissionFields):
     """A branch organisation's new mission: national, so it names no scope."""
 

@@ -6,7 +6,7 @@ organiser verifies them (services/verification).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -60,22 +60,26 @@ def case_of(*, session: Session, firm: Firm, case_id: int) -> BusinessCase:
     return case
 
 
-def _sent(shape: BusinessCaseCreate | BusinessCaseUpdate) -> dict[str, Any]:
-    """The fields the shape was given, by name (the evidence as its text)."""
-    return {
-        name: getattr(getattr(shape, name), "value", getattr(shape, name))
-        for name in type(shape).model_fields
-        if name in shape.model_fields_set
-    }
+def _sent(shape: BusinessCaseCreate | BusinessCaseUpdate) -> list[str]:
+    """The case fields the shape was given."""
+    return [name for name in CASE_FIELDS if name in shape.model_fields_set]
 
 
 def _clean_case(
-    session: Session, firm: Firm, values: Mapping[str, Any], fields: Iterable[str]
+    session: Session,
+    firm: Firm,
+    shape: BusinessCaseCreate | BusinessCaseUpdate,
+    fields: Iterable[str],
 ) -> dict[str, Any]:
+    """The shape's `fields`, cleaned; Invalid naming each bad one. A field the shape lacks
+    or holds as None counts as not given (a new case's evidence is then none)."""
     clean = FieldCleaner()
     result: dict[str, Any] = {}
     for field in fields:
-        value = values.get(field)
+        value = getattr(shape, field, None)
+        value = getattr(value, "value", value)  # the evidence as its text
+        if value is None and field == "evidence" and isinstance(shape, BusinessCaseCreate):
+            value = Evidence.none.value
         if field == "country":
             result[field] = clean.country(field, value)
         elif field == "sector":
@@ -102,9 +106,7 @@ def create_case(
     *, session: Session, actor: User, firm: Firm, case_in: BusinessCaseCreate
 ) -> BusinessCase:
     """Write a new business case (unverified until an organiser verifies it) and commit."""
-    values = _sent(case_in)
-    merged = {"evidence": Evidence.none.value, **{k: v for k, v in values.items() if v is not None}}
-    clean = _clean_case(session, firm, merged, CASE_FIELDS)
+    clean = _clean_case(session, firm, case_in, CASE_FIELDS)
     taken = set(
         session.exec(select(BusinessCase.external_id).where(BusinessCase.firm_id == firm.id)).all()
     )
@@ -127,8 +129,7 @@ def update_case(
     """Change the fields set in `changes` of one of the firm's cases and commit; a changed
     case is unverified again."""
     case = case_of(session=session, firm=firm, case_id=case_id)
-    values = _sent(changes)
-    clean = _clean_case(session, firm, values, [f for f in CASE_FIELDS if f in values])
+    clean = _clean_case(session, firm, changes, _sent(changes))
     changed = {k: v for k, v in clean.items() if getattr(case, k) != v}
     if not changed:
         return case

@@ -12,16 +12,14 @@ range (end on or after date_from, start on or before date_to).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 
 from sqlmodel import Session, col, select
 
 from matchmaker.models import Mission, MissionFormat, MissionKind, Round, RoundStatus, Sector
 from matchmaker.services import NotFound
-from matchmaker.services.errors import Invalid
-from matchmaker.services.firm_codes import country_name, is_country, is_row_id
+from matchmaker.services.firm_codes import country_name, is_row_id
 
 PUBLIC_ROUND_STATES = (RoundStatus.open, RoundStatus.closed, RoundStatus.published)
 
@@ -48,47 +46,6 @@ class Filters:
             "round": self.round_id,
         }
         return {key: str(value) for key, value in values.items() if value}
-
-
-def parse_filters(raw: Mapping[str, str | None]) -> Filters:
-    """Filters from query-string values (empty means no filter). Raises Invalid naming
-    each bad one."""
-    problems: dict[str, str] = {}
-    filters = Filters()
-
-    def value(key: str) -> str | None:
-        text = raw.get(key)
-        return text.strip() if text and text.strip() else None
-
-    if (kind := value("kind")) is not None:
-        if kind in {k.value for k in MissionKind}:
-            filters = replace(filters, kind=MissionKind(kind))
-        else:
-            problems["kind"] = f"choose one of {', '.join(MissionKind)}"
-    if (mission_format := value("format")) is not None:
-        if mission_format in {f.value for f in MissionFormat}:
-            filters = replace(filters, format=MissionFormat(mission_format))
-        else:
-            problems["format"] = f"choose one of {', '.join(MissionFormat)}"
-    if (country := value("country")) is not None:
-        if is_country(country.upper()):
-            filters = replace(filters, country=country.upper())
-        else:
-            problems["country"] = f"{country!r} is not an ISO 3166-1 alpha-2 country code"
-    if (sector := value("sector")) is not None:
-        filters = replace(filters, sector=sector)
-    for key in ("date_from", "date_to"):
-        if (text := value(key)) is not None:
-            try:
-                filters = replace(filters, **{key: date.fromisoformat(text)})
-            except ValueError:
-                problems[key] = f"{text!r} is not a date (YYYY-MM-DD)"
-    if (round_id := value("round")) is not None:
-        filters = replace(filters, round_id=round_id)
-    check_range(filters, problems)
-    if problems:
-        raise Invalid(problems)
-    return filters
 
 
 def check_range(filters: Filters, problems: dict[str, str]) -> None:

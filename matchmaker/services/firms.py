@@ -16,7 +16,7 @@ importable from here too, as the routers call them.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -74,7 +74,6 @@ FIRM_FIELDS = (
 )
 # What a registered firm may change (the KvK number is its identity).
 EDITABLE_FIRM_FIELDS = FIRM_FIELDS[1:]
-_FIRM_DEFAULTS: dict[str, Any] = {"exports_to": []}
 READINESS_FIELDS = ("readiness_strategy", "readiness_organisation", "readiness_finance")
 # Fields of the firm that the firm does not fill in itself, and where they come from: sent
 # in a registration or a change, each is refused by name (422).
@@ -107,29 +106,27 @@ def firm_document(firm: Firm) -> dict[str, Any]:
     return {field: getattr(firm, field) for field in (*FIRM_FIELDS, *NOT_FROM_THE_FIRM)}
 
 
-def _sent(shape: FirmRegistration | FirmChanges) -> dict[str, Any]:
-    """The fields the shape was given (even as None), by name, in the shape's order."""
-    return {
-        name: getattr(shape, name)
-        for name in type(shape).model_fields
-        if name in shape.model_fields_set
-    }
+def _sent(shape: FirmRegistration | FirmChanges) -> list[str]:
+    """The fields the shape was given (even as None), in the shape's order."""
+    return [name for name in type(shape).model_fields if name in shape.model_fields_set]
 
 
-def _refuse_derived(values: Mapping[str, Any]) -> None:
+def _refuse_derived(shape: FirmRegistration | FirmChanges) -> None:
     """Invalid naming each field of NOT_FROM_THE_FIRM that was sent (even as null or false)."""
-    sent = {field: NOT_FROM_THE_FIRM[field] for field in values if field in NOT_FROM_THE_FIRM}
+    sent = {field: NOT_FROM_THE_FIRM[field] for field in _sent(shape) if field in NOT_FROM_THE_FIRM}
     if sent:
         raise Invalid(sent)
 
 
 def _clean_firm(
-    session: Session, values: Mapping[str, Any], fields: Iterable[str]
+    session: Session, shape: FirmRegistration | FirmChanges, fields: Iterable[str]
 ) -> tuple[dict[str, Any], dict[str, str]]:
+    """The shape's `fields`, cleaned, and the problems by field (a field it lacks or holds
+    as None counts as not given: required, or for exports_to none)."""
     clean = FieldCleaner()
     result: dict[str, Any] = {}
     for field in fields:
-        value = values.get(field)
+        value = getattr(shape, field, None)
         if field == "kvk":
             try:
                 result[field] = check_kvk(value)
@@ -165,10 +162,8 @@ def register_firm(*, session: Session, actor: User, firm_in: FirmRegistration) -
     """
     if actor.firm_id is not None:
         raise Conflict("you have registered a firm already; edit its profile instead")
-    values = _sent(firm_in)
-    _refuse_derived(values)
-    merged = {**_FIRM_DEFAULTS, **{k: v for k, v in values.items() if v is not None}}
-    clean, problems = _clean_firm(session, merged, FIRM_FIELDS)
+    _refuse_derived(firm_in)
+    clean, problems = _clean_firm(session, firm_in, FIRM_FIELDS)
     if "kvk" not in problems and _kvk_taken(session, clean["kvk"]):
         problems["kvk"] = _KVK_TAKEN
     if problems:
@@ -213,9 +208,9 @@ def update_firm(*, session: Session, actor: User, firm: Firm, changes: FirmChang
     Raises Invalid naming every bad field, e.g. a region or sector that a round the
     firm has applied to (and that is still to be matched) does not know.
     """
-    values = _sent(changes)
-    _refuse_derived(values)
-    clean, problems = _clean_firm(session, values, [f for f in EDITABLE_FIRM_FIELDS if f in values])
+    _refuse_derived(changes)
+    sent = _sent(changes)
+    clean, problems = _clean_firm(session, changes, [f for f in EDITABLE_FIRM_FIELDS if f in sent])
     for field in ("region", "sector"):
         if field in clean and field not in problems:
             problem = code_outside_active_rounds(session, firm, field, clean[field])

@@ -12,7 +12,7 @@ and sees and edits only the missions its organisation owns.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -26,6 +26,7 @@ from matchmaker.models import (
     MissionCreate,
     MissionFormat,
     MissionKind,
+    MissionSpec,
     MissionUpdate,
     Organisation,
     Round,
@@ -129,26 +130,28 @@ def get_owned(*, session: Session, user: User, mission_id: int) -> Mission:
     return mission
 
 
-def values_of(mission: Mission) -> dict[str, Any]:
-    """The mission's editable fields."""
+def _saved(mission: Mission) -> dict[str, Any]:
+    """The mission's SPEC fields as saved."""
     return {name: getattr(mission, name) for name in MISSION_FIELDS}
 
 
 def _values(shape: SQLModel, *, only_set: bool = False) -> dict[str, Any]:
-    """A mission shape's SPEC fields as plain values (enums as their text)."""
+    """A mission shape's SPEC fields as plain values (enums as their text); a field the
+    shape lacks (built without pydantic's checks) is None."""
     names = shape.model_fields_set if only_set else type(shape).model_fields
     return {
-        name: getattr(getattr(shape, name), "value", getattr(shape, name))
+        name: getattr(value, "value", value)
         for name in MISSION_FIELDS
         if name in names
+        for value in (getattr(shape, name, None),)
     }
 
 
-def document_of(values: Mapping[str, Any]) -> dict[str, Any]:
-    """Mission values as JSON (dates as ISO strings), for audit rows."""
+def _document(fields: dict[str, Any]) -> dict[str, Any]:
+    """Mission fields as JSON (dates as ISO strings), for audit rows."""
     return {
         name: value.isoformat() if isinstance(value, date) else value
-        for name, value in values.items()
+        for name, value in fields.items()
     }
 
 
@@ -195,9 +198,14 @@ def _choice(problems: list[Problem], name: str, value: Any, options: Iterable[st
 
 
 def check_mission(
-    values: Mapping[str, Any], *, sector_codes: Iterable[str], region_codes: Iterable[str]
+    mission: MissionSpec, *, sector_codes: Iterable[str], region_codes: Iterable[str]
 ) -> list[Problem]:
-    """Every problem of a mission's values (all MISSION_FIELDS), each named by its field."""
+    """Every problem of a mission's SPEC fields (all MISSION_FIELDS), each named by its field.
+
+    The shape may come unchecked from a page form (web/mission_forms.py), so any value may
+    be of the wrong type: each is refused by its field, in the words the form shows.
+    """
+    values = _values(mission)
     problems: list[Problem] = []
     sector_codes, region_codes = list(sector_codes), list(region_codes)
     _text(problems, "title", values.get("title"), TITLE_LENGTH)
@@ -252,12 +260,10 @@ def check_mission(
     return problems
 
 
-def problems_in_round(
-    *, session: Session, round_row: Round, values: Mapping[str, Any]
-) -> list[Problem]:
+def problems_in_round(*, session: Session, round_row: Round, mission: MissionSpec) -> list[Problem]:
     """check_mission against the round's own sectors and regions."""
     return check_mission(
-        values,
+        mission,
         sector_codes=[
             s.code for s in round_service.sectors_of(session=session, round_id=round_row.id)
         ],
@@ -332,7 +338,11 @@ def create_mission(
     problems = external_id_problems(session=session, round_id=round_row.id, external_id=external_id)
     if not external_id:
         external_id = _next_external_id(session, round_row.id, "B" if branch else "M")
-    problems.extend(problems_in_round(session=session, round_row=round_row, values=full))
+    problems.extend(
+        problems_in_round(
+            session=session, round_row=round_row, mission=MissionSpec.model_construct(**full)
+        )
+    )
     if problems:
         raise Invalid(problems)
 
@@ -351,7 +361,7 @@ def create_mission(
             action="mission.create",
             object_type="mission",
             object_id=mission.id,
-            after={"round_id": round_row.id, "external_id": external_id, **document_of(full)},
+            after={"round_id": round_row.id, "external_id": external_id, **_document(full)},
         )
         session.commit()
     except IntegrityError:
@@ -381,11 +391,13 @@ def update_mission(
     version = changes.version
     if mission.version != version:
         raise Stale(mission, version)
-    current = values_of(mission)
+    current = _saved(mission)
     merged = {**current, **_values(changes, only_set=True)}
     if branch:
         merged["scope"] = Scope.national.value
-    problems = problems_in_round(session=session, round_row=round_row, values=merged)
+    problems = problems_in_round(
+        session=session, round_row=round_row, mission=MissionSpec.model_construct(**merged)
+    )
     if problems:
         raise Invalid(problems)
     changed = {name: merged[name] for name in MISSION_FIELDS if merged[name] != current[name]}
@@ -406,28 +418,12 @@ def update_mission(
         action="mission.update",
         object_type="mission",
         object_id=mission.id,
-        before={"version": version, **document_of({k: current[k] for k in changed})},
-        after={"version": version + 1, **document_of(changed)},
+        before={"version": version, **_document({k: current[k] for k in changed})},
+        after={"version": version + 1, **_document(changed)},
     )
     session.commit()
     read_back(session, mission)
     return mission
-
-
-def blank_values(*, organiser: str = "", scope: str = Scope.regional.value) -> dict[str, Any]:
-    """The values a new-mission form starts with."""
-    return {
-        "title": "",
-        "kind": MissionKind.promotional.value,
-        "format": MissionFormat.trade_mission.value,
-        "scope": scope,
-        "organiser": organiser,
-        "country": "",
-        "start_date": None,
-        "end_date": None,
-        "capacity": None,
-        **OPTIONAL_DEFAULTS,
-    }
 
 
 def round_of(*, session: Session, mission: Mission) -> Round:

@@ -7,23 +7,20 @@ from the latest scan only, never from the profile (firms.NOT_FROM_THE_FIRM).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 from sqlmodel import Session, col, select
 
-from matchmaker.models import Firm, ReadinessScan, User
+from matchmaker.models import Firm, ReadinessScan, ReadinessScanCreate, User
 from matchmaker.services import audit, read_back, readiness
 from matchmaker.services.errors import NotFound
 from matchmaker.services.firm_codes import is_row_id
 
 
 def record_scan(
-    *, session: Session, actor: User, firm: Firm, raw_answers: Mapping[str, Any]
+    *, session: Session, actor: User, firm: Firm, scan_in: ReadinessScanCreate
 ) -> ReadinessScan:
     """Score the readiness questionnaire, store it with its track and reason, set the firm's
-    readiness flags from it, and commit. Raises Invalid naming each bad answer."""
-    answers = readiness.parse_answers(raw_answers)
+    readiness flags from it, and commit. Raises Invalid naming each bad answer by its key."""
+    answers = readiness.parse_answers(scan_in.answers)
     outcome = readiness.recommend(answers)
     flags_before = readiness_flags(firm)
     firm.readiness_strategy = outcome.readiness.strategy

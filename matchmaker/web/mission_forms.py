@@ -13,7 +13,17 @@ from fastapi.responses import Response
 from sqlmodel import Session
 from starlette.datastructures import FormData
 
-from matchmaker.models import Mission, MissionCreate, MissionUpdate, Round, User
+from matchmaker.models import (
+    Mission,
+    MissionCreate,
+    MissionFormat,
+    MissionKind,
+    MissionSpec,
+    MissionUpdate,
+    Round,
+    Scope,
+    User,
+)
 from matchmaker.services import missions as mission_service
 from matchmaker.services import rounds as round_service
 from matchmaker.services.errors import Conflict, Invalid, Problem
@@ -93,17 +103,39 @@ def values_from_form(
     return values, problems
 
 
-def mission_text(values: dict[str, Any]) -> dict[str, str]:
-    """Mission values as the strings a form shows."""
+def blank_mission(
+    *,
+    organiser: str = "",
+    scope: Scope = Scope.regional,
+    mission_format: MissionFormat = MissionFormat.trade_mission,
+) -> MissionSpec:
+    """The mission a new-mission form starts with (no dates, no capacity yet)."""
+    return unchecked(
+        MissionSpec,
+        title="",
+        kind=MissionKind.promotional,
+        format=mission_format,
+        scope=scope,
+        organiser=organiser,
+        country="",
+        start_date=None,
+        end_date=None,
+        capacity=None,
+    )
+
+
+def mission_text(mission: MissionSpec | Mission) -> dict[str, str]:
+    """A mission's SPEC fields as the strings a form shows."""
+    values = {name: getattr(mission, name, None) for name in mission_service.MISSION_FIELDS}
     text = {
-        name: "" if values.get(name) is None else str(values[name])
-        for name in mission_service.MISSION_FIELDS
+        name: "" if value is None else str(value)
+        for name, value in values.items()
         if name not in ("sectors", "region_min", "start_date", "end_date")
     }
     for name in ("start_date", "end_date"):
-        day = values.get(name)
+        day = values[name]
         text[name] = day.isoformat() if day is not None else ""
-    for code, seats in (values.get("region_min") or {}).items():
+    for code, seats in (values["region_min"] or {}).items():
         text[f"region_min_{code}"] = str(seats)
     return text
 
@@ -124,9 +156,9 @@ def mission_form_context(
         "errors": errors or {},
         "sectors": round_service.sectors_of(session=session, round_id=round_row.id),
         "regions": round_service.regions_of(session=session, round_id=round_row.id),
-        "kinds": [k.value for k in mission_service.MissionKind],
-        "formats": [f.value for f in mission_service.MissionFormat],
-        "scopes": [s.value for s in mission_service.Scope],
+        "kinds": [k.value for k in MissionKind],
+        "formats": [f.value for f in MissionFormat],
+        "scopes": [s.value for s in Scope],
         **extra,
     }
 
@@ -138,7 +170,7 @@ def saved_mission_context(
     return mission_form_context(
         session,
         round_row,
-        text=mission_text(mission_service.values_of(mission)),
+        text=mission_text(mission),
         checked=list(mission.sectors),
         mission=mission,
         **extra,
@@ -173,7 +205,7 @@ def refuse_unreadable(
     if problems:
         unread = {p.path for p in problems}
         others = mission_service.problems_in_round(
-            session=session, round_row=round_row, values=values
+            session=session, round_row=round_row, mission=unchecked(MissionSpec, **values)
         )
         if external_id is not None:
             others = (
@@ -199,7 +231,7 @@ def create_from_form(
     reason (422 or 409). A branch organisation's mission is national and its own."""
     values, problems, text, checked = read_mission_form(session, round_row, form)
     if branch:
-        values["scope"] = mission_service.Scope.national.value
+        values["scope"] = Scope.national.value
     context = {"text": text, "checked": checked, "mission": None, "scope_fixed": branch}
     try:
         external_id = str(form.get("external_id") or "")
@@ -223,7 +255,7 @@ def yours_versus_theirs(
     mission: Mission, values: dict[str, Any], text: dict[str, str], checked: list[str]
 ) -> list[tuple[str, str, str]]:
     """Fields where the refused edit differs from the mission as it is now: (field, yours, now)."""
-    now = mission_text(mission_service.values_of(mission))
+    now = mission_text(mission)
     differences = []
     for name in mission_service.MISSION_FIELDS:
         if name == "sectors":
@@ -260,7 +292,7 @@ def save_mission(
     """Apply an edit form; None when saved, else the form again with the reason (422 or 409)."""
     values, problems, text, checked = read_mission_form(session, round_row, form)
     if branch:
-        values["scope"] = mission_service.Scope.national.value
+        values["scope"] = Scope.national.value
     version = ascii_int(str(form.get("version") or ""))
     if version is None:
         raise HTTPException(400, "the form lacks the mission's version; reload it")

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
-from matchmaker.api.sme.firm import Short, own_firm, sme_router
+from matchmaker.api.sme.firm import own_firm, sme_router
 from matchmaker.deps import CurrentUser, SessionDep
-from matchmaker.models import Firm, ReadinessScan, Track
+from matchmaker.models import Firm, ReadinessScan, ReadinessScanCreate, Track
 from matchmaker.services import firms as firm_service
 from matchmaker.services import readiness
 from matchmaker.services.errors import Invalid, Problem
@@ -29,13 +29,6 @@ class QuestionPublic(BaseModel):
     required: bool
     options: list[OptionPublic] = Field(
         description="the allowed answers; empty for target_country (an ISO alpha-2 code)"
-    )
-
-
-class ScanRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    answers: dict[Short, Short] = Field(
-        description="question key -> answer value (see GET /api/sme/readiness/questions)"
     )
 
 
@@ -105,13 +98,13 @@ def readiness_questions() -> list[QuestionPublic]:
 
 
 @router.post("/readiness", status_code=201)
-def take_readiness_scan(body: ScanRequest, session: SessionDep, user: CurrentUser) -> ScanPublic:
+def take_readiness_scan(
+    body: ReadinessScanCreate, session: SessionDep, user: CurrentUser
+) -> ScanPublic:
     """Answer the scan: one recommended track with its reason; sets the firm's readiness."""
     firm = own_firm(session, user)
     try:
-        scan = firm_service.record_scan(
-            session=session, actor=user, firm=firm, raw_answers=body.answers
-        )
+        scan = firm_service.record_scan(session=session, actor=user, firm=firm, scan_in=body)
     except Invalid as error:
         raise Invalid([Problem(f"answers.{p.path}", p.message) for p in error.problems]) from None
     return scan_public(scan, firm)

@@ -8,7 +8,7 @@ from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
 from matchmaker.deps import CsrfChecked, CurrentUser, SessionDep
-from matchmaker.models import Mission, Round, RoundStatus, Scope, User
+from matchmaker.models import Mission, MissionFormat, Round, RoundStatus, Scope, User
 from matchmaker.services import accounts as account_service
 from matchmaker.services import exports as export_service
 from matchmaker.services import missions as mission_service
@@ -57,15 +57,15 @@ def new_mission_form(
     request: Request, session: SessionDep, user: CurrentUser, round_id: str
 ) -> Response:
     round_row = _open_round(session, round_id)
-    values = mission_service.blank_values(
+    blank = mission_forms.blank_mission(
         organiser=account_service.organisation_name(session=session, user=user),
-        scope=Scope.national.value,
+        scope=Scope.national,
+        mission_format=MissionFormat.branch_delegation,
     )
-    values["format"] = mission_service.MissionFormat.branch_delegation.value
     context = mission_forms.mission_form_context(
         session,
         round_row,
-        text=mission_forms.mission_text(values),
+        text=mission_forms.mission_text(blank),
         checked=[],
         mission=None,
         scope_fixed=True,

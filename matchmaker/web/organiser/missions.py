@@ -11,7 +11,6 @@ from matchmaker.deps import CsrfChecked, CurrentUser, SessionDep
 from matchmaker.models import User
 from matchmaker.services import accounts as account_service
 from matchmaker.services import exports as export_service
-from matchmaker.services import missions as mission_service
 from matchmaker.services import spreadsheet_csv
 from matchmaker.web import mission_forms
 from matchmaker.web.organiser.common import round_url, visible_mission, visible_round
@@ -29,12 +28,12 @@ def new_mission_form(
 ) -> Response:
     round_row = visible_round(session, user, round_id)
     organiser = account_service.organisation_name(session=session, user=user)
-    values = mission_service.blank_values(organiser=organiser)
+    blank = mission_forms.blank_mission(organiser=organiser)
     return render(
         request,
         FORM,
         **mission_forms.mission_form_context(
-            session, round_row, text=mission_forms.mission_text(values), checked=[], mission=None
+            session, round_row, text=mission_forms.mission_text(blank), checked=[], mission=None
         ),
     )
 

@@ -9,10 +9,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from matchmaker.deps import CsrfChecked, CurrentUser, SessionDep
-from matchmaker.models import Firm, ReadinessScan, Track
+from matchmaker.models import Firm, ReadinessScan, ReadinessScanCreate, Track
 from matchmaker.services import firms as firm_service
 from matchmaker.services import readiness
 from matchmaker.services.errors import Invalid
+from matchmaker.web.form_shapes import unchecked
 from matchmaker.web.pages import see_other
 from matchmaker.web.rendering import render
 from matchmaker.web.sme.common import FormFields, SmeFirm, own_firm
@@ -64,7 +65,12 @@ def take_readiness_scan(
 ) -> Response:
     answers = {q.key: fields.get(q.key, "") for q in readiness.QUESTIONS}
     try:
-        scan = firm_service.record_scan(session=session, actor=user, firm=firm, raw_answers=answers)
+        scan = firm_service.record_scan(
+            session=session,
+            actor=user,
+            firm=firm,
+            scan_in=unchecked(ReadinessScanCreate, answers=answers),
+        )
     except Invalid as error:
         session.rollback()
         scans = firm_service.scans_of(session=session, firm=firm)
