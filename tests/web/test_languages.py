@@ -107,3 +107,12 @@ def test_a_logged_in_users_choice_is_saved_and_wins_on_another_browser(app, clie
     sme.cookies.set("mm_language", "en")
     page = sme.get("/sme", headers={"Accept-Language": "en"})
     assert '<html lang="nl">' in page.text and "Mijn aanmeldingen" in page.text
+
+
+def test_error_pages_have_a_title_in_the_readers_language(anonymous: TestClient):
+    english = anonymous.get("/no/such/page", headers={"Accept-Language": "en"})
+    assert english.status_code == 404
+    assert "<title>Not found · matchmaker</title>" in english.text
+    dutch = anonymous.get("/no/such/page", headers={"Accept-Language": "nl"})
+    assert "<title>Niet gevonden · matchmaker</title>" in dutch.text
+    assert "Terug naar de startpagina" in dutch.text
