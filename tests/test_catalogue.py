@@ -73,3 +73,13 @@ def test_dates_numbers_and_countries_follow_the_language() -> None:
         assert i18n.format_date(date(2027, 3, 12)) == "12 March 2027"
         assert i18n.format_euros(1234.5) == "€1,234.50"
         assert i18n.country_name("DE") == "Germany"
+
+
+def test_the_built_in_sectors_have_both_languages() -> None:
+    from matchmaker.services.firm_codes import DEFAULT_SECTORS
+
+    water = next(code for code in DEFAULT_SECTORS if code.code == "water")
+    with i18n.language("nl"):
+        assert str(water.name) == "Watertechnologie"
+    with i18n.language("en"):
+        assert str(water.name) == "Water technology"

@@ -13,7 +13,7 @@ from matchmaker.main import create_app
 from matchmaker.models import User
 from matchmaker.settings import Settings
 from matchmaker.web.language_choice import choose, from_accept_language
-from tests.web.clients import Clients, post_form
+from tests.web.clients import Clients, post_form, register
 
 
 @pytest.mark.parametrize(
@@ -116,3 +116,13 @@ def test_error_pages_have_a_title_in_the_readers_language(anonymous: TestClient)
     dutch = anonymous.get("/no/such/page", headers={"Accept-Language": "nl"})
     assert "<title>Niet gevonden · matchmaker</title>" in dutch.text
     assert "Terug naar de startpagina" in dutch.text
+
+
+def test_the_firm_form_names_the_built_in_sectors_in_the_readers_language(clients: Clients):
+    sme = clients.new_anonymous()
+    register(sme, "sme", email="taal@aquanoord.nl")
+    dutch = sme.get("/sme/firm", headers={"Accept-Language": "nl"}).text
+    assert '<select name="sector"' in dutch
+    assert ">Watertechnologie</option>" in dutch and "Water technology" not in dutch
+    english = sme.get("/sme/firm", headers={"Accept-Language": "en"}).text
+    assert ">Water technology</option>" in english
