@@ -38,7 +38,9 @@ def execute_run(*, engine: Engine, run_id: int) -> RunState | None:
     )
 
 
-FOUND = ("OPTIMAL", "FEASIBLE")
+# --------------------------------------------------------------------------- solve and store
+
+FOUND = ("OPTIMAL", "FEASIBLE")  # the statuses that have a roster
 Stored = TypeVar("Stored")
 
 
