@@ -126,3 +126,12 @@ def test_the_firm_form_names_the_built_in_sectors_in_the_readers_language(client
     assert ">Watertechnologie</option>" in dutch and "Water technology" not in dutch
     english = sme.get("/sme/firm", headers={"Accept-Language": "en"}).text
     assert ">Water technology</option>" in english
+
+
+def test_the_switch_returns_to_the_page_the_browser_came_from(anonymous: TestClient):
+    came_from = {"referer": "https://testserver/missions?country=DE"}
+    answer = post_form(anonymous, "/language", {"language": "nl"}, headers=came_from)
+    assert answer.headers["location"] == "/missions?country=DE"
+    elsewhere = {"referer": "https://evil.example/phish"}
+    answer = post_form(anonymous, "/language", {"language": "nl"}, headers=elsewhere)
+    assert answer.headers["location"] == "/"
