@@ -57,7 +57,7 @@ def language_of(user: User | None) -> str:
 
 def moment(when: datetime) -> str:
     """A moment in Amsterdam time as the current language writes it in an e-mail
-    ('12 maart 2027 om 17:00', '12 March 2027 at 17:00')."""
-    if i18n.current_language() == "nl":
-        return times.amsterdam_time_nl(when)
-    return times.amsterdam_time(when)
+    ('12 maart 2027 om 17:00', '12 March 2027 at 17:00'; as times.amsterdam_time_nl and
+    times.amsterdam_time write it)."""
+    clock = f"{when.astimezone(times.AMSTERDAM):%H:%M}"
+    return i18n.gettext("%(day)s at %(time)s", day=i18n.format_date(when), time=clock)
