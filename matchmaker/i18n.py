@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import gettext as gettext_module
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date, datetime
@@ -124,6 +124,28 @@ class LazyText:
 def mark(message: str) -> LazyText:
     """A module-level message, extracted for the catalogue, translated when shown."""
     return LazyText(message)
+
+
+class Texts(Mapping[Any, str]):
+    """A module-level table of marked messages (a code -> mark("...")) whose look-ups are
+    plain strings in the current language: `TABLE[code]`, `.get()`, `.items()`."""
+
+    __slots__ = ("_messages",)
+
+    def __init__(self, messages: Mapping[Any, LazyText | str]):
+        self._messages = dict(messages)
+
+    def __getitem__(self, key: Any) -> str:
+        return gettext(str(getattr(self._messages[key], "message", self._messages[key])))
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._messages)
+
+    def __len__(self) -> int:
+        return len(self._messages)
+
+    def __repr__(self) -> str:
+        return f"Texts({self._messages!r})"
 
 
 # --------------------------------------------------------------------------- formatting
