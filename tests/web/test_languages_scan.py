@@ -42,3 +42,20 @@ def test_a_scan_taken_in_dutch_is_stored_in_english_and_read_in_either(
     assert english["track_title"] == "A business mission"
     assert english["reason"] == stored.reason
     assert english["referrals"][-1]["offer"] == "Knowledge about doing business with China."
+
+
+def test_the_scan_result_page_gives_its_advice_in_the_readers_language(
+    app: FastAPI, clients: Clients
+) -> None:
+    sme = clients.sme
+    headers = bearer(sme)
+    register_firm(sme, region="GR", sector="metal")
+    created = sme.post(
+        "/api/sme/readiness", headers=headers, json={"answers": {**READY, "target_country": "CN"}}
+    )
+    assert created.status_code == 201, created.text
+    page = f"/sme/readiness/{created.json()['id']}"
+    dutch = sme.get(page, headers=DUTCH).text
+    assert "kan in China concurreren" in dutch and "Your strategy" not in dutch
+    english = sme.get(page, headers={"Accept-Language": "en"}).text
+    assert "Your strategy, organisation" in english
