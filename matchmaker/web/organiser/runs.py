@@ -122,6 +122,7 @@ def run_page_response(
             else []
         ),
         plain_status=reasons.STATUS_FOR_FIRM,
+        reason_labels=reasons.LABEL,
         ortools_installed=run_service.ortools_version(),
         **shown,
         statuses=PlacementStatus,
