@@ -6,7 +6,9 @@ from __future__ import annotations
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlmodel import Session, select
 
+from matchmaker.models import Mission
 from tests.web.clients import Clients
 from tests.web.test_placements import published_round
 from tests.web.test_runs_support import runner  # noqa: F401  (fixture)
@@ -71,7 +73,7 @@ def test_the_verification_page_speaks_dutch(clients: Clients, app: FastAPI) -> N
     assert "firms in my rounds" in english and "No pending business cases" in english
 
 
-def test_the_new_round_form_and_its_problems_speak_dutch(clients: Clients) -> None:
+def test_the_new_round_form_speaks_dutch(clients: Clients) -> None:
     dutch, english = both(clients.organiser, "/organiser/new-round")
     assert "De ronde aanmaken" in dutch and "Create the round" not in dutch
     assert "Create the round" in english
@@ -83,3 +85,20 @@ def test_the_branch_home_and_mission_form_speak_dutch(clients: Clients) -> None:
     assert "Landelijke missies" in dutch and "Uw missies" in dutch
     assert "Your missions" not in dutch and "National missions" not in dutch
     assert "Your missions" in english and "National missions" in english
+
+
+def test_the_mission_form_and_the_meeting_day_speak_dutch(clients: Clients, app: FastAPI) -> None:
+    published_round(app, clients)
+    with Session(app.state.engine) as session:
+        mission = session.exec(select(Mission).where(Mission.round_id == "R1")).first()
+        assert mission is not None
+    organiser = clients.organiser
+
+    dutch, english = both(organiser, f"/organiser/missions/{mission.id}/meetings")
+    assert "De gespreksdag opzetten" in dutch and "Tijdvakken in de ochtend" in dutch
+    assert "Set up the meeting day" not in dutch
+    assert "Set up the meeting day" in english
+
+    dutch, english = both(organiser, "/organiser/import")
+    assert "Een scenariobestand importeren" in dutch and "Import a scenario file" not in dutch
+    assert "Import a scenario file" in english
