@@ -274,7 +274,7 @@ def save_mission(
         values["scope"] = mission_service.Scope.national.value
     version = ascii_int(str(form.get("version") or ""))
     if version is None:
-        raise HTTPException(400, "the form lacks the mission's version; reload it")
+        raise HTTPException(400, gettext("the form lacks the mission's version; reload it"))
     try:
         if mission.version != version:
             raise mission_service.Stale(mission, version)

@@ -109,11 +109,12 @@ def _line_of(problem: Problem) -> str:
     head, _, rest = problem.path.partition("[")
     index, _, field = rest.partition("]")
     try:
-        return gettext(
-            "line %(line)s (%(field)s): %(message)s",
-            line=int(index) + 1,
-            field=field.lstrip(".") or head,
-            message=problem.message,
-        )
+        line = int(index) + 1
     except ValueError:
         return str(problem)
+    # "message" is gettext's own argument, so the values are filled in here.
+    return gettext("line %(line)s (%(field)s): %(message)s") % {
+        "line": line,
+        "field": field.lstrip(".") or head,
+        "message": problem.message,
+    }

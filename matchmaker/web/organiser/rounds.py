@@ -228,7 +228,11 @@ def set_deadline(
                     date.fromisoformat(day_text), time.fromisoformat(clock_text)
                 )
             except ValueError:
-                problem = f"{day_text} {clock_text} is not a date (YYYY-MM-DD) and time (HH:MM)"
+                problem = gettext(
+                    "%(day)s %(time)s is not a date (YYYY-MM-DD) and time (HH:MM)",
+                    day=day_text,
+                    time=clock_text,
+                )
                 raise Invalid([Problem("applications_close_at", problem)]) from None
         round_service.set_deadline(
             session=session, actor=user, round_id=round_id, close_at=close_at
@@ -250,8 +254,11 @@ def set_answer_days(
                 [
                     Problem(
                         "answer_days",
-                        f"{text or 'nothing'} is not a whole number of days from 1 to "
-                        f"{MAX_ANSWER_DAYS}",
+                        gettext(
+                            "%(text)s is not a whole number of days from 1 to %(most)s",
+                            text=text or gettext("nothing"),
+                            most=MAX_ANSWER_DAYS,
+                        ),
                     )
                 ]
             )
