@@ -55,11 +55,11 @@ def test_the_catalogue_holds_no_stale_messages_and_its_placeholders_match(
 def test_the_catalogue_changes_what_a_page_says() -> None:
     with i18n.language("nl"):
         assert i18n.gettext("My applications") == "Mijn aanmeldingen"
-        assert (
-            i18n.ngettext("%(num)s place", "%(num)s places", 2) == "2 places"
-        )  # not in the catalogue
+        assert i18n.ngettext("%(num)s place", "%(num)s places", 2) == "2 plaatsen"
+        assert i18n.ngettext("%(num)s place", "%(num)s places", 1) == "1 plaats"
     with i18n.language("en"):
         assert i18n.gettext("My applications") == "My applications"
+        assert i18n.ngettext("%(num)s place", "%(num)s places", 0) == "0 places"
 
 
 def test_dates_numbers_and_countries_follow_the_language() -> None:
