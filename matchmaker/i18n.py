@@ -17,7 +17,7 @@ import pycountry
 from babel import Locale, dates, numbers
 from babel.messages import mofile, pofile
 
-from matchmaker.times import AMSTERDAM
+from matchmaker.times import AMSTERDAM, amsterdam_time
 
 LANGUAGES = ("nl", "en")
 SOURCE_LANGUAGE = "en"  # the messages in code and templates are English
@@ -167,6 +167,16 @@ def format_datetime(moment: datetime, style: str = "medium") -> str:
     return dates.format_datetime(moment, format=style, tzinfo=AMSTERDAM, locale=babel_locale())
 
 
+def format_moment(moment: datetime) -> str:
+    """A moment in Amsterdam time as a sentence writes it: '12 maart 2027 om 17:00',
+    '12 March 2027 at 17:00'."""
+    if current_language() == "nl":
+        return dates.format_datetime(
+            moment, "d MMMM y 'om' HH:mm", tzinfo=AMSTERDAM, locale=babel_locale()
+        )
+    return amsterdam_time(moment)
+
+
 def format_number(value: float | int | Decimal) -> str:
     """'1.234,5' in Dutch, '1,234.5' in English."""
     return numbers.format_decimal(value, locale=babel_locale())
@@ -222,6 +232,7 @@ def install(environment: Any) -> None:
     environment.globals["LANGUAGES"] = LANGUAGES
     environment.filters["date"] = format_date
     environment.filters["datetime"] = format_datetime
+    environment.globals["amsterdam_time"] = format_moment  # every page's moments
     environment.filters["number"] = format_number
     environment.filters["euros"] = format_euros
     environment.filters["country"] = country_name

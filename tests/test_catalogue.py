@@ -83,3 +83,13 @@ def test_the_built_in_sectors_have_both_languages() -> None:
         assert str(water.name) == "Watertechnologie"
     with i18n.language("en"):
         assert str(water.name) == "Water technology"
+
+
+def test_a_moment_is_written_in_amsterdam_time_in_the_readers_language() -> None:
+    from datetime import UTC, datetime
+
+    moment = datetime(2027, 3, 12, 16, 0, tzinfo=UTC)  # 17:00 in Amsterdam (winter time)
+    with i18n.language("nl"):
+        assert i18n.format_moment(moment) == "12 maart 2027 om 17:00"
+    with i18n.language("en"):
+        assert i18n.format_moment(moment) == "12 March 2027 at 17:00"
