@@ -79,11 +79,15 @@ def check_password(password: str) -> None:
         raise AccountError("password", "a password has 10 to 200 characters")
 
 
-def register_sme(*, session: Session, email: str, password: str) -> None:
+def register_sme(
+    *, session: Session, email: str, password: str, language: str | None = None
+) -> None:
     """Self-registration: a new SME account, answered alike whether or not the address has
     an account already (nothing tells which).
 
-    Only invalid input raises (AccountError, the same for either case). Otherwise the
+    `language` is the one chosen with the switch before registering (kept with a new
+    account: pages and e-mail follow it). Only invalid input raises (AccountError, the
+    same for either case). Otherwise the
     password is hashed either way, before the transaction (hashing takes a good part of a
     second; the write lock is not held meanwhile), and one audit row is written either way:
     "register" for a new account, "register_existing" (no actor) for an address taken
@@ -94,7 +98,12 @@ def register_sme(*, session: Session, email: str, password: str) -> None:
     password_hash = hash_password(password)
     existing = session.exec(select(User.id).where(User.email == email)).first()
     if existing is None:
-        user = User(email=email, password_hash=password_hash, role=Role.sme)
+        user = User(
+            email=email,
+            password_hash=password_hash,
+            role=Role.sme,
+            language=language if language in LANGUAGES else None,
+        )
         session.add(user)
         try:
             session.flush()

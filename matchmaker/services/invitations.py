@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from matchmaker import i18n
-from matchmaker.i18n import mark
+from matchmaker.i18n import LANGUAGES, mark
 from matchmaker.models import Invitation, Organisation, OrganisationKind, Role, User
 from matchmaker.services import (
     NotFound,
@@ -264,13 +264,14 @@ def pending(*, session: Session, token: str) -> PendingInvitation:
     )
 
 
-def accept(*, session: Session, token: str, password: str) -> User:
+def accept(*, session: Session, token: str, password: str, language: str | None = None) -> User:
     """The account an open invitation makes, with this password; the link is used up.
 
     The password is hashed before the transaction begins (it takes a good part of a
     second). Claiming the link is one conditional UPDATE, so of two acceptances at once
     one makes the account and the other finds it used (InvitationUnusable). An e-mail
     address with an account already is refused (AccountError) and the link stays open.
+    `language`, the one chosen with the switch before accepting, is kept with the account.
     """
     check_password(password)
     password_hash = hash_password(password)
@@ -288,6 +289,7 @@ def accept(*, session: Session, token: str, password: str) -> User:
         password_hash=password_hash,
         role=Role(str(invitation.role)),
         organisation_id=invitation.organisation_id,
+        language=language if language in LANGUAGES else None,
     )
     session.add(user)
     try:

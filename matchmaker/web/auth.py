@@ -13,6 +13,7 @@ from matchmaker.security import client_address
 from matchmaker.services import accounts, logins
 from matchmaker.web.account_forms import HOME_BY_ROLE, Email, Password, logged_in
 from matchmaker.web.form_routes import form_post, safe_next
+from matchmaker.web.language_choice import switched_to
 from matchmaker.web.rendering import render
 
 router = APIRouter(tags=["pages: accounts"])
@@ -112,7 +113,9 @@ def register(request: Request, session: SessionDep, email: Email, password: Pass
     new account then logs in like any other.
     """
     try:
-        accounts.register_sme(session=session, email=email, password=password)
+        accounts.register_sme(
+            session=session, email=email, password=password, language=switched_to(request)
+        )
     except accounts.AccountError as error:
         return render(
             request,

@@ -14,6 +14,7 @@ from matchmaker.services import accounts as account_service
 from matchmaker.services import invitations as invitation_service
 from matchmaker.web.account_forms import HOME_BY_ROLE, ROLE_LABELS, Password, logged_in
 from matchmaker.web.form_routes import form_post
+from matchmaker.web.language_choice import switched_to
 from matchmaker.web.rendering import render
 
 router = APIRouter(tags=["pages: invitations"])
@@ -50,7 +51,9 @@ def accept_invitation(
 ) -> Response:
     """Make the invited account with this password and log it in; the link is used up."""
     try:
-        user = invitation_service.accept(session=session, token=token, password=password)
+        user = invitation_service.accept(
+            session=session, token=token, password=password, language=switched_to(request)
+        )
     except invitation_service.InvitationUnusable:
         raise _unusable() from None
     except account_service.AccountError as error:

@@ -49,6 +49,13 @@ def choose(
     return from_accept_language(accept_language) or default
 
 
+def switched_to(connection: HTTPConnection) -> str | None:
+    """The language this browser chose with the switch (its cookie), if any: a new account
+    keeps it."""
+    language = connection.cookies.get(LANGUAGE_COOKIE)
+    return language if language in i18n.LANGUAGES else None
+
+
 def _saved_language(engine, token: str) -> str | None:
     with Session(engine) as session:
         session.connection(execution_options={db.READ_ONLY: True})

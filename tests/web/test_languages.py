@@ -135,3 +135,16 @@ def test_the_switch_returns_to_the_page_the_browser_came_from(anonymous: TestCli
     elsewhere = {"referer": "https://evil.example/phish"}
     answer = post_form(anonymous, "/language", {"language": "nl"}, headers=elsewhere)
     assert answer.headers["location"] == "/"
+
+
+def test_a_firm_that_chose_dutch_before_registering_keeps_it_with_its_account(
+    app, anonymous: TestClient
+):
+    assert post_form(anonymous, "/language", {"language": "nl"}).status_code == 303
+    registered = post_form(
+        anonymous, "/register", {"email": "nieuw@aquanoord.nl", "password": "correct horse battery"}
+    )
+    assert registered.status_code == 303
+    with Session(app.state.engine) as session:
+        user = session.exec(select(User).where(User.email == "nieuw@aquanoord.nl")).one()
+        assert user.language == "nl"  # its e-mail will be Dutch too
