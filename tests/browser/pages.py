@@ -7,6 +7,7 @@ from typing import Any
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 
+from tests.browser.words import words
 from tests.web.clients import invite
 
 PASSWORD = "correct horse battery"
@@ -20,7 +21,8 @@ def fill(driver: WebDriver, **fields: str) -> None:
 
 
 def submit(driver: WebDriver, label: str) -> None:
-    driver.find_element(By.XPATH, f"//button[normalize-space()='{label}']").click()
+    """Click the button with this (English) label, as the page says it in the test's language."""
+    driver.find_element(By.XPATH, f'//button[normalize-space()="{words(label)}"]').click()
 
 
 def register(
@@ -47,7 +49,8 @@ def register(
     wait_for_text(driver, "Your invitation")
     fill(driver, password=PASSWORD)
     submit(driver, "Create account")
-    wait_for_text(driver, f"Log out ({email})", timeout=30)  # accepted, and logged in
+    wait_for_text(driver, "Log out", timeout=30)  # accepted, and logged in
+    wait_for_text(driver, email, as_written=True)
 
 
 def log_in(driver: WebDriver, base: str, email: str) -> None:
@@ -56,8 +59,12 @@ def log_in(driver: WebDriver, base: str, email: str) -> None:
     submit(driver, "Log in")
 
 
-def wait_for_text(driver: WebDriver, text: str, timeout: float = 10) -> None:
-    """Wait until the page shows this text (after a click the next page loads asynchronously)."""
+def wait_for_text(
+    driver: WebDriver, text: str, timeout: float = 10, *, as_written: bool = False
+) -> None:
+    """Wait until the page shows this (English) text in the test's language, or `as_written`
+    (data such as a name) (after a click the next page loads asynchronously)."""
+    text = text if as_written else words(text)
     from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.support.ui import WebDriverWait
 

@@ -1,6 +1,8 @@
-"""In a real browser, the issue's walk: SMEs register, write a business case and apply with
-ranked preferences; the organiser verifies the case, closes the round, runs the matching and
-publishes; each SME sees its place or its reason in plain words and accepts or declines."""
+"""In a real browser, in Dutch and in English, the issue's walk: SMEs register, write a
+business case and apply with ranked preferences; the organiser verifies the case, closes the
+round, runs the matching and publishes; each SME sees its place or its reason in plain words
+and accepts or declines, and its e-mail comes in its language. The language is chosen with the
+switch on the first page; the test's English words are looked up in the catalogue for Dutch."""
 
 from __future__ import annotations
 
@@ -11,12 +13,13 @@ from pathlib import Path
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
-from selenium.webdriver.support.ui import Select
+from selenium.webdriver.support.ui import Select, WebDriverWait
 from sqlmodel import Session
 
 from matchmaker.services.scenarios import import_scenario
 from tests import builders as b
 from tests.browser.pages import adopt_rounds, fill, log_in, register, submit, wait_for_text
+from tests.browser.words import filled, read_in, words
 from tests.live_server import LiveServer
 from tests.smtp_server import Inbox, body_of
 
@@ -41,7 +44,9 @@ def walk_round() -> dict:
 
 
 def log_out(driver: WebDriver) -> None:
-    driver.find_element(By.XPATH, "//button[starts-with(normalize-space(), 'Log out')]").click()
+    driver.find_element(
+        By.XPATH, f"//button[starts-with(normalize-space(), '{words('Log out')}')]"
+    ).click()
     wait_for_text(driver, "Log in")
     # The next log-in must not race the browser's removal of this session's cookie.
     for _ in range(100):
@@ -78,7 +83,8 @@ def take_ready_scan(driver: WebDriver, base: str) -> None:
         driver.find_element(By.CSS_SELECTOR, f"input[name={name}][value={value}]").click()
     Select(driver.find_element(By.NAME, "target_country")).select_by_value("DE")
     submit(driver, "See the recommendation")
-    wait_for_text(driver, "Recommended: A business mission")
+    wait_for_text(driver, "Recommended: %(track)s")
+    wait_for_text(driver, "A business mission")
 
 
 def write_case(driver: WebDriver, base: str) -> None:
@@ -92,7 +98,8 @@ def write_case(driver: WebDriver, base: str) -> None:
 
 
 def rank(driver: WebDriver, title: str, value: str) -> None:
-    field = driver.find_element(By.CSS_SELECTOR, f"input[aria-label='Rank for {title}']")
+    label = filled("Rank for %(title)s", title=title)
+    field = driver.find_element(By.CSS_SELECTOR, f"input[aria-label='{label}']")
     field.clear()
     field.send_keys(value)
 
@@ -109,14 +116,34 @@ def mailing_server(tmp_path: Path, smtp: tuple[Inbox, str]) -> Iterator[LiveServ
         yield server
 
 
+@pytest.fixture(params=["nl", "en"])
+def reading(request) -> Iterator[str]:
+    """The language the walk reads the pages in."""
+    token = read_in(request.param)
+    yield request.param
+    token.var.reset(token)  # type: ignore[attr-defined]
+
+
+def choose_language(driver: WebDriver, base: str, language: str) -> None:
+    """Use the switch on the first page, as a Dutch firm or chamber would."""
+    driver.get(f"{base}/login")
+    button = driver.find_elements(By.CSS_SELECTOR, f"button[name=language][value={language}]")
+    if button:
+        button[0].click()
+    WebDriverWait(driver, 10).until(
+        lambda d: d.find_element(By.TAG_NAME, "html").get_attribute("lang") == language
+    )
+
+
 def test_sme_applies_organiser_matches_and_publishes_sme_answers(
-    mailing_server: LiveServer, smtp: tuple[Inbox, str], browser
+    mailing_server: LiveServer, smtp: tuple[Inbox, str], browser, reading: str
 ) -> None:
     live_server, (inbox, _) = mailing_server, smtp
     with Session(live_server.app.state.engine) as session:
         import_scenario(session=session, document=walk_round())
         session.commit()
     base = live_server.url
+    choose_language(browser, base, reading)
 
     register(
         browser,
@@ -143,13 +170,16 @@ def test_sme_applies_organiser_matches_and_publishes_sme_answers(
     rank(browser, "Water business mission Hamburg", "1")
     Select(
         browser.find_element(
-            By.CSS_SELECTOR, "select[aria-label='Business case for Water business mission Hamburg']"
+            By.CSS_SELECTOR,
+            "select[aria-label='"
+            + filled("Business case for %(title)s", title="Water business mission Hamburg")
+            + "']",
         )
     ).select_by_index(1)
     rank(browser, "Water fair Amsterdam", "2")
     submit(browser, "Save my preferences")
     wait_for_text(browser, "Your preferences for this round are saved")
-    assert "not verified" in result_row(browser, "Water business mission Hamburg")
+    assert words("not verified") in result_row(browser, "Water business mission Hamburg")
     log_out(browser)
 
     # The second SME wants only the fair.
@@ -166,7 +196,7 @@ def test_sme_applies_organiser_matches_and_publishes_sme_answers(
     log_in(browser, base, "rondes@kvk-noord.nl")
     wait_for_text(browser, "Log out")
     browser.get(f"{base}/organiser/business-cases")
-    wait_for_text(browser, "Aqua Noord BV")
+    wait_for_text(browser, "Aqua Noord BV", as_written=True)
     assert "Walk round: Water business mission Hamburg" in browser.page_source
     submit(browser, "Verify")
     wait_for_text(browser, "No pending business cases")
@@ -189,11 +219,11 @@ def test_sme_applies_organiser_matches_and_publishes_sme_answers(
     wait_for_text(browser, "Log out")
     browser.get(f"{base}/sme/applications")
     hamburg = result_row(browser, "Water business mission Hamburg")
-    assert "A place on this mission is offered to you. Accept or decline it." in hamburg
+    assert words("A place on this mission is offered to you. Accept or decline it.") in hamburg
     fair = result_row(browser, "Water fair Amsterdam")
-    assert "You already have as many places as a firm may get in this round" in fair
-    assert "waiting list" in fair
-    browser.find_element(By.LINK_TEXT, "Your place").click()
+    assert words("You already have as many places as a firm may get in this round") in fair
+    assert words("waiting list") in fair
+    browser.find_element(By.LINK_TEXT, words("Your place")).click()
     wait_for_text(browser, "Your result")
     submit(browser, "Accept the place")
     wait_for_text(browser, "You have taken this place")
@@ -203,8 +233,8 @@ def test_sme_applies_organiser_matches_and_publishes_sme_answers(
     log_in(browser, base, "info@pompenfabriek.nl")
     wait_for_text(browser, "Log out")
     browser.get(f"{base}/sme/applications")
-    assert "is offered to you" in result_row(browser, "Water fair Amsterdam")
-    browser.find_element(By.LINK_TEXT, "Your place").click()
+    assert words("is offered to you") in result_row(browser, "Water fair Amsterdam")
+    browser.find_element(By.LINK_TEXT, words("Your place")).click()
     wait_for_text(browser, "Your result")
     submit(browser, "Decline")
     wait_for_text(browser, "You declined this place")
@@ -214,13 +244,15 @@ def test_sme_applies_organiser_matches_and_publishes_sme_answers(
     log_in(browser, base, "directie@aquanoord.nl")
     wait_for_text(browser, "Log out")
     browser.get(f"{base}/sme/applications")
-    browser.find_element(By.LINK_TEXT, "Your place").click()
+    browser.find_element(By.LINK_TEXT, words("Your place")).click()
     wait_for_text(browser, "You have taken this place")
     submit(browser, "Withdraw")
     wait_for_text(browser, "Your firm withdrew from this mission")
     browser.get(f"{base}/sme/applications")
-    assert "You withdrew from this mission" in result_row(browser, "Water business mission Hamburg")
-    assert "is offered to you" in result_row(browser, "Water fair Amsterdam")
+    assert words("You withdrew from this mission") in result_row(
+        browser, "Water business mission Hamburg"
+    )
+    assert words("is offered to you") in result_row(browser, "Water fair Amsterdam")
 
     # The offer reached the firm by e-mail, with its answer-by date; it accepts the fair place.
     deadline = time.monotonic() + 30
@@ -230,14 +262,17 @@ def test_sme_applies_organiser_matches_and_publishes_sme_answers(
             m
             for m in list(inbox.messages)
             if m["To"] == "directie@aquanoord.nl"
-            and str(m["Subject"]).startswith("A place is free for you: Water fair Amsterdam")
+            and words("A place is free for you") in str(m["Subject"])
+            and "Water fair Amsterdam" in str(m["Subject"])
         ]
         time.sleep(0.1)
     assert offered, inbox.subjects()
-    assert 'on your "Placements" page by ' in body_of(offered[0])
-    assert "(Amsterdam time)" in body_of(offered[0])
+    body = " ".join(body_of(offered[0]).split())  # the mail's lines are wrapped
+    assert words('on your "Placements" page by ') in body
+    # The answer-by moment, in Amsterdam time as the reader writes it.
+    assert ("om 23:59" if reading == "nl" else "at 23:59 (Amsterdam time)") in body
     browser.get(f"{base}/sme/placements")
     browser.find_element(By.LINK_TEXT, "Water fair Amsterdam").click()
-    wait_for_text(browser, "Please answer by")
+    wait_for_text(browser, "Without an answer by then the offer lapses")
     submit(browser, "Accept the place")
     wait_for_text(browser, "You have taken this place")
