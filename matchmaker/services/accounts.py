@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from matchmaker import db
-from matchmaker.i18n import LANGUAGES
+from matchmaker.i18n import LANGUAGES, gettext
 from matchmaker.models import (
     ApiToken,
     Firm,
@@ -218,7 +218,14 @@ def language_of_session(*, session: Session, token: str) -> str | None:
 def save_language(*, session: Session, user: User, language: str) -> None:
     """Keep `language` (nl, en) as the user's choice for every page and e-mail."""
     if language not in LANGUAGES:
-        raise Invalid([Problem("language", f"{language!r} is not a language (nl, en)")])
+        raise Invalid(
+            [
+                Problem(
+                    "language",
+                    gettext("%(language)s is not a language (nl, en)", language=repr(language)),
+                )
+            ]
+        )
     if user.language != language:
         before = user.language
         user.language = language
@@ -375,7 +382,9 @@ def change_active(*, session: Session, actor: User, user_id: int, active: bool) 
         raise NotFound("account", user_id)
     if user.active == active:
         raise AccountRefused(
-            f"the account {user.email} is {'enabled' if active else 'disabled'} already"
+            gettext("the account %(email)s is enabled already", email=user.email)
+            if active
+            else gettext("the account %(email)s is disabled already", email=user.email)
         )
     return set_active(session=session, actor=actor, user=user, active=active)
 

@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from matchmaker.i18n import gettext
 from matchmaker.models import (
     Application,
     ApplicationStatus,
@@ -69,7 +70,13 @@ def rank_taken(session: Session, rank: int, mission_id: int) -> str:
 def refuse_closed_round(round_row: Round) -> None:
     """Conflict unless the round takes applications now: open, and before its deadline."""
     if round_row.status != RoundStatus.open:
-        raise Conflict(f"round {round_row.name!r} is {round_row.status}: it takes no applications")
+        raise Conflict(
+            gettext(
+                "round %(name)s is %(status)s: it takes no applications",
+                name=repr(round_row.name),
+                status=round_row.status,
+            )
+        )
     refuse_after_deadline(round_row)
 
 
@@ -88,8 +95,12 @@ def refuse_after_deadline(round_row: Round) -> None:
     close_at = round_row.applications_close_at
     if close_at is not None and utcnow() >= close_at:
         raise Conflict(
-            f"applications for round {round_row.name!r} closed on {amsterdam_time(close_at)}; "
-            "ask the organiser if you think this is a mistake"
+            gettext(
+                "applications for round %(name)s closed on %(moment)s; "
+                "ask the organiser if you think this is a mistake",
+                name=repr(round_row.name),
+                moment=amsterdam_time(close_at),
+            )
         )
 
 
@@ -105,19 +116,33 @@ def check_firm_fits_round(session: Session, firm: Firm, round_row: Round) -> Non
     problems = []
     if firm.region not in regions:
         problems.append(
-            f"your firm's region {firm.region!r} is not one of round {round_row.name!r}'s "
-            f"regions ({', '.join(sorted(regions))}); change your firm profile"
+            gettext(
+                "your firm's region %(region)s is not one of round %(name)s's "
+                "regions (%(regions)s); change your firm profile",
+                region=repr(firm.region),
+                name=repr(round_row.name),
+                regions=", ".join(sorted(regions)),
+            )
         )
     if firm.sector not in sectors:
         problems.append(
-            f"your firm's sector {firm.sector!r} is not one of round {round_row.name!r}'s "
-            f"sectors; change your firm profile"
+            gettext(
+                "your firm's sector %(sector)s is not one of round %(name)s's "
+                "sectors; change your firm profile",
+                sector=repr(firm.sector),
+                name=repr(round_row.name),
+            )
         )
     for case in session.exec(select(BusinessCase).where(BusinessCase.firm_id == firm.id)):
         if case.sector not in sectors:
             problems.append(
-                f"your business case {case.external_id} is for sector {case.sector!r}, which "
-                f"round {round_row.name!r} does not have; change that case"
+                gettext(
+                    "your business case %(case)s is for sector %(sector)s, which "
+                    "round %(name)s does not have; change that case",
+                    case=case.external_id,
+                    sector=repr(case.sector),
+                    name=repr(round_row.name),
+                )
             )
     if problems:
         raise Conflict("; ".join(problems))

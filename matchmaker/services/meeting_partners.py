@@ -11,6 +11,7 @@ from typing import Any
 import pycountry
 from sqlmodel import Session, select
 
+from matchmaker.i18n import gettext
 from matchmaker.models import (
     MeetingDay,
     MeetingRequest,
@@ -180,14 +181,19 @@ def read_partner_rows(filename: str, content: bytes) -> list[tuple[int, dict[str
     if missing:
         raise Invalid(
             {
-                "file": "the first row must name the columns; missing: "
-                + ", ".join(missing)
-                + f" (columns: {', '.join(PARTNER_COLUMNS)})"
+                "file": gettext(
+                    "the first row must name the columns; missing: %(missing)s"
+                    " (columns: %(columns)s)",
+                    missing=", ".join(missing),
+                    columns=", ".join(PARTNER_COLUMNS),
+                )
             }
         )
     unknown = [h for h in header if h and h not in PARTNER_COLUMNS]
     if unknown:
-        raise Invalid({"file": "unknown column(s): " + ", ".join(unknown)})
+        raise Invalid(
+            {"file": gettext("unknown column(s): %(columns)s", columns=", ".join(unknown))}
+        )
     result = []
     for number, row in table.rows:
         values = {header[i]: v for i, v in enumerate(row) if i < len(header) and header[i]}
@@ -195,7 +201,7 @@ def read_partner_rows(filename: str, content: bytes) -> list[tuple[int, dict[str
             continue  # values only in columns without a name
         result.append((number, values))
     if not result:
-        raise Invalid({"file": "the file has a header but no partners"})
+        raise Invalid({"file": gettext("the file has a header but no partners")})
     return result
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
+from matchmaker.i18n import gettext
 from matchmaker.models import (
     Firm,
     MeetingDay,
@@ -123,7 +124,7 @@ def _add_request(
             )
         ).first()
         if duplicate is not None:
-            raise Invalid({"partner_id": "this meeting is already requested"})
+            raise Invalid({"partner_id": gettext("this meeting is already requested")})
         if day.status == MeetingDayStatus.scheduled:
             day.status = MeetingDayStatus.draft  # the schedule lacks this request
         request = MeetingRequest(

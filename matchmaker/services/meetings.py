@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 
 from sqlmodel import Session, col, select
 
+from matchmaker.i18n import gettext
 from matchmaker.models import (
     Application,
     Firm,
@@ -258,8 +259,11 @@ def set_up_day(*, session: Session, mission_id: int, actor: User, values: DayInp
             if stranded:
                 raise Invalid(
                     {
-                        "slots": f"{len(stranded)} locked meeting(s) sit in a slot or at a "
-                        "table the new day does not have; unlock them first"
+                        "slots": gettext(
+                            "%(count)s locked meeting(s) sit in a slot or at a "
+                            "table the new day does not have; unlock them first",
+                            count=len(stranded),
+                        )
                     }
                 )
             forbidden_beyond = [
@@ -270,8 +274,11 @@ def set_up_day(*, session: Session, mission_id: int, actor: User, values: DayInp
             if forbidden_beyond:
                 raise Invalid(
                     {
-                        "slots": "partners have unavailable slots beyond the new last slot: "
-                        + ", ".join(forbidden_beyond)
+                        "slots": gettext(
+                            "partners have unavailable slots beyond the new last slot: "
+                            "%(partners)s",
+                            partners=", ".join(forbidden_beyond),
+                        )
                     }
                 )
             day.version += 1
