@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from matchmaker.i18n import gettext, mark, pgettext
+from matchmaker.i18n import gettext, mark
 from matchmaker.models import Firm, FirmChanges, FirmRegistration, User
 from matchmaker.services import audit, read_back
 from matchmaker.services.active_rounds import code_outside_active_rounds
@@ -134,23 +134,21 @@ def _clean_firm(
             except ValueError as error:
                 clean.fail(field, str(error))
         elif field == "name":
-            result[field] = clean.text(
-                field, value, maximum=MAX_NAME, label=pgettext("field", "firm's name")
-            )
+            result[field] = clean.text(field, value, maximum=MAX_NAME, label=gettext("firm's name"))
         elif field == "region":
             result[field] = clean.code(
-                field, value, region_choices(session=session), label=pgettext("field", "region")
+                field, value, region_choices(session=session), label=gettext("region")
             )
         elif field == "sector":
             result[field] = clean.code(
-                field, value, sector_choices(session=session), label=pgettext("field", "sector")
+                field, value, sector_choices(session=session), label=gettext("sector")
             )
         elif field == "employees":
             result[field] = clean.integer(
                 field,
                 value,
                 maximum=MAX_EMPLOYEES,
-                label=pgettext("field", "number of employees"),
+                label=gettext("number of employees"),
             )
         elif field == "exports_to":
             result[field] = clean.countries(field, [] if value is None else value)
