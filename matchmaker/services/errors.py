@@ -104,7 +104,7 @@ class Invalid(ServiceError):
         self, problems: Iterable[Problem] | Mapping[str, str], *, summary: str | None = None
     ):
         if isinstance(problems, Mapping):
-            problems = [Problem(path, message) for path, message in problems.items()]
+            problems = [Problem(path, str(message)) for path, message in problems.items()]
         self.problems = list(problems)
         self.summary = summary  # what the problems together mean, where a page says so
         lines = "; ".join(self.lines())

@@ -169,7 +169,7 @@ def register_firm(*, session: Session, actor: User, firm_in: FirmRegistration) -
     _refuse_derived(firm_in)
     clean, problems = _clean_firm(session, firm_in, FIRM_FIELDS)
     if "kvk" not in problems and _kvk_taken(session, clean["kvk"]):
-        problems["kvk"] = _KVK_TAKEN
+        problems["kvk"] = str(_KVK_TAKEN)
     if problems:
         raise Invalid(problems)
     firm = Firm(**clean, owner_user_id=actor.id)
