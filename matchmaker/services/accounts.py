@@ -70,13 +70,13 @@ def check_email(email: str) -> str:
     """The address normalised, or AccountError naming the field."""
     email = normalise_email(email)
     if "@" not in email or len(email) < 3 or len(email) > 320:
-        raise AccountError("email", "enter a valid email address")
+        raise AccountError("email", gettext("enter a valid email address"))
     return email
 
 
 def check_password(password: str) -> None:
     if not 10 <= len(password) <= 200:
-        raise AccountError("password", "a password has 10 to 200 characters")
+        raise AccountError("password", gettext("a password has 10 to 200 characters"))
 
 
 def register_sme(*, session: Session, email: str, password: str) -> None:
@@ -125,12 +125,12 @@ def register_user(
     email = check_email(email)
     check_password(password)
     if session.exec(select(User).where(User.email == email)).first() is not None:
-        raise AccountError("email", "an account with this email address exists already")
+        raise AccountError("email", gettext("an account with this email address exists already"))
     organisation = None
     if role in (Role.organiser, Role.branch_org):
         name = (organisation_name or "").strip()
         if not name:
-            raise AccountError("organisation", "name the organisation you act for")
+            raise AccountError("organisation", gettext("name the organisation you act for"))
         kind = OrganisationKind.organiser if role is Role.organiser else OrganisationKind.branch_org
         organisation = Organisation(name=name[:200], kind=kind)
         session.add(organisation)

@@ -63,8 +63,12 @@ def taken_ranks(session: Session, firm: Firm, round_id: str) -> dict[int, int]:
 def rank_taken(session: Session, rank: int, mission_id: int) -> str:
     """Why `rank` cannot be given: the firm gave it to another mission already."""
     other = session.get(Mission, mission_id)
-    title = other.title if other is not None else f"mission {mission_id}"
-    return f"you gave rank {rank} to {title} already; each preference gets its own rank"
+    title = other.title if other is not None else gettext("mission %(id)s", id=mission_id)
+    return gettext(
+        "you gave rank %(rank)s to %(title)s already; each preference gets its own rank",
+        rank=rank,
+        title=title,
+    )
 
 
 def refuse_closed_round(round_row: Round) -> None:
@@ -171,28 +175,35 @@ def check_choice(
     """Check one application's own fields; add problems under `prefix` + field name."""
     number = whole_number(rank)
     if number is None or not 1 <= number <= MAX_RANK:
-        problems[f"{prefix}rank"] = f"give a rank from 1 (most wanted) to {MAX_RANK}"
+        problems[f"{prefix}rank"] = gettext(
+            "give a rank from 1 (most wanted) to %(most)s", most=MAX_RANK
+        )
         number = 0
     if mission.sectors and firm.sector not in mission.sectors:
-        problems[f"{prefix}mission_id"] = (
-            f"{mission.title} is for the sectors {', '.join(mission.sectors)}; your firm's "
-            f"sector is {firm.sector}, so it could never be placed"
+        problems[f"{prefix}mission_id"] = gettext(
+            "%(mission)s is for the sectors %(sectors)s; your firm's "
+            "sector is %(sector)s, so it could never be placed",
+            mission=mission.title,
+            sectors=", ".join(mission.sectors),
+            sector=firm.sector,
         )
     case_id: int | None = None
     if business_case_id not in (None, ""):
         case_id = whole_number(business_case_id)
         case = session.get(BusinessCase, case_id) if is_row_id(case_id) else None
         if case is None or case.firm_id != firm.id:
-            problems[f"{prefix}business_case_id"] = "is not one of your business cases"
+            problems[f"{prefix}business_case_id"] = gettext("is not one of your business cases")
         elif mission.kind == MissionKind.business and case.country != mission.country:
-            problems[f"{prefix}business_case_id"] = (
-                f"business case {case.external_id} is for {country_name(case.country)}; "
-                f"this mission goes to {country_name(mission.country)}"
+            problems[f"{prefix}business_case_id"] = gettext(
+                "business case %(case)s is for %(country)s; this mission goes to %(goes_to)s",
+                case=case.external_id,
+                country=country_name(case.country),
+                goes_to=country_name(mission.country),
             )
     elif mission.kind == MissionKind.business:
-        problems[f"{prefix}business_case_id"] = (
-            "a business mission needs one of your business cases for "
-            f"{country_name(mission.country)}; write one first"
+        problems[f"{prefix}business_case_id"] = gettext(
+            "a business mission needs one of your business cases for %(country)s; write one first",
+            country=country_name(mission.country),
         )
     return number, case_id
 

@@ -12,6 +12,7 @@ from typing import NamedTuple
 from sqlmodel import Session, col, delete, select
 
 from matchmaker import db
+from matchmaker.i18n import gettext
 from matchmaker.models import LoginFailure, User
 from matchmaker.services import audit
 from matchmaker.services.accounts import AccountError, _now, authenticate, normalise_email
@@ -128,4 +129,4 @@ def login(*, session: Session, email: str, password: str, address: str, secret: 
     session.commit()
     # Neither the email (people type passwords into it) nor the password is logged.
     logger.info("failed login from %s", address)
-    raise AccountError("password", "unknown email address or wrong password")
+    raise AccountError("password", gettext("unknown email address or wrong password"))
