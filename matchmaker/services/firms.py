@@ -53,7 +53,7 @@ class NoFirm(Conflict):
     """The SME user has not registered a firm yet."""
 
     def __init__(self) -> None:
-        super().__init__("register your firm first")
+        super().__init__(gettext("register your firm first"))
 
 
 def check_kvk(value: Any) -> str:

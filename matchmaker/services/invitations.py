@@ -9,6 +9,7 @@ from sqlalchemy import ColumnElement, or_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from matchmaker.i18n import gettext
 from matchmaker.models import Invitation, Organisation, OrganisationKind, Role, User
 from matchmaker.services import (
     NotFound,
@@ -69,9 +70,11 @@ def invitation_path(token: str) -> str:
 def check_organisation_name(name: str | None) -> str:
     name = (name or "").strip()
     if not name:
-        raise AccountError("organisation", "name the organisation")
+        raise AccountError("organisation", gettext("name the organisation"))
     if len(name) > 200:
-        raise AccountError("organisation", "an organisation's name has at most 200 characters")
+        raise AccountError(
+            "organisation", gettext("an organisation's name has at most 200 characters")
+        )
     return name
 
 
@@ -111,7 +114,9 @@ def create_invitation(
     """
     email = check_email(email)
     if role not in KIND_OF_ROLE or KIND_OF_ROLE[role] != OrganisationKind(organisation.kind):
-        raise AccountError("role", "an invitation is for an organiser or a branch organisation")
+        raise AccountError(
+            "role", gettext("an invitation is for an organiser or a branch organisation")
+        )
     token = one_time_links.new_token()
     now = _now()
     record = Invitation(
@@ -163,7 +168,7 @@ def invite(
     """
     own = session.get(Organisation, actor.organisation_id) if actor.organisation_id else None
     if own is None:
-        raise AccountRefused("your account acts for no organisation, so it cannot invite")
+        raise AccountRefused(gettext("your account acts for no organisation, so it cannot invite"))
     actor_role = Role(str(actor.role))
     if actor_role is Role.organiser and role is Role.branch_org:
         check_email(email)  # refuse a bad address before an organisation is made for it
@@ -175,7 +180,9 @@ def invite(
     elif role is actor_role and role in KIND_OF_ROLE:
         organisation = own
     else:
-        raise AccountError("role", "you may invite colleagues of your own organisation only")
+        raise AccountError(
+            "role", gettext("you may invite colleagues of your own organisation only")
+        )
     return create_invitation(
         session=session, actor=actor, organisation=organisation, role=role, email=email, site=site
     )
@@ -218,14 +225,14 @@ def revoke(*, session: Session, actor: User, invitation_id: int) -> Invitation:
         raise NotFound("invitation", invitation_id)
     now = _now()
     if record.used_at is not None or record.revoked_at is not None or record.expires_at <= now:
-        state = (
-            "used"
+        message = (
+            gettext("the invitation for %(email)s is used already", email=record.email)
             if record.used_at is not None
-            else "revoked"
+            else gettext("the invitation for %(email)s is revoked already", email=record.email)
             if record.revoked_at is not None
-            else "expired"
+            else gettext("the invitation for %(email)s is expired already", email=record.email)
         )
-        raise AccountRefused(f"the invitation for {record.email} is {state} already")
+        raise AccountRefused(message)
     record.revoked_at = now
     row_audit.commit_change(
         session=session,
@@ -276,7 +283,8 @@ def accept(*, session: Session, token: str, password: str) -> User:
     if session.exec(select(User.id).where(User.email == invitation.email)).first() is not None:
         session.rollback()
         raise AccountError(
-            "email", "an account with this e-mail address exists already: log in with it"
+            "email",
+            gettext("an account with this e-mail address exists already: log in with it"),
         )
     user = User(
         email=invitation.email,
@@ -290,7 +298,8 @@ def accept(*, session: Session, token: str, password: str) -> User:
     except IntegrityError:  # the same address registered meanwhile
         session.rollback()
         raise AccountError(
-            "email", "an account with this e-mail address exists already: log in with it"
+            "email",
+            gettext("an account with this e-mail address exists already: log in with it"),
         ) from None
     row_audit.commit_change(
         session=session,

@@ -39,7 +39,9 @@ class Throttled(ServiceError):
     def __init__(self, retry_after: int):
         self.retry_after = retry_after
         self.headers = {"Retry-After": str(retry_after)}
-        super().__init__(f"too many failed logins; try again in {retry_after} seconds")
+        super().__init__(
+            gettext("too many failed logins; try again in %(seconds)s seconds", seconds=retry_after)
+        )
 
 
 class _Keys(NamedTuple):

@@ -79,9 +79,13 @@ class Stale(Conflict):
         self.current_version = mission.version
         self.based_on = based_on
         super().__init__(
-            f"This mission was changed by someone else since you opened it (you edited "
-            f"version {based_on}, it is now version {mission.version}). Nothing was saved: "
-            "look at the current values and make your change again."
+            gettext(
+                "This mission was changed by someone else since you opened it (you edited "
+                "version %(based_on)s, it is now version %(version)s). Nothing was saved: "
+                "look at the current values and make your change again.",
+                based_on=based_on,
+                version=mission.version,
+            )
         )
 
 
