@@ -42,10 +42,10 @@ class InvitationUnusable(NotFound):
 
     def __init__(self) -> None:
         super().__init__("invitation", "link")
-        self.args = ("no usable invitation",)
+        self.args = (gettext("no usable invitation"),)
 
     def __str__(self) -> str:
-        return "no usable invitation"
+        return str(self.args[0])
 
 
 @dataclass(frozen=True, slots=True)
