@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import gettext as gettext_module
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date, datetime
@@ -17,7 +17,7 @@ import pycountry
 from babel import Locale, dates, numbers
 from babel.messages import mofile, pofile
 
-from matchmaker.times import AMSTERDAM
+from matchmaker.times import AMSTERDAM, amsterdam_time
 
 LANGUAGES = ("nl", "en")
 SOURCE_LANGUAGE = "en"  # the messages in code and templates are English
@@ -126,6 +126,28 @@ def mark(message: str) -> LazyText:
     return LazyText(message)
 
 
+class Texts(Mapping[Any, str]):
+    """A module-level table of marked messages (a code -> mark("...")) whose look-ups are
+    plain strings in the current language: `TABLE[code]`, `.get()`, `.items()`."""
+
+    __slots__ = ("_messages",)
+
+    def __init__(self, messages: Mapping[Any, LazyText | str]):
+        self._messages = dict(messages)
+
+    def __getitem__(self, key: Any) -> str:
+        return gettext(str(getattr(self._messages[key], "message", self._messages[key])))
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._messages)
+
+    def __len__(self) -> int:
+        return len(self._messages)
+
+    def __repr__(self) -> str:
+        return f"Texts({self._messages!r})"
+
+
 # --------------------------------------------------------------------------- formatting
 
 
@@ -143,6 +165,16 @@ def format_date(day: date, style: str = "long") -> str:
 def format_datetime(moment: datetime, style: str = "medium") -> str:
     """A moment in Amsterdam time as the current language writes it."""
     return dates.format_datetime(moment, format=style, tzinfo=AMSTERDAM, locale=babel_locale())
+
+
+def format_moment(moment: datetime) -> str:
+    """A moment in Amsterdam time as a sentence writes it: '12 maart 2027 om 17:00',
+    '12 March 2027 at 17:00'."""
+    if current_language() == "nl":
+        return dates.format_datetime(
+            moment, "d MMMM y 'om' HH:mm", tzinfo=AMSTERDAM, locale=babel_locale()
+        )
+    return amsterdam_time(moment)
 
 
 def format_number(value: float | int | Decimal) -> str:
@@ -200,6 +232,7 @@ def install(environment: Any) -> None:
     environment.globals["LANGUAGES"] = LANGUAGES
     environment.filters["date"] = format_date
     environment.filters["datetime"] = format_datetime
+    environment.globals["amsterdam_time"] = format_moment  # every page's moments
     environment.filters["number"] = format_number
     environment.filters["euros"] = format_euros
     environment.filters["country"] = country_name

@@ -55,11 +55,11 @@ def test_the_catalogue_holds_no_stale_messages_and_its_placeholders_match(
 def test_the_catalogue_changes_what_a_page_says() -> None:
     with i18n.language("nl"):
         assert i18n.gettext("My applications") == "Mijn aanmeldingen"
-        assert (
-            i18n.ngettext("%(num)s place", "%(num)s places", 2) == "2 places"
-        )  # not in the catalogue
+        assert i18n.ngettext("%(num)s place", "%(num)s places", 2) == "2 plaatsen"
+        assert i18n.ngettext("%(num)s place", "%(num)s places", 1) == "1 plaats"
     with i18n.language("en"):
         assert i18n.gettext("My applications") == "My applications"
+        assert i18n.ngettext("%(num)s place", "%(num)s places", 0) == "0 places"
 
 
 def test_dates_numbers_and_countries_follow_the_language() -> None:
@@ -73,3 +73,23 @@ def test_dates_numbers_and_countries_follow_the_language() -> None:
         assert i18n.format_date(date(2027, 3, 12)) == "12 March 2027"
         assert i18n.format_euros(1234.5) == "€1,234.50"
         assert i18n.country_name("DE") == "Germany"
+
+
+def test_the_built_in_sectors_have_both_languages() -> None:
+    from matchmaker.services.firm_codes import DEFAULT_SECTORS
+
+    water = next(code for code in DEFAULT_SECTORS if code.code == "water")
+    with i18n.language("nl"):
+        assert str(water.name) == "Watertechnologie"
+    with i18n.language("en"):
+        assert str(water.name) == "Water technology"
+
+
+def test_a_moment_is_written_in_amsterdam_time_in_the_readers_language() -> None:
+    from datetime import UTC, datetime
+
+    moment = datetime(2027, 3, 12, 16, 0, tzinfo=UTC)  # 17:00 in Amsterdam (winter time)
+    with i18n.language("nl"):
+        assert i18n.format_moment(moment) == "12 maart 2027 om 17:00"
+    with i18n.language("en"):
+        assert i18n.format_moment(moment) == "12 March 2027 at 17:00"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Boolean, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from matchmaker.models.common import CODE_LENGTH, STATE_LENGTH, UtcDateTime, one_of, utcnow
@@ -27,6 +27,10 @@ class MatchingRun(SolverRunBase, table=True):
     # SHA-256 of the result without its timing (services.runs.result_digest): re-solving
     # the snapshot with the same parameters, seed and OR-Tools version gives the same.
     result_sha256: str | None = Field(default=None, sa_type=String(64))
+    # The application id of each (firm, mission) pair of the snapshot, taken with it
+    # (scenario_exports.Snapshot.index_rows: [[firm, mission, application id], ...]); None
+    # on runs from before it was kept, whose pairs are looked up in the round again.
+    application_index: list[list[Any]] | None = Field(default=None, sa_type=JSON)
 
 
 class MatchingRunPublic(SQLModel):

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
+from matchmaker.i18n import Texts, mark
 from matchmaker.models import (
     Application,
     ApplicationStatus,
@@ -52,14 +53,18 @@ def eligibility_warnings(
     return warnings
 
 
-STATUS_TEXT = {
-    PlacementStatus.placed: "You have a place on this mission. Accept or decline it.",
-    # Publishing makes every placement an offer; the waiting list makes offers later too.
-    PlacementStatus.offered: "A place on this mission is offered to you. Accept or decline it.",
-    PlacementStatus.accepted: "You accepted your place on this mission.",
-    PlacementStatus.declined: "You declined the place on this mission.",
-    PlacementStatus.withdrawn: "You withdrew from this mission.",
-}
+STATUS_TEXT = Texts(
+    {
+        PlacementStatus.placed: mark("You have a place on this mission. Accept or decline it."),
+        # Publishing makes every placement an offer; the waiting list makes offers later too.
+        PlacementStatus.offered: mark(
+            "A place on this mission is offered to you. Accept or decline it."
+        ),
+        PlacementStatus.accepted: mark("You accepted your place on this mission."),
+        PlacementStatus.declined: mark("You declined the place on this mission."),
+        PlacementStatus.withdrawn: mark("You withdrew from this mission."),
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +103,7 @@ def explain(placement: Placement, case: BusinessCase | None = None) -> Result:
     if status == PlacementStatus.unplaced:
         text = reasons.for_firm(reason, case)
         if waiting:
-            text += " " + reasons.WAITING
+            text += " " + str(reasons.WAITING)
     else:
         text = STATUS_TEXT[status]
     return Result(

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session, col, select
 
+from matchmaker.i18n import gettext, ngettext
 from matchmaker.models import (
     Application,
     ApplicationStatus,
@@ -101,9 +102,8 @@ def _percent(share: float) -> str:
     return f"{round(share * 100)}%"
 
 
-def _counts_chart(
+def _places_chart(
     title: str,
-    noun: str,
     labels: dict[str, str],
     counts: Counter[str],
     focus: set[str] | None = None,
@@ -111,10 +111,12 @@ def _counts_chart(
     largest = max(counts.values(), default=0)
     bars = [
         Bar(
-            label=labels.get(code, code) + (" (focus)" if focus and code in focus else ""),
+            label=gettext("%(label)s (focus)", label=labels.get(code, code))
+            if focus and code in focus
+            else labels.get(code, code),
             value=counts.get(code, 0),
             fraction=_share(counts.get(code, 0), largest),
-            text=f"{counts.get(code, 0)} {noun if counts.get(code, 0) == 1 else noun + 's'}",
+            text=ngettext("%(num)s place", "%(num)s places", counts.get(code, 0)),
             tone="focus"
             if focus and code in focus
             else ("empty" if not counts.get(code) else "normal"),
@@ -122,13 +124,15 @@ def _counts_chart(
         for code in sorted(set(labels) | set(counts), key=lambda c: (-counts[c], labels.get(c, c)))
     ]
     if largest == 0:
-        summary = f"No {noun}s yet."
+        summary = gettext("No places yet.")
     else:
         leaders = [b.label for b in bars if b.value == largest]
         empty = [b.label for b in bars if b.value == 0]
-        summary = f"Most {noun}s: {', '.join(leaders)} ({largest})."
+        summary = gettext(
+            "Most places: %(names)s (%(count)s).", names=", ".join(leaders), count=largest
+        )
         if empty:
-            summary += f" None for {', '.join(empty)}."
+            summary += " " + gettext("None for %(names)s.", names=", ".join(empty))
     return Chart(title=title, summary=summary, bars=bars)
 
 
@@ -144,12 +148,11 @@ def compute(
 ) -> Dashboard:
     """The dashboard of one round from its missions and its applications' placements."""
     taken = [a for a in applications if a.status in TAKEN]
-    by_region = _counts_chart(
-        "Places by region", "place", region_names, Counter(a.region for a in taken)
+    by_region = _places_chart(
+        gettext("Places by region"), region_names, Counter(a.region for a in taken)
     )
-    by_sector = _counts_chart(
-        "Places by sector",
-        "place",
+    by_sector = _places_chart(
+        gettext("Places by sector"),
         sector_names,
         Counter(a.sector for a in taken),
         focus=focus_sectors,
@@ -161,24 +164,36 @@ def compute(
         count = on_mission.get(mission.external_id, 0)
         share = _share(count, mission.capacity)
         if mission.external_id in cancelled:
-            tone, text = "cancelled", f"cancelled: too few firms (needs {mission.min_participants})"
+            tone = "cancelled"
+            text = gettext(
+                "cancelled: too few firms (needs %(count)s)", count=mission.min_participants
+            )
         elif run_id is None:
-            tone, text = "empty", "not yet matched"
+            tone, text = "empty", gettext("not yet matched")
         else:
             tone = "full" if count >= mission.capacity else ("low" if share < 0.5 else "normal")
-            text = f"{count} of {mission.capacity} places ({_percent(share)})"
+            text = gettext(
+                "%(count)s of %(capacity)s places (%(percent)s)",
+                count=count,
+                capacity=mission.capacity,
+                percent=_percent(share),
+            )
         fill_bars.append(
             Bar(label=mission.title, value=count, fraction=min(share, 1.0), text=text, tone=tone)
         )
     if run_id is None:
-        fill_summary = "No matching run yet, so no mission has places filled."
+        fill_summary = gettext("No matching run yet, so no mission has places filled.")
     else:
         full = [b.label for b in fill_bars if b.tone == "full"]
         low = [b.label for b in fill_bars if b.tone in ("low", "cancelled")]
-        fill_summary = f"{len(full)} of {len(fill_bars)} missions are full."
+        fill_summary = gettext(
+            "%(full)s of %(count)s missions are full.", full=len(full), count=len(fill_bars)
+        )
         if low:
-            fill_summary += f" Less than half full or cancelled: {', '.join(low)}."
-    fill_rate = Chart(title="Fill rate per mission", summary=fill_summary, bars=fill_bars)
+            fill_summary += " " + gettext(
+                "Less than half full or cancelled: %(names)s.", names=", ".join(low)
+            )
+    fill_rate = Chart(title=gettext("Fill rate per mission"), summary=fill_summary, bars=fill_bars)
 
     wanted = Counter(a.mission for a in applications if a.status != "withdrawn")
     largest_ratio = max(
@@ -194,21 +209,27 @@ def compute(
                 label=mission.title,
                 value=count,
                 fraction=_share(ratio, max(largest_ratio, 1.0)),
-                text=f"{count} applications for {mission.capacity} places",
+                text=gettext(
+                    "%(count)s applications for %(capacity)s places",
+                    count=count,
+                    capacity=mission.capacity,
+                ),
                 tone="full" if count > mission.capacity else "normal",
             )
         )
     crowded = [b.label for b in demand_bars if b.tone == "full"]
     demand = Chart(
-        title="Applications per place",
+        title=gettext("Applications per place"),
         summary=(
-            f"More applications than places: {', '.join(crowded)}."
+            gettext("More applications than places: %(names)s.", names=", ".join(crowded))
             if crowded
-            else "Every mission has room for all its applications."
+            else gettext("Every mission has room for all its applications.")
         ),
         bars=demand_bars,
-        note="The line marks one application per place: bars past it have more applicants "
-        "than places.",
+        note=gettext(
+            "The line marks one application per place: bars past it have more applicants "
+            "than places."
+        ),
         marker=_share(1, max(largest_ratio, 1.0)),
     )
 
@@ -227,18 +248,22 @@ def compute(
     choices = []
     offset = 0.0
     for key, label, tone in (
-        ("first", "first choice", "focus"),
-        ("later", "a later choice", "normal"),
+        ("first", gettext("first choice"), "focus"),
+        ("later", gettext("a later choice"), "normal"),
     ):
         if choice_counts[key]:
             width = _share(choice_counts[key], len(taken))
             choices.append(Segment(label, choice_counts[key], width, offset, tone))
             offset += width
     choices_summary = (
-        f"{_percent(share)} of the placed firms got their first choice "
-        f"({len(first_choice)} of {len(placed_firms)})."
+        gettext(
+            "%(percent)s of the placed firms got their first choice (%(first)s of %(placed)s).",
+            percent=_percent(share),
+            first=len(first_choice),
+            placed=len(placed_firms),
+        )
         if share is not None
-        else "Nobody is placed yet."
+        else gettext("Nobody is placed yet.")
     )
     return Dashboard(
         run_id=run_id,

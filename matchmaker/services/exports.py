@@ -33,11 +33,10 @@ from matchmaker.models import (
     Placement,
     PlacementStatus,
     Round,
-    RoundFirm,
     RoundStatus,
 )
 from matchmaker.services import missions as mission_service
-from matchmaker.services import reasons, spreadsheet_csv
+from matchmaker.services import reasons, scenario_exports, spreadsheet_csv
 from matchmaker.services import runs as run_service
 
 NOT_YET_MATCHED = "not yet matched"
@@ -210,15 +209,10 @@ def mission_roster(*, session: Session, mission: Mission) -> Roster:
             .where(Placement.run_id == run.id, Application.mission_id == mission.id)
         )
         placements = {p.application_id: p for p in session.exec(query)}
+    members = scenario_exports.member_keys(session=session, round_id=mission.round_id)
     query = (
-        select(Application, Firm, RoundFirm.external_id, BusinessCase)
+        select(Application, Firm, BusinessCase)
         .join(Firm, col(Firm.id) == col(Application.firm_id))
-        .join(
-            RoundFirm,
-            (col(RoundFirm.firm_id) == col(Firm.id))
-            & (col(RoundFirm.round_id) == mission.round_id),
-            isouter=True,
-        )
         .join(
             BusinessCase,
             col(BusinessCase.id) == col(Application.business_case_id),
@@ -227,7 +221,7 @@ def mission_roster(*, session: Session, mission: Mission) -> Roster:
         .where(Application.mission_id == mission.id)
     )
     rows = []
-    for application, firm, external_id, case in session.exec(query):
+    for application, firm, case in session.exec(query):
         placement = placements.get(application.id)
         if placement is not None:
             status = str(placement.status)
@@ -237,7 +231,7 @@ def mission_roster(*, session: Session, mission: Mission) -> Roster:
             status = NOT_YET_MATCHED
         rows.append(
             RosterRow(
-                firm=external_id or firm.kvk,
+                firm=scenario_exports.firm_key(firm, members),
                 firm_name=firm.name,
                 kvk=firm.kvk,
                 region=firm.region,

@@ -5,18 +5,20 @@ its applications could not be matched. The codes offered are the policy note's
 defaults (regions FR, GR, DR; the five northern top sectors and the driving sectors
 the note names), followed by any other code that a round defines in its Region or
 Sector rows. Default codes keep their English names here; a code only a round knows
-carries that round's name.
+carries that round's name. The default sectors have a name in each language; countries
+are named in the current language (pycountry's translations).
 """
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pycountry
 from sqlmodel import Session, col, select
 
+from matchmaker import i18n
+from matchmaker.i18n import LazyText, mark
 from matchmaker.models import Region, Sector
 
 # Row ids are 32-bit integers; a larger number from a URL or a form names no row (and
@@ -27,7 +29,7 @@ MAX_ROW_ID = 2**31 - 1
 @dataclass(frozen=True, slots=True)
 class Code:
     code: str
-    name: str
+    name: str | LazyText  # a default sector's name: translated when the choices are made
 
 
 DEFAULT_REGIONS = (
@@ -36,18 +38,18 @@ DEFAULT_REGIONS = (
     Code("DR", "Drenthe"),
 )
 DEFAULT_SECTORS = (
-    Code("agrifood", "Agribusiness and food"),
-    Code("healthy_ageing", "Healthy ageing"),
-    Code("energy", "Energy"),
-    Code("sensors", "Sensor technology"),
-    Code("water", "Water technology"),
-    Code("metal", "Metal and manufacturing"),
-    Code("wholesale", "Wholesale"),
-    Code("logistics", "Transport and logistics"),
-    Code("business_services", "Business services"),
-    Code("ict", "ICT"),
-    Code("construction", "Construction"),
-    Code("chemistry", "Chemistry and plastics"),
+    Code("agrifood", mark("Agribusiness and food")),
+    Code("healthy_ageing", mark("Healthy ageing")),
+    Code("energy", mark("Energy")),
+    Code("sensors", mark("Sensor technology")),
+    Code("water", mark("Water technology")),
+    Code("metal", mark("Metal and manufacturing")),
+    Code("wholesale", mark("Wholesale")),
+    Code("logistics", mark("Transport and logistics")),
+    Code("business_services", mark("Business services")),
+    Code("ict", mark("ICT")),
+    Code("construction", mark("Construction")),
+    Code("chemistry", mark("Chemistry and plastics")),
 )
 
 
@@ -64,7 +66,7 @@ def sector_choices(*, session: Session) -> list[Code]:
 
 
 def _merged(defaults: Iterable[Code], rows: Iterable[tuple[str, str]]) -> list[Code]:
-    codes = {c.code: c for c in defaults}
+    codes = {c.code: Code(c.code, str(c.name)) for c in defaults}  # named in this language
     extra: dict[str, Code] = {}
     for code, name in rows:
         if code not in codes:
@@ -72,13 +74,10 @@ def _merged(defaults: Iterable[Code], rows: Iterable[tuple[str, str]]) -> list[C
     return [*codes.values(), *extra.values()]
 
 
-@functools.cache
 def country_name(code: str) -> str:
-    """The English short name of an ISO 3166-1 alpha-2 code (the code itself if unknown)."""
-    country = pycountry.countries.get(alpha_2=code)
-    if country is None:
-        return code
-    return str(getattr(country, "common_name", None) or country.name)
+    """The short name of an ISO 3166-1 alpha-2 code in the current language (the code
+    itself if unknown)."""
+    return i18n.country_name(code)
 
 
 def country_choices() -> list[Code]:

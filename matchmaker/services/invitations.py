@@ -9,7 +9,8 @@ from sqlalchemy import ColumnElement, or_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from matchmaker.i18n import gettext
+from matchmaker import i18n
+from matchmaker.i18n import gettext, mark
 from matchmaker.models import Invitation, Organisation, OrganisationKind, Role, User
 from matchmaker.services import (
     NotFound,
@@ -35,6 +36,8 @@ KIND_OF_ROLE = {
     Role.organiser: OrganisationKind.organiser,
     Role.branch_org: OrganisationKind.branch_org,
 }
+# The role an invitation is for, as its e-mail names it.
+ROLE_NAMES = {Role.organiser: mark("organiser"), Role.branch_org: mark("branch organisation")}
 
 
 class InvitationUnusable(NotFound):
@@ -132,14 +135,15 @@ def create_invitation(
     session.add(record)
     session.flush()
     if site is not None:
-        subject, body = mail_texts.render(
-            "invitation",
-            organisation=organisation.name,
-            role="organisator" if role is Role.organiser else "brancheorganisatie",
-            role_en="organiser" if role is Role.organiser else "branch organisation",
-            link=site.rstrip("/") + invitation_path(token),
-            days=lifetime.days,
-        )
+        # The invitee has no account yet, so no language of their own: the service's.
+        with i18n.language(mail_texts.default_language()):
+            subject, body = mail_texts.render(
+                "invitation",
+                organisation=organisation.name,
+                role=str(ROLE_NAMES[role]),
+                link=site.rstrip("/") + invitation_path(token),
+                days=lifetime.days,
+            )
         outbox.queue(session=session, kind="invitation", to=email, subject=subject, body=body)
     row_audit.commit_change(
         session=session,

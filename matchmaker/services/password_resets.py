@@ -57,6 +57,7 @@ def request_reset(*, session: Session, email: str, public_url: str) -> None:
     )
     subject, body = mail_texts.render(
         "password_reset",
+        language=mail_texts.language_of(user),
         email=user.email,
         link=public_url.rstrip("/") + PATH + token,
         hours=int(RESET_LIFETIME.total_seconds() // 3600),

@@ -32,6 +32,11 @@ class Plan:
     placements: dict[int, Placement]  # application id -> its placement in the roster
     locked: set[tuple[str, str]]
 
+    @property
+    def application_ids(self) -> dict[tuple[str, str], int]:
+        """The application id of each (firm, mission) pair in the scenario."""
+        return {pair: application_id for application_id, pair in self.pair_of.items()}
+
     def prepared(self) -> RoundData:
         """The plan's scenario prepared for the waiting list's rules (no solve)."""
         return prepare(parse_scenario(self.document))
@@ -43,7 +48,7 @@ class Plan:
         application's index in the prepared round (but `without`'s) with whether it is an
         open offer (one its firm may give back for a better choice)."""
         index_of = {(a.firm, a.mission): i for i, a in enumerate(data.applications)}
-        application_of = {pair: application_id for application_id, pair in self.pair_of.items()}
+        application_of = self.application_ids
         holding = {
             index_of[self.pair_of[application_id]]: placement.status == PlacementStatus.offered
             for application_id, placement in self.placements.items()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -27,7 +28,7 @@ from matchmaker.models import (
     User,
 )
 from matchmaker.models.common import utcnow
-from matchmaker.optimisation import SolveOptions, SolveOutcome, solve_scenario_document
+from matchmaker.optimisation import SolveOptions
 from matchmaker.optimisation import waiting_list as waiting_rules
 from matchmaker.services import (
     audit,
@@ -42,6 +43,7 @@ from matchmaker.services import runs as run_service
 from matchmaker.services.errors import NotFound
 from matchmaker.services.placement_plans import PlacementRefused, Plan
 from matchmaker.services.placement_plans import plan_change as _plan
+from matchmaker.services.run_execution import SolvedRoster, solve_and_store
 
 HOLDING_STATUSES = roster_service.HOLDING_STATUSES
 RESOLVE_TIME_LIMIT_SECONDS = 20.0
@@ -163,13 +165,12 @@ def _change(
         offers: list[Placement] = []
         after: dict[str, Any] = {"status": _NEW_STATUS[action].value}
         if plan is not None and action == "offer":
-            outcome, result = _solve(plan.document, run)
+            solved = _solve(plan, placement, run)
             after["resolve"] = {
                 "snapshot_sha256": run_service.snapshot_digest(plan.document),
-                "status": outcome.status,
+                "status": solved.outcome.status,
                 "locked": len(plan.locked),
             }
-            _take_offer(plan, placement, outcome, result)
         elif plan is not None:
             offers, moved = _pass_on(session, run, round_row, plan, placement, now)
             after["resolve"] = {
@@ -267,27 +268,30 @@ def _check_room(session: Session, run: MatchingRun, placement: Placement) -> Non
         )
 
 
-def _solve(document: dict[str, Any], run: MatchingRun) -> tuple[SolveOutcome, dict[str, Any]]:
-    """Re-solve the plan's scenario for an offer: the outcome and its result document."""
+def _solve(plan: Plan, placement: Placement, run: MatchingRun) -> SolvedRoster:
+    """Re-solve the plan's scenario for an offer and take it (refused if the round cannot
+    hold it next to every current placement)."""
     options = SolveOptions(time_limit=RESOLVE_TIME_LIMIT_SECONDS, seed=run.seed)
-    return solve_scenario_document(document, options)
+    return solve_and_store(
+        plan.document, options, plan.application_ids, store=partial(_take_offer, placement)
+    )
 
 
-def _take_offer(
-    plan: Plan, placement: Placement, outcome: SolveOutcome, result: dict[str, Any]
-) -> None:
-    """Refuse an offer the round cannot hold next to every current placement."""
-    if outcome.status not in ("OPTIMAL", "FEASIBLE"):
-        details = "; ".join(c["detail"] for c in result.get("infeasible", []))
+def _take_offer(placement: Placement, solved: SolvedRoster) -> SolvedRoster:
+    """Refuse an offer the round cannot hold next to every current placement; else give the
+    offered placement its score in the re-solved roster."""
+    if not solved.found:
+        details = "; ".join(c["detail"] for c in solved.result.get("infeasible", []))
         raise PlacementRefused(
             "the round has no room for this application next to the current placements"
             + (f": {details}" if details else "")
         )
-    pair = plan.pair_of[placement.application_id]
-    index = next(i for i, a in enumerate(outcome.data.applications) if (a.firm, a.mission) == pair)
-    placement.score = outcome.data.scores[index]
+    row = solved.row_of(placement.application_id)
+    assert row is not None  # the plan keeps the offered application in the round
+    placement.score = row["score"]
     placement.reason = None
     placement.detail = None
+    return solved
 
 
 def _pass_on(

@@ -29,6 +29,8 @@ from urllib.parse import urlencode
 
 import pycountry
 
+from matchmaker import i18n
+from matchmaker.i18n import LazyText, Texts, gettext, mark
 from matchmaker.models.enums import Track
 from matchmaker.services.errors import Invalid
 
@@ -38,29 +40,41 @@ from matchmaker.services.errors import Invalid
 @dataclass(frozen=True, slots=True)
 class Option:
     value: str
-    label: str
+    message: LazyText
+
+    @property
+    def label(self) -> str:
+        """The answer's words in the current language."""
+        return str(self.message)
 
 
 @dataclass(frozen=True, slots=True)
 class Question:
     key: str
     section: str
-    text: str
+    message: LazyText
     options: tuple[Option, ...]
     required: bool = True
 
+    @property
+    def text(self) -> str:
+        """The question in the current language."""
+        return str(self.message)
+
 
 SECTIONS = ("strategy", "organisation", "finance", "innovation", "network")
-SECTION_TITLES = {
-    "strategy": "Strategy: do you want to export, what and where?",
-    "organisation": "Organisation: is your firm ready for it?",
-    "finance": "Finance and risk: are the costs and risks clear?",
-    "innovation": "Innovation: is your product ready for abroad?",
-    "network": "Network: who do you know there, and how do you want to go?",
-}
+SECTION_TITLES = Texts(
+    {
+        "strategy": mark("Strategy: do you want to export, what and where?"),
+        "organisation": mark("Organisation: is your firm ready for it?"),
+        "finance": mark("Finance and risk: are the costs and risks clear?"),
+        "innovation": mark("Innovation: is your product ready for abroad?"),
+        "network": mark("Network: who do you know there, and how do you want to go?"),
+    }
+)
 
 
-def _options(*pairs: tuple[str, str]) -> tuple[Option, ...]:
+def _options(*pairs: tuple[str, LazyText]) -> tuple[Option, ...]:
     return tuple(Option(value, label) for value, label in pairs)
 
 
@@ -68,91 +82,105 @@ QUESTIONS: tuple[Question, ...] = (
     Question(
         "export_wish",
         "strategy",
-        "Does your firm want to start selling abroad, or sell more abroad?",
+        mark("Does your firm want to start selling abroad, or sell more abroad?"),
         _options(
-            ("yes", "Yes, within the next two years"),
-            ("later", "Maybe later, not now"),
-            ("no", "No"),
+            ("yes", mark("Yes, within the next two years")),
+            ("later", mark("Maybe later, not now")),
+            ("no", mark("No")),
         ),
     ),
     Question(
         "market_choice",
         "strategy",
-        "Do you know what you want to sell abroad, and in which country?",
+        mark("Do you know what you want to sell abroad, and in which country?"),
         _options(
-            ("yes", "Yes: the product and the country are chosen"),
-            ("exploring", "We have ideas but are still exploring"),
-            ("no", "Not yet"),
+            ("yes", mark("Yes: the product and the country are chosen")),
+            ("exploring", mark("We have ideas but are still exploring")),
+            ("no", mark("Not yet")),
         ),
     ),
     Question(
         "target_country",
         "strategy",
-        "Which country do you aim for first? (optional)",
+        mark("Which country do you aim for first? (optional)"),
         (),
         required=False,
     ),
     Question(
         "organisation_capacity",
         "organisation",
-        "Can your firm free people and time for foreign customers "
-        "(language, delivery, service, paperwork)?",
-        _options(("yes", "Yes"), ("partly", "Partly"), ("no", "No")),
+        mark(
+            "Can your firm free people and time for foreign customers "
+            "(language, delivery, service, paperwork)?"
+        ),
+        _options(("yes", mark("Yes")), ("partly", mark("Partly")), ("no", mark("No"))),
     ),
     Question(
         "export_experience",
         "organisation",
-        "Does your firm already sell abroad?",
-        _options(("regularly", "Yes, regularly"), ("occasionally", "Now and then"), ("no", "No")),
+        mark("Does your firm already sell abroad?"),
+        _options(
+            ("regularly", mark("Yes, regularly")),
+            ("occasionally", mark("Now and then")),
+            ("no", mark("No")),
+        ),
     ),
     Question(
         "costs_and_risks",
         "finance",
-        "Have you worked out the costs and risks of going abroad "
-        "(travel, adapting the product, payment terms, currency, insurance)?",
-        _options(("yes", "Yes"), ("partly", "Partly"), ("no", "No")),
+        mark(
+            "Have you worked out the costs and risks of going abroad "
+            "(travel, adapting the product, payment terms, currency, insurance)?"
+        ),
+        _options(("yes", mark("Yes")), ("partly", mark("Partly")), ("no", mark("No"))),
     ),
     Question(
         "funding",
         "finance",
-        "Can you fund the first steps (travel, samples, a fair stand) "
-        "without putting the firm at risk?",
-        _options(("yes", "Yes"), ("no", "No")),
+        mark(
+            "Can you fund the first steps (travel, samples, a fair stand) "
+            "without putting the firm at risk?"
+        ),
+        _options(("yes", mark("Yes")), ("no", mark("No"))),
     ),
     Question(
         "product_fit",
         "innovation",
-        "Is your product or service competitive abroad as it is "
-        "(price, quality, certification, local rules)?",
+        mark(
+            "Is your product or service competitive abroad as it is "
+            "(price, quality, certification, local rules)?"
+        ),
         _options(
-            ("yes", "Yes"),
-            ("needs_work", "It needs adapting or certifying first"),
-            ("unknown", "We do not know yet"),
+            ("yes", mark("Yes")),
+            ("needs_work", mark("It needs adapting or certifying first")),
+            ("unknown", mark("We do not know yet")),
         ),
     ),
     Question(
         "contacts",
         "network",
-        "Do you have contacts in the target market (customers, agents, distributors, partners)?",
-        _options(("several", "Several"), ("few", "A few"), ("none", "None")),
+        mark(
+            "Do you have contacts in the target market (customers, agents, distributors, partners)?"
+        ),
+        _options(("several", mark("Several")), ("few", mark("A few")), ("none", mark("None"))),
     ),
     Question(
         "business_case",
         "network",
-        "Do you have a concrete business case: known demand in one country for your offer?",
+        mark("Do you have a concrete business case: known demand in one country for your offer?"),
         _options(
-            ("yes", "Yes"),
-            ("can_write", "Not written down, but we can write it"),
-            ("no", "No"),
+            ("yes", mark("Yes")),
+            ("can_write", mark("Not written down, but we can write it")),
+            ("no", mark("No")),
         ),
     ),
     Question(
         "support",
         "network",
-        "How do you want to go abroad?",
+        mark("How do you want to go abroad?"),
         _options(
-            ("together", "With the region: missions, fairs, advice"),
-            ("alone", "We organise it ourselves"),
+            ("together", mark("With the region: missions, fairs, advice")),
+            ("alone", mark("We organise it ourselves")),
         ),
     ),
 )
@@ -165,7 +193,7 @@ def parse_answers(raw: Mapping[str, Any]) -> dict[str, str]:
     problems: dict[str, str] = {}
     answers: dict[str, str] = {}
     for key in sorted(set(raw) - set(QUESTION_BY_KEY)):
-        problems[key] = "is not a question of the scan"
+        problems[key] = gettext("is not a question of the scan")
     for question in QUESTIONS:
         value = raw.get(question.key)
         if isinstance(value, str):
@@ -177,15 +205,16 @@ def parse_answers(raw: Mapping[str, Any]) -> dict[str, str]:
             if isinstance(code, str) and pycountry.countries.get(alpha_2=code) and len(code) == 2:
                 answers[question.key] = code
             else:
-                problems[question.key] = (
-                    f"{value!r} is not an ISO 3166-1 alpha-2 country code (e.g. DE, PL)"
+                problems[question.key] = gettext(
+                    "%(value)s is not an ISO 3166-1 alpha-2 country code (e.g. DE, PL)",
+                    value=repr(value),
                 )
             continue
         allowed = [o.value for o in question.options]
         if value in (None, ""):
-            problems[question.key] = "choose an answer"
+            problems[question.key] = gettext("choose an answer")
         elif value not in allowed:
-            problems[question.key] = f"choose one of {', '.join(allowed)}"
+            problems[question.key] = gettext("choose one of %(values)s", values=", ".join(allowed))
         else:
             answers[question.key] = value
     if problems:
@@ -224,42 +253,50 @@ def readiness_of(answers: Mapping[str, str]) -> Readiness:
 
 
 def recommend(answers: Mapping[str, str]) -> Outcome:
-    """The one recommended track for parsed answers, with the reason in plain words."""
+    """The one recommended track for parsed answers, with the reason in plain words (in the
+    current language; the stored reason is the English, see advice())."""
     ready = readiness_of(answers)
     where = _where(answers)
     if answers["export_wish"] != "yes":
-        reason = (
+        reason = gettext(
             "You told us you do not want to export at the moment. Going abroad before a firm "
             "wants it and can organise it is the classic mistake, so no mission is recommended "
             "now. Take the scan again when that changes."
         )
         return Outcome(Track.not_now, reason, ready)
     if ready.complete and answers["support"] == "alone":
-        reason = (
+        reason = gettext(
             "Your export strategy, organisation and finance are in order and you prefer to "
             "organise it yourselves, so you need no support from us. The open missions are "
             "there should you want to join one."
         )
         return Outcome(Track.no_support_needed, reason, ready)
     if answers["product_fit"] == "needs_work":
-        reason = (
+        reason = gettext(
             "You want to export, but your product or service needs adapting or certifying "
-            f"before it can compete {where}. Work on the product first, with innovation "
-            "support and the knowledge institutions below; a mission makes sense after that."
+            "before it can compete %(where)s. Work on the product first, with innovation "
+            "support and the knowledge institutions below; a mission makes sense after that.",
+            where=where,
         )
         return Outcome(Track.innovation_support, reason, ready)
     has_case = answers["business_case"] in ("yes", "can_write")
     if ready.complete and answers["product_fit"] == "yes" and has_case:
-        case = (
-            "have a concrete business case"
-            if answers["business_case"] == "yes"
-            else "can write a concrete business case"
-        )
-        reason = (
-            "Your strategy, organisation and finance are in order, your product competes "
-            f"{where} and you {case}. A targeted business mission fits: write your business "
-            "case (known offer, known demand) for the mission's country and apply."
-        )
+        if answers["business_case"] == "yes":
+            reason = gettext(
+                "Your strategy, organisation and finance are in order, your product competes "
+                "%(where)s and you have a concrete business case. A targeted business mission "
+                "fits: write your business case (known offer, known demand) for the mission's "
+                "country and apply.",
+                where=where,
+            )
+        else:
+            reason = gettext(
+                "Your strategy, organisation and finance are in order, your product competes "
+                "%(where)s and you can write a concrete business case. A targeted business "
+                "mission fits: write your business case (known offer, known demand) for the "
+                "mission's country and apply.",
+                where=where,
+            )
         return Outcome(Track.business_mission, reason, ready)
     lacks_contacts = answers["contacts"] == "none"
     lacks_people = answers["organisation_capacity"] != "yes"
@@ -269,48 +306,58 @@ def recommend(answers: Mapping[str, str]) -> Outcome:
         and (lacks_contacts or lacks_people)
     ):
         lack = (
-            "contacts there"
+            gettext("contacts there")
             if lacks_contacts and not lacks_people
-            else "the people to build contacts alone"
+            else gettext("the people to build contacts alone")
             if lacks_people and not lacks_contacts
-            else "contacts there and the people to build them alone"
+            else gettext("contacts there and the people to build them alone")
         )
-        reason = (
-            f"Your product is ready and you know where to go, but you lack {lack}. An export "
+        reason = gettext(
+            "Your product is ready and you know where to go, but you lack %(lack)s. An export "
             "club or network opens doors and lets you join forces with other firms; a "
-            "mission can follow."
+            "mission can follow.",
+            lack=lack,
         )
         return Outcome(Track.network_support, reason, ready)
-    reason = (
-        "You want to go abroad, but the exploration is still open: "
-        f"{_open_points(answers, ready)}. Start with a promotional mission or a fair visit "
-        "to explore the market before a business mission."
+    reason = gettext(
+        "You want to go abroad, but the exploration is still open: %(points)s. Start with a "
+        "promotional mission or a fair visit to explore the market before a business mission.",
+        points=_open_points(answers, ready),
     )
     return Outcome(Track.promotional_mission, reason, ready)
+
+
+def advice(answers: Mapping[str, str], stored_reason: str) -> str:
+    """A stored scan's reason in the current language. The scan stores its reason in
+    English; it is worded anew from the answers when today's rules give the same English
+    (an older scan whose rules changed since keeps its stored words)."""
+    with i18n.language(i18n.SOURCE_LANGUAGE):
+        english = recommend(answers).reason
+    if english != stored_reason:
+        return stored_reason
+    return recommend(answers).reason
 
 
 def _where(answers: Mapping[str, str]) -> str:
     code = answers.get("target_country")
     if not code:
-        return "abroad"
-    country = pycountry.countries.get(alpha_2=code)
-    name = getattr(country, "common_name", None) or getattr(country, "name", code)
-    return f"in {name}"
+        return gettext("abroad")
+    return gettext("in %(country)s", country=i18n.country_name(code))
 
 
 def _open_points(answers: Mapping[str, str], ready: Readiness) -> str:
     points = []
     if answers["market_choice"] != "yes":
-        points.append("the product and country are not chosen yet")
+        points.append(gettext("the product and country are not chosen yet"))
     if answers["product_fit"] == "unknown":
-        points.append("you do not know yet whether your product competes abroad")
+        points.append(gettext("you do not know yet whether your product competes abroad"))
     if answers["business_case"] == "no":
-        points.append("there is no concrete business case yet")
+        points.append(gettext("there is no concrete business case yet"))
     if not ready.organisation:
-        points.append("your organisation is not fully ready")
+        points.append(gettext("your organisation is not fully ready"))
     if not ready.finance:
-        points.append("the costs and risks are not fully worked out")
-    return "; ".join(points) or "there is no concrete business case yet"
+        points.append(gettext("the costs and risks are not fully worked out"))
+    return "; ".join(points) or gettext("there is no concrete business case yet")
 
 
 # --------------------------------------------------------------------------- referrals
@@ -319,65 +366,79 @@ def _open_points(answers: Mapping[str, str], ready: Readiness) -> str:
 @dataclass(frozen=True, slots=True)
 class Referral:
     key: str
-    name: str
-    offer: str
+    name_message: LazyText | str
+    offer_message: LazyText
+
+    @property
+    def name(self) -> str:
+        """The organisation's name as the current language gives it."""
+        return str(self.name_message)
+
+    @property
+    def offer(self) -> str:
+        """What the organisation offers, in the current language."""
+        return str(self.offer_message)
 
 
 _EXPORT_CLUBS = {
     "DR": Referral(
         "export_club_drenthe",
-        "Exportclub Drenthe",
-        "Firms from Drenthe that export share contacts, experience and joint trips.",
+        "Exportclub Drenthe",  # a name: the same in every language
+        mark("Firms from Drenthe that export share contacts, experience and joint trips."),
     ),
     "GR": Referral(
         "export_club_groningen",
-        "Exportclub Groningen",
-        "Firms from Groningen that export share contacts, experience and joint trips.",
+        "Exportclub Groningen",  # a name: the same in every language
+        mark("Firms from Groningen that export share contacts, experience and joint trips."),
     ),
     "FR": Referral(
         "export_club_friesland",
-        "Exportclub Friesland",
-        "Firms from Fryslân that export share contacts, experience and joint trips.",
+        "Exportclub Friesland",  # a name: the same in every language
+        mark("Firms from Fryslân that export share contacts, experience and joint trips."),
     ),
 }
 _SPINN = Referral(
     "spinn",
-    "SPINN",
-    "The northern network that ties internationalisation to innovation and "
-    "entrepreneurship, and points you to the right programme or network.",
+    "SPINN",  # a name: the same in every language
+    mark(
+        "The northern network that ties internationalisation to innovation and "
+        "entrepreneurship, and points you to the right programme or network."
+    ),
 )
 _SECTOR_NETWORKS = {
     "healthy_ageing": Referral(
         "hannn",
-        "HANNN (Healthy Ageing Network Northern Netherlands)",
-        "The top-sector network for healthy ageing, with its international contacts.",
+        mark("HANNN (Healthy Ageing Network Northern Netherlands)"),
+        mark("The top-sector network for healthy ageing, with its international contacts."),
     ),
     "energy": Referral(
         "energy_valley",
-        "Energy Valley",
-        "The northern energy cluster: innovation partners and international contacts.",
+        "Energy Valley",  # a name: the same in every language
+        mark("The northern energy cluster: innovation partners and international contacts."),
     ),
     "water": Referral(
         "water_alliance",
-        "Water Alliance",
-        "The water-technology cluster at the Watercampus Leeuwarden, with Wetsus.",
+        "Water Alliance",  # a name: the same in every language
+        mark("The water-technology cluster at the Watercampus Leeuwarden, with Wetsus."),
     ),
 }
 _HANZE = Referral(
     "hanze_entrepreneurship",
-    "Hanze University of Applied Sciences, centre for entrepreneurship",
-    "Market-entry strategy advice for individual firms and intercultural courses.",
+    mark("Hanze University of Applied Sciences, centre for entrepreneurship"),
+    mark("Market-entry strategy advice for individual firms and intercultural courses."),
 )
 _NHL_STENDEN = Referral(
     "nhl_stenden",
-    "NHL and Stenden universities of applied sciences",
-    "Research groups (SME competitiveness, water technology, sustainable energy) and "
-    "international students who help a firm explore and adapt for new markets.",
+    mark("NHL and Stenden universities of applied sciences"),
+    mark(
+        "Research groups (SME competitiveness, water technology, sustainable energy) and "
+        "international students who help a firm explore and adapt for new markets."
+    ),
 )
 _CONFUCIUS = Referral(
     "confucius_institute",
-    "Confucius Institute Groningen",
-    "Knowledge about doing business with China.",
+    mark("Confucius Institute Groningen"),
+    mark("Knowledge about doing business with China."),
 )
 REFERRALS = (
     *_EXPORT_CLUBS.values(),
@@ -429,11 +490,13 @@ def missions_link(track: Track, *, target_country: str | None, base: str) -> str
     return f"{base}?{urlencode(filters)}" if filters else base
 
 
-TRACK_TITLES = {
-    Track.business_mission: "A business mission",
-    Track.promotional_mission: "A promotional mission or fair visit",
-    Track.innovation_support: "Innovation support first",
-    Track.network_support: "Network support: an export club or network",
-    Track.no_support_needed: "No support needed",
-    Track.not_now: "Not now",
-}
+TRACK_TITLES = Texts(
+    {
+        Track.business_mission: mark("A business mission"),
+        Track.promotional_mission: mark("A promotional mission or fair visit"),
+        Track.innovation_support: mark("Innovation support first"),
+        Track.network_support: mark("Network support: an export club or network"),
+        Track.no_support_needed: mark("No support needed"),
+        Track.not_now: mark("Not now"),
+    }
+)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, col, select
 
+from matchmaker import i18n
 from matchmaker.models import Firm, ReadinessScan, ReadinessScanCreate, User
 from matchmaker.services import audit, read_back, readiness
 from matchmaker.services.errors import NotFound
@@ -21,7 +22,10 @@ def record_scan(
     """Score the readiness questionnaire, store it with its track and reason, set the firm's
     readiness flags from it, and commit. Raises Invalid naming each bad answer by its key."""
     answers = readiness.parse_answers(scan_in.answers)
-    outcome = readiness.recommend(answers)
+    # The reason is stored in English, whatever language the firm reads it in now: pages
+    # word it in the reader's language with readiness.advice().
+    with i18n.language(i18n.SOURCE_LANGUAGE):
+        outcome = readiness.recommend(answers)
     flags_before = readiness_flags(firm)
     firm.readiness_strategy = outcome.readiness.strategy
     firm.readiness_organisation = outcome.readiness.organisation

@@ -1,18 +1,21 @@
-"""Running matching runs as background jobs: solve the snapshot, store the roster, recover."""
+"""Running matching runs as background jobs: solve the snapshot, store the roster, recover;
+and solve_and_store, the solve -> roster -> store sequence the waiting list's re-solve shares."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, Table, insert
-from sqlmodel import Session
+from sqlmodel import Session, select
 
-from matchmaker.models import MatchingRun, Placement, PlacementStatus, RunState
+from matchmaker.models import Application, MatchingRun, Placement, PlacementStatus, RunState
 from matchmaker.models.common import utcnow
-from matchmaker.optimisation import Progress, SolveOutcome, solve_scenario_document
+from matchmaker.optimisation import Progress, SolveOptions, SolveOutcome, solve_scenario_document
 from matchmaker.services import scenario_exports, solver_jobs
 from matchmaker.services.runs import MATCHING, options_of, result_digest
+from matchmaker.services.scenario_exports import Pair
 
 PLACEMENT_TABLE: Table = Placement.__table__  # type: ignore[attr-defined]
 
@@ -35,30 +38,87 @@ def execute_run(*, engine: Engine, run_id: int) -> RunState | None:
     )
 
 
-def solve_run(run: MatchingRun, on_progress: Callable[[Progress], None]) -> tuple:
-    """Solve the run's snapshot (outside any transaction); the outcome, its result document
-    and placement rows."""
-    outcome, document = solve_scenario_document(run.input_snapshot, options_of(run), on_progress)
-    return outcome, document, _placement_rows(outcome, document)
+# --------------------------------------------------------------------------- solve and store
+
+FOUND = ("OPTIMAL", "FEASIBLE")  # the statuses that have a roster
+Stored = TypeVar("Stored")
 
 
-def store_roster(session: Session, run: MatchingRun, solved: tuple) -> str | None:
+@dataclass(frozen=True, slots=True)
+class SolvedRoster:
+    """A solved scenario: the outcome, its result document, and its roster: one row per
+    application of the scenario (placed or not), by its application id where the index
+    from the scenario's (firm, mission) pairs was known, else by the pair alone."""
+
+    outcome: SolveOutcome
+    result: dict[str, Any]
+    rows: list[dict[str, Any]]
+    mapped: bool
+
+    @property
+    def found(self) -> bool:
+        return self.outcome.status in FOUND
+
+    def with_ids(self, index: dict[Pair, int]) -> SolvedRoster:
+        """The roster with the application id of each row's pair through `index`."""
+        return SolvedRoster(self.outcome, self.result, _with_ids(self.rows, index), True)
+
+    def row_of(self, application_id: int) -> dict[str, Any] | None:
+        return next((r for r in self.rows if r.get("application_id") == application_id), None)
+
+
+def solve_and_store(
+    document: dict[str, Any],
+    options: SolveOptions,
+    index: dict[Pair, int] | None,
+    *,
+    store: Callable[[SolvedRoster], Stored] | None = None,
+    on_progress: Callable[[Progress], None] | None = None,
+) -> Stored | SolvedRoster:
+    """Solve a scenario document, make its roster (mapped to application ids through
+    `index`, where known) and store it: the one sequence of a matching run and of the
+    waiting list's re-solve.
+
+    The waiting list passes `store` and stores under the round's lock in its own
+    transaction (placements: take the offer). A matching run solves outside any
+    transaction and passes none: solver_jobs stores the roster with `store_roster` in the
+    finishing transaction, which then only inserts the rows.
+    """
+    outcome, result = solve_scenario_document(document, options, on_progress)
+    solved = SolvedRoster(outcome, result, _roster_rows(outcome, result), False)
+    if index is not None:
+        solved = solved.with_ids(index)
+    return solved if store is None else store(solved)
+
+
+def solve_run(run: MatchingRun, on_progress: Callable[[Progress], None]) -> SolvedRoster:
+    """Solve the run's snapshot (outside any transaction): its outcome, result document and
+    roster, mapped to application ids through the index kept with the snapshot."""
+    index = scenario_exports.kept_application_ids(run)
+    solved = solve_and_store(run.input_snapshot, options_of(run), index, on_progress=on_progress)
+    assert isinstance(solved, SolvedRoster)
+    return solved
+
+
+def store_roster(session: Session, run: MatchingRun, solved: SolvedRoster) -> str | None:
     """Store the result and the placements of every application (in the finishing
     transaction); why there is no roster, if there is none.
 
-    The rows are made beforehand (`_placement_rows`), so the transaction, which holds
-    SQLite's write lock, only maps them to application ids and inserts them in one bulk
-    INSERT (executemany).
+    The rows are made beforehand (`solve_run`), so the transaction, which holds SQLite's
+    write lock, only inserts them in one bulk INSERT (executemany); a run from before its
+    snapshot kept its index has its rows mapped to application ids here.
     """
-    outcome, document, rows = solved
+    outcome, document = solved.outcome, solved.result
     run.result = document
     run.result_sha256 = result_digest(document)
     run.elapsed_seconds = round(outcome.solve_seconds, 3)
     run.best_objective = outcome.objective
     run.best_bound = outcome.best_bound
-    if outcome.status not in ("OPTIMAL", "FEASIBLE"):
+    if not solved.found:
         return _no_roster_message(document)
-    _store_placements(session, run, rows)
+    if not solved.mapped:
+        solved = solved.with_ids(scenario_exports.run_application_ids(session=session, run=run))
+    _store_placements(session, run, solved.rows)
     return None
 
 
@@ -72,9 +132,10 @@ def _no_roster_message(document: dict[str, Any]) -> str:
     return "no roster was found within the time limit; start the run again with a longer one"
 
 
-def _placement_rows(outcome: SolveOutcome, document: dict[str, Any]) -> list[dict[str, Any]]:
+def _roster_rows(outcome: SolveOutcome, document: dict[str, Any]) -> list[dict[str, Any]]:
     """One row per application of the solved scenario (by its firm and mission ids), made
-    outside any transaction; `_store_placements` adds the run and the application ids."""
+    outside any transaction; `_with_ids` adds the application ids, `_store_placements` the
+    run."""
     data = outcome.data
     placed = set(outcome.placed)
     locked = set(data.locked)
@@ -96,14 +157,20 @@ def _placement_rows(outcome: SolveOutcome, document: dict[str, Any]) -> list[dic
     return rows
 
 
+def _with_ids(rows: list[dict[str, Any]], index: dict[Pair, int]) -> list[dict[str, Any]]:
+    return [{**row, "application_id": index.get(row["pair"])} for row in rows]
+
+
 def _store_placements(session: Session, run: MatchingRun, rows: list[dict[str, Any]]) -> None:
     """Insert the run's placements with one executemany INSERT (SQLAlchemy Core)."""
-    ids = scenario_exports.application_ids(session=session, round_id=run.round_id)
+    present = set(
+        session.exec(select(Application.id).where(Application.round_id == run.round_id)).all()
+    )
     now = utcnow()
     values = []
     for row in rows:
-        application_id = ids.get(row["pair"])
-        if application_id is None:
+        application_id = row["application_id"]
+        if application_id is None or application_id not in present:
             continue  # deleted since the snapshot
         values.append(
             {

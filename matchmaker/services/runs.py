@@ -4,8 +4,9 @@ recovering cut-off runs: run_execution.py; their rosters, locks and publishing: 
 A run moves queued -> running -> succeeded | failed | stopped, or to interrupted when a crash
 or restart cut it off (marked at the next start; such a run, like a failed or stopped one,
 can be started again). Starting a run snapshots the round as a scenario document (with its locked
-placements) and stores it with its SHA-256, the OR-Tools version, the parameters and the
-seed, so the run can be reproduced. The solve happens outside any transaction; its progress
+placements) and stores it with its SHA-256, the index from its (firm, mission) pairs to
+application ids, the OR-Tools version, the parameters and the seed, so the run can be
+reproduced. The solve happens outside any transaction; its progress
 is written in small throttled updates, and its result (the result document with its digest,
 and one Placement row per application, placed or not) in ONE transaction that first checks
 the run is still running, so a crash or a competing recovery never leaves a half-written roster.
@@ -34,7 +35,7 @@ from matchmaker.models import (
 from matchmaker.optimisation import SolveOptions, solve_scenario_document
 from matchmaker.services import audit, read_back, solver_jobs
 from matchmaker.services.errors import NotFound
-from matchmaker.services.scenario_exports import round_snapshot
+from matchmaker.services.scenario_exports import take_snapshot
 from matchmaker.services.solver_jobs import (
     ACTIVE_STATES,
     MAX_WORKERS,
@@ -259,7 +260,8 @@ def start_run(
         session.rollback()  # ends the request's transaction (it only read) and its lock
         db.begin_snapshot_read(session)
         _check_startable(session, round_id, for_update=False)
-        document = round_snapshot(session=session, round_id=round_id)
+        snapshot = take_snapshot(session=session, round_id=round_id)
+        document = snapshot.document
         digest = snapshot_digest(document)
         session.rollback()  # ends the read; nothing was written
         _check_startable(session, round_id, for_update=True)
@@ -268,6 +270,7 @@ def start_run(
             state=RunState.queued,
             input_snapshot=document,
             snapshot_sha256=digest,
+            application_index=snapshot.index_rows(),
             ortools_version=ortools_version(),
             parameters=options.to_dict(),
             seed=options.seed,

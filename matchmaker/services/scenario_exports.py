@@ -14,6 +14,7 @@ from matchmaker.models import (
     ApplicationStatus,
     Firm,
     LockedPair,
+    MatchingRun,
     Mission,
     Region,
     Round,
@@ -46,6 +47,14 @@ class Snapshot:
         """The (firm, mission) pair of each application id."""
         return {application_id: pair for pair, application_id in self.application_ids.items()}
 
+    def index_rows(self) -> list[list[Any]]:
+        """The index as a run keeps it with the snapshot (MatchingRun.application_index):
+        [firm, mission, application id] rows, sorted by pair."""
+        return [
+            [firm, mission, application_id]
+            for (firm, mission), application_id in sorted(self.application_ids.items())
+        ]
+
 
 def round_snapshot(*, session: Session, round_id: str) -> dict[str, Any]:
     """The round as the scenario document a run solves; Invalid if it no longer is one."""
@@ -59,6 +68,22 @@ def take_snapshot(*, session: Session, round_id: str) -> Snapshot:
     """The round's snapshot with its index, read in the session's transaction."""
     document = round_snapshot(session=session, round_id=round_id)
     return Snapshot(document, application_ids(session=session, round_id=round_id))
+
+
+def kept_application_ids(run: MatchingRun) -> dict[Pair, int] | None:
+    """The index kept with the run's snapshot; None for a run from before it was kept."""
+    if run.application_index is None:
+        return None
+    return {(firm, mission): int(id_) for firm, mission, id_ in run.application_index}
+
+
+def run_application_ids(*, session: Session, run: MatchingRun) -> dict[Pair, int]:
+    """Application ids of the run's snapshot by their (firm, mission) ids: the index kept
+    with the snapshot, or, for a run from before it was kept, the round's as it is now."""
+    kept = kept_application_ids(run)
+    if kept is None:
+        return application_ids(session=session, round_id=run.round_id)
+    return kept
 
 
 # --------------------------------------------------------------------------- the firm-key rule

@@ -9,13 +9,14 @@ from fastapi import Form
 from fastapi.responses import RedirectResponse
 
 from matchmaker.deps import SESSION_COOKIE
+from matchmaker.i18n import mark
 from matchmaker.services import accounts
 
 Email = Annotated[str, Form(max_length=320)]
 Password = Annotated[str, Form(max_length=200)]
 
 HOME_BY_ROLE = {"organiser": "/organiser", "branch_org": "/branch", "sme": "/sme"}
-ROLE_LABELS = {"organiser": "organiser", "branch_org": "branch organisation"}
+ROLE_LABELS = {"organiser": mark("organiser"), "branch_org": mark("branch organisation")}
 
 
 def logged_in(url: str, token: str) -> RedirectResponse:

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from matchmaker.deps import SESSION_COOKIE, CsrfChecked, OptionalUser, SessionDep, SettingsDep
+from matchmaker.i18n import gettext, mark
 from matchmaker.security import client_address
 from matchmaker.services import accounts, logins
 from matchmaker.web.account_forms import HOME_BY_ROLE, Email, Password, logged_in
@@ -58,7 +59,10 @@ def login(
             "auth/login.html",
             status_code=429,
             next=safe_next(next),
-            error=f"Too many failed logins. Try again in {error.retry_after} seconds.",
+            error=gettext(
+                "Too many failed logins. Try again in %(seconds)s seconds.",
+                seconds=error.retry_after,
+            ),
             email=email,
         )
         response.headers["Retry-After"] = str(error.retry_after)
@@ -69,7 +73,7 @@ def login(
             "auth/login.html",
             status_code=400,
             next=safe_next(next),
-            error="Unknown email address or wrong password.",
+            error=gettext("Unknown email address or wrong password."),
             email=email,
         )
     started = accounts.start_session(session=session, user=user)
@@ -86,8 +90,8 @@ def logout(request: Request, session: SessionDep, user: OptionalUser) -> Respons
     return response
 
 
-PASSWORD_RESET = "Your new password is saved. Log in with it."
-REGISTERED = (
+PASSWORD_RESET = mark("Your new password is saved. Log in with it.")
+REGISTERED = mark(
     "Thank you. If this e-mail address was new, your account is ready: log in with it and "
     "the password you chose. If it had an account already, that account is unchanged: log in "
     "with its own password."

@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
 from matchmaker.deps import CurrentUser, SessionDep
+from matchmaker.i18n import mark
 from matchmaker.models import Role, User
 from matchmaker.services import accounts as account_service
 from matchmaker.services import invitations as invitation_service
@@ -18,6 +19,8 @@ from matchmaker.web.account_forms import ROLE_LABELS, Email
 from matchmaker.web.form_routes import form_post
 from matchmaker.web.pages import see_other
 from matchmaker.web.rendering import render
+
+REVOKED = mark("The invitation is withdrawn: its link no longer works.")
 
 
 def _list_page(
@@ -55,7 +58,7 @@ def invitation_router(role: Role, prefix: str) -> APIRouter:
     def invitations_page(
         request: Request, session: SessionDep, user: CurrentUser, notice: str | None = None
     ) -> Response:
-        shown = "The invitation is withdrawn: its link no longer works." if notice else None
+        shown = str(REVOKED) if notice else None
         return _list_page(request, session, user, prefix, notice=shown)
 
     @form_post(router, "")

@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
 from matchmaker.deps import SessionDep
+from matchmaker.i18n import mark
 from matchmaker.services import accounts as account_service
 from matchmaker.services import invitations as invitation_service
 from matchmaker.web.account_forms import HOME_BY_ROLE, ROLE_LABELS, Password, logged_in
@@ -17,14 +18,14 @@ from matchmaker.web.rendering import render
 
 router = APIRouter(tags=["pages: invitations"])
 
-UNUSABLE = (
+UNUSABLE = mark(
     "This invitation link cannot be used: it is unknown, was used already, has expired or "
     "was withdrawn. Ask the person who invited you for a new link."
 )
 
 
 def _unusable() -> HTTPException:
-    return HTTPException(status.HTTP_404_NOT_FOUND, UNUSABLE)
+    return HTTPException(status.HTTP_404_NOT_FOUND, str(UNUSABLE))
 
 
 def _accept_form(request: Request, session: Session, token: str, **shown: Any) -> Response:

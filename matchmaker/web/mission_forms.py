@@ -13,6 +13,7 @@ from fastapi.responses import Response
 from sqlmodel import Session
 from starlette.datastructures import FormData
 
+from matchmaker.i18n import gettext
 from matchmaker.models import (
     Mission,
     MissionCreate,
@@ -51,11 +52,11 @@ def _form_int(
     text = (raw or "").strip()
     if not text:
         if required:
-            problems.append(Problem(name, "is required"))
+            problems.append(Problem(name, gettext("is required")))
         return blank
     number = ascii_int(text)
     if number is None:
-        problems.append(Problem(name, f"{text!r} is not a whole number"))
+        problems.append(Problem(name, gettext("%(text)s is not a whole number", text=repr(text))))
     return number
 
 
@@ -65,7 +66,12 @@ def _form_date(problems: list[Problem], name: str, raw: str | None) -> date | No
         return date.fromisoformat(text)
     except ValueError:
         problems.append(
-            Problem(name, f"{text!r} is not a date (YYYY-MM-DD)" if text else "is required")
+            Problem(
+                name,
+                gettext("%(text)s is not a date (YYYY-MM-DD)", text=repr(text))
+                if text
+                else gettext("is required"),
+            )
         )
         return None
 
@@ -261,7 +267,11 @@ def yours_versus_theirs(
         if name == "sectors":
             if sorted(checked) != sorted(mission.sectors):
                 differences.append(
-                    (name, ", ".join(checked) or "all", ", ".join(mission.sectors) or "all")
+                    (
+                        name,
+                        ", ".join(checked) or gettext("all"),
+                        ", ".join(mission.sectors) or gettext("all"),
+                    )
                 )
         elif name == "region_min":
             yours = {k: v for k, v in (values.get("region_min") or {}).items() if v}
@@ -269,8 +279,9 @@ def yours_versus_theirs(
                 differences.append(
                     (
                         name,
-                        ", ".join(f"{k} {v}" for k, v in yours.items()) or "none",
-                        ", ".join(f"{k} {v}" for k, v in mission.region_min.items()) or "none",
+                        ", ".join(f"{k} {v}" for k, v in yours.items()) or gettext("none"),
+                        ", ".join(f"{k} {v}" for k, v in mission.region_min.items())
+                        or gettext("none"),
                     )
                 )
         elif name in text and text[name].strip() != now.get(name, ""):
@@ -295,7 +306,7 @@ def save_mission(
         values["scope"] = Scope.national.value
     version = ascii_int(str(form.get("version") or ""))
     if version is None:
-        raise HTTPException(400, "the form lacks the mission's version; reload it")
+        raise HTTPException(400, gettext("the form lacks the mission's version; reload it"))
     try:
         if mission.version != version:
             raise mission_service.Stale(mission, version)

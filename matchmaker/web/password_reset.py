@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session
 
 from matchmaker.deps import SessionDep, SettingsDep
+from matchmaker.i18n import mark
 from matchmaker.services import password_resets
 from matchmaker.services.accounts import AccountError
 from matchmaker.web.account_forms import Email, Password
@@ -17,7 +18,7 @@ from matchmaker.web.rendering import render
 
 router = APIRouter(tags=["pages: accounts"])
 
-LINK_SENT = (
+LINK_SENT = mark(
     "If an account has this e-mail address, a link to choose a new password is on its way. "
     "It works for one hour. No mail? Check your spam folder, or ask again in a few minutes."
 )

@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from sqlmodel import Session
 
-from matchmaker import csrf, db, i18n, resources, times
+from matchmaker import csrf, db, i18n, resources
 from matchmaker.deps import SESSION_COOKIE
 from matchmaker.models import User
 from matchmaker.services import accounts
@@ -18,7 +18,6 @@ from matchmaker.services.errors import Invalid, ServiceError
 templates = Jinja2Templates(directory=str(resources.templates_dir()))
 templates.env.add_extension("jinja2.ext.i18n")
 i18n.install(templates.env)  # {% trans %}, gettext and the formats of the current language
-templates.env.globals["amsterdam_time"] = times.amsterdam_time  # every page's times
 
 
 def csrf_token(request: Request) -> str:

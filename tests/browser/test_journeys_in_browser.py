@@ -230,11 +230,12 @@ def test_sme_applies_organiser_matches_and_publishes_sme_answers(
             m
             for m in list(inbox.messages)
             if m["To"] == "directie@aquanoord.nl"
-            and str(m["Subject"]).startswith("Er is een plaats voor u vrij: Water fair Amsterdam")
+            and str(m["Subject"]).startswith("A place is free for you: Water fair Amsterdam")
         ]
         time.sleep(0.1)
     assert offered, inbox.subjects()
-    assert "uiterlijk" in body_of(offered[0]) and "(Amsterdam time)" in body_of(offered[0])
+    assert 'on your "Placements" page by ' in body_of(offered[0])
+    assert "(Amsterdam time)" in body_of(offered[0])
     browser.get(f"{base}/sme/placements")
     browser.find_element(By.LINK_TEXT, "Water fair Amsterdam").click()
     wait_for_text(browser, "Please answer by")

@@ -29,6 +29,7 @@ from tests.web.test_runs_support import (
 pytestmark = pytest.mark.usefixtures("runner")
 
 AUDIT = "/api/organiser/audit"
+DUTCH = {"Accept-Language": "nl"}  # the pages' words as a Dutch reader reads them
 
 
 def _organisation(app: FastAPI, client: TestClient) -> int:
@@ -147,11 +148,14 @@ def test_a_bad_filter_is_refused_naming_its_field(
 
 
 def test_the_page_shows_a_bad_filter_on_its_form(clients: Clients) -> None:
-    page = clients.organiser.get("/organiser/audit", params={"from": "2027-13-01", "actor": "x@y"})
+    bad = {"from": "2027-13-01", "actor": "x@y"}
+    page = clients.organiser.get("/organiser/audit", params=bad)
     assert page.status_code == 422
-    assert "Het auditlog kan zo niet gefilterd worden" in page.text
+    assert "The audit log cannot be filtered so" in page.text
     assert "<strong>from</strong>" in page.text and "is not a date" in page.text
     assert 'value="x@y"' in page.text, "the form keeps what was typed"
+    dutch = clients.organiser.get("/organiser/audit", params=bad, headers=DUTCH)
+    assert "Het auditlog kan zo niet gefilterd worden" in dutch.text
 
 
 def test_pages_are_capped_and_a_page_past_the_end_is_empty(app: FastAPI, clients: Clients) -> None:
@@ -170,7 +174,11 @@ def test_pages_are_capped_and_a_page_past_the_end_is_empty(app: FastAPI, clients
     assert beyond.json()["entries"] == [] and beyond.json()["total"] == total
     page = organiser.get("/organiser/audit", params={"page_size": 2, "action": "run"})
     assert page.status_code == 200
-    assert "Volgende" in page.text and "page=2" in page.text and "action=run" in page.text
+    assert "Next" in page.text and "page=2" in page.text and "action=run" in page.text
+    dutch = organiser.get(
+        "/organiser/audit", params={"page_size": 2, "action": "run"}, headers=DUTCH
+    )
+    assert "Volgende" in dutch.text
 
 
 # --------------------------------------------------------------------------- tenants
@@ -285,10 +293,10 @@ def test_an_sme_reads_only_the_decisions_about_its_own_firm(app: FastAPI, client
     shown = sme_b.get("/api/sme/decisions").text
     assert all(c["field"] in FIRM_FIELDS for d in decisions_b for c in d["changes"])
     assert "Firm F3 BV" not in shown and "Firm F1 BV" not in shown and "offers" not in shown
-    page_b = sme_b.get("/sme/decisions").text
+    page_b = sme_b.get("/sme/decisions", headers=DUTCH).text
     assert "Besluiten over uw bedrijf" in page_b and "Plaats afgeslagen" in page_b
     assert "Firm F1 BV" not in page_b and "Firm F3 BV" not in page_b
-    page_a = sme_a.get("/sme/decisions").text
+    page_a = sme_a.get("/sme/decisions", headers=DUTCH).text
     assert "Plaats geaccepteerd" in page_a and "Firm F2 BV" not in page_a
 
 
@@ -325,7 +333,7 @@ def test_every_firm_reads_its_published_result_and_its_offer_from_the_waiting_li
     assert offered.answer_by is not None
     assert told["answer_by"]["after"]["nl"] == times.amsterdam_time_nl(offered.answer_by)
     assert "freed" not in told, "the freed place is another firm's"
-    page = sme_c.get("/sme/decisions").text
+    page = sme_c.get("/sme/decisions", headers=DUTCH).text
     assert "Plaats aangeboden van de wachtlijst" in page and "Firm F2 BV" not in page
     # The organiser reads the same rows, each firm's result among them.
     results = _all(clients.organiser, action="placement.publish")["entries"]
@@ -362,7 +370,7 @@ def test_an_sme_reads_its_case_review_by_the_organisation(app: FastAPI, clients:
 def test_the_dashboards_link_the_audit_pages_in_dutch(app: FastAPI, clients: Clients) -> None:
     home = clients.organiser.get("/organiser")
     assert 'href="/organiser/audit"' in home.text
-    page = clients.organiser.get("/organiser/audit")
+    page = clients.organiser.get("/organiser/audit", headers=DUTCH)
     assert page.status_code == 200
     assert "Wie wat deed, wanneer" in page.text and "Tot en met" in page.text
     assert "CSV (Nederlands)" in page.text

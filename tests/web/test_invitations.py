@@ -146,7 +146,7 @@ def test_an_organiser_invites_a_colleague_who_chooses_a_password(
         assert stored.expires_at - stored.created_at == timedelta(days=7)
         # The link is mailed to the colleague too, in the invitation's own transaction.
         (mail,) = session.exec(select(OutboxMessage).where(OutboxMessage.kind == "invitation"))
-        assert mail.to_address == "collega@kvk.nl" and "Uitnodiging" in mail.subject
+        assert mail.to_address == "collega@kvk.nl" and "Invitation" in mail.subject
         assert "https://testserver" + link in mail.body
 
     colleague = anonymous(app)

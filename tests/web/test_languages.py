@@ -13,7 +13,7 @@ from matchmaker.main import create_app
 from matchmaker.models import User
 from matchmaker.settings import Settings
 from matchmaker.web.language_choice import choose, from_accept_language
-from tests.web.clients import Clients, post_form
+from tests.web.clients import Clients, post_form, register
 
 
 @pytest.mark.parametrize(
@@ -107,3 +107,31 @@ def test_a_logged_in_users_choice_is_saved_and_wins_on_another_browser(app, clie
     sme.cookies.set("mm_language", "en")
     page = sme.get("/sme", headers={"Accept-Language": "en"})
     assert '<html lang="nl">' in page.text and "Mijn aanmeldingen" in page.text
+
+
+def test_error_pages_have_a_title_in_the_readers_language(anonymous: TestClient):
+    english = anonymous.get("/no/such/page", headers={"Accept-Language": "en"})
+    assert english.status_code == 404
+    assert "<title>Not found · matchmaker</title>" in english.text
+    dutch = anonymous.get("/no/such/page", headers={"Accept-Language": "nl"})
+    assert "<title>Niet gevonden · matchmaker</title>" in dutch.text
+    assert "Terug naar de startpagina" in dutch.text
+
+
+def test_the_firm_form_names_the_built_in_sectors_in_the_readers_language(clients: Clients):
+    sme = clients.new_anonymous()
+    register(sme, "sme", email="taal@aquanoord.nl")
+    dutch = sme.get("/sme/firm", headers={"Accept-Language": "nl"}).text
+    assert '<select name="sector"' in dutch
+    assert ">Watertechnologie</option>" in dutch and "Water technology" not in dutch
+    english = sme.get("/sme/firm", headers={"Accept-Language": "en"}).text
+    assert ">Water technology</option>" in english
+
+
+def test_the_switch_returns_to_the_page_the_browser_came_from(anonymous: TestClient):
+    came_from = {"referer": "https://testserver/missions?country=DE"}
+    answer = post_form(anonymous, "/language", {"language": "nl"}, headers=came_from)
+    assert answer.headers["location"] == "/missions?country=DE"
+    elsewhere = {"referer": "https://evil.example/phish"}
+    answer = post_form(anonymous, "/language", {"language": "nl"}, headers=elsewhere)
+    assert answer.headers["location"] == "/"

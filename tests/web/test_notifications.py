@@ -60,12 +60,12 @@ def test_a_reviewed_case_is_mailed_to_the_firm_and_a_rejection_needs_a_reason(
     assert rejected.status_code == 303
     (mail,) = _mail(app, "business_case.rejected")
     assert mail.to_address == sme.email  # type: ignore[attr-defined]
-    assert "niet geaccepteerd" in mail.subject and REASON in mail.body
+    assert "not accepted" in mail.subject and REASON in mail.body  # the default: English
 
     verified = organiser.post(f"/api/organiser/business-cases/{case_id}/verify")
     assert verified.status_code == 200
     (mail,) = _mail(app, "business_case.verified")
-    assert mail.to_address == sme.email and "geverifieerd" in mail.subject  # type: ignore[attr-defined]
+    assert mail.to_address == sme.email and "verified" in mail.subject  # type: ignore[attr-defined]
 
 
 def test_publishing_mails_each_firm_its_result_and_a_freed_place_mails_the_next_firm(
@@ -90,4 +90,4 @@ def test_publishing_mails_each_firm_its_result_and_a_freed_place_mails_the_next_
     assert post_form(placed, f"/sme/placements/{f1.id}/decline").status_code == 303
     (offer,) = _mail(app, "placement.offered")
     assert offer.to_address == waiting.email  # type: ignore[attr-defined]
-    assert "Er is een plaats voor u vrij" in offer.subject
+    assert "A place is free for you" in offer.subject

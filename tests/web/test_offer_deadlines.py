@@ -9,7 +9,7 @@ import pytest
 from fastapi import FastAPI
 from sqlmodel import Session, col, select
 
-from matchmaker import times
+from matchmaker import i18n, times
 from matchmaker.models import AuditLog, OutboxMessage, Placement, PlacementStatus
 from matchmaker.models.common import utcnow
 from matchmaker.services import mail_texts, offer_deadlines
@@ -50,17 +50,19 @@ def test_an_offer_is_answered_by_the_end_of_the_fifth_day_in_amsterdam(
     assert "Please answer by " + times.amsterdam_time(mine.answer_by) in page.text
     shown = clients.sme.get(f"/api/sme/placements/{mine.id}").json()
     assert shown["answer_by"] is not None
-    # The offer e-mails name the date, in Dutch and in English.
-    _subject, body = mail_texts.render(
-        "place_offered",
-        mission="Hamburg",
-        dates="2027-01-10",
-        answer_by=times.amsterdam_time(mine.answer_by),
-        answer_by_nl=times.amsterdam_time_nl(mine.answer_by),
-    )
-    assert times.amsterdam_time_nl(mine.answer_by) in body
-    assert times.amsterdam_time(mine.answer_by) in body
-    assert " om 23:59" in body and " at 23:59" in body
+    # The offer e-mails name the date, in Dutch to a Dutch reader and in English to others.
+    bodies = {}
+    for language in ("nl", "en"):
+        with i18n.language(language):
+            _subject, bodies[language] = mail_texts.render(
+                "place_offered",
+                mission="Hamburg",
+                dates="2027-01-10",
+                answer_by=mail_texts.moment(mine.answer_by),
+            )
+    assert times.amsterdam_time_nl(mine.answer_by) in bodies["nl"]
+    assert times.amsterdam_time(mine.answer_by) in bodies["en"]
+    assert " om 23:59" in bodies["nl"] and " at 23:59" in bodies["en"]
 
 
 def test_the_organiser_sets_the_answer_days_and_bad_values_name_the_field(

@@ -67,7 +67,7 @@ def scan_public(scan: ReadinessScan, firm: Firm) -> ScanPublic:
         answers=scan.answers,
         track=track,
         track_title=readiness.TRACK_TITLES[track],
-        reason=scan.reason,
+        reason=readiness.advice(scan.answers, scan.reason),
         readiness=ReadinessFlags(
             strategy=flags.strategy, organisation=flags.organisation, finance=flags.finance
         ),

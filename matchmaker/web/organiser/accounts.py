@@ -6,6 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from matchmaker.deps import CurrentUser, SessionDep
+from matchmaker.i18n import mark
 from matchmaker.services import accounts as account_service
 from matchmaker.web.form_routes import form_post
 from matchmaker.web.pages import see_other
@@ -14,8 +15,8 @@ from matchmaker.web.rendering import render
 router = APIRouter(prefix="/organiser/accounts", tags=["pages: organiser"])
 
 NOTICES = {
-    "disabled": "The account is disabled: its sessions and tokens have ended.",
-    "enabled": "The account is enabled: its owner can log in again.",
+    "disabled": mark("The account is disabled: its sessions and tokens have ended."),
+    "enabled": mark("The account is enabled: its owner can log in again."),
 }
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException
 
 from matchmaker.deps import CurrentUser, SessionDep
+from matchmaker.i18n import gettext
 from matchmaker.services import agendas as agenda_service
 from matchmaker.services import meetings as meeting_service
 from matchmaker.web.agenda_pages import AgendaPage, add_agenda_routes
@@ -22,7 +23,7 @@ def _shown(
 ) -> AgendaPage:
     """The agenda of the firm or partner in the path (404 for neither, or another's)."""
     if kind not in ("firms", "partners"):
-        raise HTTPException(404, "no such participant")
+        raise HTTPException(404, gettext("no such participant"))
     day = meeting_service.visible_day(session=session, mission_id=mission_id, user=user)
     if kind == "partners":
         partner = meeting_service.visible_partner(
@@ -34,7 +35,10 @@ def _shown(
             session=session, mission_id=mission_id, firm_id=participant_id
         )
         if firm is None:
-            raise HTTPException(404, f"firm {participant_id} is not placed on this mission")
+            raise HTTPException(
+                404,
+                gettext("firm %(firm)s is not placed on this mission", firm=participant_id),
+            )
         agenda = agenda_service.agenda(session=session, day=day, firm=firm)
     base = f"{day_url(mission_id)}/{kind}/{participant_id}/agenda"
     return AgendaPage(agenda, base, day_url(mission_id))

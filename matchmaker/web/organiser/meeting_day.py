@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
 from matchmaker.deps import CurrentUser, SessionDep
+from matchmaker.i18n import mark
 from matchmaker.models import User
 from matchmaker.services import agendas as agenda_service
 from matchmaker.services import meeting_requests as request_service
@@ -29,17 +30,19 @@ router = APIRouter(prefix="/organiser/missions/{mission_id}/meetings", tags=["pa
 
 ACTIVE = ("queued", "running")
 NOTICES = {
-    "saved": "The meeting day is saved.",
-    "partner": "The partner is added.",
-    "imported": "The partners of the file are added.",
-    "request": "The meeting request is recorded.",
-    "deleted": "The meeting request is removed.",
-    "stopping": "The schedule run is stopping; it keeps the best schedule found so far.",
-    "removed": "The partner and the meetings requested with it are removed.",
-    "scheduling": "Scheduling all requested meetings: the schedule appears when the run ends.",
-    "locked": "The meeting is locked in its slot at its table; later runs keep it there.",
-    "unlocked": "The meeting is unlocked.",
-    "published": "The schedule is published: every firm and partner can read its agenda.",
+    "saved": mark("The meeting day is saved."),
+    "partner": mark("The partner is added."),
+    "imported": mark("The partners of the file are added."),
+    "request": mark("The meeting request is recorded."),
+    "deleted": mark("The meeting request is removed."),
+    "stopping": mark("The schedule run is stopping; it keeps the best schedule found so far."),
+    "removed": mark("The partner and the meetings requested with it are removed."),
+    "scheduling": mark(
+        "Scheduling all requested meetings: the schedule appears when the run ends."
+    ),
+    "locked": mark("The meeting is locked in its slot at its table; later runs keep it there."),
+    "unlocked": mark("The meeting is unlocked."),
+    "published": mark("The schedule is published: every firm and partner can read its agenda."),
 }
 Notice = Annotated[str | None, notices(NOTICES)]
 DAY_REFUSALS: tuple[type[ServiceError], ...] = (Invalid, MeetingRefused)

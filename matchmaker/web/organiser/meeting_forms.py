@@ -9,6 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from matchmaker.i18n import gettext
 from matchmaker.models import MeetingDay
 from matchmaker.services.errors import Invalid
 from matchmaker.services.meetings import DayInput
@@ -72,23 +73,23 @@ def parse_day_form(form: dict[str, str]) -> DayInput:
     try:
         values["day"] = date.fromisoformat(form.get("day", "").strip())
     except ValueError:
-        problems["day"] = "a date like 2027-03-15"
+        problems["day"] = gettext("a date like 2027-03-15")
     match = re.fullmatch(
         r"([0-9]{1,2}):([0-9]{2})(?::[0-9]{2})?", form.get("start_time", "").strip()
     )
     if match and int(match[1]) < 24 and int(match[2]) < 60:
         values["start_time"] = time(int(match[1]), int(match[2]))
     else:
-        problems["start_time"] = "a time like 09:00"
+        problems["start_time"] = gettext("a time like 09:00")
     for name in ("slot_minutes", "slots", "morning_slots", "lunch_minutes", "tables"):
         text = form.get(name, "").strip() or ("0" if name == "lunch_minutes" else "")
         if re.fullmatch(r"[0-9]{1,4}", text):
             values[name] = int(text)
         else:
-            problems[name] = "a whole number"
+            problems[name] = gettext("a whole number")
     fairness = form.get("fairness", "").strip()
     if fairness and not re.fullmatch(r"[0-9]{1,3}", fairness):
-        problems["fairness"] = "a whole number, or empty for no bound"
+        problems["fairness"] = gettext("a whole number, or empty for no bound")
     values["fairness"] = int(fairness) if fairness and "fairness" not in problems else None
     values["venue"] = form.get("venue", "").strip() or None
     if problems:

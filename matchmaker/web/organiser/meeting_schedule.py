@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 from matchmaker import jobs
 from matchmaker.deps import CurrentUser, SessionDep
+from matchmaker.i18n import gettext
 from matchmaker.models import User
 from matchmaker.services import meeting_requests as request_service
 from matchmaker.services import meeting_runs as schedule_service
@@ -125,17 +126,23 @@ def _publish_confirmation(session: SessionDep, user: CurrentUser, mission_id: in
     day = meeting_service.visible_day(session=session, mission_id=mission_id, user=user)
     mission = meeting_service.visible_mission(session=session, mission_id=mission_id, user=user)
     return Confirmation(
-        question=f"Publish the agendas of {mission.title}'s meeting day?",
+        question=gettext("Publish the agendas of %(title)s's meeting day?", title=mission.title),
         happens=(
-            f"Every placed firm and every partner can read its agenda for "
-            f"{day.day.isoformat()} and download it as a calendar file.",
-            "The day becomes final: its set-up, partners, requests and schedule no longer change.",
+            gettext(
+                "Every placed firm and every partner can read its agenda for "
+                "%(day)s and download it as a calendar file.",
+                day=day.day.isoformat(),
+            ),
+            gettext(
+                "The day becomes final: its set-up, partners, requests and schedule no longer "
+                "change."
+            ),
         ),
-        undo="No: publishing the agendas cannot be undone.",
+        undo=gettext("No: publishing the agendas cannot be undone."),
         action=f"{day_url(mission_id)}/publish",
-        yes="Yes, publish the agendas",
+        yes=gettext("Yes, publish the agendas"),
         back=day_url(mission_id),
-        back_label=f"Meeting day of {mission.title}",
+        back_label=gettext("Meeting day of %(title)s", title=mission.title),
     )
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from starlette.datastructures import FormData
 
+from matchmaker.i18n import gettext
 from matchmaker.services import rounds as round_service
 from matchmaker.services.errors import Invalid, Problem
 from matchmaker.text import ascii_int
@@ -28,7 +29,9 @@ def round_input(form: FormData) -> tuple[round_service.RoundInput, list[Problem]
             return default
         number = ascii_int(text[name])
         if number is None:
-            problems.append(Problem(name, f"{text[name]!r} is not a whole number"))
+            problems.append(
+                Problem(name, gettext("%(text)s is not a whole number", text=repr(text[name])))
+            )
             return default
         return number
 
@@ -40,11 +43,23 @@ def round_input(form: FormData) -> tuple[round_service.RoundInput, list[Problem]
             if priority is None:
                 priority = 0
                 problems.append(
-                    Problem("regions", f"line {line_number}: priority {parts[2]!r} is not a number")
+                    Problem(
+                        "regions",
+                        gettext(
+                            "line %(line)s: priority %(priority)s is not a number",
+                            line=line_number,
+                            priority=repr(parts[2]),
+                        ),
+                    )
                 )
         if len(parts) < 2 or len(parts) > 3:
             problems.append(
-                Problem("regions", f"line {line_number}: write code, name and (optional) priority")
+                Problem(
+                    "regions",
+                    gettext(
+                        "line %(line)s: write code, name and (optional) priority", line=line_number
+                    ),
+                )
             )
             continue
         regions.append(round_service.RegionInput(parts[0], parts[1], priority))
@@ -52,7 +67,12 @@ def round_input(form: FormData) -> tuple[round_service.RoundInput, list[Problem]
     for line_number, parts in enumerate(_lines(text.get("sectors", "")), start=1):
         if len(parts) < 2 or len(parts) > 3 or (len(parts) == 3 and parts[2] not in ("", "focus")):
             problems.append(
-                Problem("sectors", f"line {line_number}: write code, name and (optional) 'focus'")
+                Problem(
+                    "sectors",
+                    gettext(
+                        "line %(line)s: write code, name and (optional) 'focus'", line=line_number
+                    ),
+                )
             )
             continue
         sectors.append(
@@ -89,6 +109,12 @@ def _line_of(problem: Problem) -> str:
     head, _, rest = problem.path.partition("[")
     index, _, field = rest.partition("]")
     try:
-        return f"line {int(index) + 1} ({field.lstrip('.') or head}): {problem.message}"
+        line = int(index) + 1
     except ValueError:
         return str(problem)
+    # "message" is gettext's own argument, so the values are filled in here.
+    return gettext("line %(line)s (%(field)s): %(message)s") % {
+        "line": line,
+        "field": field.lstrip(".") or head,
+        "message": problem.message,
+    }

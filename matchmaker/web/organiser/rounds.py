@@ -13,6 +13,7 @@ from sqlmodel import Session
 
 from matchmaker import times
 from matchmaker.deps import CurrentUser, SessionDep
+from matchmaker.i18n import gettext, mark
 from matchmaker.models import Round, RoundStatus, User
 from matchmaker.models.rounds import MAX_ANSWER_DAYS
 from matchmaker.services import dashboard as dashboard_service
@@ -154,14 +155,18 @@ def open_round(request: Request, session: SessionDep, user: CurrentUser, round_i
 def _close_confirmation(session: SessionDep, user: CurrentUser, round_id: str) -> Confirmation:
     round_row = visible_round(session, user, round_id)
     return Confirmation(
-        question=f"Close {round_row.name} for applications?",
+        question=gettext("Close %(name)s for applications?", name=round_row.name),
         happens=(
-            "Firms can no longer apply, withdraw or change their preferences in this round.",
-            "You can then run the matching and review the roster before publishing it.",
+            gettext(
+                "Firms can no longer apply, withdraw or change their preferences in this round."
+            ),
+            gettext("You can then run the matching and review the roster before publishing it."),
         ),
-        undo="Yes: you can re-open the round for applications until a roster is published.",
+        undo=gettext(
+            "Yes: you can re-open the round for applications until a roster is published."
+        ),
         action=round_url(round_row.id, "/close"),
-        yes="Yes, close the round",
+        yes=gettext("Yes, close the round"),
         back=round_url(round_row.id),
         back_label=round_row.name,
     )
@@ -191,7 +196,7 @@ def reopen_round(
     return _move(request, session, user, round_id, "reopen")
 
 
-_SETTING_LABELS = {"answer_days": "Answer days", "applications_close_at": "Deadline"}
+_SETTING_LABELS = {"answer_days": mark("Answer days"), "applications_close_at": mark("Deadline")}
 
 
 def _setting_refused(
@@ -223,7 +228,11 @@ def set_deadline(
                     date.fromisoformat(day_text), time.fromisoformat(clock_text)
                 )
             except ValueError:
-                problem = f"{day_text} {clock_text} is not a date (YYYY-MM-DD) and time (HH:MM)"
+                problem = gettext(
+                    "%(day)s %(time)s is not a date (YYYY-MM-DD) and time (HH:MM)",
+                    day=day_text,
+                    time=clock_text,
+                )
                 raise Invalid([Problem("applications_close_at", problem)]) from None
         round_service.set_deadline(
             session=session, actor=user, round_id=round_id, close_at=close_at
@@ -245,8 +254,11 @@ def set_answer_days(
                 [
                     Problem(
                         "answer_days",
-                        f"{text or 'nothing'} is not a whole number of days from 1 to "
-                        f"{MAX_ANSWER_DAYS}",
+                        gettext(
+                            "%(text)s is not a whole number of days from 1 to %(most)s",
+                            text=text or gettext("nothing"),
+                            most=MAX_ANSWER_DAYS,
+                        ),
                     )
                 ]
             )

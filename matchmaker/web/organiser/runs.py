@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 from matchmaker import jobs
 from matchmaker.deps import CurrentUser, SessionDep
+from matchmaker.i18n import gettext
 from matchmaker.models import PlacementStatus, RoundStatus, User
 from matchmaker.services import reasons, waiting_queues
 from matchmaker.services import rosters as roster_service
@@ -122,6 +123,7 @@ def run_page_response(
             else []
         ),
         plain_status=reasons.STATUS_FOR_FIRM,
+        reason_labels=reasons.LABEL,
         ortools_installed=run_service.ortools_version(),
         **shown,
         statuses=PlacementStatus,
@@ -177,19 +179,26 @@ def _publish_confirmation(session: SessionDep, user: CurrentUser, run_id: int) -
     run = run_service.visible_run(session=session, run_id=run_id, user=user)
     round_row = round_service.round_by_id(session=session, round_id=run.round_id)
     return Confirmation(
-        question=f"Publish the roster of matching run {run_id}?",
+        question=gettext("Publish the roster of matching run %(run)s?", run=run_id),
         happens=(
-            f"Every placement of this run becomes an offer to its firm in {round_row.name}.",
-            "Every firm that applied sees its result, with the reason for each application "
-            "that has no place, and gets an e-mail about it.",
-            "The round's missions no longer change; a firm that declines or withdraws frees "
-            "its place for the waiting list.",
+            gettext(
+                "Every placement of this run becomes an offer to its firm in %(round)s.",
+                round=round_row.name,
+            ),
+            gettext(
+                "Every firm that applied sees its result, with the reason for each application "
+                "that has no place, and gets an e-mail about it."
+            ),
+            gettext(
+                "The round's missions no longer change; a firm that declines or withdraws frees "
+                "its place for the waiting list."
+            ),
         ),
-        undo="No: publishing cannot be undone, and the e-mails cannot be called back.",
+        undo=gettext("No: publishing cannot be undone, and the e-mails cannot be called back."),
         action=f"/organiser/runs/{run_id}/publish",
-        yes="Yes, publish the roster",
+        yes=gettext("Yes, publish the roster"),
         back=f"/organiser/runs/{run_id}",
-        back_label=f"Matching run {run_id}",
+        back_label=gettext("Matching run %(run)s", run=run_id),
     )
 
 

@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
 from matchmaker.deps import CsrfChecked, CurrentUser, SessionDep
+from matchmaker.i18n import mark
 from matchmaker.models import BusinessCase, BusinessCaseCreate, BusinessCaseUpdate
 from matchmaker.services import firms as firm_service
 from matchmaker.services.errors import Invalid
@@ -45,10 +46,10 @@ def _case_form(
 
 
 EVIDENCE_LABELS = [
-    ("none", "None yet"),
-    ("leads", "Leads: named prospects who showed interest"),
-    ("letter_of_intent", "A letter of intent from a buyer"),
-    ("order", "An order"),
+    ("none", mark("None yet")),
+    ("leads", mark("Leads: named prospects who showed interest")),
+    ("letter_of_intent", mark("A letter of intent from a buyer")),
+    ("order", mark("An order")),
 ]
 
 

@@ -10,6 +10,7 @@ from fastapi.responses import RedirectResponse
 from sqlmodel import Session
 
 from matchmaker.deps import CurrentUser, SessionDep
+from matchmaker.i18n import mark
 from matchmaker.models import Firm, User
 from matchmaker.services import firms as firm_service
 from matchmaker.web.pages import SeeOther, notices, see_other
@@ -17,13 +18,20 @@ from matchmaker.web.pages import SeeOther, notices, see_other
 REGISTER_URL = "/sme/firm"
 
 NOTICES = {
-    "registered": "Your firm is registered. Take the readiness scan next.",
-    "saved": "Your firm profile is saved.",
-    "case_saved": "Business case saved. It waits for the organiser to verify it.",
-    "applied": "Application sent.",
-    "already_applied": "You had sent this application already; nothing changed.",
-    "withdrawn": "Application withdrawn.",
-    "preferences_saved": "Your preferences for this round are saved.",
+    "registered": mark("Your firm is registered. Take the readiness scan next."),
+    "saved": mark("Your firm profile is saved."),
+    "case_saved": mark("Business case saved. It waits for the organiser to verify it."),
+    "applied": mark("Application sent."),
+    "already_applied": mark("You had sent this application already; nothing changed."),
+    "withdrawn": mark("Application withdrawn."),
+    "preferences_saved": mark("Your preferences for this round are saved."),
+}
+
+# The 404 of an object the SME's firm does not own, by the object's name (see own_firm).
+NO_SUCH = {
+    "application": mark("no such application"),
+    "business case": mark("no such business case"),
+    "readiness scan": mark("no such readiness scan"),
 }
 
 
@@ -65,5 +73,5 @@ def own_firm(session: Session, user: User, what: str) -> Firm:
     """The SME's own firm, or a 404 naming `what` (without a firm it owns no such object)."""
     firm = firm_of(session, user)
     if firm is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no such {what}")
+        raise HTTPException(status.HTTP_404_NOT_FOUND, str(NO_SUCH.get(what, f"no such {what}")))
     return firm

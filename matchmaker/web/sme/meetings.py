@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
 from matchmaker.deps import CurrentUser, SessionDep
+from matchmaker.i18n import gettext, mark
 from matchmaker.models import User
 from matchmaker.services import agendas as agenda_service
 from matchmaker.services import meeting_requests as request_service
@@ -65,9 +66,11 @@ def _firm_page(
 
 
 FIRM_NOTICES = {
-    "request": "Your meeting request is recorded. The organiser schedules the day and "
-    "publishes the agendas.",
-    "deleted": "Your meeting request is withdrawn.",
+    "request": mark(
+        "Your meeting request is recorded. The organiser schedules the day and "
+        "publishes the agendas."
+    ),
+    "deleted": mark("Your meeting request is withdrawn."),
 }
 Notice = Annotated[str | None, notices(FIRM_NOTICES)]
 
@@ -126,7 +129,7 @@ def _shown(session: SessionDep, user: CurrentUser, placement_id: int) -> AgendaP
     view = request_service.firm_day(session=session, placement_id=placement_id, user=user)
     day = view.published_day
     if day is None:
-        raise HTTPException(404, "the agenda is not published yet")
+        raise HTTPException(404, gettext("the agenda is not published yet"))
     agenda = agenda_service.agenda(session=session, day=day, firm=view.firm)
     return AgendaPage(agenda, f"/sme/placements/{placement_id}/agenda", firm_url(placement_id))
 

@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
 from matchmaker.deps import CsrfChecked, CurrentUser, SessionDep
+from matchmaker.i18n import mark
 from matchmaker.models import User
 from matchmaker.services import placement_views
 from matchmaker.services import placements as placement_service
@@ -22,9 +23,9 @@ from matchmaker.web.rendering import refusal, render
 router = APIRouter(prefix="/sme/placements", tags=["pages: placements"])
 
 NOTICES = {
-    "accepted": "You accepted the place. The organiser will be in touch about the mission.",
-    "declined": "You declined the place; it goes to the next firm on the waiting list.",
-    "withdrawn": "Your firm is withdrawn; a place it held goes to the waiting list.",
+    "accepted": mark("You accepted the place. The organiser will be in touch about the mission."),
+    "declined": mark("You declined the place; it goes to the next firm on the waiting list."),
+    "withdrawn": mark("Your firm is withdrawn; a place it held goes to the waiting list."),
 }
 Notice = Annotated[str | None, notices(NOTICES)]
 

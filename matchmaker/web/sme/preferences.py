@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
 from matchmaker.deps import CurrentUser, SessionDep
+from matchmaker.i18n import gettext
 from matchmaker.models import ApplicationStatus, Firm, Round, RoundStatus
 from matchmaker.services import application_results, catalogue, track_warnings
 from matchmaker.services import applications as application_service
@@ -75,7 +76,8 @@ def _round_for_preferences(session: Session, round_id: str) -> Round:
     round_row = catalogue.public_round(session=session, round_id=round_id)
     if round_row.status != RoundStatus.open:
         raise HTTPException(
-            status.HTTP_409_CONFLICT, f"round {round_row.name!r} takes no applications any more"
+            status.HTTP_409_CONFLICT,
+            gettext("round %(name)s takes no applications any more", name=repr(round_row.name)),
         )
     return round_row
 
@@ -104,7 +106,9 @@ def set_preferences(
         return register_first()
     round_row = _round_for_preferences(session, round_id)
     if not len(mission_id) == len(rank) == len(business_case_id):
-        raise HTTPException(status.HTTP_400_BAD_REQUEST, "the form is incomplete; reload it")
+        raise HTTPException(
+            status.HTTP_400_BAD_REQUEST, gettext("the form is incomplete; reload it")
+        )
     posted = list(zip(mission_id, rank, business_case_id, strict=True))
     choices = [
         application_service.Choice(mission_id=m, rank=r.strip(), business_case_id=c or None)

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
+from matchmaker import i18n
 from matchmaker.deps import CsrfChecked, CurrentUser, SessionDep
 from matchmaker.models import Firm, FirmChanges, FirmRegistration
 from matchmaker.services import application_results, catalogue, mission_history, readiness
@@ -81,7 +82,7 @@ def firm_page(request: Request, session: SessionDep, user: CurrentUser, notice: 
         firm=firm,
         region_name=regions.get(firm.region, firm.region),
         sector_name=sectors.get(firm.sector, firm.sector),
-        exports_to=[firm_service.country_name(code) for code in firm.exports_to],
+        exports_to=[i18n.country_name(code) for code in firm.exports_to],
         scan=scans[0] if scans else None,
         history=mission_history.history_of(session=session, firm=firm),
         notice=notice,

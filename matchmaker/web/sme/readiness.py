@@ -96,6 +96,7 @@ def scan_advice(firm: Firm, scan: ReadinessScan) -> dict[str, Any]:
     target = scan.answers.get("target_country")
     track = Track(scan.track)
     return {
+        "advice": readiness.advice(scan.answers, scan.reason),  # in the reader's language
         "track_titles": readiness.TRACK_TITLES,
         "referrals": readiness.referrals(
             track, region=firm.region, sector=firm.sector, target_country=target
