@@ -19,6 +19,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
+from matchmaker import validation_messages
 from matchmaker.db import create_db_engine, is_contention, upgrade_to_head
 from matchmaker.deps import LoginRequired
 from matchmaker.i18n import gettext, mark
@@ -73,12 +74,14 @@ def _routers() -> list[tuple[APIRouter, bool]]:
     return routers
 
 
-def _problem_paths(error: RequestValidationError) -> list[str]:
-    """The spec's error shape: one 'path: message' line per problem."""
+def _problem_paths(error: RequestValidationError, *, translated: bool = False) -> list[str]:
+    """The spec's error shape: one 'path: message' line per problem (pydantic's messages,
+    or for a page `translated` into the request's language; the paths stay as they are)."""
     problems = []
     for item in error.errors():
         location = ".".join(str(part) for part in item.get("loc", ()) if part != "body")
-        problems.append(f"{location}: {item.get('msg', 'invalid')}")
+        text = validation_messages.message(item) if translated else item.get("msg", "invalid")
+        problems.append(f"{location}: {text}")
     return problems
 
 
@@ -237,7 +240,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
             return JSONResponse(
                 {"detail": jsonable_encoder(error.errors()), "problems": problems}, status_code=422
             )
-        return _error_page(request, 422, "; ".join(problems))
+        return _error_page(request, 422, "; ".join(_problem_paths(error, translated=True)))
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, error: HTTPException) -> Response:

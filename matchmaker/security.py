@@ -16,6 +16,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from matchmaker import text
+from matchmaker.i18n import gettext
 
 # A form or JSON body is a few kilobytes; 1 MiB leaves room and stops memory exhaustion.
 MAX_BODY_BYTES = 1024 * 1024
@@ -126,10 +127,10 @@ class BodyGuard:
             try:
                 too_large = int(declared) > limit
             except ValueError:
-                await refuse(400, "the Content-Length header is not a number")
+                await refuse(400, gettext("the Content-Length header is not a number"))
                 return
             if too_large:
-                await refuse(413, f"the request body is larger than {limit:,} bytes")
+                await refuse(413, _too_large(limit))
                 return
         if scope["method"] not in BODY_METHODS:
             await self.app(scope, receive, send)
@@ -137,7 +138,7 @@ class BodyGuard:
         try:
             body = await _read_body(receive, limit)
         except _TooLarge:
-            await refuse(413, f"the request body is larger than {limit:,} bytes")
+            await refuse(413, _too_large(limit))
             return
         except _Disconnected:
             return
@@ -148,7 +149,11 @@ class BodyGuard:
             if not _type_fits(media_type, expected):
                 await refuse(
                     415,
-                    f"send the body as {' or '.join(expected)}, not {media_type or 'untyped'}",
+                    gettext(
+                        "send the body as %(expected)s, not %(sent)s",
+                        expected=f" {gettext('or')} ".join(expected),
+                        sent=media_type or gettext("untyped"),
+                    ),
                 )
                 return
             body, problems = _cleaned(body, media_type)
@@ -160,6 +165,10 @@ class BodyGuard:
             raw = [(k, v) for k, v in scope["headers"] if k.lower() != b"content-length"]
             scope["headers"] = [*raw, (b"content-length", str(len(body)).encode())]
         await self.app(scope, _replay(body, receive), send)
+
+
+def _too_large(limit: int) -> str:
+    return gettext("the request body is larger than %(limit)s bytes", limit=f"{limit:,}")
 
 
 class _Disconnected(Exception):
@@ -236,7 +245,7 @@ def _cleaned(body: bytes, media_type: str) -> tuple[bytes, list[str]]:
                 body.decode("utf-8"), keep_blank_values=True, strict_parsing=False, errors="strict"
             )
         except (UnicodeDecodeError, ValueError):
-            return body, ["(form): is not UTF-8 text"]
+            return body, ["(form): " + gettext("is not UTF-8 text")]
         problems: list[str] = []
         cleaned: list[tuple[str, str]] = []
         for key, value in pairs:

@@ -6,6 +6,8 @@ import re
 import unicodedata
 from typing import Any
 
+from matchmaker.i18n import gettext, mark
+
 # One text field (a name, a summary, a note) is far shorter; a scenario's texts too.
 MAX_FIELD_CHARACTERS = 20_000
 # JSON-like values (API bodies, scenario files) nest at most this deep: a scenario nests
@@ -40,7 +42,13 @@ def clean(value: str, *, maximum: int = MAX_FIELD_CHARACTERS) -> str:
         raise TextError(reason)
     text = unicodedata.normalize("NFC", value.translate(_DROPPED))
     if len(text) > maximum:
-        raise TextError(f"is {len(text):,} characters long, at most {maximum:,}")
+        raise TextError(
+            gettext(
+                "is %(length)s characters long, at most %(limit)s",
+                length=f"{len(text):,}",
+                limit=f"{maximum:,}",
+            )
+        )
     return text
 
 
@@ -52,12 +60,15 @@ def problem(value: str) -> str | None:
         return None
     character = found.group()
     if character == "\x00":
-        return "must not contain NUL characters"
+        return gettext("must not contain NUL characters")
     if unicodedata.category(character) == "Cs":
-        return "is not valid Unicode text (lone surrogate)"
+        return gettext("is not valid Unicode text (lone surrogate)")
     if character in _BIDI_CONTROLS:
-        return f"must not contain characters that reorder text (U+{ord(character):04X})"
-    return f"must not contain control characters (U+{ord(character):04X})"
+        return gettext(
+            "must not contain characters that reorder text (U+%(code)s)",
+            code=f"{ord(character):04X}",
+        )
+    return gettext("must not contain control characters (U+%(code)s)", code=f"{ord(character):04X}")
 
 
 def clean_tree(value: Any, path: str = "") -> tuple[Any, list[str]]:
@@ -67,7 +78,10 @@ def clean_tree(value: Any, path: str = "") -> tuple[Any, list[str]]:
 
     def walk(item: Any, where: str, depth: int = 1) -> Any:
         if depth > MAX_DEPTH:
-            problems.append(f"{where or '(body)'}: is nested more than {MAX_DEPTH} deep")
+            problems.append(
+                f"{where or '(body)'}: "
+                + gettext("is nested more than %(depth)s deep", depth=MAX_DEPTH)
+            )
             return item
         if isinstance(item, str):
             try:
@@ -100,7 +114,9 @@ _ASCII_INTEGER = re.compile(r"-?[0-9]+")
 # Identifiers that travel in URLs (round ids): ASCII letters, digits, '.', '_' and '-',
 # starting with a letter or digit, and never '..'.
 SLUG = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
-SLUG_RULE = "use letters, digits, '.', '_' and '-' only, starting with a letter or digit, no '..'"
+SLUG_RULE = mark(
+    "use letters, digits, '.', '_' and '-' only, starting with a letter or digit, no '..'"
+)
 
 
 def is_digits(value: object) -> bool:

@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from matchmaker import db
-from matchmaker.i18n import LANGUAGES
+from matchmaker.i18n import LANGUAGES, gettext
 from matchmaker.models import (
     ApiToken,
     Firm,
@@ -70,13 +70,13 @@ def check_email(email: str) -> str:
     """The address normalised, or AccountError naming the field."""
     email = normalise_email(email)
     if "@" not in email or len(email) < 3 or len(email) > 320:
-        raise AccountError("email", "enter a valid email address")
+        raise AccountError("email", gettext("enter a valid email address"))
     return email
 
 
 def check_password(password: str) -> None:
     if not 10 <= len(password) <= 200:
-        raise AccountError("password", "a password has 10 to 200 characters")
+        raise AccountError("password", gettext("a password has 10 to 200 characters"))
 
 
 def register_sme(
@@ -134,12 +134,12 @@ def register_user(
     email = check_email(email)
     check_password(password)
     if session.exec(select(User).where(User.email == email)).first() is not None:
-        raise AccountError("email", "an account with this email address exists already")
+        raise AccountError("email", gettext("an account with this email address exists already"))
     organisation = None
     if role in (Role.organiser, Role.branch_org):
         name = (organisation_name or "").strip()
         if not name:
-            raise AccountError("organisation", "name the organisation you act for")
+            raise AccountError("organisation", gettext("name the organisation you act for"))
         kind = OrganisationKind.organiser if role is Role.organiser else OrganisationKind.branch_org
         organisation = Organisation(name=name[:200], kind=kind)
         session.add(organisation)
@@ -227,7 +227,14 @@ def language_of_session(*, session: Session, token: str) -> str | None:
 def save_language(*, session: Session, user: User, language: str) -> None:
     """Keep `language` (nl, en) as the user's choice for every page and e-mail."""
     if language not in LANGUAGES:
-        raise Invalid([Problem("language", f"{language!r} is not a language (nl, en)")])
+        raise Invalid(
+            [
+                Problem(
+                    "language",
+                    gettext("%(language)s is not a language (nl, en)", language=repr(language)),
+                )
+            ]
+        )
     if user.language != language:
         before = user.language
         user.language = language
@@ -384,7 +391,9 @@ def change_active(*, session: Session, actor: User, user_id: int, active: bool) 
         raise NotFound("account", user_id)
     if user.active == active:
         raise AccountRefused(
-            f"the account {user.email} is {'enabled' if active else 'disabled'} already"
+            gettext("the account %(email)s is enabled already", email=user.email)
+            if active
+            else gettext("the account %(email)s is disabled already", email=user.email)
         )
     return set_active(session=session, actor=actor, user=user, active=active)
 

@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from matchmaker.i18n import gettext
 from matchmaker.models import (
     Application,
     ApplicationStatus,
@@ -62,14 +63,24 @@ def taken_ranks(session: Session, firm: Firm, round_id: str) -> dict[int, int]:
 def rank_taken(session: Session, rank: int, mission_id: int) -> str:
     """Why `rank` cannot be given: the firm gave it to another mission already."""
     other = session.get(Mission, mission_id)
-    title = other.title if other is not None else f"mission {mission_id}"
-    return f"you gave rank {rank} to {title} already; each preference gets its own rank"
+    title = other.title if other is not None else gettext("mission %(id)s", id=mission_id)
+    return gettext(
+        "you gave rank %(rank)s to %(title)s already; each preference gets its own rank",
+        rank=rank,
+        title=title,
+    )
 
 
 def refuse_closed_round(round_row: Round) -> None:
     """Conflict unless the round takes applications now: open, and before its deadline."""
     if round_row.status != RoundStatus.open:
-        raise Conflict(f"round {round_row.name!r} is {round_row.status}: it takes no applications")
+        raise Conflict(
+            gettext(
+                "round %(name)s is %(status)s: it takes no applications",
+                name=repr(round_row.name),
+                status=round_row.status,
+            )
+        )
     refuse_after_deadline(round_row)
 
 
@@ -88,8 +99,12 @@ def refuse_after_deadline(round_row: Round) -> None:
     close_at = round_row.applications_close_at
     if close_at is not None and utcnow() >= close_at:
         raise Conflict(
-            f"applications for round {round_row.name!r} closed on {amsterdam_time(close_at)}; "
-            "ask the organiser if you think this is a mistake"
+            gettext(
+                "applications for round %(name)s closed on %(moment)s; "
+                "ask the organiser if you think this is a mistake",
+                name=repr(round_row.name),
+                moment=amsterdam_time(close_at),
+            )
         )
 
 
@@ -105,19 +120,33 @@ def check_firm_fits_round(session: Session, firm: Firm, round_row: Round) -> Non
     problems = []
     if firm.region not in regions:
         problems.append(
-            f"your firm's region {firm.region!r} is not one of round {round_row.name!r}'s "
-            f"regions ({', '.join(sorted(regions))}); change your firm profile"
+            gettext(
+                "your firm's region %(region)s is not one of round %(name)s's "
+                "regions (%(regions)s); change your firm profile",
+                region=repr(firm.region),
+                name=repr(round_row.name),
+                regions=", ".join(sorted(regions)),
+            )
         )
     if firm.sector not in sectors:
         problems.append(
-            f"your firm's sector {firm.sector!r} is not one of round {round_row.name!r}'s "
-            f"sectors; change your firm profile"
+            gettext(
+                "your firm's sector %(sector)s is not one of round %(name)s's "
+                "sectors; change your firm profile",
+                sector=repr(firm.sector),
+                name=repr(round_row.name),
+            )
         )
     for case in session.exec(select(BusinessCase).where(BusinessCase.firm_id == firm.id)):
         if case.sector not in sectors:
             problems.append(
-                f"your business case {case.external_id} is for sector {case.sector!r}, which "
-                f"round {round_row.name!r} does not have; change that case"
+                gettext(
+                    "your business case %(case)s is for sector %(sector)s, which "
+                    "round %(name)s does not have; change that case",
+                    case=case.external_id,
+                    sector=repr(case.sector),
+                    name=repr(round_row.name),
+                )
             )
     if problems:
         raise Conflict("; ".join(problems))
@@ -146,28 +175,35 @@ def check_choice(
     """Check one application's own fields; add problems under `prefix` + field name."""
     number = whole_number(rank)
     if number is None or not 1 <= number <= MAX_RANK:
-        problems[f"{prefix}rank"] = f"give a rank from 1 (most wanted) to {MAX_RANK}"
+        problems[f"{prefix}rank"] = gettext(
+            "give a rank from 1 (most wanted) to %(most)s", most=MAX_RANK
+        )
         number = 0
     if mission.sectors and firm.sector not in mission.sectors:
-        problems[f"{prefix}mission_id"] = (
-            f"{mission.title} is for the sectors {', '.join(mission.sectors)}; your firm's "
-            f"sector is {firm.sector}, so it could never be placed"
+        problems[f"{prefix}mission_id"] = gettext(
+            "%(mission)s is for the sectors %(sectors)s; your firm's "
+            "sector is %(sector)s, so it could never be placed",
+            mission=mission.title,
+            sectors=", ".join(mission.sectors),
+            sector=firm.sector,
         )
     case_id: int | None = None
     if business_case_id not in (None, ""):
         case_id = whole_number(business_case_id)
         case = session.get(BusinessCase, case_id) if is_row_id(case_id) else None
         if case is None or case.firm_id != firm.id:
-            problems[f"{prefix}business_case_id"] = "is not one of your business cases"
+            problems[f"{prefix}business_case_id"] = gettext("is not one of your business cases")
         elif mission.kind == MissionKind.business and case.country != mission.country:
-            problems[f"{prefix}business_case_id"] = (
-                f"business case {case.external_id} is for {country_name(case.country)}; "
-                f"this mission goes to {country_name(mission.country)}"
+            problems[f"{prefix}business_case_id"] = gettext(
+                "business case %(case)s is for %(country)s; this mission goes to %(goes_to)s",
+                case=case.external_id,
+                country=country_name(case.country),
+                goes_to=country_name(mission.country),
             )
     elif mission.kind == MissionKind.business:
-        problems[f"{prefix}business_case_id"] = (
-            "a business mission needs one of your business cases for "
-            f"{country_name(mission.country)}; write one first"
+        problems[f"{prefix}business_case_id"] = gettext(
+            "a business mission needs one of your business cases for %(country)s; write one first",
+            country=country_name(mission.country),
         )
     return number, case_id
 

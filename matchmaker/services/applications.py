@@ -29,6 +29,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
+from matchmaker.i18n import gettext
 from matchmaker.models import Application, ApplicationStatus, Firm, Round, RoundStatus, User
 from matchmaker.models.common import utcnow
 from matchmaker.services import Conflict, Invalid, NotFound, row_audit
@@ -129,8 +130,12 @@ def _apply(
         if not problems and existing.rank == number and existing.business_case_id == case_id:
             return existing, False
         raise Conflict(
-            f"you have applied to {mission.title} already (rank {existing.rank}); change or "
-            "withdraw that application"
+            gettext(
+                "you have applied to %(mission)s already (rank %(rank)s); change or "
+                "withdraw that application",
+                mission=mission.title,
+                rank=existing.rank,
+            )
         )
     check_firm_fits_round(session, firm, round_row)
     taken = taken_ranks(session, firm, round_row.id)
@@ -175,7 +180,7 @@ def change(
     application = application_of(session=session, firm=firm, application_id=application_id)
     mission, round_row = open_mission(session, application.mission_id)
     if application.status != ApplicationStatus.submitted:
-        raise Conflict("this application is withdrawn; apply again instead")
+        raise Conflict(gettext("this application is withdrawn; apply again instead"))
     new_rank = application.rank if rank is _UNSET else rank
     new_case = application.business_case_id if business_case_id is _UNSET else business_case_id
     problems: dict[str, str] = {}
@@ -202,8 +207,10 @@ def withdraw(*, session: Session, actor: User, firm: Firm, application_id: int) 
     round_row = session.get(Round, application.round_id)
     if round_row is None or round_row.status != RoundStatus.open:
         raise Conflict(
-            "the round is closed, so the application can no longer be withdrawn; once the "
-            "results are out you can decline or withdraw from a place"
+            gettext(
+                "the round is closed, so the application can no longer be withdrawn; once the "
+                "results are out you can decline or withdraw from a place"
+            )
         )
     before = application_document(application)
     application.status = ApplicationStatus.withdrawn

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from matchmaker import text, times
+from matchmaker.i18n import gettext
 from matchmaker.services import audit_words
 from matchmaker.services.errors import Invalid, Problem
 
@@ -61,14 +62,25 @@ def _text(problems: list[Problem], name: str, raw: str | None) -> str | None:
         return None
     value = raw.strip()
     if len(value) > _LONGEST:
-        problems.append(Problem(name, f"is {len(value):,} characters long, at most {_LONGEST}"))
+        problems.append(
+            Problem(
+                name,
+                gettext(
+                    "is %(length)s characters long, at most %(limit)s",
+                    length=f"{len(value):,}",
+                    limit=_LONGEST,
+                ),
+            )
+        )
         return None
     return value or None
 
 
 def _identifier(problems: list[Problem], name: str, value: str) -> int | None:
     if not text.is_digits(value) or len(value) > _ID_DIGITS:
-        problems.append(Problem(name, f"{value!r} is not an id (a whole number)"))
+        problems.append(
+            Problem(name, gettext("%(value)s is not an id (a whole number)", value=repr(value)))
+        )
         return None
     return int(value)
 
@@ -84,9 +96,20 @@ def _day(problems: list[Problem], name: str, value: str | None) -> date | None:
         if day is not None and _FIRST_YEAR <= day.year <= _LAST_YEAR:
             return day
         if day is not None:
-            problems.append(Problem(name, f"must be in the years {_FIRST_YEAR}-{_LAST_YEAR}"))
+            problems.append(
+                Problem(
+                    name,
+                    gettext(
+                        "must be in the years %(first)s-%(last)s",
+                        first=_FIRST_YEAR,
+                        last=_LAST_YEAR,
+                    ),
+                )
+            )
             return None
-    problems.append(Problem(name, f"{value!r} is not a date (YYYY-MM-DD)"))
+    problems.append(
+        Problem(name, gettext("%(value)s is not a date (YYYY-MM-DD)", value=repr(value)))
+    )
     return None
 
 
@@ -122,13 +145,20 @@ def parse_filter(
         elif code in audit_words.FAMILIES:
             found["action_family"] = code
         else:
-            problems.append(Problem("action", f"{code!r} is not an action of the audit log"))
+            problems.append(
+                Problem(
+                    "action",
+                    gettext("%(code)s is not an action of the audit log", code=repr(code)),
+                )
+            )
     kind = values["object_type"]
     if kind is not None:
         if kind in audit_words.OBJECT_TYPES:
             found["object_type"] = kind
         else:
-            problems.append(Problem("object_type", f"{kind!r} is not an object type"))
+            problems.append(
+                Problem("object_type", gettext("%(kind)s is not an object type", kind=repr(kind)))
+            )
     who = values["actor"]
     if who is not None:
         if who.lower() == SYSTEM_ACTOR:
@@ -139,12 +169,27 @@ def parse_filter(
             found["actor_id"] = _identifier(problems, "actor", who)
         else:
             problems.append(
-                Problem("actor", f"{who!r} is not an e-mail address, an account id or 'system'")
+                Problem(
+                    "actor",
+                    gettext(
+                        "%(who)s is not an e-mail address, an account id or 'system'",
+                        who=repr(who),
+                    ),
+                )
             )
     first = _day(problems, "from", values["from"])
     last = _day(problems, "to", values["to"])
     if first is not None and last is not None and last < first:
-        problems.append(Problem("to", f"{last.isoformat()} is before from ({first.isoformat()})"))
+        problems.append(
+            Problem(
+                "to",
+                gettext(
+                    "%(last)s is before from (%(first)s)",
+                    last=last.isoformat(),
+                    first=first.isoformat(),
+                ),
+            )
+        )
     if first is not None:
         found["starts"] = times.from_amsterdam(first, time(0, 0))
     if last is not None:
@@ -152,7 +197,7 @@ def parse_filter(
     if values["firm"] is not None:
         found["firm_id"] = _identifier(problems, "firm", values["firm"])
     if problems:
-        raise Invalid(problems, summary="the audit log cannot be filtered so")
+        raise Invalid(problems, summary=gettext("the audit log cannot be filtered so"))
     return AuditFilter(**found)  # type: ignore[arg-type]
 
 
@@ -164,15 +209,20 @@ def parse_paging(*, page: str | None = None, page_size: str | None = None) -> Pa
     if page is not None and page.strip():
         value = text.ascii_int(page) if text.problem(page) is None else None
         if value is None or not 1 <= value <= MAX_PAGE:
-            problems.append(Problem("page", f"must be a whole number from 1 to {MAX_PAGE:,}"))
+            problems.append(
+                Problem(
+                    "page",
+                    gettext("must be a whole number from 1 to %(most)s", most=f"{MAX_PAGE:,}"),
+                )
+            )
         else:
             number = value
     if page_size is not None and page_size.strip():
         value = text.ascii_int(page_size) if text.problem(page_size) is None else None
         if value is None or value < 1 or len(page_size.strip()) > _ID_DIGITS:
-            problems.append(Problem("page_size", "must be a whole number of at least 1"))
+            problems.append(Problem("page_size", gettext("must be a whole number of at least 1")))
         else:
             size = min(value, MAX_PAGE_SIZE)
     if problems:
-        raise Invalid(problems, summary="no such page of the audit log")
+        raise Invalid(problems, summary=gettext("no such page of the audit log"))
     return Paging(number, size)

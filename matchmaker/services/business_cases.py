@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from matchmaker.i18n import gettext
 from matchmaker.models import (
     BusinessCase,
     BusinessCaseCreate,
@@ -84,19 +85,25 @@ def _clean_case(
             result[field] = clean.country(field, value)
         elif field == "sector":
             result[field] = clean.code(
-                field, value, sector_choices(session=session), label="sector"
+                field, value, sector_choices(session=session), label=gettext("sector")
             )
             if "sector" not in clean.problems:
                 problem = code_outside_active_rounds(session, firm, "sector", result[field])
                 if problem:
                     clean.fail(field, problem)
         elif field == "summary":
-            result[field] = clean.text(field, value, maximum=MAX_SUMMARY, label="summary")
+            result[field] = clean.text(field, value, maximum=MAX_SUMMARY, label=gettext("summary"))
         elif field == "evidence":
             if value in {e.value for e in Evidence}:
                 result[field] = Evidence(value)
             else:
-                clean.fail(field, f"choose the evidence: one of {', '.join(e for e in Evidence)}")
+                clean.fail(
+                    field,
+                    gettext(
+                        "choose the evidence: one of %(choices)s",
+                        choices=", ".join(e for e in Evidence),
+                    ),
+                )
     if clean.problems:
         raise Invalid(clean.problems)
     return result

@@ -17,6 +17,7 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
+from matchmaker.i18n import gettext
 from matchmaker.models import Mission, MissionFormat, MissionKind, Round, RoundStatus, Sector
 from matchmaker.services import NotFound
 from matchmaker.services.firm_codes import country_name, is_row_id
@@ -50,7 +51,7 @@ class Filters:
 
 def check_range(filters: Filters, problems: dict[str, str]) -> None:
     if filters.date_from and filters.date_to and filters.date_from > filters.date_to:
-        problems["date_to"] = "the range ends before it starts"
+        problems["date_to"] = gettext("the range ends before it starts")
 
 
 @dataclass(frozen=True, slots=True)

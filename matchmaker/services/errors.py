@@ -12,6 +12,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from matchmaker.i18n import LazyText, mark
+
 if TYPE_CHECKING:
     from matchmaker.optimisation.scenario_types import ScenarioError
 
@@ -45,6 +47,26 @@ class ServiceError(Exception):
     headers: dict[str, str] = {}  # noqa: RUF012 - read only; a subclass may set its own
 
 
+# What NotFound says for each kind of object, in the language of the request.
+_NOT_FOUND: dict[str, LazyText] = {
+    "account": mark("account %(identifier)s not found"),
+    "application": mark("application %(identifier)s not found"),
+    "business case": mark("business case %(identifier)s not found"),
+    "external mission": mark("external mission %(identifier)s not found"),
+    "firm": mark("firm %(identifier)s not found"),
+    "invitation": mark("invitation %(identifier)s not found"),
+    "meeting day of mission": mark("meeting day of mission %(identifier)s not found"),
+    "meeting request": mark("meeting request %(identifier)s not found"),
+    "mission": mark("mission %(identifier)s not found"),
+    "partner": mark("partner %(identifier)s not found"),
+    "placement": mark("placement %(identifier)s not found"),
+    "readiness scan": mark("readiness scan %(identifier)s not found"),
+    "round": mark("round %(identifier)s not found"),
+    "run": mark("run %(identifier)s not found"),
+    "schedule run": mark("schedule run %(identifier)s not found"),
+}
+
+
 class NotFound(ServiceError, LookupError):
     """The object does not exist, or is not visible to the one asking (a peer's object)."""
 
@@ -53,7 +75,12 @@ class NotFound(ServiceError, LookupError):
     def __init__(self, kind: str, identifier: object):
         self.kind = kind
         self.identifier = identifier
-        super().__init__(f"{kind} {identifier!r} not found")
+        template = _NOT_FOUND.get(kind)
+        if template is None:
+            message = f"{kind} {identifier!r} not found"
+        else:
+            message = template % {"identifier": repr(identifier)}
+        super().__init__(message)
 
 
 class Conflict(ServiceError):
@@ -77,7 +104,7 @@ class Invalid(ServiceError):
         self, problems: Iterable[Problem] | Mapping[str, str], *, summary: str | None = None
     ):
         if isinstance(problems, Mapping):
-            problems = [Problem(path, message) for path, message in problems.items()]
+            problems = [Problem(path, str(message)) for path, message in problems.items()]
         self.problems = list(problems)
         self.summary = summary  # what the problems together mean, where a page says so
         lines = "; ".join(self.lines())

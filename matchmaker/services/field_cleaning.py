@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from matchmaker.i18n import gettext
 from matchmaker.services.firm_codes import Code, is_country
 
 
@@ -19,20 +20,30 @@ class FieldCleaner:
 
     def text(self, field: str, value: Any, *, maximum: int, label: str) -> str | None:
         if not isinstance(value, str) or not value.strip():
-            self.fail(field, f"enter the {label}")
+            self.fail(field, gettext("enter the %(label)s", label=label))
             return None
         value = value.strip()
         if len(value) > maximum:
-            self.fail(field, f"the {label} has at most {maximum} characters")
+            self.fail(
+                field,
+                gettext(
+                    "the %(label)s has at most %(maximum)s characters", label=label, maximum=maximum
+                ),
+            )
             return None
         return value
 
     def integer(self, field: str, value: Any, *, maximum: int, label: str) -> int | None:
         if isinstance(value, bool) or not isinstance(value, int):
-            self.fail(field, f"enter the {label} as a whole number")
+            self.fail(field, gettext("enter the %(label)s as a whole number", label=label))
             return None
         if not 0 <= value <= maximum:
-            self.fail(field, f"the {label} must be between 0 and {maximum}")
+            self.fail(
+                field,
+                gettext(
+                    "the %(label)s must be between 0 and %(maximum)s", label=label, maximum=maximum
+                ),
+            )
             return None
         return value
 
@@ -40,7 +51,12 @@ class FieldCleaner:
         known = [c.code for c in choices]
         if isinstance(value, str) and value.strip() in known:
             return value.strip()
-        self.fail(field, f"choose a {label}: one of {', '.join(known)}")
+        self.fail(
+            field,
+            gettext(
+                "choose a %(label)s: one of %(choices)s", label=label, choices=", ".join(known)
+            ),
+        )
         return None
 
     def country(self, field: str, value: Any) -> str | None:
@@ -48,19 +64,28 @@ class FieldCleaner:
         if isinstance(code, str) and is_country(code):
             return code
         self.fail(
-            field, f"the country {value!r} is not an ISO 3166-1 alpha-2 code (e.g. DE, BE, PL)"
+            field,
+            gettext(
+                "the country %(code)s is not an ISO 3166-1 alpha-2 code (e.g. DE, BE, PL)",
+                code=repr(value),
+            ),
         )
         return None
 
     def countries(self, field: str, value: Any) -> list[str] | None:
         if not isinstance(value, list | tuple):
-            self.fail(field, "give a list of ISO 3166-1 alpha-2 country codes")
+            self.fail(field, gettext("give a list of ISO 3166-1 alpha-2 country codes"))
             return None
         codes: list[str] = []
         for item in value:
             code = item.strip().upper() if isinstance(item, str) else item
             if not (isinstance(code, str) and is_country(code)):
-                self.fail(field, f"the country {item!r} is not an ISO 3166-1 alpha-2 code")
+                self.fail(
+                    field,
+                    gettext(
+                        "the country %(code)s is not an ISO 3166-1 alpha-2 code", code=repr(item)
+                    ),
+                )
                 return None
             if code not in codes:
                 codes.append(code)

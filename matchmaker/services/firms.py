@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from matchmaker.i18n import gettext, mark
 from matchmaker.models import Firm, FirmChanges, FirmRegistration, User
 from matchmaker.services import audit, read_back
 from matchmaker.services.active_rounds import code_outside_active_rounds
@@ -52,13 +53,13 @@ class NoFirm(Conflict):
     """The SME user has not registered a firm yet."""
 
     def __init__(self) -> None:
-        super().__init__("register your firm first")
+        super().__init__(gettext("register your firm first"))
 
 
 def check_kvk(value: Any) -> str:
     """The KvK number as stored, or ValueError saying what is wrong with it."""
     if not isinstance(value, str) or not KVK.fullmatch(value.strip()):
-        raise ValueError("the KvK number must be exactly 8 digits, e.g. 01234567")
+        raise ValueError(gettext("the KvK number must be exactly 8 digits, e.g. 01234567"))
     return value.strip()
 
 
@@ -133,18 +134,21 @@ def _clean_firm(
             except ValueError as error:
                 clean.fail(field, str(error))
         elif field == "name":
-            result[field] = clean.text(field, value, maximum=MAX_NAME, label="firm's name")
+            result[field] = clean.text(field, value, maximum=MAX_NAME, label=gettext("firm's name"))
         elif field == "region":
             result[field] = clean.code(
-                field, value, region_choices(session=session), label="region"
+                field, value, region_choices(session=session), label=gettext("region")
             )
         elif field == "sector":
             result[field] = clean.code(
-                field, value, sector_choices(session=session), label="sector"
+                field, value, sector_choices(session=session), label=gettext("sector")
             )
         elif field == "employees":
             result[field] = clean.integer(
-                field, value, maximum=MAX_EMPLOYEES, label="number of employees"
+                field,
+                value,
+                maximum=MAX_EMPLOYEES,
+                label=gettext("number of employees"),
             )
         elif field == "exports_to":
             result[field] = clean.countries(field, [] if value is None else value)
@@ -161,11 +165,11 @@ def register_firm(*, session: Session, actor: User, firm_in: FirmRegistration) -
     its missions of the last three years come from the record (services/mission_history).
     """
     if actor.firm_id is not None:
-        raise Conflict("you have registered a firm already; edit its profile instead")
+        raise Conflict(gettext("you have registered a firm already; edit its profile instead"))
     _refuse_derived(firm_in)
     clean, problems = _clean_firm(session, firm_in, FIRM_FIELDS)
     if "kvk" not in problems and _kvk_taken(session, clean["kvk"]):
-        problems["kvk"] = _KVK_TAKEN
+        problems["kvk"] = str(_KVK_TAKEN)
     if problems:
         raise Invalid(problems)
     firm = Firm(**clean, owner_user_id=actor.id)
@@ -188,12 +192,12 @@ def register_firm(*, session: Session, actor: User, firm_in: FirmRegistration) -
     except IntegrityError:
         # Another request registered this KvK number between the check and the insert.
         session.rollback()
-        raise Invalid({"kvk": _KVK_TAKEN}) from None
+        raise Invalid({"kvk": str(_KVK_TAKEN)}) from None
     read_back(session, firm)
     return firm
 
 
-_KVK_TAKEN = (
+_KVK_TAKEN = mark(
     "a firm with this KvK number is registered already; contact the organiser if it is yours"
 )
 

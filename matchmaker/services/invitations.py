@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from matchmaker import i18n
-from matchmaker.i18n import LANGUAGES, mark
+from matchmaker.i18n import LANGUAGES, gettext, mark
 from matchmaker.models import Invitation, Organisation, OrganisationKind, Role, User
 from matchmaker.services import (
     NotFound,
@@ -45,10 +45,10 @@ class InvitationUnusable(NotFound):
 
     def __init__(self) -> None:
         super().__init__("invitation", "link")
-        self.args = ("no usable invitation",)
+        self.args = (gettext("no usable invitation"),)
 
     def __str__(self) -> str:
-        return "no usable invitation"
+        return str(self.args[0])
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,9 +73,11 @@ def invitation_path(token: str) -> str:
 def check_organisation_name(name: str | None) -> str:
     name = (name or "").strip()
     if not name:
-        raise AccountError("organisation", "name the organisation")
+        raise AccountError("organisation", gettext("name the organisation"))
     if len(name) > 200:
-        raise AccountError("organisation", "an organisation's name has at most 200 characters")
+        raise AccountError(
+            "organisation", gettext("an organisation's name has at most 200 characters")
+        )
     return name
 
 
@@ -115,7 +117,9 @@ def create_invitation(
     """
     email = check_email(email)
     if role not in KIND_OF_ROLE or KIND_OF_ROLE[role] != OrganisationKind(organisation.kind):
-        raise AccountError("role", "an invitation is for an organiser or a branch organisation")
+        raise AccountError(
+            "role", gettext("an invitation is for an organiser or a branch organisation")
+        )
     token = one_time_links.new_token()
     now = _now()
     record = Invitation(
@@ -168,7 +172,7 @@ def invite(
     """
     own = session.get(Organisation, actor.organisation_id) if actor.organisation_id else None
     if own is None:
-        raise AccountRefused("your account acts for no organisation, so it cannot invite")
+        raise AccountRefused(gettext("your account acts for no organisation, so it cannot invite"))
     actor_role = Role(str(actor.role))
     if actor_role is Role.organiser and role is Role.branch_org:
         check_email(email)  # refuse a bad address before an organisation is made for it
@@ -180,7 +184,9 @@ def invite(
     elif role is actor_role and role in KIND_OF_ROLE:
         organisation = own
     else:
-        raise AccountError("role", "you may invite colleagues of your own organisation only")
+        raise AccountError(
+            "role", gettext("you may invite colleagues of your own organisation only")
+        )
     return create_invitation(
         session=session, actor=actor, organisation=organisation, role=role, email=email, site=site
     )
@@ -223,14 +229,14 @@ def revoke(*, session: Session, actor: User, invitation_id: int) -> Invitation:
         raise NotFound("invitation", invitation_id)
     now = _now()
     if record.used_at is not None or record.revoked_at is not None or record.expires_at <= now:
-        state = (
-            "used"
+        message = (
+            gettext("the invitation for %(email)s is used already", email=record.email)
             if record.used_at is not None
-            else "revoked"
+            else gettext("the invitation for %(email)s is revoked already", email=record.email)
             if record.revoked_at is not None
-            else "expired"
+            else gettext("the invitation for %(email)s is expired already", email=record.email)
         )
-        raise AccountRefused(f"the invitation for {record.email} is {state} already")
+        raise AccountRefused(message)
     record.revoked_at = now
     row_audit.commit_change(
         session=session,
@@ -282,7 +288,8 @@ def accept(*, session: Session, token: str, password: str, language: str | None 
     if session.exec(select(User.id).where(User.email == invitation.email)).first() is not None:
         session.rollback()
         raise AccountError(
-            "email", "an account with this e-mail address exists already: log in with it"
+            "email",
+            gettext("an account with this e-mail address exists already: log in with it"),
         )
     user = User(
         email=invitation.email,
@@ -297,7 +304,8 @@ def accept(*, session: Session, token: str, password: str, language: str | None 
     except IntegrityError:  # the same address registered meanwhile
         session.rollback()
         raise AccountError(
-            "email", "an account with this e-mail address exists already: log in with it"
+            "email",
+            gettext("an account with this e-mail address exists already: log in with it"),
         ) from None
     row_audit.commit_change(
         session=session,

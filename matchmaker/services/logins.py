@@ -12,6 +12,7 @@ from typing import NamedTuple
 from sqlmodel import Session, col, delete, select
 
 from matchmaker import db
+from matchmaker.i18n import gettext
 from matchmaker.models import LoginFailure, User
 from matchmaker.services import audit
 from matchmaker.services.accounts import AccountError, _now, authenticate, normalise_email
@@ -38,7 +39,9 @@ class Throttled(ServiceError):
     def __init__(self, retry_after: int):
         self.retry_after = retry_after
         self.headers = {"Retry-After": str(retry_after)}
-        super().__init__(f"too many failed logins; try again in {retry_after} seconds")
+        super().__init__(
+            gettext("too many failed logins; try again in %(seconds)s seconds", seconds=retry_after)
+        )
 
 
 class _Keys(NamedTuple):
@@ -128,4 +131,4 @@ def login(*, session: Session, email: str, password: str, address: str, secret: 
     session.commit()
     # Neither the email (people type passwords into it) nor the password is logged.
     logger.info("failed login from %s", address)
-    raise AccountError("password", "unknown email address or wrong password")
+    raise AccountError("password", gettext("unknown email address or wrong password"))

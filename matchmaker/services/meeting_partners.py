@@ -11,6 +11,7 @@ from typing import Any
 import pycountry
 from sqlmodel import Session, select
 
+from matchmaker.i18n import gettext
 from matchmaker.models import (
     MeetingDay,
     MeetingRequest,
@@ -54,10 +55,14 @@ def _slot_list(value: str | Sequence[int], slots: int) -> tuple[list[int], str |
     numbers: set[int] = set()
     for part in parts:
         if not re.fullmatch(r"[0-9]{1,3}", part):
-            return [], f"{part!r} is not a slot number"
+            return [], gettext("%(part)s is not a slot number", part=repr(part))
         number = int(part)
         if not 1 <= number <= slots:
-            return [], f"slot {number} does not exist (the day has slots 1 to {slots})"
+            return [], gettext(
+                "slot %(number)s does not exist (the day has slots 1 to %(slots)s)",
+                number=number,
+                slots=slots,
+            )
         numbers.add(number)
     return sorted(numbers), None
 
@@ -71,21 +76,23 @@ def check_partner(values: PartnerInput, day: MeetingDay) -> tuple[dict[str, Any]
     sector = (values.sector or "").strip()
     email = (values.email or "").strip().lower() or None
     if not name:
-        problems["name"] = "a name is required"
+        problems["name"] = gettext("a name is required")
     elif len(name) > 200:
-        problems["name"] = "at most 200 characters"
+        problems["name"] = gettext("at most %(most)s characters", most=200)
     if not organisation:
-        problems["organisation"] = "an organisation is required"
+        problems["organisation"] = gettext("an organisation is required")
     elif len(organisation) > 200:
-        problems["organisation"] = "at most 200 characters"
+        problems["organisation"] = gettext("at most %(most)s characters", most=200)
     if not re.fullmatch(r"[A-Z]{2}", country) or pycountry.countries.get(alpha_2=country) is None:
-        problems["country"] = f"{values.country!r} is not an ISO 3166-1 alpha-2 country code"
+        problems["country"] = gettext(
+            "%(code)s is not an ISO 3166-1 alpha-2 country code", code=repr(values.country)
+        )
     if not sector:
-        problems["sector"] = "a sector is required"
+        problems["sector"] = gettext("a sector is required")
     elif len(sector) > 64:
-        problems["sector"] = "at most 64 characters"
+        problems["sector"] = gettext("at most %(most)s characters", most=64)
     if email is not None and (len(email) > 320 or not _EMAIL.match(email)):
-        problems["email"] = f"{values.email!r} is not an email address"
+        problems["email"] = gettext("%(email)s is not an email address", email=repr(values.email))
     forbidden, error = _slot_list(values.forbidden_slots, day.slots)
     if error:
         problems["forbidden_slots"] = error
@@ -119,8 +126,10 @@ def add_partner(*, session: Session, mission_id: int, actor: User, values: Partn
         day = editable_day(session, day)
         cleaned, problems = check_partner(values, day)
         if not problems and _partner_exists(session, day, cleaned["name"], cleaned["organisation"]):
-            problems["name"] = (
-                f"{cleaned['name']} of {cleaned['organisation']} is already a partner"
+            problems["name"] = gettext(
+                "%(name)s of %(organisation)s is already a partner",
+                name=cleaned["name"],
+                organisation=cleaned["organisation"],
             )
         if problems:
             raise Invalid(problems)
@@ -180,14 +189,19 @@ def read_partner_rows(filename: str, content: bytes) -> list[tuple[int, dict[str
     if missing:
         raise Invalid(
             {
-                "file": "the first row must name the columns; missing: "
-                + ", ".join(missing)
-                + f" (columns: {', '.join(PARTNER_COLUMNS)})"
+                "file": gettext(
+                    "the first row must name the columns; missing: %(missing)s"
+                    " (columns: %(columns)s)",
+                    missing=", ".join(missing),
+                    columns=", ".join(PARTNER_COLUMNS),
+                )
             }
         )
     unknown = [h for h in header if h and h not in PARTNER_COLUMNS]
     if unknown:
-        raise Invalid({"file": "unknown column(s): " + ", ".join(unknown)})
+        raise Invalid(
+            {"file": gettext("unknown column(s): %(columns)s", columns=", ".join(unknown))}
+        )
     result = []
     for number, row in table.rows:
         values = {header[i]: v for i, v in enumerate(row) if i < len(header) and header[i]}
@@ -195,7 +209,7 @@ def read_partner_rows(filename: str, content: bytes) -> list[tuple[int, dict[str
             continue  # values only in columns without a name
         result.append((number, values))
     if not result:
-        raise Invalid({"file": "the file has a header but no partners"})
+        raise Invalid({"file": gettext("the file has a header but no partners")})
     return result
 
 
@@ -227,9 +241,13 @@ def import_partners(
             key = (cleaned["name"], cleaned["organisation"])
             if not row_problems:
                 if key in seen:
-                    row_problems["name"] = f"the same partner as row {seen[key]}"
+                    row_problems["name"] = gettext("the same partner as row %(row)s", row=seen[key])
                 elif _partner_exists(session, day, *key):
-                    row_problems["name"] = f"{key[0]} of {key[1]} is already a partner"
+                    row_problems["name"] = gettext(
+                        "%(name)s of %(organisation)s is already a partner",
+                        name=key[0],
+                        organisation=key[1],
+                    )
             seen.setdefault(key, number)
             for field, message in row_problems.items():
                 problems[f"row {number}, {field}"] = message

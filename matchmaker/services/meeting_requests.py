@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
+from matchmaker.i18n import gettext
 from matchmaker.models import (
     Firm,
     MeetingDay,
@@ -99,18 +100,20 @@ def _add_request(
     partner_id, priority, session_part = asked.partner_id, asked.priority, asked.session_part
     problems: dict[str, str] = {}
     if not 1 <= priority <= MAX_PRIORITY:
-        problems["priority"] = f"between 1 and {MAX_PRIORITY} (higher is more important)"
+        problems["priority"] = gettext(
+            "between 1 and %(most)s (higher is more important)", most=MAX_PRIORITY
+        )
     if session_part not in {s.value for s in MeetingSession}:
-        problems["session"] = "any, morning or afternoon"
+        problems["session"] = gettext("any, morning or afternoon")
     if session_part == MeetingSession.morning and day.morning_slots == 0:
-        problems["session"] = "the day has no morning slots"
+        problems["session"] = gettext("the day has no morning slots")
     if session_part == MeetingSession.afternoon and day.morning_slots >= day.slots:
-        problems["session"] = "the day has no afternoon slots"
+        problems["session"] = gettext("the day has no afternoon slots")
     if firm_id not in {f.id for f in placed_firms(session=session, mission=mission)}:
-        problems["firm_id"] = "not a firm placed on this mission"
+        problems["firm_id"] = gettext("not a firm placed on this mission")
     partner = session.get(Partner, partner_id)
     if partner is None or partner.meeting_day_id != day.id:
-        problems["partner_id"] = "not a partner of this meeting day"
+        problems["partner_id"] = gettext("not a partner of this meeting day")
     if problems:
         raise Invalid(problems)
     with committing(session):
@@ -123,7 +126,7 @@ def _add_request(
             )
         ).first()
         if duplicate is not None:
-            raise Invalid({"partner_id": "this meeting is already requested"})
+            raise Invalid({"partner_id": gettext("this meeting is already requested")})
         if day.status == MeetingDayStatus.scheduled:
             day.status = MeetingDayStatus.draft  # the schedule lacks this request
         request = MeetingRequest(
@@ -245,7 +248,9 @@ def add_own_request(
     """A placed firm requests a meeting with a partner of its mission's day."""
     view = firm_day(session=session, placement_id=placement_id, user=user)
     if view.day is None:
-        raise MeetingRefused("the organiser has not set up a meeting day for this mission yet")
+        raise MeetingRefused(
+            gettext("the organiser has not set up a meeting day for this mission yet")
+        )
     return _add_request(
         session,
         view.day,

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
+from matchmaker.i18n import gettext
 from matchmaker.models import (
     MeetingDay,
     MeetingDayStatus,
@@ -65,11 +66,13 @@ class ScheduleOptions:
     def __post_init__(self) -> None:
         problems = {}
         if not 0 < self.time_limit <= MAX_TIME_LIMIT_SECONDS:
-            problems["time_limit"] = f"between 0 and {MAX_TIME_LIMIT_SECONDS:g} seconds"
+            problems["time_limit"] = gettext(
+                "between 0 and %(most)s seconds", most=f"{MAX_TIME_LIMIT_SECONDS:g}"
+            )
         if not 0 <= self.seed <= 2**31 - 1:
-            problems["seed"] = "0 or more"
+            problems["seed"] = gettext("0 or more")
         if not 1 <= self.workers <= MAX_WORKERS:
-            problems["workers"] = f"between 1 and {MAX_WORKERS}"
+            problems["workers"] = gettext("between 1 and %(most)s", most=MAX_WORKERS)
         if problems:
             raise Invalid(problems)
 
@@ -92,10 +95,16 @@ def start_schedule(
         day = editable_day(session, day)
         running = active_run(session=session, day=day)
         if running is not None:
-            raise MeetingRefused(f"schedule run {running.id} is still {running.state}")
+            raise MeetingRefused(
+                gettext(
+                    "schedule run %(run)s is still %(state)s", run=running.id, state=running.state
+                )
+            )
         document, left_out = build_document(session=session, day=day)
         if not document["requested"]:
-            raise MeetingRefused("there are no meeting requests of placed firms to schedule")
+            raise MeetingRefused(
+                gettext("there are no meeting requests of placed firms to schedule")
+            )
         try:
             validate(document)
         except MeetingProblemError as error:  # our own document: a bug if it happens
@@ -293,7 +302,7 @@ def set_lock(*, session: Session, request_id: int, actor: User, locked: bool) ->
     with committing(session):
         day = editable_day(session, day)
         if active_run(session=session, day=day) is not None:
-            raise MeetingRefused("a schedule run is in progress; wait for it first")
+            raise MeetingRefused(gettext("a schedule run is in progress; wait for it first"))
         before = {"slot": request.locked_slot, "table": request.locked_table}
         if locked:
             run = current_schedule(session=session, day=day)
@@ -308,11 +317,13 @@ def set_lock(*, session: Session, request_id: int, actor: User, locked: bool) ->
                 else None
             )
             if placed is None or placed.slot is None:
-                raise MeetingRefused("only a scheduled meeting can be locked")
+                raise MeetingRefused(gettext("only a scheduled meeting can be locked"))
             if placed.slot > day.slots or (placed.table_no or 0) > day.tables:
                 raise MeetingRefused(
-                    "the day changed since this schedule and no longer has that slot or "
-                    "table; schedule again first"
+                    gettext(
+                        "the day changed since this schedule and no longer has that slot or "
+                        "table; schedule again first"
+                    )
                 )
             request.locked_slot, request.locked_table = placed.slot, placed.table_no
         else:
@@ -336,10 +347,10 @@ def publish_day(*, session: Session, mission_id: int, actor: User) -> MeetingDay
     with committing(session):
         day = editable_day(session, day)
         if active_run(session=session, day=day) is not None:
-            raise MeetingRefused("a schedule run is in progress; wait for it first")
+            raise MeetingRefused(gettext("a schedule run is in progress; wait for it first"))
         run = current_schedule(session=session, day=day)
         if run is None or day.status != MeetingDayStatus.scheduled:
-            raise MeetingRefused("schedule the day (again, after its last change) first")
+            raise MeetingRefused(gettext("schedule the day (again, after its last change) first"))
         day.status = MeetingDayStatus.published
         day.published_at = utcnow()
         record_change(

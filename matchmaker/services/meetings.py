@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 
 from sqlmodel import Session, col, select
 
+from matchmaker.i18n import gettext
 from matchmaker.models import (
     Application,
     Firm,
@@ -207,19 +208,21 @@ class DayInput:
 def check_day(values: DayInput) -> dict[str, str]:
     problems: dict[str, str] = {}
     if not 5 <= values.slot_minutes <= 240:
-        problems["slot_minutes"] = "a slot lasts between 5 and 240 minutes"
+        problems["slot_minutes"] = gettext("a slot lasts between 5 and 240 minutes")
     if not 1 <= values.slots <= MAX_SLOTS:
-        problems["slots"] = f"the day has between 1 and {MAX_SLOTS} slots"
+        problems["slots"] = gettext("the day has between 1 and %(most)s slots", most=MAX_SLOTS)
     if not 0 <= values.morning_slots <= max(values.slots, 0):
-        problems["morning_slots"] = "the morning has between 0 and all of the day's slots"
+        problems["morning_slots"] = gettext("the morning has between 0 and all of the day's slots")
     if not 1 <= values.tables <= MAX_TABLES:
-        problems["tables"] = f"there are between 1 and {MAX_TABLES} tables"
+        problems["tables"] = gettext("there are between 1 and %(most)s tables", most=MAX_TABLES)
     if not 0 <= values.lunch_minutes <= 240:
-        problems["lunch_minutes"] = "lunch lasts between 0 and 240 minutes"
+        problems["lunch_minutes"] = gettext("lunch lasts between 0 and 240 minutes")
     if values.fairness is not None and not 0 <= values.fairness <= MAX_FAIRNESS:
-        problems["fairness"] = f"the fairness bound is between 0 and {MAX_FAIRNESS} (or empty)"
+        problems["fairness"] = gettext(
+            "the fairness bound is between 0 and %(most)s (or empty)", most=MAX_FAIRNESS
+        )
     if values.venue is not None and len(values.venue) > 300:
-        problems["venue"] = "at most 300 characters"
+        problems["venue"] = gettext("at most %(most)s characters", most=300)
     if not problems:
         start = datetime.combine(values.day, values.start_time)
         lunch = values.lunch_minutes if 0 < values.morning_slots < values.slots else 0
@@ -258,8 +261,11 @@ def set_up_day(*, session: Session, mission_id: int, actor: User, values: DayInp
             if stranded:
                 raise Invalid(
                     {
-                        "slots": f"{len(stranded)} locked meeting(s) sit in a slot or at a "
-                        "table the new day does not have; unlock them first"
+                        "slots": gettext(
+                            "%(count)s locked meeting(s) sit in a slot or at a "
+                            "table the new day does not have; unlock them first",
+                            count=len(stranded),
+                        )
                     }
                 )
             forbidden_beyond = [
@@ -270,8 +276,11 @@ def set_up_day(*, session: Session, mission_id: int, actor: User, values: DayInp
             if forbidden_beyond:
                 raise Invalid(
                     {
-                        "slots": "partners have unavailable slots beyond the new last slot: "
-                        + ", ".join(forbidden_beyond)
+                        "slots": gettext(
+                            "partners have unavailable slots beyond the new last slot: "
+                            "%(partners)s",
+                            partners=", ".join(forbidden_beyond),
+                        )
                     }
                 )
             day.version += 1

@@ -19,6 +19,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from matchmaker import text as free_text
+from matchmaker.i18n import gettext
 from matchmaker.models import (
     Application,
     ExternalMission,
@@ -186,7 +187,7 @@ def _clean(entry_in: ExternalMissionCreate) -> dict[str, Any]:
             result[field] = None
             continue
         if not isinstance(value, str) or not value.strip():
-            problems[field] = "enter the mission's title"
+            problems[field] = gettext("enter the mission's title")
             continue
         try:
             result[field] = free_text.clean(value.strip(), maximum=maximum)
@@ -195,13 +196,15 @@ def _clean(entry_in: ExternalMissionCreate) -> dict[str, Any]:
     country = entry_in.country
     code = country.strip().upper() if isinstance(country, str) else None
     if code is None or not is_country(code):
-        problems["country"] = "give the country as an ISO 3166-1 alpha-2 code (e.g. DE, PL)"
+        problems["country"] = gettext(
+            "give the country as an ISO 3166-1 alpha-2 code (e.g. DE, PL)"
+        )
     result["country"] = code
     day = entry_in.mission_date
     if not isinstance(day, date):
-        problems["mission_date"] = "give the mission's first day as YYYY-MM-DD"
+        problems["mission_date"] = gettext("give the mission's first day as YYYY-MM-DD")
     elif not date(1990, 1, 1) <= day <= date.today():
-        problems["mission_date"] = "must be a day in the past, from 1990 on"
+        problems["mission_date"] = gettext("must be a day in the past, from 1990 on")
     result["mission_date"] = day
     if problems:
         raise Invalid(problems)

@@ -21,6 +21,7 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, col, func, select
 
+from matchmaker.i18n import gettext
 from matchmaker.models import (
     Mission,
     MissionCreate,
@@ -78,9 +79,13 @@ class Stale(Conflict):
         self.current_version = mission.version
         self.based_on = based_on
         super().__init__(
-            f"This mission was changed by someone else since you opened it (you edited "
-            f"version {based_on}, it is now version {mission.version}). Nothing was saved: "
-            "look at the current values and make your change again."
+            gettext(
+                "This mission was changed by someone else since you opened it (you edited "
+                "version %(based_on)s, it is now version %(version)s). Nothing was saved: "
+                "look at the current values and make your change again.",
+                based_on=based_on,
+                version=mission.version,
+            )
         )
 
 
@@ -169,24 +174,49 @@ def _is_country(code: Any) -> bool:
 
 def _text(problems: list[Problem], name: str, value: Any, limit: int) -> None:
     if not isinstance(value, str) or not value.strip():
-        problems.append(Problem(name, "must not be empty"))
+        problems.append(Problem(name, gettext("must not be empty")))
     elif len(value) > limit:
-        problems.append(Problem(name, f"is {len(value)} characters long, at most {limit}"))
+        problems.append(
+            Problem(
+                name,
+                gettext(
+                    "is %(length)s characters long, at most %(limit)s",
+                    length=len(value),
+                    limit=limit,
+                ),
+            )
+        )
     elif "\x00" in value:
-        problems.append(Problem(name, "must not contain NUL characters"))
+        problems.append(Problem(name, gettext("must not contain NUL characters")))
 
 
 def _count(problems: list[Problem], name: str, value: Any, *, nullable: bool = False) -> bool:
     if value is None and nullable:
         return True
     if isinstance(value, bool) or not isinstance(value, int):
-        problems.append(Problem(name, "must be a whole number" + (" or empty" if nullable else "")))
+        problems.append(
+            Problem(
+                name,
+                gettext("must be a whole number or empty")
+                if nullable
+                else gettext("must be a whole number"),
+            )
+        )
         return False
     if value < 0:
-        problems.append(Problem(name, f"must be 0 or more, got {value}"))
+        problems.append(Problem(name, gettext("must be 0 or more, got %(value)s", value=value)))
         return False
     if value > MAX_INTEGER:
-        problems.append(Problem(name, f"must be at most {MAX_INTEGER:,}, got {value}"))
+        problems.append(
+            Problem(
+                name,
+                gettext(
+                    "must be at most %(most)s, got %(value)s",
+                    most=f"{MAX_INTEGER:,}",
+                    value=value,
+                ),
+            )
+        )
         return False
     return True
 
@@ -194,7 +224,16 @@ def _count(problems: list[Problem], name: str, value: Any, *, nullable: bool = F
 def _choice(problems: list[Problem], name: str, value: Any, options: Iterable[str]) -> None:
     options = tuple(options)
     if value not in options:
-        problems.append(Problem(name, f"{value!r} is not one of {', '.join(options)}"))
+        problems.append(
+            Problem(
+                name,
+                gettext(
+                    "%(value)s is not one of %(options)s",
+                    value=repr(value),
+                    options=", ".join(options),
+                ),
+            )
+        )
 
 
 def check_mission(
@@ -215,15 +254,28 @@ def check_mission(
     _text(problems, "organiser", values.get("organiser"), ORGANISER_LENGTH)
     if not _is_country(values.get("country")):
         problems.append(
-            Problem("country", f"{values.get('country')!r} is not an ISO 3166-1 alpha-2 code")
+            Problem(
+                "country",
+                gettext(
+                    "%(code)s is not an ISO 3166-1 alpha-2 code",
+                    code=repr(values.get("country")),
+                ),
+            )
         )
     start, end = values.get("start_date"), values.get("end_date")
     for name, day in (("start_date", start), ("end_date", end)):
         if not isinstance(day, date):
-            problems.append(Problem(name, "is not a date"))
+            problems.append(Problem(name, gettext("is not a date")))
     if isinstance(start, date) and isinstance(end, date) and start > end:
         problems.append(
-            Problem("end_date", f"{end.isoformat()} is before the start {start.isoformat()}")
+            Problem(
+                "end_date",
+                gettext(
+                    "%(end)s is before the start %(start)s",
+                    end=end.isoformat(),
+                    start=start.isoformat(),
+                ),
+            )
         )
     capacity, minimum = values.get("capacity"), values.get("min_participants")
     if (
@@ -232,28 +284,44 @@ def check_mission(
         and minimum > capacity
     ):
         problems.append(
-            Problem("min_participants", f"{minimum} is more than the capacity {capacity}")
+            Problem(
+                "min_participants",
+                gettext(
+                    "%(minimum)s is more than the capacity %(capacity)s",
+                    minimum=minimum,
+                    capacity=capacity,
+                ),
+            )
         )
     sectors = values.get("sectors")
     if not isinstance(sectors, list):
-        problems.append(Problem("sectors", "must be a list of sector codes"))
+        problems.append(Problem("sectors", gettext("must be a list of sector codes")))
     else:
         for index, code in enumerate(sectors):
             if code not in sector_codes:
                 problems.append(
-                    Problem(f"sectors[{index}]", f"{code!r} is not a sector of the round")
+                    Problem(
+                        f"sectors[{index}]",
+                        gettext("%(code)s is not a sector of the round", code=repr(code)),
+                    )
                 )
             elif code in sectors[:index]:
-                problems.append(Problem(f"sectors[{index}]", f"{code!r} is listed twice"))
+                problems.append(
+                    Problem(
+                        f"sectors[{index}]", gettext("%(code)s is listed twice", code=repr(code))
+                    )
+                )
     _count(problems, "slipstream_max", values.get("slipstream_max"), nullable=True)
     _count(problems, "sector_max", values.get("sector_max"), nullable=True)
     region_min = values.get("region_min")
     if not isinstance(region_min, dict):
-        problems.append(Problem("region_min", "must map region codes to numbers of seats"))
+        problems.append(Problem("region_min", gettext("must map region codes to numbers of seats")))
     else:
         for code, seats in region_min.items():
             if code not in region_codes:
-                problems.append(Problem(f"region_min.{code}", "is not a region of the round"))
+                problems.append(
+                    Problem(f"region_min.{code}", gettext("is not a region of the round"))
+                )
             else:
                 _count(problems, f"region_min.{code}", seats)
     _count(problems, "subsidy_eur", values.get("subsidy_eur"))
@@ -277,10 +345,14 @@ def _check_round_status(round_row: Round, allowed: tuple[RoundStatus, ...]) -> N
     status = RoundStatus(round_row.status)
     if status not in allowed:
         if status is RoundStatus.published:
-            raise Conflict("the round is published; its missions can no longer change")
+            raise Conflict(gettext("the round is published; its missions can no longer change"))
         raise Conflict(
-            f"the round is {status.value}; missions can be offered and changed only while "
-            "it is " + " or ".join(s.value for s in allowed)
+            gettext(
+                "the round is %(status)s; missions can be offered and changed only while "
+                "it is %(allowed)s",
+                status=status.value,
+                allowed=" or ".join(s.value for s in allowed),
+            )
         )
 
 
@@ -290,7 +362,11 @@ def _check_round_status(round_row: Round, allowed: tuple[RoundStatus, ...]) -> N
 def external_id_problems(*, session: Session, round_id: str, external_id: str) -> list[Problem]:
     """A new mission's id must fit and be free in its round (blank: one is chosen)."""
     if len(external_id) > CODE_LENGTH:
-        return [Problem("external_id", f"is longer than {CODE_LENGTH} characters")]
+        return [
+            Problem(
+                "external_id", gettext("is longer than %(limit)s characters", limit=CODE_LENGTH)
+            )
+        ]
     if (
         external_id
         and session.exec(
@@ -299,7 +375,12 @@ def external_id_problems(*, session: Session, round_id: str, external_id: str) -
             )
         ).first()
     ):
-        return [Problem("external_id", f"the round has a mission {external_id!r} already")]
+        return [
+            Problem(
+                "external_id",
+                gettext("the round has a mission %(id)s already", id=repr(external_id)),
+            )
+        ]
     return []
 
 
@@ -367,7 +448,12 @@ def create_mission(
     except IntegrityError:
         session.rollback()
         raise Invalid(
-            [Problem("external_id", f"the round has a mission {external_id!r} already")]
+            [
+                Problem(
+                    "external_id",
+                    gettext("the round has a mission %(id)s already", id=repr(external_id)),
+                )
+            ]
         ) from None
     read_back(session, mission)
     return mission

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlmodel import Session
 
 from matchmaker import times
+from matchmaker.i18n import gettext
 from matchmaker.models import Placement, PlacementStatus, Round, User
 from matchmaker.models.rounds import MAX_ANSWER_DAYS
 from matchmaker.services import rounds as round_service
@@ -33,7 +34,15 @@ def set_answer_days(*, session: Session, actor: User, round_id: str, days: int) 
     round_row = round_service.get_round(session=session, user=actor, round_id=round_id)
     if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= MAX_ANSWER_DAYS:
         raise Invalid(
-            [Problem("answer_days", f"must be a whole number of days from 1 to {MAX_ANSWER_DAYS}")]
+            [
+                Problem(
+                    "answer_days",
+                    gettext(
+                        "must be a whole number of days from 1 to %(most)s",
+                        most=MAX_ANSWER_DAYS,
+                    ),
+                )
+            ]
         )
     return round_service.change_setting(
         session=session,

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
+from matchmaker.i18n import mark
 from matchmaker.models import PasswordReset, User, UserSession
 from matchmaker.models.common import utcnow
 from matchmaker.services import mail_texts, one_time_links, outbox
@@ -28,14 +29,14 @@ PATH = "/password/reset/"
 class ResetLinkUnusable(NotFound):
     """The link is unknown, used, expired, or its account is disabled."""
 
-    MESSAGE = "this link to choose a new password is used or has expired: ask for a new one"
+    MESSAGE = mark("this link to choose a new password is used or has expired: ask for a new one")
 
     def __init__(self) -> None:
         super().__init__("password reset", "link")
-        self.args = (self.MESSAGE,)
+        self.args = (str(self.MESSAGE),)
 
     def __str__(self) -> str:
-        return self.MESSAGE
+        return str(self.args[0])
 
 
 def request_reset(*, session: Session, email: str, public_url: str) -> None:

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
+from matchmaker.i18n import gettext
 from matchmaker.models import MatchingRun, Placement, PlacementStatus
 from matchmaker.optimisation import parse_scenario
 from matchmaker.optimisation.round_data import RoundData, prepare
@@ -93,7 +94,9 @@ def plan_change(
     if offered is not None:
         pair = pair_of.get(offered.application_id)
         if pair is None or pair not in present:
-            raise PlacementRefused("the application was withdrawn; it cannot be offered a place")
+            raise PlacementRefused(
+                gettext("the application was withdrawn; it cannot be offered a place")
+            )
         holding.add(pair)
     document["applications"] = [
         a for a in document["applications"] if (a["firm"], a["mission"]) in present

@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from matchmaker.i18n import gettext
 from matchmaker.models import (
     Application,
     ApplicationStatus,
@@ -71,19 +72,22 @@ def _set_preferences(
         prefix = f"choices.{index}."
         mission = missions.get(choice.mission_id)
         if mission is None:
-            problems[f"{prefix}mission_id"] = "is not a mission of this round"
+            problems[f"{prefix}mission_id"] = gettext("is not a mission of this round")
             continue
         if choice.mission_id in wanted:
-            problems[f"{prefix}mission_id"] = f"{mission.title} is listed twice"
+            problems[f"{prefix}mission_id"] = gettext(
+                "%(mission)s is listed twice", mission=mission.title
+            )
             continue
         number, case_id = check_choice(
             session, firm, mission, choice.rank, choice.business_case_id, problems, prefix
         )
         if f"{prefix}rank" not in problems:
             if number in rank_owner:
-                problems[f"{prefix}rank"] = (
-                    f"rank {number} is given to {missions[rank_owner[number]].title} too; "
-                    "each preference gets its own rank"
+                problems[f"{prefix}rank"] = gettext(
+                    "rank %(rank)s is given to %(mission)s too; each preference gets its own rank",
+                    rank=number,
+                    mission=missions[rank_owner[number]].title,
                 )
             rank_owner[number] = choice.mission_id
         wanted[choice.mission_id] = (number, case_id)

@@ -21,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from matchmaker import text as free_text
+from matchmaker.i18n import gettext, mark
 from matchmaker.models import MatchingRun, Region, Round, RoundStatus, Sector, User
 from matchmaker.models.common import CODE_LENGTH
 from matchmaker.optimisation import documents
@@ -125,29 +126,52 @@ def check_round(values: RoundInput) -> list[Problem]:
     """Every problem of a new round: the scenario rules (parse_scenario) and what storage adds."""
     problems: list[Problem] = []
     if not is_slug(values.id):
-        problems.append(Problem("id", SLUG_RULE))
+        problems.append(Problem("id", str(SLUG_RULE)))
     elif len(values.id) > CODE_LENGTH:
         problems.append(
-            Problem("id", f"is {len(values.id)} characters long, at most {CODE_LENGTH}")
+            Problem(
+                "id",
+                gettext(
+                    "is %(length)s characters long, at most %(limit)s",
+                    length=len(values.id),
+                    limit=CODE_LENGTH,
+                ),
+            )
         )
     if len(values.name) > NAME_LENGTH:
-        problems.append(Problem("name", f"is {len(values.name)} characters long, at most 200"))
+        problems.append(
+            Problem(
+                "name",
+                gettext(
+                    "is %(length)s characters long, at most %(limit)s",
+                    length=len(values.name),
+                    limit=200,
+                ),
+            )
+        )
     if values.description is not None and len(values.description) > DESCRIPTION_LENGTH:
         problems.append(
             Problem(
                 "description",
-                f"is {len(values.description)} characters long, at most {DESCRIPTION_LENGTH}",
+                gettext(
+                    "is %(length)s characters long, at most %(limit)s",
+                    length=len(values.description),
+                    limit=DESCRIPTION_LENGTH,
+                ),
             )
         )
     if not values.regions:
-        problems.append(Problem("regions", "name at least one region"))
+        problems.append(Problem("regions", gettext("name at least one region")))
     if not values.sectors:
-        problems.append(Problem("sectors", "name at least one sector"))
+        problems.append(Problem("sectors", gettext("name at least one sector")))
     for key, items in (("regions", values.regions), ("sectors", values.sectors)):
         for index, item in enumerate(items):
             if len(item.code) > CODE_LENGTH:
                 problems.append(
-                    Problem(f"{key}[{index}].code", f"is longer than {CODE_LENGTH} characters")
+                    Problem(
+                        f"{key}[{index}].code",
+                        gettext("is longer than %(limit)s characters", limit=CODE_LENGTH),
+                    )
                 )
     document: dict[str, Any] = {
         "format": SCENARIO_FORMAT,
@@ -181,7 +205,9 @@ def create_round(*, session: Session, actor: User, values: RoundInput) -> Round:
     """A new draft round of the actor's organisation, with its regions and sectors."""
     problems = check_round(values)
     if not problems and session.get(Round, values.id) is not None:
-        problems.append(Problem("id", f"a round with id {values.id!r} already exists"))
+        problems.append(
+            Problem("id", gettext("a round with id %(id)s already exists", id=repr(values.id)))
+        )
     if problems:
         raise Invalid(problems)
     round_row = Round(
@@ -213,7 +239,9 @@ def create_round(*, session: Session, actor: User, values: RoundInput) -> Round:
         session.commit()
     except IntegrityError:
         session.rollback()
-        raise Invalid([Problem("id", f"a round with id {values.id!r} already exists")]) from None
+        raise Invalid(
+            [Problem("id", gettext("a round with id %(id)s already exists", id=repr(values.id)))]
+        ) from None
     read_back(session, round_row)
     return round_row
 
@@ -227,16 +255,19 @@ _TRANSITIONS = {
     "reopen": (RoundStatus.closed, RoundStatus.open),
 }
 _REFUSALS = {
-    ("open", RoundStatus.open): "the round is open already",
-    ("open", RoundStatus.closed): "the round is closed; re-open it to take applications again",
-    ("open", RoundStatus.published): "the round is published; it does not open again",
-    ("close", RoundStatus.draft): "the round is still a draft; open it before closing it",
-    ("close", RoundStatus.closed): "the round is closed already",
-    ("close", RoundStatus.published): "the round is published and closed already",
-    ("reopen", RoundStatus.draft): "the round is still a draft; open it instead",
-    ("reopen", RoundStatus.open): "the round is open already",
-    ("reopen", RoundStatus.published): "the round is published; its results stand, it does "
-    "not open again",
+    ("open", RoundStatus.open): mark("the round is open already"),
+    ("open", RoundStatus.closed): mark(
+        "the round is closed; re-open it to take applications again"
+    ),
+    ("open", RoundStatus.published): mark("the round is published; it does not open again"),
+    ("close", RoundStatus.draft): mark("the round is still a draft; open it before closing it"),
+    ("close", RoundStatus.closed): mark("the round is closed already"),
+    ("close", RoundStatus.published): mark("the round is published and closed already"),
+    ("reopen", RoundStatus.draft): mark("the round is still a draft; open it instead"),
+    ("reopen", RoundStatus.open): mark("the round is open already"),
+    ("reopen", RoundStatus.published): mark(
+        "the round is published; its results stand, it does not open again"
+    ),
 }
 
 
@@ -260,7 +291,11 @@ def reopen_round(*, session: Session, actor: User, round_id: str) -> Round:
         )
     ).first()
     if running is not None:
-        raise Conflict(f"matching run {running} is still going; stop it or wait for it first")
+        raise Conflict(
+            gettext(
+                "matching run %(run)s is still going; stop it or wait for it first", run=running
+            )
+        )
     return _move(session=session, actor=actor, round_id=round_id, action="reopen")
 
 
@@ -271,9 +306,11 @@ def set_deadline(
     their applications, until the round is published."""
     round_row = get_round(session=session, user=actor, round_id=round_id)
     if round_row.status == RoundStatus.published:
-        raise Conflict("the round is published; its application deadline no longer matters")
+        raise Conflict(
+            gettext("the round is published; its application deadline no longer matters")
+        )
     if close_at is not None and close_at.tzinfo is None:
-        raise Invalid([Problem("applications_close_at", "needs a time zone")])
+        raise Invalid([Problem("applications_close_at", gettext("needs a time zone"))])
     return change_setting(
         session=session,
         actor=actor,
@@ -335,7 +372,7 @@ def _move(*, session: Session, actor: User, round_id: str, action: str) -> Round
     if changed != 1:
         session.rollback()
         read_back(session, round_row)
-        raise Conflict(_REFUSALS[(action, RoundStatus(round_row.status))])
+        raise Conflict(str(_REFUSALS[(action, RoundStatus(round_row.status))]))
     row_audit.commit_change(
         session=session,
         actor=actor,
@@ -397,7 +434,7 @@ def import_round(*, session: Session, actor: User, document: Any) -> Round:
         raise Invalid.of_scenario(error) from None
     except IntegrityError:
         raise Conflict(
-            "another import wrote the same round or firms at the same time; try again"
+            gettext("another import wrote the same round or firms at the same time; try again")
         ) from None
 
 
@@ -408,7 +445,10 @@ def export_round(*, session: Session, user: User, round_id: str) -> dict[str, An
         return scenario_exports.export_round(session=session, round_id=round_id)
     except ScenarioError as error:
         raise Conflict(
-            "the round no longer makes a valid scenario: " + "; ".join(error.problems)
+            gettext(
+                "the round no longer makes a valid scenario: %(problems)s",
+                problems="; ".join(error.problems),
+            )
         ) from None
 
 

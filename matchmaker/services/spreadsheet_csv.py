@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
+from matchmaker.i18n import gettext
 from matchmaker.services.errors import Invalid, Problem
 
 LANGUAGES = ("nl", "en")
@@ -23,7 +24,16 @@ def export_language(value: str | None, default: str = "en") -> str:
     """The file's language from a `lang` parameter: nl or en (`default` when absent)."""
     chosen = (value or default).strip().lower()
     if chosen not in LANGUAGES:
-        raise Invalid([Problem("lang", f"{value!r} is not a language of the export (nl, en)")])
+        raise Invalid(
+            [
+                Problem(
+                    "lang",
+                    gettext(
+                        "%(value)s is not a language of the export (nl, en)", value=repr(value)
+                    ),
+                )
+            ]
+        )
     return chosen
 
 

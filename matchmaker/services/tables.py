@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from matchmaker import text as free_text
+from matchmaker.i18n import gettext
 from matchmaker.services.errors import Invalid
 
 # One cell holds a name, an e-mail address or a list of slots: far less than this.
@@ -45,9 +46,11 @@ def read_table(content: bytes, filename: str, *, max_rows: int, max_bytes: int) 
     ("row 4, name": a control character, too long), every one of them.
     """
     if len(content) > max_bytes:
-        raise Invalid({"file": f"the file is larger than {max_bytes // 1000:,} kB"})
+        raise Invalid(
+            {"file": gettext("the file is larger than %(size)s kB", size=f"{max_bytes // 1000:,}")}
+        )
     if not content.strip():
-        raise Invalid({"file": "the file is empty"})
+        raise Invalid({"file": gettext("the file is empty")})
     if filename.lower().endswith(".xlsx") or content[:2] == b"PK":
         raw_rows = _xlsx_rows(content)
     else:
@@ -81,7 +84,7 @@ def read_table(content: bytes, filename: str, *, max_rows: int, max_bytes: int) 
     if problems:
         raise Invalid(problems)
     if header is None:
-        raise Invalid({"file": "the file is empty"})
+        raise Invalid({"file": gettext("the file is empty")})
     return Table(header=header, rows=rows)
 
 
@@ -101,7 +104,11 @@ def _cell(value: Any) -> tuple[str, str | None]:
         return "", None
     text = str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
     if len(text) > MAX_CELL_CHARACTERS:
-        return "", f"is {len(text):,} characters long, at most {MAX_CELL_CHARACTERS:,}"
+        return "", gettext(
+            "is %(length)s characters long, at most %(limit)s",
+            length=f"{len(text):,}",
+            limit=f"{MAX_CELL_CHARACTERS:,}",
+        )
     try:
         return free_text.clean(text).strip(), None
     except free_text.TextError as error:
@@ -115,7 +122,7 @@ def _csv_rows(content: bytes) -> Generator[list[str]]:
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise Invalid({"file": "a CSV file must be UTF-8 text"}) from None
+        raise Invalid({"file": gettext("a CSV file must be UTF-8 text")}) from None
     lines = text[:_SNIFF_CHARACTERS].splitlines()
     dialect: type[csv.Dialect] | csv.Dialect = csv.excel
     with contextlib.suppress(csv.Error):
@@ -135,12 +142,16 @@ def _csv_reader(text: str, dialect: type[csv.Dialect] | csv.Dialect) -> Generato
         except csv.Error as error:
             # The module's own cap on a field (131,072 characters) is far above ours.
             if "field larger than field limit" in str(error):
-                message = f"a cell is longer than {MAX_CELL_CHARACTERS:,} characters"
+                message = gettext(
+                    "a cell is longer than %(limit)s characters", limit=f"{MAX_CELL_CHARACTERS:,}"
+                )
             else:
-                message = f"is not readable CSV ({error})"
+                message = gettext("is not readable CSV (%(error)s)", error=error)
             raise Invalid({f"row {number}": message}) from None
         if len(row) > MAX_COLUMNS:
-            raise Invalid({f"row {number}": f"has more than {MAX_COLUMNS} columns"})
+            raise Invalid(
+                {f"row {number}": gettext("has more than %(most)s columns", most=MAX_COLUMNS)}
+            )
         yield row
 
 
@@ -150,7 +161,7 @@ def _csv_reader(text: str, dialect: type[csv.Dialect] | csv.Dialect) -> Generato
 def _xlsx_rows(content: bytes) -> Generator[tuple[Any, ...]]:
     """The first sheet's rows, streamed (openpyxl's read-only mode), once the archive's
     directory shows it unpacks to a bounded size."""
-    unreadable = Invalid({"file": "not a readable Excel (.xlsx) workbook"})
+    unreadable = Invalid({"file": gettext("not a readable Excel (.xlsx) workbook")})
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             entries = archive.infolist()
@@ -159,14 +170,22 @@ def _xlsx_rows(content: bytes) -> Generator[tuple[Any, ...]]:
     if len(entries) > MAX_XLSX_ENTRIES:
         raise Invalid(
             {
-                "file": f"the workbook has more than {MAX_XLSX_ENTRIES} parts; save it as a plain"
-                " .xlsx with one sheet"
+                "file": gettext(
+                    "the workbook has more than %(most)s parts; save it as a plain"
+                    " .xlsx with one sheet",
+                    most=MAX_XLSX_ENTRIES,
+                )
             }
         )
     unpacked = sum(entry.file_size for entry in entries)
     if unpacked > MAX_XLSX_UNPACKED_BYTES:
         raise Invalid(
-            {"file": f"the workbook unpacks to more than {MAX_XLSX_UNPACKED_BYTES // 2**20} MB"}
+            {
+                "file": gettext(
+                    "the workbook unpacks to more than %(size)s MB",
+                    size=MAX_XLSX_UNPACKED_BYTES // 2**20,
+                )
+            }
         )
     from openpyxl import load_workbook
 

@@ -15,6 +15,7 @@ from enum import StrEnum
 
 from sqlmodel import Session, col, select
 
+from matchmaker.i18n import gettext
 from matchmaker.models import (
     Application,
     ApplicationStatus,
@@ -166,9 +167,20 @@ def review(
     case = visible_case(session=session, user=actor, case_id=case_id)
     note = (note or "").strip() or None
     if note is not None and len(note) > NOTE_LENGTH:
-        raise Invalid([Problem("note", f"is {len(note)} characters long, at most {NOTE_LENGTH}")])
+        raise Invalid(
+            [
+                Problem(
+                    "note",
+                    gettext(
+                        "is %(length)s characters long, at most %(limit)s",
+                        length=len(note),
+                        limit=NOTE_LENGTH,
+                    ),
+                )
+            ]
+        )
     if not verified and note is None:
-        raise Invalid([Problem("note", "say why the case is rejected: the firm reads it")])
+        raise Invalid([Problem("note", gettext("say why the case is rejected: the firm reads it"))])
     before = {
         "state": state_of(case).value,
         "verified_by": case.verified_by,
