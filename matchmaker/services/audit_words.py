@@ -39,10 +39,10 @@ ACTIONS: dict[str, Words] = {
     # Firms, business cases, readiness
     "firm.register": Words("Bedrijf geregistreerd", "Firm registered"),
     "firm.update": Words("Bedrijfsprofiel gewijzigd", "Firm profile changed"),
-    "business_case.create": Words("Bedrijfscase geschreven", "Business case written"),
-    "business_case.update": Words("Bedrijfscase gewijzigd", "Business case changed"),
-    "business_case.verify": Words("Bedrijfscase geverifieerd", "Business case verified"),
-    "business_case.reject": Words("Bedrijfscase afgewezen", "Business case rejected"),
+    "business_case.create": Words("Business case geschreven", "Business case written"),
+    "business_case.update": Words("Business case gewijzigd", "Business case changed"),
+    "business_case.verify": Words("Business case goedgekeurd", "Business case verified"),
+    "business_case.reject": Words("Business case afgewezen", "Business case rejected"),
     "readiness_scan.create": Words("Exportscan ingevuld", "Readiness scan taken"),
     "external_mission.create": Words(
         "Missie buiten matchmaker toegevoegd", "Mission outside matchmaker added"
@@ -126,7 +126,7 @@ OBJECT_TYPES: dict[str, Words] = {
     "api_token": Words("API-sleutel", "API token"),
     "invitation": Words("Uitnodiging", "Invitation"),
     "firm": Words("Bedrijf", "Firm"),
-    "business_case": Words("Bedrijfscase", "Business case"),
+    "business_case": Words("Business case", "Business case"),
     "readiness_scan": Words("Exportscan", "Readiness scan"),
     "external_mission": Words("Missie buiten matchmaker", "Mission outside matchmaker"),
     "round": Words("Ronde", "Round"),
@@ -184,7 +184,7 @@ _VALUES: dict[str, Words] = {
     "withdrawn": Words("ingetrokken", "withdrawn"),
     "submitted": Words("verstuurd", "submitted"),
     "pending": Words("wacht op beoordeling", "waiting for review"),
-    "verified": Words("geverifieerd", "verified"),
+    "verified": Words("goedgekeurd", "verified"),
     "rejected": Words("afgewezen", "rejected"),
     "queued": Words("in de wachtrij", "queued"),
     "running": Words("loopt", "running"),
@@ -204,13 +204,13 @@ _REASONS: dict[str, Words] = {
         "de missie is niet voor de sector van het bedrijf", "the mission is not for the sector"
     ),
     "no_business_case": Words(
-        "een zakelijke missie vraagt een bedrijfscase", "a business mission needs a business case"
+        "een zakelijke missie vraagt een business case", "a business mission needs a business case"
     ),
     "business_case_unverified": Words(
-        "de bedrijfscase was niet geverifieerd", "the business case was not verified"
+        "de business case was niet goedgekeurd", "the business case was not verified"
     ),
     "business_case_wrong_country": Words(
-        "de bedrijfscase is voor een ander land", "the business case is for another country"
+        "de business case is voor een ander land", "the business case is for another country"
     ),
     "not_ready": Words(
         "exportstrategie of organisatie nog niet op orde",

@@ -176,7 +176,7 @@ DUTCH_HEADERS = {
     "Sector": "Sector",
     "Employees": "Medewerkers",
     "Preference rank": "Voorkeur",
-    "Business case": "Bedrijfscase",
+    "Business case": "Business case",
     "Evidence": "Onderbouwing",
     "Status": "Status",
     "Score": "Score",
@@ -267,13 +267,14 @@ def roster_csv(roster: Roster, language: str = "en") -> str:
     return spreadsheet_csv.csv_text(_table(roster, language), language)
 
 
-def roster_xlsx(roster: Roster) -> bytes:
-    """The roster as an Excel workbook: the table, and a sheet saying what it is."""
+def roster_xlsx(roster: Roster, language: str = "en") -> bytes:
+    """The roster as an Excel workbook: the table (headers and statuses in `language`), and
+    a sheet saying what it is."""
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None
     sheet.title = "Roster"
-    for values in _table(roster):
+    for values in _table(roster, language):
         sheet.append(values)
     for cell in sheet[1]:
         cell.font = Font(bold=True)

@@ -255,7 +255,7 @@ def test_the_csv_has_a_header_and_escapes_formula_cells(app: FastAPI, clients: C
     table = list(csv.reader(io.StringIO(dutch.text.removeprefix("\ufeff")), delimiter=";"))
     assert table[0][:3] == ["wanneer (Amsterdam)", "wanneer (UTC)", "wie"]
     verified = next(row for row in table[1:] if row[3] == "business_case.verify")
-    assert verified[4] == "Bedrijfscase geverifieerd"
+    assert verified[4] == "Business case goedgekeurd"
     assert verified[9] == '\'=HYPERLINK("http://x")', "a formula-looking cell stays text"
     assert not any(cell.startswith(("=", "+", "-", "@")) for row in table for cell in row)
     english = clients.organiser.get(f"{AUDIT}.csv", params={"firm": str(firm_id), "lang": "en"})
@@ -343,7 +343,7 @@ def test_every_firm_reads_its_published_result_and_its_offer_from_the_waiting_li
 def test_an_sme_reads_its_case_review_by_the_organisation(app: FastAPI, clients: Clients) -> None:
     _firm_with_verified_case(app, clients, clients.sme, "Zuivel Noord BV")
     (decision,) = clients.sme.get("/api/sme/decisions").json()["decisions"]
-    assert decision["what"]["nl"] == "Bedrijfscase geverifieerd"
+    assert decision["what"]["nl"] == "Business case goedgekeurd"
     assert decision["by"]["nl"] == "KvK Noord-Nederland", "the organisation, not a person"
     assert clients.organiser.email not in clients.sme.get("/sme/decisions").text  # type: ignore[attr-defined]
     assert {c["field"] for c in decision["changes"]} == {"state"}

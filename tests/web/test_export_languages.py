@@ -48,7 +48,7 @@ def test_the_roster_in_dutch_and_in_english(clients: Clients, app: FastAPI) -> N
     assert dutch.status_code == 200 and dutch.headers["content-type"].startswith("text/csv")
     table = dutch_rows(dutch.content.decode("utf-8"))
     assert table[0][:5] == ["Bedrijf-id", "Bedrijf", "KvK-nummer", "Regio", "Sector"]
-    assert {"Status", "Reden", "Vastgezet", "Bedrijfscase"} <= set(table[0])
+    assert {"Status", "Reden", "Vastgezet", "Business case"} <= set(table[0])
     first = dict(zip(table[0], table[1], strict=True))
     assert (first["Bedrijf-id"], first["Status"], first["Vastgezet"]) == ("F1", "geplaatst", "ja")
     assert all(not cell.startswith(("=", "+", "@")) for row in table for cell in row)
@@ -75,6 +75,15 @@ def test_the_roster_workbook_has_real_dates(clients: Clients, app: FastAPI) -> N
     assert isinstance(about["First day"].value, datetime | date)
     assert about["First day"].number_format == "yyyy-mm-dd"
     assert isinstance(about["Exported at (UTC)"].value, datetime)
+    dutch = organiser.get(
+        f"/organiser/rounds/{round_id}/missions/{pk}/roster.xlsx", params={"lang": "nl"}
+    ).content
+    header = [cell.value for cell in next(load_workbook(io.BytesIO(dutch))["Roster"].iter_rows())]
+    assert header[:2] == ["Bedrijf-id", "Bedrijf"] and "Reden" in header
+    refused = organiser.get(
+        f"/organiser/rounds/{round_id}/missions/{pk}/roster.xlsx", params={"lang": "fr"}
+    )
+    assert refused.status_code == 422 and "lang" in refused.text
 
 
 def test_partners_and_schedule_in_dutch(setup: Setup) -> None:  # noqa: F811

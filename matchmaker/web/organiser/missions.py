@@ -102,10 +102,14 @@ def roster_csv(
 
 
 @router.get("/{mission_id}/roster.xlsx")
-def roster_xlsx(session: SessionDep, user: CurrentUser, round_id: str, mission_id: int) -> Response:
+def roster_xlsx(
+    session: SessionDep, user: CurrentUser, round_id: str, mission_id: int, lang: str | None = None
+) -> Response:
+    """The roster as a workbook: lang=en (the default) or lang=nl for Dutch headers."""
     roster, external_id = _roster(session, user, round_id, mission_id)
+    language = spreadsheet_csv.export_language(lang)
     return download(
-        export_service.roster_xlsx(roster),
+        export_service.roster_xlsx(roster, language),
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         export_service.file_name(round_id, external_id, "roster", extension="xlsx"),
     )
