@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, col, select
 
+from matchmaker.i18n import gettext
 from matchmaker.models import (
     Application,
     ApplicationStatus,
@@ -51,8 +52,20 @@ def code_outside_active_rounds(session: Session, firm: Firm, field: str, code: s
         regions, sectors = round_codes(session=session, round_id=round_row.id)
         known = regions if field == "region" else sectors
         if code not in known:
-            return (
-                f"you have applied in round {round_row.name!r}, which has no {field} "
-                f"{code!r} ({', '.join(sorted(known))}); withdraw those applications first"
+            values = {
+                "round": repr(round_row.name),
+                "code": repr(code),
+                "known": ", ".join(sorted(known)),
+            }
+            if field == "region":
+                return gettext(
+                    "you have applied in round %(round)s, which has no region %(code)s "
+                    "(%(known)s); withdraw those applications first",
+                    **values,
+                )
+            return gettext(
+                "you have applied in round %(round)s, which has no sector %(code)s "
+                "(%(known)s); withdraw those applications first",
+                **values,
             )
     return None

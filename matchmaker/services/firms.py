@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from matchmaker.i18n import gettext, mark
+from matchmaker.i18n import LazyText, gettext, mark
 from matchmaker.models import Firm, FirmChanges, FirmRegistration, User
 from matchmaker.services import audit, read_back
 from matchmaker.services.active_rounds import code_outside_active_rounds
@@ -78,12 +78,14 @@ EDITABLE_FIRM_FIELDS = FIRM_FIELDS[1:]
 READINESS_FIELDS = ("readiness_strategy", "readiness_organisation", "readiness_finance")
 # Fields of the firm that the firm does not fill in itself, and where they come from: sent
 # in a registration or a change, each is refused by name (422).
-NOT_FROM_THE_FIRM: dict[str, str] = dict.fromkeys(
+NOT_FROM_THE_FIRM: dict[str, LazyText] = dict.fromkeys(
     READINESS_FIELDS,
-    "comes from your latest readiness scan, not from the profile; take the scan to change it",
+    mark("comes from your latest readiness scan, not from the profile; take the scan to change it"),
 ) | {
-    "missions_last_3_years": "comes from the record: the places your firm accepted in "
-    "matchmaker's rounds and the missions outside matchmaker your organiser entered",
+    "missions_last_3_years": mark(
+        "comes from the record: the places your firm accepted in matchmaker's rounds and the "
+        "missions outside matchmaker your organiser entered"
+    ),
 }
 
 
@@ -114,7 +116,9 @@ def _sent(shape: FirmRegistration | FirmChanges) -> list[str]:
 
 def _refuse_derived(shape: FirmRegistration | FirmChanges) -> None:
     """Invalid naming each field of NOT_FROM_THE_FIRM that was sent (even as null or false)."""
-    sent = {field: NOT_FROM_THE_FIRM[field] for field in _sent(shape) if field in NOT_FROM_THE_FIRM}
+    sent = {
+        field: str(NOT_FROM_THE_FIRM[field]) for field in _sent(shape) if field in NOT_FROM_THE_FIRM
+    }
     if sent:
         raise Invalid(sent)
 

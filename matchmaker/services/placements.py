@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from matchmaker.i18n import gettext, mark
 from matchmaker.models import (
     Application,
     MatchingRun,
@@ -144,15 +145,17 @@ def _change(
         ).one()
         run = run_service.published_run(session=session, round_row=round_row)
         if run is None or run.id != placement.run_id:
-            raise PlacementRefused("only placements of a published roster can change")
+            raise PlacementRefused(gettext("only placements of a published roster can change"))
         if placement.status not in _ALLOWED[action]:
             raise PlacementRefused(
-                f"this placement is "
-                f"{reasons.status_for_firm(placement.status, placement.reason).lower()}; "
-                f"it cannot be {_PAST[action]} now"
+                gettext(
+                    "this placement is %(status)s; it cannot be %(done)s now",
+                    status=reasons.status_for_firm(placement.status, placement.reason).lower(),
+                    done=str(_PAST[action]),
+                )
             )
         if action == "lapse" and (placement.answer_by is None or placement.answer_by > now):
-            raise PlacementRefused("this offer's answer-by date has not passed")
+            raise PlacementRefused(gettext("this offer's answer-by date has not passed"))
         before = {"status": str(placement.status)}
         plan: Plan | None = None
         if action == "offer":
@@ -213,11 +216,11 @@ def _change(
 
 
 _PAST = {
-    "accept": "accepted",
-    "decline": "declined",
-    "withdraw": "withdrawn",
-    "offer": "offered",
-    "lapse": "lapsed",
+    "accept": mark("accepted"),
+    "decline": mark("declined"),
+    "withdraw": mark("withdrawn"),
+    "offer": mark("offered"),
+    "lapse": mark("lapsed"),
 }
 
 
@@ -263,8 +266,12 @@ def _check_room(session: Session, run: MatchingRun, placement: Placement) -> Non
     held = holding_counts(session=session, run_id=run.id or 0).get(mission.id or 0, 0)
     if held >= mission.capacity:
         raise PlacementRefused(
-            "the round has no room for this application next to the current placements: "
-            f"all {mission.capacity} places of {mission.title} are taken"
+            gettext(
+                "the round has no room for this application next to the current placements: "
+                "all %(capacity)s places of %(mission)s are taken",
+                capacity=mission.capacity,
+                mission=mission.title,
+            )
         )
 
 
@@ -282,10 +289,10 @@ def _take_offer(placement: Placement, solved: SolvedRoster) -> SolvedRoster:
     offered placement its score in the re-solved roster."""
     if not solved.found:
         details = "; ".join(c["detail"] for c in solved.result.get("infeasible", []))
-        raise PlacementRefused(
+        refusal = gettext(
             "the round has no room for this application next to the current placements"
-            + (f": {details}" if details else "")
         )
+        raise PlacementRefused(refusal + (f": {details}" if details else ""))
     row = solved.row_of(placement.application_id)
     assert row is not None  # the plan keeps the offered application in the round
     placement.score = row["score"]

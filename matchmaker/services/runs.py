@@ -23,6 +23,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from matchmaker import db
+from matchmaker.i18n import gettext
 from matchmaker.models import (
     MatchingRun,
     Placement,
@@ -310,14 +311,22 @@ def _check_startable(session: Session, round_id: str, *, for_update: bool) -> No
         raise NotFound("round", round_id)
     if round_row.status == RoundStatus.published:
         raise RunRefused(
-            "the round is published: its roster is final, and places that come free go "
-            "to the waiting list"
+            gettext(
+                "the round is published: its roster is final, and places that come free go "
+                "to the waiting list"
+            )
         )
     if round_row.status != RoundStatus.closed:
         raise RunRefused(CLOSE_FIRST)
     running = active_run(session=session, round_id=round_id)
     if running is not None:
-        raise RunRefused(f"run {running.id} of this round is still {running.state}")
+        raise RunRefused(
+            gettext(
+                "run %(run)s of this round is still %(state)s",
+                run=running.id,
+                state=gettext(str(running.state)),
+            )
+        )
 
 
 def restart_run(*, session: Session, run_id: int, actor: User, enqueue: Enqueue) -> MatchingRun:
@@ -326,7 +335,11 @@ def restart_run(*, session: Session, run_id: int, actor: User, enqueue: Enqueue)
     run = visible_run(session=session, run_id=run_id, user=actor)
     if run.state not in RESTARTABLE_STATES:
         raise RunRefused(
-            f"run {run.id} is {run.state}; only failed, stopped or interrupted runs restart"
+            gettext(
+                "run %(run)s is %(state)s; only failed, stopped or interrupted runs restart",
+                run=run.id,
+                state=gettext(str(run.state)),
+            )
         )
     return start_run(
         session=session,

@@ -22,7 +22,7 @@ from sqlalchemy import ColumnElement, Engine, and_, exists, or_, update
 from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
 
-from matchmaker import db
+from matchmaker import db, i18n
 from matchmaker.models import RunState, User
 from matchmaker.models.common import utcnow
 from matchmaker.models.solver_runs import SolverRunBase
@@ -39,6 +39,10 @@ PROGRESS_INTERVAL_SECONDS = 0.5
 HEARTBEAT_SECONDS = 5.0
 # Solver threads a job may use (the same limit for every kind of job).
 MAX_WORKERS = 8
+
+
+# How a person calls each kind of job (JobKind.noun), for the catalogue: said translated.
+_NOUNS = (i18n.mark("run"), i18n.mark("schedule run"))
 
 
 class JobRefused(Conflict):
@@ -305,8 +309,12 @@ def request_stop(*, session: Session, kind: JobKind, run: SolverRunBase, actor: 
         if row is None or row.state not in ACTIVE_STATES:
             state = row.state if row is not None else run.state
             raise JobRefused(
-                f"{kind.noun} {run_id} is {state}; only a queued or running {kind.noun} "
-                "can be stopped"
+                i18n.gettext(
+                    "%(job)s %(id)s is %(state)s; only a queued or running %(job)s can be stopped",
+                    job=i18n.gettext(kind.noun),
+                    id=run_id,
+                    state=i18n.gettext(str(state)),
+                )
             )
         if row.state == RunState.queued:  # nothing found yet, nothing to keep
             row.stop_requested_at = utcnow()
