@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from matchmaker import i18n
 from matchmaker.models import PlacementStatus, Track
-from matchmaker.services import mail_texts, readiness, reasons
+from matchmaker.services import mail_texts, readiness, readiness_referrals, reasons
 from tests.web.test_readiness import READY
 
 OUTRANKED = (
@@ -78,7 +78,7 @@ def test_a_stored_english_reason_is_shown_in_the_readers_language() -> None:
 
 
 def test_the_referrals_keep_their_names_and_say_their_offer_in_the_language() -> None:
-    found = readiness.referrals(
+    found = readiness_referrals.referrals(
         Track.innovation_support, region="GR", sector="water", target_country="CN"
     )
     with i18n.language("nl"):

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from matchmaker.models import Track
-from matchmaker.services import readiness
+from matchmaker.services import readiness, readiness_referrals
 
 # A firm ready for a business mission: every step in order, a product that competes abroad,
 # a concrete business case, going with the region's support.
@@ -132,7 +132,7 @@ def test_the_target_country_is_optional_and_upper_cased() -> None:
 
 def _keys(track: Track, **kwargs: Any) -> list[str]:
     options = {"region": "GR", "sector": "metal", "target_country": None, **kwargs}
-    return [r.key for r in readiness.referrals(track, **options)]
+    return [r.key for r in readiness_referrals.referrals(track, **options)]
 
 
 def test_each_track_refers_onward() -> None:
@@ -168,19 +168,19 @@ def test_each_track_refers_onward() -> None:
 
 
 def test_mission_tracks_point_to_the_filtered_mission_list() -> None:
-    assert readiness.mission_filter(Track.business_mission, target_country="DE") == {
+    assert readiness_referrals.mission_filter(Track.business_mission, target_country="DE") == {
         "kind": "business",
         "country": "DE",
     }
-    assert readiness.mission_filter(Track.business_mission, target_country=None) == {
+    assert readiness_referrals.mission_filter(Track.business_mission, target_country=None) == {
         "kind": "business"
     }
-    assert readiness.mission_filter(Track.promotional_mission, target_country="DE") == {
+    assert readiness_referrals.mission_filter(Track.promotional_mission, target_country="DE") == {
         "kind": "promotional"
     }
-    assert readiness.mission_filter(Track.no_support_needed, target_country=None) == {}
+    assert readiness_referrals.mission_filter(Track.no_support_needed, target_country=None) == {}
     for track in (Track.innovation_support, Track.network_support, Track.not_now):
-        assert readiness.mission_filter(track, target_country="DE") is None
+        assert readiness_referrals.mission_filter(track, target_country="DE") is None
 
 
 def test_every_track_has_a_title_and_the_questions_cover_every_section() -> None:

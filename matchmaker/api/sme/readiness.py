@@ -11,7 +11,7 @@ from matchmaker.api.sme.firm import own_firm, sme_router
 from matchmaker.deps import CurrentUser, SessionDep
 from matchmaker.models import Firm, ReadinessScan, ReadinessScanCreate, Track
 from matchmaker.services import firms as firm_service
-from matchmaker.services import readiness
+from matchmaker.services import readiness, readiness_referrals
 from matchmaker.services.errors import Invalid, Problem
 
 router = sme_router()
@@ -73,11 +73,13 @@ def scan_public(scan: ReadinessScan, firm: Firm) -> ScanPublic:
         ),
         referrals=[
             ReferralPublic(key=r.key, name=r.name, offer=r.offer)
-            for r in readiness.referrals(
+            for r in readiness_referrals.referrals(
                 track, region=firm.region, sector=firm.sector, target_country=target
             )
         ],
-        missions_url=readiness.missions_link(track, target_country=target, base="/api/missions"),
+        missions_url=readiness_referrals.missions_link(
+            track, target_country=target, base="/api/missions"
+        ),
         created_at=scan.created_at,
     )
 

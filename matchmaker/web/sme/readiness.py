@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 from matchmaker.deps import CsrfChecked, CurrentUser, SessionDep
 from matchmaker.models import Firm, ReadinessScan, ReadinessScanCreate, Track
 from matchmaker.services import firms as firm_service
-from matchmaker.services import readiness
+from matchmaker.services import readiness, readiness_referrals
 from matchmaker.services.errors import Invalid
 from matchmaker.web.form_shapes import unchecked
 from matchmaker.web.pages import see_other
@@ -98,8 +98,10 @@ def scan_advice(firm: Firm, scan: ReadinessScan) -> dict[str, Any]:
     return {
         "advice": readiness.advice(scan.answers, scan.reason),  # in the reader's language
         "track_titles": readiness.TRACK_TITLES,
-        "referrals": readiness.referrals(
+        "referrals": readiness_referrals.referrals(
             track, region=firm.region, sector=firm.sector, target_country=target
         ),
-        "missions_url": readiness.missions_link(track, target_country=target, base="/missions"),
+        "missions_url": readiness_referrals.missions_link(
+            track, target_country=target, base="/missions"
+        ),
     }
