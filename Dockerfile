@@ -16,6 +16,7 @@ COPY pyproject.toml README.md ./
 COPY matchmaker ./matchmaker
 COPY scenarios ./scenarios
 COPY templates ./templates
+COPY meeting-days ./meeting-days
 RUN pip install . && rm -rf /src
 
 RUN useradd --create-home --uid 10001 --shell /usr/sbin/nologin matchmaker \

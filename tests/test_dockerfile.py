@@ -4,6 +4,7 @@ the package needs copied in, and a command that serves on all interfaces."""
 from __future__ import annotations
 
 import json
+import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -52,8 +53,14 @@ def test_everything_the_wheel_needs_is_copied_and_nothing_ignored() -> None:
         if keyword == "COPY"
         for source in args.split()[:-1]
     }
-    needed = {"pyproject.toml", "README.md", "matchmaker", "scenarios", "templates"}
-    assert needed <= copied
+    # What the wheel is built from: the packages and every forced include (a missing one
+    # fails the build inside the image).
+    wheel = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["tool"]["hatch"]["build"][
+        "targets"
+    ]["wheel"]
+    needed = {"pyproject.toml", "README.md", *wheel["packages"], *wheel["force-include"]}
+    assert "meeting-days" in needed
+    assert needed <= copied, f"the Dockerfile does not copy {needed - copied}"
     assert all((ROOT / path).exists() for path in copied)
     ignored = {
         line.strip()
