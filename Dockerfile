@@ -17,6 +17,7 @@ COPY matchmaker ./matchmaker
 COPY scenarios ./scenarios
 COPY templates ./templates
 COPY meeting-days ./meeting-days
+COPY hatch_build.py ./
 RUN pip install . && rm -rf /src
 
 RUN useradd --create-home --uid 10001 --shell /usr/sbin/nologin matchmaker \

@@ -35,8 +35,13 @@ def catalogue_path(language: str) -> Path:
 
 @functools.cache
 def translations(language: str) -> gettext_module.NullTranslations:
-    """The language's catalogue, compiled in memory at first use (no binaries in the repo)."""
+    """The language's catalogue: the .mo file an installed wheel has (hatch_build.py compiles
+    it), else the .po compiled in memory at first use (a checkout keeps no binaries)."""
     path = catalogue_path(language)
+    compiled_file = path.with_suffix(".mo")
+    if language != SOURCE_LANGUAGE and compiled_file.is_file():
+        with compiled_file.open("rb") as compiled_source:
+            return gettext_module.GNUTranslations(compiled_source)
     if language == SOURCE_LANGUAGE or not path.is_file():
         return gettext_module.NullTranslations()
     with path.open("rb") as source:

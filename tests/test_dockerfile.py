@@ -58,7 +58,8 @@ def test_everything_the_wheel_needs_is_copied_and_nothing_ignored() -> None:
     wheel = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["tool"]["hatch"]["build"][
         "targets"
     ]["wheel"]
-    needed = {"pyproject.toml", "README.md", *wheel["packages"], *wheel["force-include"]}
+    hooks = [hook["path"] for hook in wheel.get("hooks", {}).values()]
+    needed = {"pyproject.toml", "README.md", *wheel["packages"], *wheel["force-include"], *hooks}
     assert "meeting-days" in needed
     assert needed <= copied, f"the Dockerfile does not copy {needed - copied}"
     assert all((ROOT / path).exists() for path in copied)

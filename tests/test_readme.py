@@ -60,6 +60,10 @@ def test_wheel_ships_the_demo_scenarios(tmp_path: Path) -> None:
     days = {Path(n).name for n in names if n.startswith("matchmaker/_data/meeting-days/")}
     assert days == {p.name for p in (ROOT / "meeting-days").glob("*.json")} >= {"example-day.json"}
     assert "matchmaker/cli.py" in names
+    # The Dutch catalogue, and its compiled form (made by hatch_build.py, kept in no repo).
+    catalogue = "matchmaker/locales/nl/LC_MESSAGES/messages"
+    assert {f"{catalogue}.po", f"{catalogue}.mo"} <= set(names)
+    assert not (ROOT / f"{catalogue}.mo").exists(), "no compiled catalogue is committed"
 
 
 def test_the_architecture_tree_names_every_folder_of_the_package() -> None:
