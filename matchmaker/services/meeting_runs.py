@@ -273,21 +273,13 @@ def progress_of(run: MeetingScheduleRun) -> dict[str, Any]:
     else:
         percent = None
     result = run.result or {}
-    return {
-        "run": run.id,
-        "state": str(run.state),
-        "finished": finished,
-        "elapsed_seconds": round(run.elapsed_seconds or 0.0, 1),
-        "time_limit": limit,
-        "best_objective": run.best_objective,
-        "best_bound": run.best_bound,
-        "percent": percent,
-        "status": result.get("status"),
-        "scheduled": result.get("scheduled"),
-        "requested": result.get("requested"),
-        "error": run.error,
-        "stop_requested": run.stop_requested_at is not None,
-    }
+    return solver_jobs.progress(
+        run,
+        percent=percent,
+        status=result.get("status"),
+        scheduled=result.get("scheduled"),
+        requested=result.get("requested"),
+    )
 
 
 # --------------------------------------------------------------------------- locks, publish

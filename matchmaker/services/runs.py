@@ -395,19 +395,10 @@ def progress_of(run: MatchingRun) -> dict[str, Any]:
         percent = 0
     elif measured:
         percent = min(99, int(100 * objective / bound))  # type: ignore[operator]
-    parameters = run.parameters or {}
-    return {
-        "run": run.id,
-        "round": run.round_id,
-        "state": str(run.state),
-        "finished": finished,
-        "elapsed_seconds": round(run.elapsed_seconds or 0.0, 1),
-        "time_limit": parameters.get("time_limit"),
-        "best_objective": objective,
-        "best_bound": bound,
-        "gap": gap,
-        "percent": percent,
-        "status": (run.result or {}).get("status"),
-        "error": run.error,
-        "stop_requested": run.stop_requested_at is not None,
-    }
+    return solver_jobs.progress(
+        run,
+        percent=percent,
+        round=run.round_id,
+        gap=gap,
+        status=(run.result or {}).get("status"),
+    )

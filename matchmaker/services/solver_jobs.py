@@ -366,3 +366,23 @@ def recover_interrupted(
             mark(session, kind, run, RunState.interrupted, message)
             interrupted.append(run.id or 0)
         return interrupted
+
+
+def progress(run: SolverRunBase, *, percent: int | None, **extra: Any) -> dict[str, Any]:
+    """What a job's progress bar shows, the same for every kind of job: its state, whether
+    it has ended, the time used and allowed, the best objective and bound, how far it is
+    (`percent`, None while nothing is known) and whether a stop was asked; `extra` adds
+    what one kind of job says besides (a run's round and gap, a schedule's counts)."""
+    return {
+        "run": run.id,
+        "state": str(run.state),
+        "finished": run.state not in ACTIVE_STATES,
+        "elapsed_seconds": round(run.elapsed_seconds or 0.0, 1),
+        "time_limit": (run.parameters or {}).get("time_limit"),
+        "best_objective": run.best_objective,
+        "best_bound": run.best_bound,
+        "percent": percent,
+        "error": run.error,
+        "stop_requested": run.stop_requested_at is not None,
+        **extra,
+    }
