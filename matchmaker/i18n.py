@@ -114,7 +114,9 @@ class LazyText:
         return str(escape(str(self)))
 
     def __eq__(self, other: object) -> bool:
-        return str(self) == str(other)
+        if isinstance(other, LazyText):
+            return self.message == other.message
+        return NotImplemented
 
     def __hash__(self) -> int:
         return hash(self.message)

@@ -16,7 +16,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from matchmaker import text
-from matchmaker.i18n import gettext
+from matchmaker.i18n import format_number, gettext
 
 # A form or JSON body is a few kilobytes; 1 MiB leaves room and stops memory exhaustion.
 MAX_BODY_BYTES = 1024 * 1024
@@ -168,7 +168,7 @@ class BodyGuard:
 
 
 def _too_large(limit: int) -> str:
-    return gettext("the request body is larger than %(limit)s bytes", limit=f"{limit:,}")
+    return gettext("the request body is larger than %(limit)s bytes", limit=format_number(limit))
 
 
 class _Disconnected(Exception):

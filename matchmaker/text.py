@@ -6,7 +6,7 @@ import re
 import unicodedata
 from typing import Any
 
-from matchmaker.i18n import gettext, mark
+from matchmaker.i18n import format_number, gettext, mark
 
 # One text field (a name, a summary, a note) is far shorter; a scenario's texts too.
 MAX_FIELD_CHARACTERS = 20_000
@@ -45,8 +45,8 @@ def clean(value: str, *, maximum: int = MAX_FIELD_CHARACTERS) -> str:
         raise TextError(
             gettext(
                 "is %(length)s characters long, at most %(limit)s",
-                length=f"{len(text):,}",
-                limit=f"{maximum:,}",
+                length=format_number(len(text)),
+                limit=format_number(maximum),
             )
         )
     return text

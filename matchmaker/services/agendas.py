@@ -13,6 +13,7 @@ import icalendar
 import pycountry
 from sqlmodel import Session, col, select
 
+from matchmaker.i18n import gettext
 from matchmaker.models import (
     Firm,
     MeetingDay,
@@ -235,7 +236,9 @@ def schedule_table(
         start, end = slot_times(day, slot) if slot is not None else (None, None)
         reason = ""
         if slot is None:
-            reason = plain_reason(placed.reason) if placed is not None else "not scheduled yet"
+            reason = (
+                plain_reason(placed.reason) if placed is not None else gettext("not scheduled yet")
+            )
         table.append(
             [
                 slot if slot is not None else "",

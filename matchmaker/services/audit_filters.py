@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from matchmaker import text, times
-from matchmaker.i18n import gettext
+from matchmaker.i18n import format_number, gettext
 from matchmaker.services import audit_words
 from matchmaker.services.errors import Invalid, Problem
 
@@ -67,7 +67,7 @@ def _text(problems: list[Problem], name: str, raw: str | None) -> str | None:
                 name,
                 gettext(
                     "is %(length)s characters long, at most %(limit)s",
-                    length=f"{len(value):,}",
+                    length=format_number(len(value)),
                     limit=_LONGEST,
                 ),
             )
@@ -212,7 +212,9 @@ def parse_paging(*, page: str | None = None, page_size: str | None = None) -> Pa
             problems.append(
                 Problem(
                     "page",
-                    gettext("must be a whole number from 1 to %(most)s", most=f"{MAX_PAGE:,}"),
+                    gettext(
+                        "must be a whole number from 1 to %(most)s", most=format_number(MAX_PAGE)
+                    ),
                 )
             )
         else:

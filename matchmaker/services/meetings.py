@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 
 from sqlmodel import Session, col, select
 
-from matchmaker.i18n import gettext
+from matchmaker.i18n import Texts, gettext, mark
 from matchmaker.models import (
     Application,
     Firm,
@@ -61,14 +61,18 @@ DEFAULT_WORKERS = 2
 NOT_PLACED = "not_placed"
 
 # The engine's reason codes (and ours) in plain words, for the organiser's and firms' pages.
-REASONS_IN_PLAIN_WORDS = {
-    "unavailable": "there is no slot both sides can attend in the session asked for",
-    "agenda_full": "in every slot both could attend, one of the two already has a meeting",
-    "tables_full": "in every slot both could attend, all tables are taken",
-    "precedence": "the slots left would break a required order with another meeting",
-    "no_room": "every slot both could attend is taken by other meetings or tables",
-    NOT_PLACED: "the firm no longer holds a place on the mission",
-}
+REASONS_IN_PLAIN_WORDS = Texts(
+    {
+        "unavailable": mark("there is no slot both sides can attend in the session asked for"),
+        "agenda_full": mark(
+            "in every slot both could attend, one of the two already has a meeting"
+        ),
+        "tables_full": mark("in every slot both could attend, all tables are taken"),
+        "precedence": mark("the slots left would break a required order with another meeting"),
+        "no_room": mark("every slot both could attend is taken by other meetings or tables"),
+        NOT_PLACED: mark("the firm no longer holds a place on the mission"),
+    }
+)
 
 # Enqueue a meeting schedule run (jobs.enqueuer with MEETINGS_TASK): called inside the
 # transaction that creates the run.

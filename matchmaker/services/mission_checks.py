@@ -10,7 +10,7 @@ from typing import Any
 import pycountry
 from sqlmodel import Session, SQLModel
 
-from matchmaker.i18n import gettext
+from matchmaker.i18n import format_number, gettext
 from matchmaker.models import MissionFormat, MissionKind, MissionSpec, Round, Scope
 from matchmaker.optimisation.scenario_types import MAX_INTEGER
 from matchmaker.services import rounds as round_service
@@ -98,7 +98,7 @@ def _count(problems: list[Problem], name: str, value: Any, *, nullable: bool = F
                 name,
                 gettext(
                     "must be at most %(most)s, got %(value)s",
-                    most=f"{MAX_INTEGER:,}",
+                    most=format_number(MAX_INTEGER),
                     value=value,
                 ),
             )

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from matchmaker import text as free_text
-from matchmaker.i18n import gettext
+from matchmaker.i18n import format_number, gettext
 from matchmaker.services.errors import Invalid
 
 # One cell holds a name, an e-mail address or a list of slots: far less than this.
@@ -47,7 +47,11 @@ def read_table(content: bytes, filename: str, *, max_rows: int, max_bytes: int) 
     """
     if len(content) > max_bytes:
         raise Invalid(
-            {"file": gettext("the file is larger than %(size)s kB", size=f"{max_bytes // 1000:,}")}
+            {
+                "file": gettext(
+                    "the file is larger than %(size)s kB", size=format_number(max_bytes // 1000)
+                )
+            }
         )
     if not content.strip():
         raise Invalid({"file": gettext("the file is empty")})
@@ -62,7 +66,9 @@ def read_table(content: bytes, filename: str, *, max_rows: int, max_bytes: int) 
     header_names: list[str] = []
     rows: list[tuple[int, list[str]]] = []
     problems: dict[str, str] = {}
-    too_many = Invalid({"file": f"at most {max_rows:,} rows after the header"})
+    too_many = Invalid(
+        {"file": gettext("at most %(most)s rows after the header", most=format_number(max_rows))}
+    )
     with contextlib.closing(raw_rows):  # the workbook closes even when reading stops early
         for number, raw in enumerate(raw_rows, start=1):
             if number > max_read:
@@ -106,8 +112,8 @@ def _cell(value: Any) -> tuple[str, str | None]:
     if len(text) > MAX_CELL_CHARACTERS:
         return "", gettext(
             "is %(length)s characters long, at most %(limit)s",
-            length=f"{len(text):,}",
-            limit=f"{MAX_CELL_CHARACTERS:,}",
+            length=format_number(len(text)),
+            limit=format_number(MAX_CELL_CHARACTERS),
         )
     try:
         return free_text.clean(text).strip(), None
@@ -143,7 +149,8 @@ def _csv_reader(text: str, dialect: type[csv.Dialect] | csv.Dialect) -> Generato
             # The module's own cap on a field (131,072 characters) is far above ours.
             if "field larger than field limit" in str(error):
                 message = gettext(
-                    "a cell is longer than %(limit)s characters", limit=f"{MAX_CELL_CHARACTERS:,}"
+                    "a cell is longer than %(limit)s characters",
+                    limit=format_number(MAX_CELL_CHARACTERS),
                 )
             else:
                 message = gettext("is not readable CSV (%(error)s)", error=error)

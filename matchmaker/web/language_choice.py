@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from anyio import to_thread
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 from starlette.datastructures import MutableHeaders
 from starlette.requests import HTTPConnection
@@ -57,9 +58,15 @@ def switched_to(connection: HTTPConnection) -> str | None:
 
 
 def _saved_language(engine, token: str) -> str | None:
-    with Session(engine) as session:
-        session.connection(execution_options={db.READ_ONLY: True})
-        return accounts.language_of_session(session=session, token=token)
+    """The saved choice of the session's user; none when the database cannot say now (busy,
+    or down): the page then answers by cookie and browser, and the route's own handling of
+    the database (a 503 page when busy) still applies."""
+    try:
+        with Session(engine) as session:
+            session.connection(execution_options={db.READ_ONLY: True})
+            return accounts.language_of_session(session=session, token=token)
+    except SQLAlchemyError:
+        return None
 
 
 def _default(connection: HTTPConnection) -> str:

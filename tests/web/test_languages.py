@@ -148,3 +148,21 @@ def test_a_firm_that_chose_dutch_before_registering_keeps_it_with_its_account(
     with Session(app.state.engine) as session:
         user = session.exec(select(User).where(User.email == "nieuw@aquanoord.nl")).one()
         assert user.language == "nl"  # its e-mail will be Dutch too
+
+
+def test_a_database_that_cannot_say_the_saved_choice_does_not_break_the_page(
+    clients: Clients, monkeypatch
+):
+    from sqlalchemy.exc import OperationalError
+
+    from matchmaker.services import accounts
+
+    sme = clients.sme
+
+    def busy(**_: object) -> None:
+        raise OperationalError("SELECT", {}, Exception("database is locked"))
+
+    monkeypatch.setattr(accounts, "language_of_session", busy)
+    page = sme.get("/missions", headers={"Accept-Language": "nl"})
+    assert page.status_code == 200 and '<html lang="nl">' in page.text
+    assert "content-security-policy" in page.headers
