@@ -181,7 +181,11 @@ def _parameters(options: SolveOptions, spent: float = 0.0) -> cp_model.CpSolver:
     params.random_seed = options.seed
     params.interleave_search = options.workers > 1
     params.linearization_level = 2
-    params.cp_model_presolve = False  # presolve costs more than it saves on this model
+    # Presolve costs more than it saves on this model, but with several interleaved workers
+    # it must run: OR-Tools 9.15 aborts the whole process ("Check failed:
+    # heuristics.fixed_search != nullptr") on a model that is infeasible at loading (locked
+    # pairs that cannot all hold) when interleaved search starts without presolve.
+    params.cp_model_presolve = options.workers > 1
     params.log_search_progress = options.log_search
     if options.time_limit is not None:
         params.max_time_in_seconds = max(0.0, options.time_limit - spent)
