@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -130,7 +131,7 @@ def choose_language(driver: WebDriver, base: str, language: str) -> None:
     button = driver.find_elements(By.CSS_SELECTOR, f"button[name=language][value={language}]")
     if button:
         button[0].click()
-    WebDriverWait(driver, 10).until(
+    WebDriverWait(driver, 10, ignored_exceptions=(WebDriverException,)).until(
         lambda d: d.find_element(By.TAG_NAME, "html").get_attribute("lang") == language
     )
 

@@ -6,6 +6,7 @@ switch on the page, as a person would."""
 
 from __future__ import annotations
 
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 from sqlmodel import Session, select
@@ -135,7 +136,7 @@ def choose_language(browser, url: str, language: str) -> None:
     browser.get(url)
     if browser.find_element(By.TAG_NAME, "html").get_attribute("lang") != language:
         browser.find_element(By.CSS_SELECTOR, f"button[name=language][value={language}]").click()
-        WebDriverWait(browser, 10).until(
+        WebDriverWait(browser, 10, ignored_exceptions=(WebDriverException,)).until(
             lambda d: d.find_element(By.TAG_NAME, "html").get_attribute("lang") == language
         )
     assert browser.current_url == url, "the switch brings the reader back to the same page"
