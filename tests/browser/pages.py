@@ -138,3 +138,18 @@ def firm_into_world(app, organiser_email: str, sme_email: str) -> None:
         sme.firm_id = firm.id
         session.add_all([sme, RoundFirm(round_id="world", firm_id=firm.id, external_id="F1")])
         session.commit()
+
+
+def choose_language(driver: WebDriver, url: str, language: str) -> None:
+    """Open `url` and use the switch on it to read the site in `language` (as a Dutch firm
+    or chamber would); waits through the page's reload."""
+    from selenium.common.exceptions import WebDriverException
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver.get(url)
+    button = driver.find_elements(By.CSS_SELECTOR, f"button[name=language][value={language}]")
+    if button:
+        button[0].click()
+    WebDriverWait(driver, 10, ignored_exceptions=(WebDriverException,)).until(
+        lambda d: d.find_element(By.TAG_NAME, "html").get_attribute("lang") == language
+    )

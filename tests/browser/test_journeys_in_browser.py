@@ -11,15 +11,22 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import Select
 from sqlmodel import Session
 
 from matchmaker.services.scenarios import import_scenario
 from tests import builders as b
-from tests.browser.pages import adopt_rounds, fill, log_in, register, submit, wait_for_text
+from tests.browser.pages import (
+    adopt_rounds,
+    choose_language,
+    fill,
+    log_in,
+    register,
+    submit,
+    wait_for_text,
+)
 from tests.browser.words import filled, read_in, words
 from tests.live_server import LiveServer
 from tests.smtp_server import Inbox, body_of
@@ -125,17 +132,6 @@ def reading(request) -> Iterator[str]:
     token.var.reset(token)  # type: ignore[attr-defined]
 
 
-def choose_language(driver: WebDriver, base: str, language: str) -> None:
-    """Use the switch on the first page, as a Dutch firm or chamber would."""
-    driver.get(f"{base}/login")
-    button = driver.find_elements(By.CSS_SELECTOR, f"button[name=language][value={language}]")
-    if button:
-        button[0].click()
-    WebDriverWait(driver, 10, ignored_exceptions=(WebDriverException,)).until(
-        lambda d: d.find_element(By.TAG_NAME, "html").get_attribute("lang") == language
-    )
-
-
 def test_sme_applies_organiser_matches_and_publishes_sme_answers(
     mailing_server: LiveServer, smtp: tuple[Inbox, str], browser, reading: str
 ) -> None:
@@ -144,7 +140,7 @@ def test_sme_applies_organiser_matches_and_publishes_sme_answers(
         import_scenario(session=session, document=walk_round())
         session.commit()
     base = live_server.url
-    choose_language(browser, base, reading)
+    choose_language(browser, f"{base}/login", reading)
 
     register(
         browser,

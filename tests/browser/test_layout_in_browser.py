@@ -6,15 +6,21 @@ switch on the page, as a person would."""
 
 from __future__ import annotations
 
-from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import Select
 from sqlmodel import Session, select
 
 from matchmaker.models import Mission
 from matchmaker.services.scenarios import import_scenario
 from tests.browser.layout import assert_fits, screenshot_dir, set_size
-from tests.browser.pages import adopt_rounds, log_in, register, submit, wait_for_text
+from tests.browser.pages import (
+    adopt_rounds,
+    choose_language,
+    log_in,
+    register,
+    submit,
+    wait_for_text,
+)
 from tests.browser.test_journeys_in_browser import (
     ROUND,
     log_out,
@@ -126,17 +132,7 @@ def walk_in_both_languages(browser, base, folder, pages) -> None:
     says the language, the page fits the window, passes the accessibility check, and is kept."""
     for language in LANGUAGES:
         choose_language(browser, base + pages[0][1], language)
+        assert browser.current_url == base + pages[0][1], "the switch returns to the same page"
         for name, path in pages:
             assert_fits(browser, base + path, folder, f"{language}-{name}")
             assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == language
-
-
-def choose_language(browser, url: str, language: str) -> None:
-    """Use the switch on the page at `url` to read the site in `language`."""
-    browser.get(url)
-    if browser.find_element(By.TAG_NAME, "html").get_attribute("lang") != language:
-        browser.find_element(By.CSS_SELECTOR, f"button[name=language][value={language}]").click()
-        WebDriverWait(browser, 10, ignored_exceptions=(WebDriverException,)).until(
-            lambda d: d.find_element(By.TAG_NAME, "html").get_attribute("lang") == language
-        )
-    assert browser.current_url == url, "the switch brings the reader back to the same page"
